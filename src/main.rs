@@ -1,0 +1,4 @@
+//! The `dex` binary.
+mod syntax;
+mod text;
+fn main() {}

@@ -1,0 +1,188 @@
+//! YAML frontmatter: the properties block at the top of a note.
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::{Field, FieldSource, Problem, ProblemKind, Tag};
+use crate::text::{TextRange, to_size};
+
+/// Properties read from a note's frontmatter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frontmatter {
+    /// The whole block, fences included.
+    pub range: TextRange,
+    /// `aliases` (or the older `alias`), as a list or a comma-separated string.
+    pub aliases: Vec<String>,
+    /// `type`, lower-cased (`account`, `person`, ...).
+    pub kind: Option<String>,
+    /// `account`, with link brackets removed.
+    pub account: Option<String>,
+    /// `date`, as written.
+    pub date: Option<String>,
+    /// `status`, lower-cased.
+    pub status: Option<String>,
+    /// `role`.
+    pub role: Option<String>,
+}
+
+/// What parsing the frontmatter adds to a summary.
+pub(super) struct Parsed {
+    pub frontmatter: Frontmatter,
+    pub tags: Vec<Tag>,
+    pub fields: Vec<Field>,
+    pub problem: Option<Problem>,
+}
+
+/// Parses the YAML `content` of a frontmatter block. `content_start` is the byte offset of the
+/// content in the note; `range` is the whole block.
+pub(super) fn parse(content: &str, content_start: u32, range: TextRange) -> Parsed {
+    let mut parsed = Parsed {
+        frontmatter: Frontmatter {
+            range,
+            ..Frontmatter::default()
+        },
+        tags: Vec::new(),
+        fields: Vec::new(),
+        problem: None,
+    };
+    let lines = top_level_lines(content, content_start);
+    let docs = match YamlLoader::load_from_str(content) {
+        Ok(docs) => docs,
+        Err(err) => {
+            let line = err.marker().line().saturating_sub(1);
+            let line_range = line_range_of(content, content_start, line).unwrap_or(range);
+            parsed.problem = Some(Problem {
+                kind: ProblemKind::InvalidFrontmatter(err.info().to_string()),
+                range: line_range,
+            });
+            return parsed;
+        }
+    };
+    let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
+        return parsed;
+    };
+    for (key, value) in map {
+        let Some(key) = yaml_scalar(&key) else {
+            continue;
+        };
+        let line = lines
+            .iter()
+            .find(|line| line.key.eq_ignore_ascii_case(&key));
+        let key_range = line.map_or(range, |line| line.key_range);
+        let value_range = line.map_or(range, |line| line.value_range);
+        apply_key(&mut parsed, &key, &value, value_range);
+        if let Some(value) = yaml_scalar(&value) {
+            parsed.fields.push(Field {
+                key,
+                value,
+                source: FieldSource::Frontmatter,
+                key_range,
+                value_range,
+            });
+        }
+    }
+    parsed
+}
+
+fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRange) {
+    let fm = &mut parsed.frontmatter;
+    match key.to_ascii_lowercase().as_str() {
+        "aliases" | "alias" => fm.aliases.extend(yaml_list(value)),
+        "tags" | "tag" => parsed
+            .tags
+            .extend(yaml_list(value).into_iter().map(|name| Tag {
+                name: name.trim_start_matches('#').to_string(),
+                range: value_range,
+            })),
+        "type" => fm.kind = yaml_scalar(value).map(|v| v.to_lowercase()),
+        "account" => fm.account = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
+        "date" => fm.date = yaml_scalar(value),
+        "status" => fm.status = yaml_scalar(value).map(|v| v.to_lowercase()),
+        "role" => fm.role = yaml_scalar(value),
+        _ => {}
+    }
+}
+
+/// Removes `[[` `]]` around a link written as a property value, and any `|alias`.
+pub fn strip_link(value: &str) -> &str {
+    let value = value.trim();
+    let inner = value
+        .strip_prefix("[[")
+        .and_then(|v| v.strip_suffix("]]"))
+        .unwrap_or(value);
+    inner.split('|').next().unwrap_or(inner).trim()
+}
+
+fn yaml_scalar(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn yaml_list(value: &Yaml) -> Vec<String> {
+    match value {
+        Yaml::Array(items) => items
+            .iter()
+            .filter_map(yaml_scalar)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        other => yaml_scalar(other)
+            .map(|s| {
+                s.split(',')
+                    .map(|part| part.trim().to_string())
+                    .filter(|part| !part.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+struct KeyLine {
+    key: String,
+    key_range: TextRange,
+    value_range: TextRange,
+}
+
+/// Finds `key: value` lines at the top level of the YAML text, for ranges.
+fn top_level_lines(content: &str, content_start: u32) -> Vec<KeyLine> {
+    let mut lines = Vec::new();
+    let mut offset = 0usize;
+    for raw in content.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some(colon) = line.find(':') {
+            let key = &line[..colon];
+            if !key.is_empty() && !key.starts_with([' ', '\t', '-', '#']) {
+                let value = &line[colon + 1..];
+                let value_start = colon + 1 + (value.len() - value.trim_start().len());
+                let start = content_start + to_size(offset);
+                lines.push(KeyLine {
+                    key: key.trim().trim_matches(['"', '\'']).to_string(),
+                    key_range: TextRange::new(start, start + to_size(colon)),
+                    value_range: TextRange::new(
+                        start + to_size(value_start),
+                        start + to_size(line.trim_end().len().max(value_start)),
+                    ),
+                });
+            }
+        }
+        offset += raw.len();
+    }
+    lines
+}
+
+/// Range of zero-based line `line` of `content`.
+fn line_range_of(content: &str, content_start: u32, line: usize) -> Option<TextRange> {
+    let mut offset = 0usize;
+    for (number, raw) in content.split_inclusive('\n').enumerate() {
+        if number == line {
+            let len = raw.trim_end_matches(['\n', '\r']).len();
+            let start = content_start + to_size(offset);
+            return Some(TextRange::new(start, start + to_size(len)));
+        }
+        offset += raw.len();
+    }
+    None
+}

@@ -1,0 +1,391 @@
+//! The parse itself: one pulldown-cmark pass for structure, then a line pass for the syntax that
+//! CommonMark does not know.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag};
+use regex::Regex;
+
+use super::link::{parse_link_text, parse_markdown_destination};
+use super::{
+    BlockId, Heading, Link, LinkKind, ListItem, NoteSummary, Problem, ProblemKind, Tag, fields,
+    frontmatter, task,
+};
+use crate::text::{LineIndex, TextRange, to_size};
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r##"(?m)(?:^|\s)#([^\s!"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\x{2000}-\x{206F}\x{2E00}-\x{2E7F}]+)"##,
+    )
+    .expect("valid regex")
+});
+static BLOCK_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$").expect("valid regex"));
+
+/// Byte ranges where links, tags, tasks and fields cannot appear, sorted by start.
+struct Excluded(Vec<TextRange>);
+
+impl Excluded {
+    fn contains(&self, offset: u32) -> bool {
+        let i = self.0.partition_point(|r| r.start <= offset);
+        i > 0 && offset < self.0[i - 1].end
+    }
+
+    fn intersects(&self, range: TextRange) -> bool {
+        let i = self.0.partition_point(|r| r.start < range.end);
+        self.0[..i]
+            .iter()
+            .rev()
+            .take(8)
+            .any(|r| r.intersects(range))
+            || self.0[..i].last().is_some_and(|r| r.end > range.start)
+    }
+}
+
+pub(super) fn parse(text: &str) -> NoteSummary {
+    let mut summary = NoteSummary {
+        line_index: LineIndex::new(text),
+        ..NoteSummary::default()
+    };
+    let mut excluded = Vec::new();
+    let body_start = read_frontmatter(text, &mut summary, &mut excluded);
+
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM;
+    let mut item_starts = Vec::new();
+    let mut wiki_ranges = Vec::new();
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let range = TextRange::from_usize(range);
+        if range.end <= body_start {
+            continue;
+        }
+        match event {
+            Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock | MdTag::MetadataBlock(_))
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::InlineHtml(_)
+            | Event::Html(_) => excluded.push(range),
+            Event::Start(MdTag::Heading { level, .. }) => {
+                summary.headings.push(heading(text, range, level as u8));
+            }
+            Event::Start(MdTag::Item) => item_starts.push(range.start),
+            Event::Start(MdTag::Link {
+                link_type: LinkType::WikiLink { .. },
+                ..
+            }) => {
+                wiki_ranges.push((LinkKind::Wiki, range));
+            }
+            Event::Start(MdTag::Image {
+                link_type: LinkType::WikiLink { .. },
+                ..
+            }) => {
+                wiki_ranges.push((LinkKind::Embed, range));
+            }
+            Event::Start(MdTag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
+                if let Some(link) = markdown_link(text, range, &dest_url) {
+                    summary.links.push(link);
+                }
+            }
+            _ => {}
+        }
+    }
+    excluded.sort_by_key(|r| r.start);
+    let excluded = Excluded(excluded);
+    let comments = comment_ranges(text, body_start, &excluded);
+
+    for (kind, range) in wiki_ranges {
+        if let Some(link) = wikilink(text, kind, range, &comments) {
+            summary.links.push(link);
+        }
+    }
+    summary.links.sort_by_key(|l| l.range.start);
+    finish_headings(&mut summary.headings, text.len());
+    scan_lines(
+        text,
+        body_start,
+        &mut summary,
+        &item_starts,
+        &excluded,
+        &comments,
+    );
+    summary
+}
+
+/// Reads a frontmatter block at the very top (after an optional byte-order mark) and returns the
+/// offset where the body starts.
+fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<TextRange>) -> u32 {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let Some(first_line) = rest.split_inclusive('\n').next() else {
+        return 0;
+    };
+    if first_line.trim_end() != "---" || !first_line.ends_with('\n') {
+        return 0;
+    }
+    let content_start = start + first_line.len();
+    let mut offset = content_start;
+    for line in text[content_start..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let range =
+                TextRange::from_usize(start..offset + line.trim_end_matches(['\n', '\r']).len());
+            let parsed =
+                frontmatter::parse(&text[content_start..offset], to_size(content_start), range);
+            summary.frontmatter = Some(parsed.frontmatter);
+            summary.tags.extend(parsed.tags);
+            summary.fields.extend(parsed.fields);
+            summary.problems.extend(parsed.problem);
+            excluded.push(range);
+            return range.end;
+        }
+        offset += line.len();
+    }
+    summary.problems.push(Problem {
+        kind: ProblemKind::UnclosedFrontmatter,
+        range: TextRange::from_usize(start..start + 3),
+    });
+    0
+}
+
+fn heading(text: &str, range: TextRange, level: u8) -> Heading {
+    let raw = &text[range.as_usize()];
+    let first_line = raw.lines().next().unwrap_or("");
+    let trimmed = first_line.trim_start();
+    let title = if trimmed.starts_with('#') {
+        let without_open = trimmed.trim_start_matches('#').trim();
+        // An ATX heading may end with a closing run of `#` after a space.
+        let without_close = without_open.trim_end_matches('#');
+        if without_close.len() < without_open.len()
+            && (without_close.is_empty() || without_close.ends_with([' ', '\t']))
+        {
+            without_close.trim()
+        } else {
+            without_open
+        }
+    } else {
+        first_line.trim()
+    };
+    let end = range.start + to_size(raw.trim_end_matches(['\n', '\r']).len());
+    Heading {
+        level,
+        text: title.to_string(),
+        range: TextRange::new(range.start, end),
+        section_end: 0,
+    }
+}
+
+fn finish_headings(headings: &mut [Heading], text_len: usize) {
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        headings[i].section_end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level)
+            .map_or(to_size(text_len), |h| h.range.start);
+    }
+}
+
+fn wikilink(text: &str, kind: LinkKind, range: TextRange, comments: &[TextRange]) -> Option<Link> {
+    let raw = &text[range.as_usize()];
+    let open = if kind == LinkKind::Embed { "![[" } else { "[[" };
+    let inner = raw.strip_prefix(open)?.strip_suffix("]]")?;
+    let parsed = parse_link_text(inner);
+    let inner_start = range.start + to_size(open.len());
+    let lead = to_size(inner.len() - inner.trim_start().len());
+    Some(Link {
+        kind,
+        target: parsed.target,
+        subpath: parsed.subpath,
+        alias: parsed.alias,
+        range,
+        target_range: TextRange::new(inner_start + lead, inner_start + to_size(parsed.target_len)),
+        in_comment: comments.iter().any(|c| c.intersects(range)),
+    })
+}
+
+fn markdown_link(text: &str, range: TextRange, destination: &str) -> Option<Link> {
+    let (target, subpath) = parse_markdown_destination(destination)?;
+    let raw = &text[range.as_usize()];
+    // `[shown](dest)`: the display text runs to the first `](`.
+    let split = raw.find("](")?;
+    let alias = raw.get(1..split).map(str::to_string);
+    let dest_start = range.start + to_size(split + 2);
+    let dest_end = range.end.saturating_sub(1).max(dest_start);
+    Some(Link {
+        kind: LinkKind::Markdown,
+        target,
+        subpath,
+        alias,
+        range,
+        target_range: TextRange::new(dest_start, dest_end),
+        in_comment: false,
+    })
+}
+
+/// Ranges of Obsidian `%% comments %%` outside code. An unclosed `%%` runs to the end of the note.
+fn comment_ranges(text: &str, body_start: u32, excluded: &Excluded) -> Vec<TextRange> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, _) in text.match_indices("%%") {
+        if to_size(at) < body_start || excluded.contains(to_size(at)) {
+            continue;
+        }
+        match open {
+            None => open = Some(at),
+            Some(start) if at >= start + 2 => {
+                ranges.push(TextRange::from_usize(start..at + 2));
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(start) = open {
+        ranges.push(TextRange::from_usize(start..text.len()));
+    }
+    ranges
+}
+
+fn scan_lines(
+    text: &str,
+    body_start: u32,
+    summary: &mut NoteSummary,
+    item_starts: &[u32],
+    excluded: &Excluded,
+    comments: &[TextRange],
+) {
+    let in_comment = |offset: u32| comments.iter().any(|c| c.start <= offset && offset < c.end);
+    for line_no in 0..summary.line_index.line_count() {
+        let line_range = summary.line_index.line_range(line_no);
+        if line_range.end < body_start || line_range.is_empty() {
+            continue;
+        }
+        let line = &text[line_range.as_usize()];
+        // Items whose marker is on this line; the innermost (last) one owns the line.
+        let first = item_starts.partition_point(|&s| s < line_range.start);
+        let item = item_starts[first..]
+            .iter()
+            .take_while(|&&s| s <= line_range.end)
+            .last()
+            .copied()
+            .filter(|&s| !excluded.contains(s) && !in_comment(s));
+        let code_line = excluded.contains(line_range.start) && item.is_none();
+        if code_line || in_comment(line_range.start) {
+            continue;
+        }
+        let mut is_task = false;
+        if let Some(item_start) = item {
+            let item_text = &text[item_start as usize..line_range.end as usize];
+            let owner = summary
+                .links
+                .iter()
+                .find(|l| {
+                    l.kind == LinkKind::Wiki
+                        && !l.target.is_empty()
+                        && line_range.contains_inclusive(l.range.start)
+                        && l.range.start >= item_start
+                })
+                .map(|l| l.target.as_str());
+            let content_start = task::checkbox_len(item_text)
+                .or_else(|| item_marker_len(item_text))
+                .unwrap_or(0);
+            if let Some(task) = task::parse_task(item_text, item_start, owner) {
+                for date in task.dates.iter().filter(|d| d.date.is_none()) {
+                    summary.problems.push(Problem {
+                        kind: ProblemKind::ImpossibleDate(date.raw.clone()),
+                        range: date.range,
+                    });
+                }
+                summary.tasks.push(task);
+                is_task = true;
+            }
+            summary.list_items.push(ListItem {
+                range: TextRange::new(item_start, line_range.end),
+                content_start: item_start + to_size(content_start),
+                indent: item_start - line_range.start,
+            });
+        }
+        let content_offset = item.map(|s| {
+            (s - line_range.start) as usize
+                + item_marker_len(&text[s as usize..line_range.end as usize]).unwrap_or(0)
+        });
+        let before = summary.fields.len();
+        fields::scan_line(
+            line,
+            line_range.start,
+            content_offset,
+            is_task,
+            &mut summary.fields,
+        );
+        let mut index = before;
+        while index < summary.fields.len() {
+            let field = &summary.fields[index];
+            if excluded.intersects(TextRange::new(field.key_range.start, field.value_range.end)) {
+                summary.fields.remove(index);
+            } else {
+                index += 1;
+            }
+        }
+        if line.contains('^') {
+            if let Some(caps) = BLOCK_ID.captures(line) {
+                let id = caps.get(1).expect("id group always matches");
+                let range =
+                    TextRange::from_usize(id.start() - 1..id.end()).shifted(line_range.start);
+                if !excluded.intersects(range) {
+                    summary.block_ids.push(BlockId {
+                        id: id.as_str().to_string(),
+                        range,
+                    });
+                }
+            }
+        }
+        if line.contains('#') {
+            scan_tags(line, line_range.start, excluded, &mut summary.tags);
+        }
+    }
+}
+
+/// Length of the list marker and the whitespace after it (`- `, `1. `), if `item` starts with one.
+fn item_marker_len(item: &str) -> Option<usize> {
+    let bytes = item.as_bytes();
+    let mut i = 0;
+    if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) {
+        i = 1;
+    } else {
+        while i < bytes.len() && i < 9 && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == 0 || !matches!(bytes.get(i), Some(b'.' | b')')) {
+            return None;
+        }
+        i += 1;
+    }
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    Some(i)
+}
+
+fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
+    for caps in TAG.captures_iter(line) {
+        let name = caps.get(1).expect("name group always matches");
+        let range = TextRange::from_usize(name.start() - 1..name.end()).shifted(start);
+        if name.as_str().chars().all(|c| c.is_ascii_digit()) || excluded.intersects(range) {
+            continue;
+        }
+        let name = name.as_str().trim_end_matches('/');
+        tags.push(Tag {
+            name: name.to_string(),
+            range: TextRange::new(range.start, range.start + 1 + to_size(name.len())),
+        });
+    }
+}

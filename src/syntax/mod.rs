@@ -1,0 +1,202 @@
+//! Markdown parsing: one note's text in, a [`NoteSummary`] out.
+//!
+//! pulldown-cmark decides the block structure, code spans, HTML and math; our own scanners then
+//! read the Obsidian, Tasks and Dataview syntax (wikilinks, tags, block ids, task fields, inline
+//! fields) from the text that is left. No pulldown-cmark type leaves this module, and nothing in
+//! it knows about files, the vault or the protocol.
+
+mod fields;
+mod frontmatter;
+mod link;
+mod markdown;
+mod task;
+#[cfg(test)]
+mod tests;
+
+pub use frontmatter::Frontmatter;
+pub use link::parse_link_text;
+pub use task::{DateField, DateKind, Priority, Task, TaskStatus};
+
+use crate::text::{LineIndex, TextRange};
+
+/// Everything Dex reads from one note. All ranges are byte ranges into the note's text.
+#[derive(Clone, Debug, Default)]
+pub struct NoteSummary {
+    /// Line index of the text the summary was parsed from.
+    pub line_index: LineIndex,
+    /// YAML frontmatter, when the note starts with a closed `---` block.
+    pub frontmatter: Option<Frontmatter>,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Block ids (`^id` at the end of a line) in document order.
+    pub block_ids: Vec<BlockId>,
+    /// Links of every form in document order.
+    pub links: Vec<Link>,
+    /// Inline and frontmatter tags.
+    pub tags: Vec<Tag>,
+    /// Task list items (action items) in document order.
+    pub tasks: Vec<Task>,
+    /// Inline fields: `- Key: value` list items, `Key:: value` and `[key:: value]`.
+    pub fields: Vec<Field>,
+    /// Every list item's first line, in document order.
+    pub list_items: Vec<ListItem>,
+    /// Problems found while parsing.
+    pub problems: Vec<Problem>,
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex::new("")
+    }
+}
+
+/// An ATX or setext heading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// Level 1 to 6.
+    pub level: u8,
+    /// Heading text without the `#` markers, trimmed.
+    pub text: String,
+    /// The heading's whole line (or lines, for setext headings).
+    pub range: TextRange,
+    /// End of the section the heading opens: the start of the next heading of the same or a
+    /// higher level, or the end of the note.
+    pub section_end: u32,
+}
+
+/// A block id that makes a line linkable as `[[Note#^id]]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockId {
+    /// The id without the caret.
+    pub id: String,
+    /// Range of `^id`.
+    pub range: TextRange,
+}
+
+/// How a link is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[Note]]`.
+    Wiki,
+    /// `![[Note]]`.
+    Embed,
+    /// `[text](Note.md)`.
+    Markdown,
+}
+
+/// The part of a link after `#`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subpath {
+    /// `#Heading` or a chain `#Heading#Subheading`; the last heading is the target.
+    Heading(Vec<String>),
+    /// `#^block-id`.
+    Block(String),
+}
+
+/// A link to another note, or to a part of this one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// How the link is written.
+    pub kind: LinkKind,
+    /// The link path before `#`, without a trailing `.md`; empty for `[[#Heading]]`.
+    pub target: String,
+    /// Heading or block part.
+    pub subpath: Option<Subpath>,
+    /// Display text after `|` (wikilinks) or between brackets (Markdown links).
+    pub alias: Option<String>,
+    /// The whole link, brackets included.
+    pub range: TextRange,
+    /// The link path and subpath, without brackets and alias.
+    pub target_range: TextRange,
+    /// Whether the link sits inside an Obsidian `%% comment %%`.
+    pub in_comment: bool,
+}
+
+/// A `#tag`, from the text or from frontmatter `tags`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// Tag name without `#`, as written.
+    pub name: String,
+    /// Range of `#name` in the text, or of the value in the frontmatter.
+    pub range: TextRange,
+}
+
+/// Where an inline field was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldSource {
+    /// `- Key: value` list item.
+    ListItem,
+    /// Dataview `Key:: value`, `[key:: value]` or `(key:: value)`.
+    Inline,
+    /// A frontmatter key with a scalar value.
+    Frontmatter,
+}
+
+/// A key/value pair written in the note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Key as written, trimmed, without Markdown emphasis.
+    pub key: String,
+    /// Value as written, trimmed.
+    pub value: String,
+    /// Where the field was written.
+    pub source: FieldSource,
+    /// Range of the key.
+    pub key_range: TextRange,
+    /// Range of the value.
+    pub value_range: TextRange,
+}
+
+/// The first line of a list item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListItem {
+    /// From the list marker to the end of the line.
+    pub range: TextRange,
+    /// Start of the item's content after the marker (and checkbox, for tasks).
+    pub content_start: u32,
+    /// Column of the marker in bytes from the start of the line, a proxy for nesting.
+    pub indent: u32,
+}
+
+/// What is wrong with a part of the note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The frontmatter is not valid YAML; the text is the parser's message.
+    InvalidFrontmatter(String),
+    /// The note starts with `---` but the block is never closed.
+    UnclosedFrontmatter,
+    /// A date that matches `YYYY-MM-DD` but does not exist.
+    ImpossibleDate(String),
+}
+
+/// A problem found while parsing, with the range it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong.
+    pub kind: ProblemKind,
+    /// Where.
+    pub range: TextRange,
+}
+
+/// Parses one note. Never fails: text that cannot be read as Markdown structure is plain text.
+pub fn parse(text: &str) -> NoteSummary {
+    markdown::parse(text)
+}
+
+/// Checks whether `name` is a valid tag body (without `#`): at least one character that is not a
+/// digit, and none of the characters that end a tag.
+pub fn is_valid_tag(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_tag_char) && name.chars().any(|c| !c.is_ascii_digit())
+}
+
+/// Characters allowed in a tag: anything but whitespace, ASCII punctuation other than `_ - /`,
+/// and the General and Supplemental Punctuation blocks.
+pub fn is_tag_char(c: char) -> bool {
+    if c.is_whitespace() {
+        return false;
+    }
+    if c.is_ascii_punctuation() {
+        return matches!(c, '_' | '-' | '/');
+    }
+    !matches!(c, '\u{2000}'..='\u{206F}' | '\u{2E00}'..='\u{2E7F}')
+}

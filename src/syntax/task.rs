@@ -1,0 +1,312 @@
+//! Task list items: status, due and other dates, priority, owner and block id.
+//!
+//! Dates are read wherever they stand on the line, as Dataview reads them. The Tasks plugin only
+//! reads signifiers in the run of fields at the end of the line, so a due date with description
+//! text after it is flagged as one that plugin does not see.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::text::TextRange;
+
+/// A task's status, mapped from its checkbox character the way the Tasks plugin maps its
+/// default statuses. Unknown characters count as to-do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskStatus {
+    /// `[ ]`, `[>]` and unknown characters.
+    Todo,
+    /// `[/]`.
+    InProgress,
+    /// `[h]`.
+    OnHold,
+    /// `[x]` or `[X]`.
+    Done,
+    /// `[-]`.
+    Cancelled,
+}
+
+impl TaskStatus {
+    /// Maps a checkbox character to a status.
+    pub fn from_marker(marker: char) -> TaskStatus {
+        match marker {
+            'x' | 'X' => TaskStatus::Done,
+            '-' => TaskStatus::Cancelled,
+            '/' => TaskStatus::InProgress,
+            'h' => TaskStatus::OnHold,
+            _ => TaskStatus::Todo,
+        }
+    }
+
+    /// Whether the task still needs doing: to-do, in progress or on hold.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Todo | TaskStatus::InProgress | TaskStatus::OnHold
+        )
+    }
+}
+
+/// Which of a task's dates a [`DateField`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateKind {
+    /// 📅, `due::`, `due:`.
+    Due,
+    /// ⏳, `scheduled::`.
+    Scheduled,
+    /// 🛫, `start::`.
+    Start,
+    /// ➕, `created::`.
+    Created,
+    /// ✅, `completion::`.
+    Done,
+    /// ❌, `cancelled::`.
+    Cancelled,
+}
+
+/// Tasks plugin priority, highest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// 🔺.
+    Highest,
+    /// ⏫.
+    High,
+    /// 🔼.
+    Medium,
+    /// No priority sign.
+    #[default]
+    Normal,
+    /// 🔽.
+    Low,
+    /// ⏬.
+    Lowest,
+}
+
+/// A date written on a task line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateField {
+    /// Which date this is.
+    pub kind: DateKind,
+    /// The date text, `YYYY-MM-DD`.
+    pub raw: String,
+    /// The date, or `None` when the text names a day that does not exist (`2026-02-30`).
+    pub date: Option<NaiveDate>,
+    /// Range of the date text.
+    pub range: TextRange,
+    /// Range of the whole field: signifier or key, and date.
+    pub field_range: TextRange,
+}
+
+/// A task list item (an action item or commitment).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// Status from the checkbox.
+    pub status: TaskStatus,
+    /// The character between the brackets.
+    pub marker: char,
+    /// Description with date, priority and block-id fields removed.
+    pub text: String,
+    /// From the list marker to the end of the line.
+    pub range: TextRange,
+    /// The checkbox character.
+    pub marker_range: TextRange,
+    /// All dates on the line, in line order.
+    pub dates: Vec<DateField>,
+    /// Priority sign.
+    pub priority: Priority,
+    /// First `[[Person]]` link target or `@Name` on the line.
+    pub owner: Option<String>,
+    /// Trailing `^block-id`.
+    pub block_id: Option<String>,
+    /// `🔁` recurrence rule text.
+    pub recurrence: Option<String>,
+    /// Whether a 📅 due date is followed by description text, where the Tasks plugin does not
+    /// read it.
+    pub due_not_at_end: bool,
+}
+
+impl Task {
+    /// The due date field, if the task has one; the first one wins when there are several.
+    pub fn due(&self) -> Option<&DateField> {
+        self.dates.iter().find(|d| d.kind == DateKind::Due)
+    }
+
+    /// The date of the given kind, if the task has a valid one.
+    pub fn date(&self, kind: DateKind) -> Option<NaiveDate> {
+        self.dates
+            .iter()
+            .find(|d| d.kind == kind)
+            .and_then(|d| d.date)
+    }
+}
+
+static TASK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\[(.)\]").expect("valid regex"));
+static EMOJI_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *(\d{4}-\d{2}-\d{2})").expect("valid regex")
+});
+static DATAVIEW_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[\[(]\s*(due|scheduled|start|created|completion|cancelled)\s*::\s*(\d{4}-\d{2}-\d{2})\s*,?\s*[\])]",
+    )
+    .expect("valid regex")
+});
+static BARE_DUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(due)::? *(\d{4}-\d{2}-\d{2})").expect("valid regex")
+});
+static PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(🔺|⏫|🔼|🔽|⏬)\x{FE0F}?|(?i)[\[(]\s*priority\s*::\s*(highest|high|medium|low|lowest)\s*[\])]")
+        .expect("valid regex")
+});
+static RECURRENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"🔁\x{FE0F}? *([A-Za-z0-9, !]+)").expect("valid regex"));
+static BLOCK_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$").expect("valid regex"));
+static MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s(])@([\p{L}][\p{L}\p{N}._-]*)").expect("valid regex"));
+/// Tokens that the Tasks plugin accepts in the run of fields at the end of a task line.
+static TRAILING_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:\s|(?:📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *\d{4}-\d{2}-\d{2}",
+        r"|(?:🔺|⏫|🔼|🔽|⏬)\x{FE0F}?|#[^\s#]+|🔁\x{FE0F}? *[A-Za-z0-9, !]+",
+        r"|🏁 *\w+|🆔 *[\w-]+|⛔ *[\w,-]+|\^[A-Za-z0-9-]+)*$"
+    ))
+    .expect("valid regex")
+});
+
+/// Reads a task from `line`, which starts at a list marker at byte `start` of the note. `owner`
+/// is the first wikilink target on the line, if any. Returns `None` when the item has no
+/// checkbox.
+pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Option<Task> {
+    let captures = TASK_LINE.captures(line)?;
+    let marker_match = captures.get(1)?;
+    let marker = marker_match.as_str().chars().next()?;
+    let body_start = captures.get(0)?.end();
+    let body = &line[body_start..];
+    let at = |range: std::ops::Range<usize>| {
+        TextRange::from_usize(range.start + body_start..range.end + body_start).shifted(start)
+    };
+
+    let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut dates = Vec::new();
+    for caps in EMOJI_DATE.captures_iter(body) {
+        let kind = match &caps[1] {
+            "📅" | "📆" | "🗓" => DateKind::Due,
+            "⏳" | "⌛" => DateKind::Scheduled,
+            "🛫" => DateKind::Start,
+            "➕" => DateKind::Created,
+            "✅" => DateKind::Done,
+            _ => DateKind::Cancelled,
+        };
+        push_date(&mut dates, &mut removed, kind, &caps, &at);
+    }
+    for caps in DATAVIEW_DATE.captures_iter(body) {
+        let kind = match caps[1].to_ascii_lowercase().as_str() {
+            "due" => DateKind::Due,
+            "scheduled" => DateKind::Scheduled,
+            "start" => DateKind::Start,
+            "created" => DateKind::Created,
+            "completion" => DateKind::Done,
+            _ => DateKind::Cancelled,
+        };
+        push_date(&mut dates, &mut removed, kind, &caps, &at);
+    }
+    for caps in BARE_DUE.captures_iter(body) {
+        let whole = caps.get(0).expect("group 0 always matches");
+        if removed
+            .iter()
+            .any(|r| r.start < whole.end() && whole.start() < r.end)
+        {
+            continue;
+        }
+        push_date(&mut dates, &mut removed, DateKind::Due, &caps, &at);
+    }
+    dates.sort_by_key(|d| d.range.start);
+
+    let priority = PRIORITY.captures(body).map_or(Priority::Normal, |caps| {
+        removed.push(caps.get(0).expect("group 0 always matches").range());
+        let word = caps
+            .get(1)
+            .or_else(|| caps.get(2))
+            .map_or("", |m| m.as_str());
+        match word.to_ascii_lowercase().as_str() {
+            "🔺" | "highest" => Priority::Highest,
+            "⏫" | "high" => Priority::High,
+            "🔼" | "medium" => Priority::Medium,
+            "🔽" | "low" => Priority::Low,
+            _ => Priority::Lowest,
+        }
+    });
+    let recurrence = RECURRENCE.captures(body).map(|caps| {
+        removed.push(caps.get(0).expect("group 0 always matches").range());
+        caps[1].trim().to_string()
+    });
+    let block_id = BLOCK_ID.captures(body).map(|caps| {
+        removed.push(caps.get(0).expect("group 0 always matches").range());
+        caps[1].to_string()
+    });
+    let owner = link_owner.map(str::to_string).or_else(|| {
+        MENTION
+            .captures(body)
+            .map(|caps| caps[1].trim_end_matches(['.', '-']).to_string())
+    });
+    let due_not_at_end = EMOJI_DATE.captures_iter(body).any(|caps| {
+        matches!(&caps[1], "📅" | "📆" | "🗓")
+            && !TRAILING_FIELDS.is_match(&body[caps.get(0).expect("always").end()..])
+    });
+
+    Some(Task {
+        status: TaskStatus::from_marker(marker),
+        marker,
+        text: description(body, &mut removed),
+        range: TextRange::from_usize(0..line.len()).shifted(start),
+        marker_range: TextRange::from_usize(marker_match.range()).shifted(start),
+        dates,
+        priority,
+        owner,
+        block_id,
+        recurrence,
+        due_not_at_end,
+    })
+}
+
+fn push_date(
+    dates: &mut Vec<DateField>,
+    removed: &mut Vec<std::ops::Range<usize>>,
+    kind: DateKind,
+    caps: &regex::Captures<'_>,
+    at: &impl Fn(std::ops::Range<usize>) -> TextRange,
+) {
+    let whole = caps.get(0).expect("group 0 always matches");
+    let date = caps.get(2).expect("the date group always matches");
+    removed.push(whole.range());
+    dates.push(DateField {
+        kind,
+        raw: date.as_str().to_string(),
+        date: NaiveDate::parse_from_str(date.as_str(), "%Y-%m-%d").ok(),
+        range: at(date.range()),
+        field_range: at(whole.range()),
+    });
+}
+
+/// The body with the `removed` ranges cut out and whitespace collapsed.
+fn description(body: &str, removed: &mut [std::ops::Range<usize>]) -> String {
+    removed.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for range in removed.iter() {
+        if range.start >= at {
+            out.push_str(&body[at..range.start]);
+            out.push(' ');
+        }
+        at = at.max(range.end);
+    }
+    out.push_str(&body[at.min(body.len())..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Length of the task prefix (`- [ ]`) if `line` starts with one.
+pub(super) fn checkbox_len(line: &str) -> Option<usize> {
+    TASK_LINE.find(line).map(|m| m.end())
+}

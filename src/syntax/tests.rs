@@ -1,0 +1,248 @@
+//! Parser tests on real-looking notes, including the hard cases: emoji before links, CRLF,
+//! nested and quoted tasks, code that holds fake syntax, broken YAML and empty notes.
+
+use std::fmt::Write;
+
+use super::*;
+
+/// Renders everything a summary holds, one item a line, with each range shown as the text it
+/// covers, so a snapshot shows what a range selects without counting bytes.
+fn render(text: &str) -> String {
+    let summary = parse(text);
+    let slice = |r: TextRange| text[r.as_usize()].replace('\r', "\\r");
+    let mut out = String::new();
+    if let Some(fm) = &summary.frontmatter {
+        writeln!(
+            out,
+            "frontmatter aliases={:?} type={:?} account={:?} date={:?} status={:?} role={:?}",
+            fm.aliases, fm.kind, fm.account, fm.date, fm.status, fm.role
+        )
+        .unwrap();
+    }
+    for h in &summary.headings {
+        let section = slice(TextRange::new(h.range.start, h.section_end));
+        writeln!(
+            out,
+            "heading {} {:?} section_lines={}",
+            h.level,
+            h.text,
+            section.lines().count()
+        )
+        .unwrap();
+    }
+    for b in &summary.block_ids {
+        writeln!(out, "block {:?} at {:?}", b.id, slice(b.range)).unwrap();
+    }
+    for l in &summary.links {
+        writeln!(
+            out,
+            "link {:?} target={:?} subpath={:?} alias={:?} at {:?} path {:?}{}",
+            l.kind,
+            l.target,
+            l.subpath,
+            l.alias,
+            slice(l.range),
+            slice(l.target_range),
+            if l.in_comment { " in comment" } else { "" }
+        )
+        .unwrap();
+    }
+    for t in &summary.tags {
+        writeln!(out, "tag {:?} at {:?}", t.name, slice(t.range)).unwrap();
+    }
+    for t in &summary.tasks {
+        write!(
+            out,
+            "task {:?} {:?} priority={:?}",
+            t.status, t.text, t.priority
+        )
+        .unwrap();
+        if let Some(owner) = &t.owner {
+            write!(out, " owner={owner:?}").unwrap();
+        }
+        if let Some(id) = &t.block_id {
+            write!(out, " block={id:?}").unwrap();
+        }
+        if t.due_not_at_end {
+            write!(out, " due-not-at-end").unwrap();
+        }
+        for d in &t.dates {
+            write!(out, " {:?}={}@{:?}", d.kind, d.raw, slice(d.range)).unwrap();
+            if d.date.is_none() {
+                write!(out, "(invalid)").unwrap();
+            }
+        }
+        writeln!(out).unwrap();
+    }
+    for f in &summary.fields {
+        writeln!(
+            out,
+            "field {:?} {:?}={:?} at {:?}",
+            f.source,
+            f.key,
+            f.value,
+            slice(f.value_range)
+        )
+        .unwrap();
+    }
+    for p in &summary.problems {
+        writeln!(out, "problem {:?} at {:?}", p.kind, slice(p.range)).unwrap();
+    }
+    out
+}
+
+#[test]
+fn meeting_note_with_every_part() {
+    let text = "---
+date: 2026-03-12
+account: \"[[Borealis Freight]]\"
+tags: [qbr, renewal]
+aliases:
+  - Borealis QBR
+---
+# 2026-03-12 - QBR: Borealis Freight
+
+## Account Health
+- NPS: 7 (down from 9 last quarter)
+- Adoption: 64% WAU, target was 75%
+Renewal:: 2026-09-30
+
+## Concerns
+- [[Priya Raman]] moving to another division #risk/champion-loss,
+- Competitor demo booked ^comp-1
+
+## Action Items
+- [ ] Meet Priya's successor 📅 2026-03-20
+- [ ] Send adoption report to [[Tomas Lind]] due: 2026-03-18
+- [x] Share the roadmap deck ✅ 2026-03-12
+  - [/] Nested follow-up @maya [due:: 2026-03-25] ⏫
+> [!warning] Renewal
+> - [ ] Task inside a callout 📅 2026-03-11
+";
+    insta::assert_snapshot!(render(text));
+}
+
+#[test]
+fn task_vectors_from_the_tasks_plugin() {
+    let text = "- [ ] Send QBR deck to [[Dana Reyes]] ⏫ 📅 2026-01-22
+- [ ] Send QBR deck 📅2026-01-22
+- [ ] Send QBR deck 📅\u{fe0f} 2026-01-22
+- [ ] 📅 2026-01-22 Send QBR deck
+- [ ] Call champion 📅 2026-01-22 #risk ⏳ 2026-01-20
+- [-] Exec dinner ❌ 2026-01-10
+- [>] Follow up with procurement
+* [ ]no space after bracket
+-[ ] missing space
+- [ ] Check usage 📅 2026-02-30
+- [ ] Renew (due:: 2026-03-31)
+- [ ] Weekly sync 🔁 every week when done 📅 2026-01-19
+- [ ] Prep EBR ^qbr-prep
+- [ ] Quote due:2026-02-01 +Acme
+1. [ ] Ordered item 🔽 ➕ 2026-01-01 🛫 2026-01-05
+";
+    insta::assert_snapshot!(render(text));
+}
+
+#[test]
+fn code_math_html_and_comments_hide_syntax() {
+    let text = "Real [[Acme Corp]] and `[[Not A Link]]` #real-tag
+
+```text
+[[Fenced Link]] #fenced-tag
+- [ ] fenced task 📅 2026-01-01
+```
+
+    [[Indented Code Link]]
+
+- item
+    [[Continuation Link]]
+
+$x = [[1]]$
+
+<div>[[Html Link]]</div>
+
+%% [[Comment Link]] %%
+
+~~~
+- [ ] tilde fenced 📅 2026-01-01
+";
+    let out = render(text);
+    insta::assert_snapshot!(out);
+    for hidden in [
+        "Not A Link",
+        "Fenced Link",
+        "Indented Code Link",
+        "Html Link",
+        "fenced",
+    ] {
+        assert!(!out.contains(hidden), "{hidden} was indexed:\n{out}");
+    }
+}
+
+#[test]
+fn link_forms_and_tags() {
+    let text = "🚀 Kickoff with [[Zoë Lindqvist]] and 👩‍💻 [[北星物流|Hokusei]].
+See [[Acme Corp#Renewal#Risks|renewal]], [[#Local Heading]], [[Acme Corp#^risk-1]].
+Embed ![[Acme Corp]] and [QBR](<2026-01-22 - QBR: Borealis.md>) and [x](My%20Note.md#Risks).
+Not notes: [site](https://example.com/a.md) [img](pic.png).
+
+| Account | Owner |
+| --- | --- |
+| [[Acme Corp\\|Acme]] | [[Dana Reyes]] |
+
+#2026 #q1-2026 foo#bar #risk/champion-loss, #renewal. #foo:x
+";
+    insta::assert_snapshot!(render(text));
+}
+
+#[test]
+fn crlf_note_keeps_ranges_on_the_line() {
+    let text = "# Title\r\n\r\n- [ ] Call [[Dana]] 📅 2026-03-14\r\n- NPS: 8\r\n";
+    let summary = parse(text);
+    let task = &summary.tasks[0];
+    assert_eq!(
+        &text[task.range.as_usize()],
+        "- [ ] Call [[Dana]] 📅 2026-03-14"
+    );
+    assert_eq!(&text[task.due().unwrap().range.as_usize()], "2026-03-14");
+    assert_eq!(summary.fields[0].value, "8");
+    assert_eq!(summary.headings[0].text, "Title");
+}
+
+#[test]
+fn broken_yaml_is_reported_and_body_still_indexed() {
+    let text =
+        "---\ntitle: [unclosed\naliases: x\n---\n# Body\n- [ ] Task 📅 2026-01-02 [[Link]]\n";
+    let summary = parse(text);
+    assert!(matches!(
+        summary.problems[0].kind,
+        ProblemKind::InvalidFrontmatter(_)
+    ));
+    assert_eq!(summary.tasks.len(), 1);
+    assert_eq!(summary.links.len(), 1);
+    assert_eq!(summary.headings[0].text, "Body");
+}
+
+#[test]
+fn unclosed_frontmatter_is_reported() {
+    let summary = parse("---\ntitle: x\n# Body [[Link]]\n");
+    assert_eq!(summary.problems[0].kind, ProblemKind::UnclosedFrontmatter);
+    assert_eq!(summary.links.len(), 1);
+}
+
+#[test]
+fn empty_and_whitespace_notes() {
+    for text in ["", "\n", "\r\n\r\n", "   ", "---", "---\n"] {
+        let summary = parse(text);
+        assert!(summary.links.is_empty(), "{text:?}");
+        assert!(summary.tasks.is_empty(), "{text:?}");
+    }
+}
+
+#[test]
+fn setext_and_closed_atx_headings() {
+    let summary = parse("Overview\n========\n\n## Risks ##\n### C# notes\n");
+    let titles: Vec<_> = summary.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(titles, ["Overview", "Risks", "C# notes"]);
+    assert_eq!(summary.headings[0].level, 1);
+}

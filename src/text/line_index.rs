@@ -1,0 +1,263 @@
+//! A compact line index that converts byte offsets to line/column positions and back.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r`, exactly the three breaks LSP recognises. The index
+//! stores each line's start and content end plus one small entry per non-ASCII character, so a
+//! note's index stays small and converts without the note's text.
+
+use super::{PositionEncoding, TextSize};
+
+/// A zero-based line and a column counted in the units of some [`PositionEncoding`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    /// Zero-based line number.
+    pub line: u32,
+    /// Zero-based column in the encoding's code units.
+    pub col: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Line {
+    /// Byte offset of the line's first character.
+    start: TextSize,
+    /// Byte offset just before the line terminator (or the end of the text).
+    end: TextSize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WideChar {
+    /// Byte offset of the character.
+    offset: TextSize,
+    /// Length in UTF-8 bytes (2 to 4).
+    len_utf8: u8,
+    /// Length in UTF-16 code units (1 or 2).
+    len_utf16: u8,
+}
+
+/// Line starts and non-ASCII characters of one text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    lines: Vec<Line>,
+    wide: Vec<WideChar>,
+    len: TextSize,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
+        let mut wide = Vec::new();
+        let mut start = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    lines.push(line(start, i));
+                    i += 1;
+                    start = i;
+                }
+                b'\r' => {
+                    lines.push(line(start, i));
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    start = i;
+                }
+                byte if byte < 0x80 => i += 1,
+                _ => {
+                    let ch = text[i..]
+                        .chars()
+                        .next()
+                        .expect("index is on a char boundary");
+                    let len_utf8 = ch.len_utf8();
+                    wide.push(WideChar {
+                        offset: super::to_size(i),
+                        len_utf8: u8::try_from(len_utf8).expect("a char has at most 4 bytes"),
+                        len_utf16: u8::try_from(ch.len_utf16()).expect("at most 2 units"),
+                    });
+                    i += len_utf8;
+                }
+            }
+        }
+        lines.push(line(start, bytes.len()));
+        lines.shrink_to_fit();
+        wide.shrink_to_fit();
+        LineIndex {
+            lines,
+            wide,
+            len: super::to_size(bytes.len()),
+        }
+    }
+
+    /// Length of the indexed text in bytes.
+    pub fn len(&self) -> TextSize {
+        self.len
+    }
+
+    /// Whether the indexed text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of lines; a text ending in a line break has an empty last line.
+    pub fn line_count(&self) -> u32 {
+        u32::try_from(self.lines.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Zero-based line that contains `offset` (clamped to the text).
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        let offset = offset.min(self.len);
+        let index = self
+            .lines
+            .partition_point(|line| line.start <= offset)
+            .saturating_sub(1);
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+
+    /// Byte range of line `line`'s content, without its terminator; clamped to the last line.
+    pub fn line_range(&self, line: u32) -> super::TextRange {
+        let line = self.lines[(line as usize).min(self.lines.len() - 1)];
+        super::TextRange::new(line.start, line.end)
+    }
+
+    /// Converts a byte offset to a position. An offset past the end maps to the end of the text,
+    /// an offset inside a multi-byte character to that character's start, and an offset inside a
+    /// `\r\n` pair to the end of the line.
+    pub fn line_col(&self, offset: TextSize, encoding: PositionEncoding) -> LineCol {
+        let mut offset = offset.min(self.len);
+        let line_no = self.line_of(offset);
+        let line = self.lines[line_no as usize];
+        offset = offset.min(line.end);
+        let wide = self.wide_chars(line.start, offset + 1);
+        // Snap an offset that falls inside a multi-byte character back to its first byte.
+        if let Some(last) = wide.last() {
+            if last.offset < offset && offset < last.offset + TextSize::from(last.len_utf8) {
+                offset = last.offset;
+            }
+        }
+        let col = match encoding {
+            PositionEncoding::Utf8 => offset - line.start,
+            PositionEncoding::Utf16 => {
+                let shrink: u32 = wide
+                    .iter()
+                    .filter(|w| w.offset < offset)
+                    .map(|w| u32::from(w.len_utf8 - w.len_utf16))
+                    .sum();
+                offset - line.start - shrink
+            }
+        };
+        LineCol { line: line_no, col }
+    }
+
+    /// Converts a position to a byte offset. A line past the end maps to the end of the text, a
+    /// column past the end of its line to the line's end, and a column inside a character (the
+    /// middle of a UTF-8 sequence or of a surrogate pair) to that character's start.
+    pub fn offset(&self, position: LineCol, encoding: PositionEncoding) -> TextSize {
+        let Some(line) = self.lines.get(position.line as usize) else {
+            return self.len;
+        };
+        let wide = self.wide_chars(line.start, line.end);
+        let mut at = line.start;
+        let mut remaining = position.col;
+        for w in wide {
+            let gap = w.offset - at;
+            if remaining <= gap {
+                return at + remaining;
+            }
+            remaining -= gap;
+            at = w.offset;
+            let width = match encoding {
+                PositionEncoding::Utf8 => u32::from(w.len_utf8),
+                PositionEncoding::Utf16 => u32::from(w.len_utf16),
+            };
+            if remaining < width {
+                return at;
+            }
+            remaining -= width;
+            at += TextSize::from(w.len_utf8);
+        }
+        at.saturating_add(remaining).min(line.end)
+    }
+
+    /// Non-ASCII characters whose first byte is in `start..end`, sorted by offset.
+    fn wide_chars(&self, start: TextSize, end: TextSize) -> &[WideChar] {
+        let from = self.wide.partition_point(|w| w.offset < start);
+        let to = self.wide.partition_point(|w| w.offset < end);
+        &self.wide[from..to]
+    }
+}
+
+fn line(start: usize, end: usize) -> Line {
+    Line {
+        start: super::to_size(start),
+        end: super::to_size(end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::{Utf8, Utf16};
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    #[test]
+    fn emoji_counts_two_utf16_units() {
+        let text = "- [ ] Call 📅 2026-03-20 [[Dana]]";
+        let index = LineIndex::new(text);
+        let link = u32::try_from(text.find("[[").unwrap()).unwrap();
+        assert_eq!(index.line_col(link, Utf16), lc(0, 25));
+        assert_eq!(index.line_col(link, Utf8), lc(0, 27));
+        assert_eq!(index.offset(lc(0, 25), Utf16), link);
+        assert_eq!(index.offset(lc(0, 27), Utf8), link);
+    }
+
+    #[test]
+    fn line_breaks_of_all_three_kinds() {
+        let index = LineIndex::new("a\r\nb\rc\nd");
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_col(3, Utf16), lc(1, 0));
+        assert_eq!(index.line_col(5, Utf16), lc(2, 0));
+        assert_eq!(index.line_col(7, Utf16), lc(3, 0));
+        // Between `\r` and `\n` is not a position: it clamps to the end of the line.
+        assert_eq!(index.line_col(2, Utf16), lc(0, 1));
+    }
+
+    #[test]
+    fn positions_past_the_end_clamp() {
+        let index = LineIndex::new("ab\ncd\n");
+        assert_eq!(index.offset(lc(0, 99), Utf16), 2);
+        assert_eq!(index.offset(lc(9, 0), Utf16), 6);
+        assert_eq!(index.line_col(99, Utf16), lc(2, 0));
+    }
+
+    #[test]
+    fn column_inside_surrogate_pair_snaps_to_char_start() {
+        let index = LineIndex::new("x📅y");
+        assert_eq!(index.offset(lc(0, 2), Utf16), 1);
+        assert_eq!(index.offset(lc(0, 3), Utf16), 5);
+        assert_eq!(index.line_col(3, Utf8), lc(0, 1));
+    }
+
+    #[test]
+    fn zwj_sequence_and_cjk() {
+        let text = "👩‍💻 北星 [[x]]";
+        let index = LineIndex::new(text);
+        let link = u32::try_from(text.find("[[").unwrap()).unwrap();
+        // 👩 (2) + ZWJ (1) + 💻 (2) + space + 北星 (2) + space = 8 units.
+        assert_eq!(index.line_col(link, Utf16), lc(0, 8));
+        assert_eq!(index.offset(lc(0, 8), Utf16), link);
+    }
+
+    #[test]
+    fn empty_text_has_one_line() {
+        let index = LineIndex::new("");
+        assert_eq!(index.line_count(), 1);
+        assert_eq!(index.line_col(0, Utf16), lc(0, 0));
+        assert_eq!(index.offset(lc(3, 3), Utf16), 0);
+    }
+}

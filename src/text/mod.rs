@@ -1,0 +1,93 @@
+//! Byte offsets, line indexes and conversion between byte offsets and editor positions.
+//!
+//! Everything above this module works in byte offsets into a note's UTF-8 text. Only this module
+//! and the protocol layer know about line/column positions and the UTF-8 or UTF-16 column units
+//! that an LSP client negotiates. Nothing here panics on out-of-range input: positions past the end
+//! of a line or document are clamped.
+
+mod line_index;
+
+pub use line_index::{LineCol, LineIndex};
+
+/// A byte offset into a note's UTF-8 text.
+pub type TextSize = u32;
+
+/// A half-open byte range `start..end` into a note's UTF-8 text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextRange {
+    /// First byte of the range.
+    pub start: TextSize,
+    /// One past the last byte of the range.
+    pub end: TextSize,
+}
+
+impl TextRange {
+    /// Creates a range; `end` is raised to `start` when it is smaller.
+    pub fn new(start: TextSize, end: TextSize) -> Self {
+        TextRange {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// Creates a range from `usize` offsets, as pulldown-cmark and `regex` produce them.
+    pub fn from_usize(range: std::ops::Range<usize>) -> Self {
+        TextRange::new(to_size(range.start), to_size(range.end))
+    }
+
+    /// Returns the range shifted right by `offset` bytes.
+    #[must_use]
+    pub fn shifted(self, offset: TextSize) -> Self {
+        TextRange::new(self.start + offset, self.end + offset)
+    }
+
+    /// Whether `offset` lies inside the range or touches its end (a cursor right after a link).
+    pub fn contains_inclusive(self, offset: TextSize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    /// Whether the two ranges share at least one byte.
+    pub fn intersects(self, other: TextRange) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// The range as a `usize` range, for slicing.
+    pub fn as_usize(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> TextSize {
+        self.end - self.start
+    }
+
+    /// Whether the range covers no bytes.
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Converts a `usize` offset to a [`TextSize`], saturating for texts over 4 GiB, which the vault
+/// scanner never reads.
+pub fn to_size(offset: usize) -> TextSize {
+    TextSize::try_from(offset).unwrap_or(TextSize::MAX)
+}
+
+/// The unit in which an editor counts columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PositionEncoding {
+    /// Columns are UTF-8 bytes.
+    Utf8,
+    /// Columns are UTF-16 code units, the LSP default.
+    #[default]
+    Utf16,
+}
+
+/// Returns the longest prefix of `text[..offset]` that ends on a char boundary.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
