@@ -1,4 +1,5 @@
 //! The `dex` binary.
 mod syntax;
 mod text;
+mod vault;
 fn main() {}

@@ -14,7 +14,7 @@ mod task;
 mod tests;
 
 pub use frontmatter::Frontmatter;
-pub use link::parse_link_text;
+pub use link::{parse_link_text, strip_md};
 pub use task::{DateField, DateKind, Priority, Task, TaskStatus};
 
 use crate::text::{LineIndex, TextRange};

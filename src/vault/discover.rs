@@ -1,0 +1,239 @@
+//! Finding and parsing every note of a vault, in parallel.
+//!
+//! The walk follows the `ignore` crate's rules: hidden files and folders (`.obsidian`, `.git`,
+//! `.trash`) and paths matched by `.gitignore` or the `[folders] ignore` setting are left out.
+//! Files that cannot be indexed are reported with the reason instead of stopping the scan.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
+
+use super::{Config, Note};
+
+/// Notes larger than this are skipped: they are almost always exports or logs, not notes.
+pub const MAX_NOTE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Why a file was left out of the index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The file is not valid UTF-8.
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The file contains a NUL byte, so it is binary.
+    Binary,
+    /// The file is larger than [`MAX_NOTE_BYTES`].
+    TooLarge {
+        /// Size in bytes.
+        bytes: u64,
+    },
+    /// The file vanished between the walk and the read.
+    Deleted,
+    /// Reading the file or folder failed.
+    Io(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::InvalidUtf8 { offset } => {
+                write!(
+                    f,
+                    "not valid UTF-8 (first invalid byte at offset {offset}); save it as UTF-8"
+                )
+            }
+            SkipReason::Binary => {
+                write!(f, "binary file (contains a NUL byte), not a Markdown note")
+            }
+            SkipReason::TooLarge { bytes } => write!(
+                f,
+                "{:.1} MiB is over the {} MiB limit for a note",
+                *bytes as f64 / 1_048_576.0,
+                MAX_NOTE_BYTES / 1_048_576
+            ),
+            SkipReason::Deleted => write!(f, "deleted while the vault was being scanned"),
+            SkipReason::Io(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+/// A file the scan could not index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file or folder, as an absolute path when known.
+    pub path: PathBuf,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// One result of a scan.
+pub enum ScanItem {
+    /// A parsed note.
+    Note(Note),
+    /// A file left out.
+    Skipped(Skipped),
+}
+
+/// Walks `root` with as many threads as the machine has cores, parsing each note on the thread
+/// that found it, and hands every result to `sink` on the calling thread, in no fixed order.
+pub fn scan(root: &Path, config: &Config, mut sink: impl FnMut(ScanItem)) {
+    let (sender, receiver) = mpsc::sync_channel::<ScanItem>(1024);
+    let walker = walker(root, config);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            walker.run(|| {
+                let sender = sender.clone();
+                Box::new(move |entry| {
+                    let item = match entry {
+                        Ok(entry) => {
+                            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                            if !is_file || !is_markdown(entry.path()) {
+                                return WalkState::Continue;
+                            }
+                            read_note(root, entry.path(), config)
+                        }
+                        Err(err) => ScanItem::Skipped(walk_error(root, &err)),
+                    };
+                    if sender.send(item).is_err() {
+                        return WalkState::Quit;
+                    }
+                    WalkState::Continue
+                })
+            });
+        });
+        for item in receiver {
+            sink(item);
+        }
+    });
+}
+
+/// Reads and parses one file; `path` is absolute.
+pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
+    let skipped = |reason| {
+        ScanItem::Skipped(Skipped {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_NOTE_BYTES => {
+            return skipped(SkipReason::TooLarge { bytes: meta.len() });
+        }
+        Ok(_) => {}
+        Err(err) => return skipped(io_reason(&err)),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return skipped(io_reason(&err)),
+    };
+    let text = match check_text(bytes) {
+        Ok(text) => text,
+        Err(reason) => return skipped(reason),
+    };
+    let relative = relative(root, path);
+    ScanItem::Note(Note::parse(&relative, &text, config))
+}
+
+/// Accepts bytes that are UTF-8 text without NUL bytes.
+pub fn check_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
+    if memchr_nul(&bytes) {
+        return Err(SkipReason::Binary);
+    }
+    String::from_utf8(bytes).map_err(|err| SkipReason::InvalidUtf8 {
+        offset: err.utf8_error().valid_up_to(),
+    })
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+fn io_reason(err: &std::io::Error) -> SkipReason {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => SkipReason::Deleted,
+        std::io::ErrorKind::PermissionDenied => SkipReason::Io("permission denied".into()),
+        _ => SkipReason::Io(err.to_string()),
+    }
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
+    let path = error_path(err).unwrap_or_else(|| root.to_path_buf());
+    let message = match err {
+        ignore::Error::WithPath { err, .. } => err.to_string(),
+        other => other.to_string(),
+    };
+    let reason = if message.contains("File system loop") || message.contains("loop") {
+        SkipReason::Io("symbolic link loop; the folder is not read again".into())
+    } else {
+        SkipReason::Io(message)
+    };
+    Skipped { path, reason }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a path names a Markdown note (`.md`, any case).
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
+/// Vault-relative path with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether the vault's ignore settings leave `path` (vault-relative) out of the index. Hidden
+/// path segments are always left out.
+pub fn is_ignored(root: &Path, relative: &str, config: &Config) -> bool {
+    if relative.split('/').any(|part| part.starts_with('.')) {
+        return true;
+    }
+    let Some(overrides) = overrides(root, config) else {
+        return false;
+    };
+    overrides.matched(relative, false).is_ignore()
+}
+
+fn overrides(root: &Path, config: &Config) -> Option<ignore::overrides::Override> {
+    if config.ignore.is_empty() {
+        return None;
+    }
+    let mut builder = OverrideBuilder::new(root);
+    for pattern in &config.ignore {
+        if let Err(err) = builder.add(&format!("!{pattern}")) {
+            tracing::warn!(%pattern, %err, "invalid ignore pattern in .dex.toml");
+        }
+    }
+    builder.build().ok()
+}
+
+fn walker(root: &Path, config: &Config) -> ignore::WalkParallel {
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .follow_links(true)
+        .threads(threads)
+        .require_git(false);
+    if let Some(overrides) = overrides(root, config) {
+        builder.overrides(overrides);
+    }
+    builder.build_parallel()
+}

@@ -1,0 +1,414 @@
+//! The vault index: every note's summary, the link graph, accounts, people and tags.
+//!
+//! The index holds parsed summaries only, never the notes' text. It is updated one note at a
+//! time ([`Vault::insert`], [`Vault::remove`]), so an edit or a changed file costs one parse and
+//! a few map updates, whatever the size of the vault.
+
+pub mod config;
+pub mod discover;
+pub mod model;
+mod resolve;
+pub mod watch;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization;
+
+pub use config::{Config, Severity};
+pub use model::{Meeting, NoteKind, Person};
+pub use resolve::{Resolution, ResolvedVia};
+
+use crate::syntax::{self, NoteSummary};
+
+/// Index of a note in a [`Vault`]; stable while the note exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NoteId(pub u32);
+
+/// One indexed note.
+#[derive(Debug)]
+pub struct Note {
+    /// Path relative to the vault root, with `/` separators, `.md` included.
+    pub path: String,
+    /// File name without `.md`.
+    pub stem: String,
+    /// What the note is.
+    pub kind: NoteKind,
+    /// What the note contains.
+    pub summary: Arc<NoteSummary>,
+}
+
+impl Note {
+    /// Parses `text` as the note at vault-relative `path`.
+    pub fn parse(path: &str, text: &str, config: &Config) -> Note {
+        let summary = syntax::parse(text);
+        Note::from_summary(path, Arc::new(summary), config)
+    }
+
+    /// Builds a note from an existing summary.
+    pub fn from_summary(path: &str, summary: Arc<NoteSummary>, config: &Config) -> Note {
+        let path = path.replace('\\', "/");
+        let file = path.rsplit('/').next().unwrap_or(&path);
+        let stem = syntax::strip_md(file).to_string();
+        let kind = model::classify(&path, &stem, &summary, config);
+        Note {
+            path,
+            stem,
+            kind,
+            summary,
+        }
+    }
+
+    /// The folder part of the path, without a trailing `/`; empty at the root.
+    pub fn folder(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(folder, _)| folder)
+    }
+
+    /// The account the note's own kind names: its account folder, a person's or a meeting's
+    /// `account`.
+    pub fn declared_account(&self) -> Option<&str> {
+        match &self.kind {
+            NoteKind::AccountPage { account } => Some(account),
+            NoteKind::Person(person) => person.account.as_deref(),
+            NoteKind::Meeting(meeting) => meeting.account.as_deref(),
+            NoteKind::Plain => self.summary.frontmatter.as_ref()?.account.as_deref(),
+        }
+    }
+}
+
+/// An account: a folder under the accounts folder.
+#[derive(Clone, Debug, Default)]
+pub struct Account {
+    /// Display name: the folder name with `_` read as spaces.
+    pub name: String,
+    /// The folder, relative to the vault root.
+    pub folder: String,
+    /// Notes inside the folder, sorted by path.
+    pub pages: Vec<NoteId>,
+}
+
+/// Lower-cases and NFC-normalises a name or path for case-insensitive lookup.
+pub fn key(text: &str) -> String {
+    text.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// The index of one vault.
+#[derive(Debug)]
+pub struct Vault {
+    /// Absolute path of the vault root.
+    pub root: PathBuf,
+    /// Settings from `.dex.toml`.
+    pub config: Config,
+    notes: Vec<Option<Arc<Note>>>,
+    free: Vec<u32>,
+    by_path: HashMap<String, NoteId>,
+    by_name: HashMap<String, Vec<NoteId>>,
+    by_alias: HashMap<String, Vec<NoteId>>,
+    accounts: BTreeMap<String, Account>,
+    incoming: HashMap<String, HashSet<NoteId>>,
+    tags: HashMap<String, (String, u32)>,
+    /// Bumped whenever a note is added or removed (not when one changes), so callers can cache
+    /// lists of names.
+    pub names_generation: u64,
+}
+
+impl Vault {
+    /// An empty index for the vault at `root`.
+    pub fn new(root: PathBuf, config: Config) -> Vault {
+        Vault {
+            root,
+            config,
+            notes: Vec::new(),
+            free: Vec::new(),
+            by_path: HashMap::new(),
+            by_name: HashMap::new(),
+            by_alias: HashMap::new(),
+            accounts: BTreeMap::new(),
+            incoming: HashMap::new(),
+            tags: HashMap::new(),
+            names_generation: 0,
+        }
+    }
+
+    /// Number of indexed notes.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    /// Whether no note is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// The note with this id.
+    pub fn note(&self, id: NoteId) -> Option<&Arc<Note>> {
+        self.notes.get(id.0 as usize)?.as_ref()
+    }
+
+    /// Every note with its id, in no particular order.
+    pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Arc<Note>)> {
+        self.notes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((NoteId(u32::try_from(i).ok()?), n.as_ref()?)))
+    }
+
+    /// The note at a vault-relative path (`.md` included), case-insensitively.
+    pub fn id_of_path(&self, path: &str) -> Option<NoteId> {
+        self.by_path
+            .get(&key(syntax::strip_md(&path.replace('\\', "/"))))
+            .copied()
+    }
+
+    /// Converts an absolute path inside the vault to a vault-relative one with `/` separators.
+    pub fn relative_path(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        let parts: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("/"))
+    }
+
+    /// Absolute path of a note.
+    pub fn absolute_path(&self, note: &Note) -> PathBuf {
+        let mut path = self.root.clone();
+        path.extend(note.path.split('/'));
+        path
+    }
+
+    /// Accounts by lookup key, sorted by name.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// The account called `name` (folder name or display name, any case).
+    pub fn account(&self, name: &str) -> Option<&Account> {
+        self.accounts
+            .get(&key(&model::account_name_from_folder(name)))
+    }
+
+    /// The account's main page: `Overview.md`, else its first page.
+    pub fn account_overview(&self, account: &Account) -> Option<NoteId> {
+        account
+            .pages
+            .iter()
+            .copied()
+            .find(|&id| {
+                self.note(id)
+                    .is_some_and(|n| n.stem.eq_ignore_ascii_case("overview"))
+            })
+            .or_else(|| account.pages.first().copied())
+    }
+
+    /// Tags with their display spelling and the number of notes that use them.
+    pub fn tags(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.tags
+            .values()
+            .map(|(name, count)| (name.as_str(), *count))
+    }
+
+    /// Adds or replaces the note at `note.path`.
+    pub fn insert(&mut self, note: Note) -> NoteId {
+        let path_key = key(syntax::strip_md(&note.path));
+        let existing = self.by_path.get(&path_key).copied();
+        let id = match existing {
+            Some(id) => {
+                self.unlink(id);
+                id
+            }
+            None => {
+                self.names_generation += 1;
+                match self.free.pop() {
+                    Some(slot) => NoteId(slot),
+                    None => {
+                        self.notes.push(None);
+                        NoteId(
+                            u32::try_from(self.notes.len() - 1)
+                                .expect("fewer than 4 billion notes"),
+                        )
+                    }
+                }
+            }
+        };
+        self.link(id, &note);
+        if existing.is_none() || self.aliases_changed(id, &note) {
+            self.names_generation += 1;
+        }
+        self.by_path.insert(path_key, id);
+        self.notes[id.0 as usize] = Some(Arc::new(note));
+        id
+    }
+
+    /// Removes the note at a vault-relative path; returns its id if it was indexed.
+    pub fn remove(&mut self, path: &str) -> Option<NoteId> {
+        let id = self
+            .by_path
+            .remove(&key(syntax::strip_md(&path.replace('\\', "/"))))?;
+        self.unlink(id);
+        self.notes[id.0 as usize] = None;
+        self.free.push(id.0);
+        self.names_generation += 1;
+        Some(id)
+    }
+
+    /// Removes every note under a vault-relative folder; returns the removed paths.
+    pub fn remove_folder(&mut self, folder: &str) -> Vec<String> {
+        let prefix = format!("{}/", key(folder.trim_end_matches('/')));
+        let paths: Vec<String> = self
+            .notes()
+            .filter(|(_, n)| key(&n.path).starts_with(&prefix))
+            .map(|(_, n)| n.path.clone())
+            .collect();
+        for path in &paths {
+            self.remove(path);
+        }
+        paths
+    }
+
+    /// Notes whose links might point at `id`: those that link to its name, an alias, or its
+    /// account. The caller resolves their links to check.
+    pub fn possible_referrers(&self, id: NoteId) -> Vec<NoteId> {
+        let Some(note) = self.note(id) else {
+            return Vec::new();
+        };
+        let mut keys = vec![key(&note.stem)];
+        if let Some(fm) = &note.summary.frontmatter {
+            keys.extend(fm.aliases.iter().map(|a| key(a)));
+        }
+        if let NoteKind::AccountPage { account } = &note.kind {
+            keys.push(key(account));
+            if let Some(acc) = self.account(account) {
+                keys.push(key(acc.folder.rsplit('/').next().unwrap_or_default()));
+            }
+        }
+        let mut ids: Vec<NoteId> = keys
+            .iter()
+            .filter_map(|k| self.incoming.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        ids.push(id);
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Notes that link to a name (the last path segment of a link target, any case).
+    pub fn notes_linking_to_name(&self, name: &str) -> Vec<NoteId> {
+        self.incoming
+            .get(&key(name))
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    fn aliases_changed(&self, id: NoteId, note: &Note) -> bool {
+        let old = self
+            .note(id)
+            .and_then(|n| n.summary.frontmatter.as_ref())
+            .map(|f| &f.aliases);
+        let new = note.summary.frontmatter.as_ref().map(|f| &f.aliases);
+        old != new
+    }
+
+    fn link(&mut self, id: NoteId, note: &Note) {
+        self.by_name.entry(key(&note.stem)).or_default().push(id);
+        if let Some(fm) = &note.summary.frontmatter {
+            for alias in &fm.aliases {
+                self.by_alias.entry(key(alias)).or_default().push(id);
+            }
+        }
+        for link in &note.summary.links {
+            if let Some(name) = link_name(&link.target) {
+                self.incoming.entry(name).or_default().insert(id);
+            }
+        }
+        let mut seen = HashSet::new();
+        for tag in &note.summary.tags {
+            let tag_key = key(&tag.name);
+            if seen.insert(tag_key.clone()) {
+                self.tags
+                    .entry(tag_key)
+                    .or_insert_with(|| (tag.name.clone(), 0))
+                    .1 += 1;
+            }
+        }
+        if let Some(folder) = model::account_folder(&note.path, &self.config) {
+            let name = model::account_name_from_folder(folder);
+            let account = self.accounts.entry(key(&name)).or_insert_with(|| Account {
+                name,
+                folder: format!("{}/{folder}", self.config.accounts_folder),
+                pages: Vec::new(),
+            });
+            account.pages.push(id);
+            let notes = &self.notes;
+            let path_of = |id: &NoteId| {
+                notes
+                    .get(id.0 as usize)
+                    .and_then(Option::as_ref)
+                    .map_or(&note.path, |n| &n.path)
+                    .clone()
+            };
+            account.pages.sort_by_cached_key(path_of);
+        }
+    }
+
+    fn unlink(&mut self, id: NoteId) {
+        let Some(note) = self.note(id).cloned() else {
+            return;
+        };
+        remove_id(&mut self.by_name, &key(&note.stem), id);
+        if let Some(fm) = &note.summary.frontmatter {
+            for alias in &fm.aliases {
+                remove_id(&mut self.by_alias, &key(alias), id);
+            }
+        }
+        for link in &note.summary.links {
+            if let Some(name) = link_name(&link.target) {
+                if let Some(set) = self.incoming.get_mut(&name) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.incoming.remove(&name);
+                    }
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        for tag in &note.summary.tags {
+            let tag_key = key(&tag.name);
+            if seen.insert(tag_key.clone()) {
+                if let Some(entry) = self.tags.get_mut(&tag_key) {
+                    entry.1 -= 1;
+                    if entry.1 == 0 {
+                        self.tags.remove(&tag_key);
+                    }
+                }
+            }
+        }
+        if let Some(folder) = model::account_folder(&note.path, &self.config) {
+            let account_key = key(&model::account_name_from_folder(folder));
+            if let Some(account) = self.accounts.get_mut(&account_key) {
+                account.pages.retain(|&page| page != id);
+                if account.pages.is_empty() {
+                    self.accounts.remove(&account_key);
+                }
+            }
+        }
+    }
+}
+
+/// The lookup key of the last path segment of a link target.
+fn link_name(target: &str) -> Option<String> {
+    let name = target.rsplit(['/', '\\']).next()?.trim();
+    (!name.is_empty()).then(|| key(syntax::strip_md(name)))
+}
+
+fn remove_id(map: &mut HashMap<String, Vec<NoteId>>, name: &str, id: NoteId) {
+    if let Some(ids) = map.get_mut(name) {
+        ids.retain(|&other| other != id);
+        if ids.is_empty() {
+            map.remove(name);
+        }
+    }
+}
