@@ -1,4 +1,5 @@
 //! The `dex` binary.
+mod ide;
 mod syntax;
 mod text;
 mod vault;

@@ -1,0 +1,416 @@
+//! Completion of links after `[[` (notes, accounts, people, aliases), of headings after
+//! `[[Note#`, of block ids after `[[Note#^`, and of tags after `#`.
+
+use std::cmp::Reverse;
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+
+use crate::syntax::is_tag_char;
+use crate::text::{TextRange, to_size};
+use crate::vault::{NoteId, NoteKind, Vault, key};
+
+/// Most items returned for one request; the list is marked incomplete when there are more.
+pub const MAX_ITEMS: usize = 50;
+
+/// What a completion item inserts a link or tag to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CompletionKind {
+    /// An account.
+    Account,
+    /// A stakeholder.
+    Person,
+    /// A note by one of its aliases.
+    Alias,
+    /// Any other note.
+    Note,
+    /// A heading in the target note.
+    Heading,
+    /// A block id in the target note.
+    Block,
+    /// A tag.
+    Tag,
+}
+
+/// One completion proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    /// Text shown in the list.
+    pub label: String,
+    /// What the item is.
+    pub kind: CompletionKind,
+    /// Extra information shown next to the label (role and account, folder, ...).
+    pub detail: Option<String>,
+    /// Text that replaces `replace`.
+    pub insert: String,
+    /// Text the editor filters on while the user keeps typing.
+    pub filter: String,
+    /// Rank: lower sorts first.
+    pub rank: u32,
+    /// Range that the insert text replaces.
+    pub replace: TextRange,
+}
+
+/// A completion answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    /// The proposals, best first.
+    pub items: Vec<CompletionItem>,
+    /// Whether more items matched than were returned, so the editor should ask again as the user
+    /// types.
+    pub incomplete: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    label: String,
+    kind: CompletionKind,
+    /// What goes between `[[` and `]]`, before any `|alias`.
+    link_text: String,
+    alias: Option<String>,
+    detail: Option<String>,
+}
+
+/// The `[[` candidates of a vault, rebuilt only when notes are added, removed or renamed.
+#[derive(Default)]
+pub struct CompletionCache {
+    generation: Option<(usize, u64)>,
+    candidates: Vec<Candidate>,
+}
+
+impl CompletionCache {
+    fn candidates(&mut self, vault: &Vault) -> &[Candidate] {
+        let stamp = (std::ptr::from_ref(vault) as usize, vault.names_generation);
+        if self.generation != Some(stamp) {
+            self.candidates = build_candidates(vault);
+            self.generation = Some(stamp);
+        }
+        &self.candidates
+    }
+}
+
+/// Computes completions at byte `offset` of `text`, the current text of note `id`.
+pub fn completion(
+    vault: &Vault,
+    cache: &mut CompletionCache,
+    id: NoteId,
+    text: &str,
+    offset: u32,
+) -> Option<Completions> {
+    let offset = crate::text::floor_char_boundary(text, offset as usize);
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    if let Some(open) = open_wikilink(before) {
+        let inner_start = line_start + open + 2;
+        let typed = &text[inner_start..offset];
+        let after = &text[offset..];
+        return Some(link_completion(
+            vault,
+            cache,
+            id,
+            typed,
+            to_size(inner_start),
+            to_size(offset),
+            after,
+        ));
+    }
+    tag_completion(vault, before, to_size(line_start), to_size(offset))
+}
+
+/// Byte offset of the `[[` that the cursor is inside, within `before` (the line up to the cursor).
+fn open_wikilink(before: &str) -> Option<usize> {
+    let open = before.rfind("[[")?;
+    let typed = &before[open + 2..];
+    (!typed.contains("]]") && !typed.contains('|')).then_some(open)
+}
+
+fn link_completion(
+    vault: &Vault,
+    cache: &mut CompletionCache,
+    id: NoteId,
+    typed: &str,
+    inner_start: u32,
+    offset: u32,
+    after: &str,
+) -> Completions {
+    let closed = after.starts_with("]]");
+    let close = if closed { "" } else { "]]" };
+    if let Some(hash) = typed.find('#') {
+        let target = &typed[..hash];
+        let sub = &typed[hash + 1..];
+        let source = vault.note(id).map(|n| n.path.clone()).unwrap_or_default();
+        let Some(target_id) = vault.resolve(target, &source).id() else {
+            return Completions::default();
+        };
+        let replace_start = inner_start + to_size(hash + 1);
+        return if let Some(block) = sub.strip_prefix('^') {
+            block_items(
+                vault,
+                target_id,
+                block,
+                TextRange::new(replace_start + 1, offset),
+                close,
+            )
+        } else {
+            heading_items(
+                vault,
+                target_id,
+                sub,
+                TextRange::new(replace_start, offset),
+                close,
+            )
+        };
+    }
+    let replace = TextRange::new(inner_start, offset);
+    let candidates = cache.candidates(vault);
+    let query = typed.trim();
+    let mut scored: Vec<(u32, &Candidate)> = if query.is_empty() {
+        candidates
+            .iter()
+            .filter(|c| c.kind <= CompletionKind::Person)
+            .map(|c| (0, c))
+            .collect()
+    } else {
+        fuzzy(query, candidates)
+    };
+    scored.sort_by(|(a_score, a), (b_score, b)| {
+        Reverse(*a_score)
+            .cmp(&Reverse(*b_score))
+            .then(a.kind.cmp(&b.kind))
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    let incomplete = scored.len() > MAX_ITEMS;
+    let items = scored
+        .into_iter()
+        .take(MAX_ITEMS)
+        .enumerate()
+        .map(|(rank, (_, c))| {
+            let insert = match &c.alias {
+                Some(alias) => format!("{}|{alias}{close}", c.link_text),
+                None => format!("{}{close}", c.link_text),
+            };
+            CompletionItem {
+                label: c.label.clone(),
+                kind: c.kind,
+                detail: c.detail.clone(),
+                insert,
+                filter: c.label.clone(),
+                rank: u32::try_from(rank).unwrap_or(u32::MAX),
+                replace,
+            }
+        })
+        .collect();
+    Completions { items, incomplete }
+}
+
+fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidate)> {
+    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+    let pattern = Pattern::new(
+        query,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    let mut buf = Vec::new();
+    let query_key = key(query);
+    candidates
+        .iter()
+        .filter_map(|c| {
+            let score = pattern.score(Utf32Str::new(&c.label, &mut buf), &mut matcher)?;
+            let label_key = key(&c.label);
+            // Prefix and word-start matches read as what the user meant; rank them first.
+            let bonus = if label_key.starts_with(&query_key) {
+                1000
+            } else if label_key.split(' ').any(|w| w.starts_with(&query_key)) {
+                500
+            } else {
+                0
+            };
+            Some((score + bonus, c))
+        })
+        .collect()
+}
+
+fn heading_items(
+    vault: &Vault,
+    target: NoteId,
+    typed: &str,
+    replace: TextRange,
+    close: &str,
+) -> Completions {
+    let Some(note) = vault.note(target) else {
+        return Completions::default();
+    };
+    let typed = key(typed);
+    let items = note
+        .summary
+        .headings
+        .iter()
+        .filter(|h| key(&h.text).contains(&typed))
+        .enumerate()
+        .map(|(rank, h)| CompletionItem {
+            label: h.text.clone(),
+            kind: CompletionKind::Heading,
+            detail: Some(format!(
+                "{} in {}",
+                "#".repeat(usize::from(h.level)),
+                note.stem
+            )),
+            insert: format!("{}{close}", h.text),
+            filter: h.text.clone(),
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            replace,
+        })
+        .collect();
+    Completions {
+        items,
+        incomplete: false,
+    }
+}
+
+fn block_items(
+    vault: &Vault,
+    target: NoteId,
+    typed: &str,
+    replace: TextRange,
+    close: &str,
+) -> Completions {
+    let Some(note) = vault.note(target) else {
+        return Completions::default();
+    };
+    let items = note
+        .summary
+        .block_ids
+        .iter()
+        .filter(|b| b.id.to_lowercase().starts_with(&typed.to_lowercase()))
+        .enumerate()
+        .map(|(rank, b)| CompletionItem {
+            label: b.id.clone(),
+            kind: CompletionKind::Block,
+            detail: Some(format!("block in {}", note.stem)),
+            insert: format!("{}{close}", b.id),
+            filter: b.id.clone(),
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            replace,
+        })
+        .collect();
+    Completions {
+        items,
+        incomplete: false,
+    }
+}
+
+fn tag_completion(
+    vault: &Vault,
+    before: &str,
+    line_start: u32,
+    offset: u32,
+) -> Option<Completions> {
+    let typed_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_tag_char(*c))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let hash = typed_start.checked_sub(1)?;
+    if before.as_bytes().get(hash) != Some(&b'#') {
+        return None;
+    }
+    if hash > 0 && !before[..hash].ends_with(char::is_whitespace) {
+        return None;
+    }
+    let typed = key(&before[typed_start..]);
+    let replace = TextRange::new(line_start + to_size(typed_start), offset);
+    // The tag being typed is itself indexed once the note is parsed; leave out that lone use.
+    let mut tags: Vec<(&str, u32)> = vault
+        .tags()
+        .filter(|(name, count)| {
+            let name = key(name);
+            name.contains(&typed) && !(name == typed && *count == 1)
+        })
+        .collect();
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let incomplete = tags.len() > MAX_ITEMS;
+    let items = tags
+        .into_iter()
+        .take(MAX_ITEMS)
+        .enumerate()
+        .map(|(rank, (name, count))| CompletionItem {
+            label: name.to_string(),
+            kind: CompletionKind::Tag,
+            detail: Some(super::plural(count as usize, "note")),
+            insert: name.to_string(),
+            filter: name.to_string(),
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            replace,
+        })
+        .collect();
+    Some(Completions { items, incomplete })
+}
+
+fn build_candidates(vault: &Vault) -> Vec<Candidate> {
+    let mut name_counts = std::collections::HashMap::<String, u32>::new();
+    for (_, note) in vault.notes() {
+        *name_counts.entry(key(&note.stem)).or_default() += 1;
+    }
+    let mut candidates = Vec::with_capacity(vault.len() + vault.accounts().count());
+    for account in vault.accounts() {
+        candidates.push(Candidate {
+            label: account.name.clone(),
+            kind: CompletionKind::Account,
+            link_text: account.name.clone(),
+            alias: None,
+            detail: Some(format!("account · {}", account.folder)),
+        });
+    }
+    for (_, note) in vault.notes() {
+        // A link by bare name is enough when the name is unique; otherwise write the path.
+        let link_text = if name_counts.get(&key(&note.stem)).copied().unwrap_or(0) > 1 {
+            crate::syntax::strip_md(&note.path).to_string()
+        } else {
+            note.stem.clone()
+        };
+        let (kind, detail) = match &note.kind {
+            NoteKind::Person(person) => {
+                let parts: Vec<&str> = [person.role.as_deref(), person.account.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let detail = if parts.is_empty() {
+                    "person".to_string()
+                } else {
+                    parts.join(" · ")
+                };
+                (CompletionKind::Person, Some(detail))
+            }
+            _ => (
+                CompletionKind::Note,
+                Some(note.folder().to_string()).filter(|f| !f.is_empty()),
+            ),
+        };
+        let label = if link_text == note.stem {
+            note.stem.clone()
+        } else {
+            link_text.clone()
+        };
+        candidates.push(Candidate {
+            label,
+            kind,
+            link_text: link_text.clone(),
+            alias: None,
+            detail,
+        });
+        if let Some(fm) = &note.summary.frontmatter {
+            for alias in &fm.aliases {
+                candidates.push(Candidate {
+                    label: alias.clone(),
+                    kind: CompletionKind::Alias,
+                    link_text: link_text.clone(),
+                    alias: Some(alias.clone()),
+                    detail: Some(format!("alias of {}", note.stem)),
+                });
+            }
+        }
+    }
+    candidates
+}

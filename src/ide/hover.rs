@@ -1,0 +1,255 @@
+//! Hover: a preview of a link's target, a person's role and open commitments, an account's
+//! recent activity, and how far away a task's date is.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use super::navigation::link_target;
+use super::{TextSource, describe_due, explain_impossible_date, link_at, plural};
+use crate::syntax::{DateKind, Task};
+use crate::text::TextRange;
+use crate::vault::{NoteId, NoteKind, Resolution, Vault};
+
+/// Lines of a note shown in a link preview.
+const PREVIEW_LINES: usize = 20;
+/// Commitments listed in a person's or an account's hover.
+const LISTED_COMMITMENTS: usize = 8;
+
+/// Hover text (Markdown) and the range it describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverResult {
+    /// Markdown shown to the user.
+    pub markdown: String,
+    /// The link or date the hover is about.
+    pub range: TextRange,
+}
+
+/// Computes the hover at byte `offset` of note `id`.
+pub fn hover(
+    vault: &Vault,
+    id: NoteId,
+    offset: u32,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+) -> Option<HoverResult> {
+    let note = vault.note(id)?;
+    for task in &note.summary.tasks {
+        if let Some(date) = task
+            .dates
+            .iter()
+            .find(|d| d.field_range.contains_inclusive(offset))
+        {
+            let label = date_label(date.kind);
+            let markdown = match date.date {
+                Some(day) => {
+                    let relative = if task.status.is_open() || date.kind != DateKind::Due {
+                        describe_due(day, today)
+                    } else {
+                        "done".to_string()
+                    };
+                    format!("**{label}** {day} ({}) · {relative}", day.format("%A"))
+                }
+                None => format!("**{label}**: {}", explain_impossible_date(&date.raw)),
+            };
+            return Some(HoverResult {
+                markdown,
+                range: date.field_range,
+            });
+        }
+    }
+    let link = link_at(&note.summary, offset)?;
+    let resolution = vault.resolve(&link.target, &note.path);
+    let Some(target) = link_target(vault, &note.path, link) else {
+        let markdown = format!("No note named `{}` yet.", link.target);
+        return Some(HoverResult {
+            markdown,
+            range: link.range,
+        });
+    };
+    let target_note = vault.note(target.note)?;
+    let mut markdown = match &target_note.kind {
+        NoteKind::Person(_) => person_card(vault, target.note, today),
+        NoteKind::AccountPage { account } if target_note.stem.eq_ignore_ascii_case("overview") => {
+            account_card(vault, account, today)
+        }
+        _ => format!("**{}** · {}\n", target_note.stem, target_note.path),
+    };
+    if let Resolution::Ambiguous { candidates, .. } = &resolution {
+        let _ = writeln!(
+            markdown,
+            "\n_{} notes match this link; this is the shortest path._",
+            candidates.len()
+        );
+    }
+    if let Some(text) = texts.text(vault, target.note) {
+        let preview = preview(
+            &text,
+            target.range,
+            target_note.summary.frontmatter.as_ref().map(|f| f.range),
+        );
+        if !preview.is_empty() {
+            let _ = write!(markdown, "\n---\n\n{preview}");
+        }
+    }
+    Some(HoverResult {
+        markdown,
+        range: link.range,
+    })
+}
+
+fn date_label(kind: DateKind) -> &'static str {
+    match kind {
+        DateKind::Due => "Due",
+        DateKind::Scheduled => "Scheduled",
+        DateKind::Start => "Starts",
+        DateKind::Created => "Created",
+        DateKind::Done => "Done",
+        DateKind::Cancelled => "Cancelled",
+    }
+}
+
+fn person_card(vault: &Vault, id: NoteId, today: NaiveDate) -> String {
+    let Some(note) = vault.note(id) else {
+        return String::new();
+    };
+    let NoteKind::Person(person) = &note.kind else {
+        return String::new();
+    };
+    let mut card = format!("**{}**", note.stem);
+    for part in [
+        person.role.as_deref(),
+        person.group.as_deref(),
+        person.account.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let _ = write!(card, " · {part}");
+    }
+    if let Some(status) = &person.status {
+        let _ = write!(card, " · status: **{status}**");
+    }
+    card.push('\n');
+    let commitments = owned_commitments(vault, id);
+    if commitments.is_empty() {
+        card.push_str("\nNo open commitments.\n");
+    } else {
+        let _ = writeln!(card, "\nOpen commitments ({}):", commitments.len());
+        list_commitments(&mut card, vault, &commitments, today);
+    }
+    card
+}
+
+fn account_card(vault: &Vault, account_name: &str, today: NaiveDate) -> String {
+    let Some(account) = vault.account(account_name) else {
+        return String::new();
+    };
+    let mut card = format!(
+        "**{}** · account · {}\n",
+        account.name,
+        plural(account.pages.len(), "page")
+    );
+    let Some(overview) = vault.account_overview(account) else {
+        return card;
+    };
+    let mut notes = vault.possible_referrers(overview);
+    notes.extend(account.pages.iter().copied());
+    notes.sort_unstable();
+    notes.dedup();
+    let meetings: Vec<(NaiveDate, String)> = notes
+        .iter()
+        .filter_map(|&n| vault.note(n))
+        .filter_map(|n| match &n.kind {
+            NoteKind::Meeting(m) => Some((m.date, n.stem.clone())),
+            _ => None,
+        })
+        .collect();
+    if let Some((date, stem)) = meetings.iter().max() {
+        let _ = writeln!(
+            card,
+            "\nLast meeting: {date} ({}), {}",
+            describe_due(*date, today).replace("overdue", "ago"),
+            stem
+        );
+    }
+    let mut open: Vec<(NoteId, &Task)> = Vec::new();
+    for &n in &notes {
+        let Some(note) = vault.note(n) else { continue };
+        let belongs = account.pages.contains(&n) || matches!(&note.kind, NoteKind::Meeting(_));
+        if belongs {
+            open.extend(
+                note.summary
+                    .tasks
+                    .iter()
+                    .filter(|t| t.status.is_open())
+                    .map(|t| (n, t)),
+            );
+        }
+    }
+    let overdue = open
+        .iter()
+        .filter(|(_, t)| t.due().and_then(|d| d.date).is_some_and(|d| d < today))
+        .count();
+    let _ = writeln!(
+        card,
+        "\nOpen commitments: {} ({overdue} overdue)",
+        open.len()
+    );
+    list_commitments(&mut card, vault, &open, today);
+    card
+}
+
+fn owned_commitments(vault: &Vault, person: NoteId) -> Vec<(NoteId, &Task)> {
+    let mut out = Vec::new();
+    for source in vault.possible_referrers(person) {
+        let Some(note) = vault.note(source) else {
+            continue;
+        };
+        for task in note.summary.tasks.iter().filter(|t| t.status.is_open()) {
+            let Some(owner) = &task.owner else { continue };
+            if vault.resolve(owner, &note.path).id() == Some(person) {
+                out.push((source, task));
+            }
+        }
+    }
+    out
+}
+
+fn list_commitments(card: &mut String, vault: &Vault, tasks: &[(NoteId, &Task)], today: NaiveDate) {
+    let mut sorted: Vec<&(NoteId, &Task)> = tasks.iter().collect();
+    sorted.sort_by_key(|(_, t)| t.due().and_then(|d| d.date).unwrap_or(NaiveDate::MAX));
+    for (note, task) in sorted.iter().take(LISTED_COMMITMENTS) {
+        let source = vault.note(*note).map_or("", |n| n.stem.as_str());
+        let when = match task.due().and_then(|d| d.date) {
+            Some(due) => format!(" — due {due}, {}", describe_due(due, today)),
+            None => String::new(),
+        };
+        let _ = writeln!(card, "- {}{when} ({source})", task.text);
+    }
+    if sorted.len() > LISTED_COMMITMENTS {
+        let _ = writeln!(card, "- … and {} more", sorted.len() - LISTED_COMMITMENTS);
+    }
+}
+
+/// The first lines of a note's body, or of the section or block a link points at.
+fn preview(text: &str, target: TextRange, frontmatter: Option<TextRange>) -> String {
+    let start = if target.is_empty() {
+        frontmatter.map_or(0, |f| f.end as usize)
+    } else {
+        target.start as usize
+    };
+    let start = crate::text::floor_char_boundary(text, start);
+    let body = text[start..].trim_start_matches(['\r', '\n']);
+    let limit = if target.is_empty() || !body.starts_with('#') {
+        PREVIEW_LINES
+    } else {
+        PREVIEW_LINES / 2
+    };
+    let lines: Vec<&str> = body.lines().take(limit).collect();
+    let mut preview = lines.join("\n");
+    if body.lines().count() > limit {
+        preview.push_str("\n…");
+    }
+    preview
+}

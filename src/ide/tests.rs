@@ -1,0 +1,345 @@
+//! Feature tests over small vault fixtures. A fixture is one string: `//- /path.md` starts a
+//! file, and `$0` in the current file marks the cursor.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::vault::{Config, Note, Vault};
+
+const TODAY: &str = "2026-03-15";
+
+struct Fixture {
+    vault: Vault,
+    current: NoteId,
+    text: String,
+    offset: u32,
+    texts: std::collections::HashMap<NoteId, Arc<str>>,
+}
+
+impl TextSource for Fixture {
+    fn text(&self, _: &Vault, id: NoteId) -> Option<Arc<str>> {
+        self.texts.get(&id).cloned()
+    }
+}
+
+fn fixture(spec: &str) -> Fixture {
+    let mut vault = Vault::new("/vault".into(), Config::default());
+    let mut current = None;
+    let mut offset = 0;
+    let mut texts: std::collections::HashMap<NoteId, Arc<str>> = std::collections::HashMap::new();
+    let mut current_text = String::new();
+    for chunk in spec.split("//- /").skip(1) {
+        let (path, body) = chunk.split_once('\n').unwrap();
+        let mut body = body.to_string();
+        let cursor = body.find("$0");
+        if let Some(at) = cursor {
+            body.replace_range(at..at + 2, "");
+        }
+        let id = vault.insert(Note::parse(path.trim(), &body, &vault.config));
+        texts.insert(id, Arc::from(body.as_str()));
+        if let Some(at) = cursor {
+            current = Some(id);
+            offset = u32::try_from(at).unwrap();
+            current_text = body;
+        }
+    }
+    let current = current.unwrap_or(NoteId(0));
+    if current_text.is_empty() {
+        current_text = texts[&current].to_string();
+    }
+    Fixture {
+        vault,
+        current,
+        text: current_text,
+        offset,
+        texts,
+    }
+}
+
+fn today() -> NaiveDate {
+    TODAY.parse().unwrap()
+}
+
+fn check_diagnostics(spec: &str) -> String {
+    let f = fixture(spec);
+    diagnostics::diagnostics(&f.vault, f.current, today())
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {:?}: {}\n",
+                d.severity.as_str(),
+                d.code,
+                &f.text[d.range.as_usize()],
+                d.message
+            )
+        })
+        .collect()
+}
+
+fn check_completion(spec: &str) -> String {
+    let f = fixture(spec);
+    let mut cache = CompletionCache::default();
+    let Some(result) = completion::completion(&f.vault, &mut cache, f.current, &f.text, f.offset)
+    else {
+        return "none".into();
+    };
+    result
+        .items
+        .iter()
+        .map(|i| {
+            format!(
+                "{:?} {:?} -> {:?} replacing {:?} ({})\n",
+                i.kind,
+                i.label,
+                i.insert,
+                &f.text[i.replace.as_usize()],
+                i.detail.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overdue_due_today_and_future_tasks() {
+    let out = check_diagnostics(
+        "//- /Inbox/Meetings/2026-03-12 - QBR: Acme.md
+- [ ] Overdue 📅 2026-03-10
+- [ ] Today 📅 2026-03-15
+- [ ] Future 📅 2026-03-16
+- [x] Done long ago 📅 2026-01-01
+- [-] Cancelled 📅 2026-01-01
+- [/] In progress [due:: 2026-03-14]
+- [ ] Bad 📅 2026-02-30$0
+",
+    );
+    insta::assert_snapshot!(out, @r"
+    warning overdue "📅 2026-03-10": action item is 5 days overdue (due 2026-03-10): Overdue
+    info due-today "📅 2026-03-15": action item is due today: Today
+    warning overdue "[due:: 2026-03-14]": action item is 1 day overdue (due 2026-03-14): In progress
+    error invalid-date "2026-02-30": `2026-02-30` is not a real date: February 2026 has 28 days, not 30
+    ");
+}
+
+#[test]
+fn link_diagnostics_cover_every_failure() {
+    let out = check_diagnostics(
+        "//- /Note.md
+[[Missing]] [[a/QBR]] [[QBR]] [[Target#Nope]] [[Target#Real]] [[Target#^gone]] [[Target#^here]] `[[Code]]` $0
+%% [[Commented Missing]] %%
+//- /a/QBR.md
+//- /b/QBR.md
+//- /Target.md
+## Real
+line ^here
+",
+    );
+    insta::assert_snapshot!(out);
+    assert!(!out.contains("Code"));
+    assert!(!out.contains("Commented"));
+}
+
+#[test]
+fn severity_overrides_and_off() {
+    let mut f = fixture("//- /n.md\n- [ ] x [[Missing]] 📅 2026-03-01$0\n");
+    f.vault
+        .config
+        .severity
+        .insert("overdue".into(), crate::vault::Severity::Error);
+    f.vault
+        .config
+        .severity
+        .insert("unresolved-link".into(), crate::vault::Severity::Off);
+    let found = diagnostics::diagnostics(&f.vault, f.current, today());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, crate::vault::Severity::Error);
+}
+
+#[test]
+fn link_completion_ranks_people_and_accounts() {
+    let out = check_completion(
+        "//- /Inbox/Meetings/2026-03-12 - QBR.md
+Met with [[pri$0
+//- /Active/Relationships/Champions/Priya Raman.md
+---
+type: person
+role: VP Operations
+account: \"[[Borealis Freight]]\"
+---
+//- /Active/Accounts/Borealis_Freight/Overview.md
+---
+aliases: [Borealis]
+---
+//- /Notes/Pricing.md
+//- /Notes/Principles.md
+",
+    );
+    insta::assert_snapshot!(out);
+    assert!(
+        out.starts_with("Person \"Priya Raman\" -> \"Priya Raman]]\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn completion_does_not_double_closing_brackets() {
+    let out = check_completion(
+        "//- /a.md\nSee [[Bor$0]]\n//- /Active/Accounts/Borealis_Freight/Overview.md\n",
+    );
+    assert!(
+        out.starts_with("Account \"Borealis Freight\" -> \"Borealis Freight\" replacing \"Bor\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn alias_completion_inserts_name_and_alias() {
+    let out = check_completion(
+        "//- /a.md\n[[Dan$0\n//- /People/Daniel Achterberg.md\n---\naliases: [Dan A]\n---\n",
+    );
+    assert!(
+        out.contains("Alias \"Dan A\" -> \"Daniel Achterberg|Dan A]]\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn heading_and_block_completion() {
+    let heading = check_completion(
+        "//- /a.md\n[[Target#ri$0\n//- /Target.md\n# Top\n## Risks\n## Wins\nx ^blk-1\n",
+    );
+    assert_eq!(
+        heading,
+        "Heading \"Risks\" -> \"Risks]]\" replacing \"ri\" (## in Target)\n"
+    );
+    let block = check_completion("//- /a.md\n[[Target#^b$0\n//- /Target.md\nx ^blk-1\n");
+    assert_eq!(
+        block,
+        "Block \"blk-1\" -> \"blk-1]]\" replacing \"b\" (block in Target)\n"
+    );
+}
+
+#[test]
+fn tag_completion_after_hash() {
+    let out = check_completion(
+        "//- /a.md\nNotes #ri$0\n//- /b.md\n#risk/champion-loss #risk #renewal\n//- /c.md\n#risk\n",
+    );
+    insta::assert_snapshot!(out, @r#"
+    Tag "risk" -> "risk" replacing "ri" (2 notes)
+    Tag "risk/champion-loss" -> "risk/champion-loss" replacing "ri" (1 note)
+    "#);
+    assert_eq!(
+        check_completion("//- /a.md\nfoo#ri$0\n//- /b.md\n#risk\n"),
+        "none"
+    );
+}
+
+#[test]
+fn completion_after_emoji_on_the_line() {
+    let out = check_completion("//- /a.md\n🚀 👩‍💻 Kickoff [[Zo$0\n//- /People/Zoë Lindqvist.md\n");
+    assert!(
+        out.contains("\"Zoë Lindqvist]]\" replacing \"Zo\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn definition_of_heading_block_and_note() {
+    let f = fixture(
+        "//- /a.md\n[[Target#Risks]] [[Target#^b1]] [[Target]]$0\n//- /Target.md\n# T\n## Risks\nline ^b1\n",
+    );
+    let target_text = &f.texts[&f.vault.id_of_path("Target.md").unwrap()];
+    let at = |needle: &str| u32::try_from(f.text.find(needle).unwrap()).unwrap() + 2;
+    let heading = navigation::goto_definition(&f.vault, f.current, at("[[Target#Risks")).unwrap();
+    assert_eq!(&target_text[heading.range.as_usize()], "## Risks");
+    let block = navigation::goto_definition(&f.vault, f.current, at("[[Target#^b1")).unwrap();
+    assert_eq!(&target_text[block.range.as_usize()], "line ^b1");
+    let note = navigation::goto_definition(&f.vault, f.current, at("[[Target]]")).unwrap();
+    assert_eq!(note.range, NOTE_START);
+}
+
+#[test]
+fn references_include_closed_notes_and_headings() {
+    let f = fixture(
+        "//- /Target.md\nintro\n# T\n## Risks$0\n//- /a.md\n[[Target]] [[target#risks]]\n//- /b/c.md\n![[Target#Risks]] [[Other]]\n",
+    );
+    let refs = navigation::references(&f.vault, f.current, f.offset, false);
+    let rendered: Vec<String> = refs
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                f.vault.note(l.note).unwrap().path,
+                &f.texts[&l.note][l.range.as_usize()]
+            )
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        ["a.md [[target#risks]]", "b/c.md ![[Target#Risks]]"]
+    );
+    let all = navigation::references(&f.vault, f.current, 0, false);
+    assert_eq!(all.len(), 3);
+}
+
+#[test]
+fn hover_on_person_date_and_note() {
+    let f = fixture(
+        "//- /Inbox/Meetings/2026-03-12 - QBR: Borealis.md
+- [ ] Send deck to [[Priya Raman]] 📅 2026-03-18$0
+//- /Active/Relationships/Champions/Priya Raman.md
+---
+type: person
+role: VP Operations
+account: \"[[Borealis Freight]]\"
+status: leaving
+---
+# Priya Raman
+Runs dispatch.
+",
+    );
+    let at = |needle: &str| u32::try_from(f.text.find(needle).unwrap()).unwrap() + 3;
+    let person = hover::hover(&f.vault, f.current, at("[[Priya"), today(), &f).unwrap();
+    insta::assert_snapshot!(person.markdown);
+    let date = hover::hover(&f.vault, f.current, at("📅"), today(), &f).unwrap();
+    assert_eq!(date.markdown, "**Due** 2026-03-18 (Wednesday) · in 3 days");
+}
+
+#[test]
+fn document_symbols_nest_by_level() {
+    let summary = crate::syntax::parse("# A\n## B\n### C\n## D\n# E\n");
+    let symbols = symbols::document_symbols(NoteId(0), &summary);
+    let names: Vec<(String, Vec<String>)> = symbols
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.children.iter().map(|c| c.name.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("A".to_string(), vec!["B".to_string(), "D".to_string()]),
+            ("E".to_string(), vec![])
+        ]
+    );
+    assert_eq!(symbols[0].children[0].children[0].name, "C");
+}
+
+#[test]
+fn workspace_symbols_find_accounts_people_and_headings() {
+    let f = fixture(
+        "//- /Active/Accounts/Borealis_Freight/Overview.md\n# Borealis summary\n//- /Active/Relationships/Sales/Ben.md\n//- /x.md\n$0",
+    );
+    let names: Vec<String> = symbols::workspace_symbols(&f.vault, "bor")
+        .iter()
+        .map(|s| format!("{:?} {}", s.kind, s.name))
+        .collect();
+    assert_eq!(
+        names,
+        ["Account Borealis Freight", "Heading Borealis summary"]
+    );
+}
