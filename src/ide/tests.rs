@@ -114,12 +114,12 @@ fn overdue_due_today_and_future_tasks() {
 - [ ] Bad 📅 2026-02-30$0
 ",
     );
-    insta::assert_snapshot!(out, @r"
+    insta::assert_snapshot!(out, @r#"
     warning overdue "📅 2026-03-10": action item is 5 days overdue (due 2026-03-10): Overdue
     info due-today "📅 2026-03-15": action item is due today: Today
     warning overdue "[due:: 2026-03-14]": action item is 1 day overdue (due 2026-03-14): In progress
     error invalid-date "2026-02-30": `2026-02-30` is not a real date: February 2026 has 28 days, not 30
-    ");
+    "#);
 }
 
 #[test]
