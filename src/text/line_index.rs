@@ -248,9 +248,9 @@ mod tests {
         let text = "👩‍💻 北星 [[x]]";
         let index = LineIndex::new(text);
         let link = u32::try_from(text.find("[[").unwrap()).unwrap();
-        // 👩 (2) + ZWJ (1) + 💻 (2) + space + 北星 (2) + space = 8 units.
-        assert_eq!(index.line_col(link, Utf16), lc(0, 8));
-        assert_eq!(index.offset(lc(0, 8), Utf16), link);
+        // 👩 (2) + ZWJ (1) + 💻 (2) + space (1) + 北星 (2) + space (1) = 9 units.
+        assert_eq!(index.line_col(link, Utf16), lc(0, 9));
+        assert_eq!(index.offset(lc(0, 9), Utf16), link);
     }
 
     #[test]
