@@ -137,17 +137,12 @@ impl LineIndex {
                 offset = last.offset;
             }
         }
-        let col = match encoding {
-            PositionEncoding::Utf8 => offset - line.start,
-            PositionEncoding::Utf16 => {
-                let shrink: u32 = wide
-                    .iter()
-                    .filter(|w| w.offset < offset)
-                    .map(|w| u32::from(w.len_utf8 - w.len_utf16))
-                    .sum();
-                offset - line.start - shrink
-            }
-        };
+        let shrink: u32 = wide
+            .iter()
+            .filter(|w| w.offset < offset)
+            .map(|w| u32::from(w.len_utf8) - w.width(encoding))
+            .sum();
+        let col = offset - line.start - shrink;
         LineCol { line: line_no, col }
     }
 
@@ -168,10 +163,7 @@ impl LineIndex {
             }
             remaining -= gap;
             at = w.offset;
-            let width = match encoding {
-                PositionEncoding::Utf8 => u32::from(w.len_utf8),
-                PositionEncoding::Utf16 => u32::from(w.len_utf16),
-            };
+            let width = w.width(encoding);
             if remaining < width {
                 return at;
             }
@@ -189,6 +181,17 @@ impl LineIndex {
     }
 }
 
+impl WideChar {
+    /// Width of the character in the encoding's code units.
+    fn width(self, encoding: PositionEncoding) -> u32 {
+        match encoding {
+            PositionEncoding::Utf8 => u32::from(self.len_utf8),
+            PositionEncoding::Utf16 => u32::from(self.len_utf16),
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
 fn line(start: usize, end: usize) -> Line {
     Line {
         start: super::to_size(start),
@@ -199,7 +202,7 @@ fn line(start: usize, end: usize) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use PositionEncoding::{Utf8, Utf16};
+    use PositionEncoding::{Utf8, Utf16, Utf32};
 
     fn lc(line: u32, col: u32) -> LineCol {
         LineCol { line, col }
@@ -251,6 +254,9 @@ mod tests {
         // 👩 (2) + ZWJ (1) + 💻 (2) + space (1) + 北星 (2) + space (1) = 9 units.
         assert_eq!(index.line_col(link, Utf16), lc(0, 9));
         assert_eq!(index.offset(lc(0, 9), Utf16), link);
+        // In characters: 👩 ZWJ 💻 space 北 星 space = 7.
+        assert_eq!(index.line_col(link, Utf32), lc(0, 7));
+        assert_eq!(index.offset(lc(0, 7), Utf32), link);
     }
 
     #[test]

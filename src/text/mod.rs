@@ -81,6 +81,8 @@ pub enum PositionEncoding {
     /// Columns are UTF-16 code units, the LSP default.
     #[default]
     Utf16,
+    /// Columns are Unicode scalar values (characters).
+    Utf32,
 }
 
 /// Returns the longest prefix of `text[..offset]` that ends on a char boundary.

@@ -278,3 +278,57 @@ mod tests {
         assert!(err.contains("tody"), "{err}");
     }
 }
+
+/// Environment variable that fixes "today" when no `--today` flag is given.
+pub const TODAY_ENV: &str = "DEX_TODAY";
+
+/// Today's date, from the first of: the `--today` flag, the `DEX_TODAY` variable, `today` in the
+/// configuration, and the clock in the configured time zone (else the machine's local zone).
+pub fn resolve_today(
+    flag: Option<NaiveDate>,
+    env: Option<&str>,
+    config: &Config,
+) -> Result<NaiveDate, String> {
+    if let Some(date) = flag {
+        return Ok(date);
+    }
+    if let Some(value) = env.map(str::trim).filter(|v| !v.is_empty()) {
+        return parse_date(value).map_err(|err| format!("{TODAY_ENV}: {err}"));
+    }
+    if let Some(date) = config.today {
+        return Ok(date);
+    }
+    Ok(match config.timezone {
+        Some(zone) => chrono::Utc::now().with_timezone(&zone).date_naive(),
+        None => chrono::Local::now().date_naive(),
+    })
+}
+
+#[cfg(test)]
+mod today_tests {
+    use super::*;
+
+    #[test]
+    fn flag_then_env_then_config() {
+        let mut config = Config::default();
+        config.today = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let flag = NaiveDate::from_ymd_opt(2026, 3, 15);
+        assert_eq!(
+            resolve_today(flag, Some("2026-02-02"), &config),
+            Ok(flag.unwrap())
+        );
+        assert_eq!(
+            resolve_today(None, Some("2026-02-02"), &config),
+            Ok(NaiveDate::from_ymd_opt(2026, 2, 2).unwrap())
+        );
+        assert_eq!(
+            resolve_today(None, None, &config),
+            Ok(config.today.unwrap())
+        );
+        let err = resolve_today(None, Some("2026-13-01"), &config).unwrap_err();
+        assert!(
+            err.contains("DEX_TODAY") && err.contains("2026-13-01"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The command line: argument parsing and the `check` command. `dex lsp` hands over to the
+//! server module.
+
+pub mod check;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Dex: account-aware editing for Customer Success Markdown vaults.
+#[derive(Debug, Parser)]
+#[command(name = "dex", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Write logs to this file instead of standard error.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Dex's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the language server over standard input and output.
+    Lsp(LspArgs),
+    /// Report overdue commitments, broken links and other findings for every note in a vault.
+    Check(CheckArgs),
+}
+
+/// Options of `dex lsp`.
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Talk over standard input and output (the default and only transport; accepted because
+    /// editor clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
+    /// Treat this date as today (YYYY-MM-DD); overrides DEX_TODAY and the configuration.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub today: Option<NaiveDate>,
+}
+
+/// Output format of `dex check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity: message [code]`, one finding a line, then a summary.
+    Text,
+    /// One JSON document with every finding and the summary.
+    Json,
+}
+
+/// Options of `dex check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The vault folder.
+    #[arg(default_value = ".", value_name = "VAULT")]
+    pub vault: PathBuf,
+    /// Treat this date as today (YYYY-MM-DD); overrides DEX_TODAY and the configuration.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub today: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn parse_date_arg(value: &str) -> Result<NaiveDate, String> {
+    crate::vault::config::parse_date(value)
+}
