@@ -5,8 +5,10 @@
 //! that an LSP client negotiates. Nothing here panics on out-of-range input: positions past the end
 //! of a line or document are clamped.
 
+mod edit;
 mod line_index;
 
+pub use edit::{apply_change, position_to_char};
 pub use line_index::{LineCol, LineIndex};
 
 /// A byte offset into a note's UTF-8 text.
