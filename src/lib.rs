@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod ide;
+pub mod server;
 pub mod syntax;
 pub mod text;
 pub mod vault;

@@ -4,11 +4,41 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dex::cli;
+use tracing_subscriber::EnvFilter;
+
+/// Environment variable with an `EnvFilter` directive for the logs, such as `dex=debug`.
+const LOG_ENV: &str = "DEX_LOG";
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let Err(message) = init_logging(cli.log_file.as_deref()) {
+        eprintln!("dex: {message}");
+        return ExitCode::from(2);
+    }
     match &cli.command {
         cli::Command::Check(args) => cli::check::run(args),
-        cli::Command::Lsp(_) => ExitCode::from(2),
+        cli::Command::Lsp(args) => dex::server::run(args.today),
     }
+}
+
+/// Logs go to standard error (standard output carries the protocol) or to `--log-file`.
+fn init_logging(log_file: Option<&std::path::Path>) -> Result<(), String> {
+    let filter =
+        EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("dex=info,warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_target(false);
+    match log_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|err| format!("cannot open log file `{}`: {err}", path.display()))?;
+            builder.with_writer(std::sync::Mutex::new(file)).init();
+        }
+        None => builder.with_writer(std::io::stderr).init(),
+    }
+    Ok(())
 }

@@ -196,7 +196,7 @@ fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
     let show_progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last_report = started;
-    discover::scan(root, &config, |item| {
+    discover::scan(root, &config, None, |item| {
         match item {
             ScanItem::Note(note) => {
                 vault.insert(note);

@@ -87,6 +87,16 @@ pub enum PositionEncoding {
     Utf32,
 }
 
+impl std::fmt::Display for PositionEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PositionEncoding::Utf8 => "utf-8",
+            PositionEncoding::Utf16 => "utf-16",
+            PositionEncoding::Utf32 => "utf-32",
+        })
+    }
+}
+
 /// Returns the longest prefix of `text[..offset]` that ends on a char boundary.
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());

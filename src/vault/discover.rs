@@ -79,9 +79,15 @@ pub enum ScanItem {
 
 /// Walks `root` with as many threads as the machine has cores, parsing each note on the thread
 /// that found it, and hands every result to `sink` on the calling thread, in no fixed order.
-pub fn scan(root: &Path, config: &Config, mut sink: impl FnMut(ScanItem)) {
+/// `max_depth` limits how deep the walk goes (1 reads only `root` itself).
+pub fn scan(
+    root: &Path,
+    config: &Config,
+    max_depth: Option<usize>,
+    mut sink: impl FnMut(ScanItem),
+) {
     let (sender, receiver) = mpsc::sync_channel::<ScanItem>(1024);
-    let walker = walker(root, config);
+    let walker = walker(root, config, max_depth);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             walker.run(|| {
@@ -225,13 +231,14 @@ fn overrides(root: &Path, config: &Config) -> Option<ignore::overrides::Override
     builder.build().ok()
 }
 
-fn walker(root: &Path, config: &Config) -> ignore::WalkParallel {
+fn walker(root: &Path, config: &Config, max_depth: Option<usize>) -> ignore::WalkParallel {
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let mut builder = WalkBuilder::new(root);
     builder
         .follow_links(true)
         .threads(threads)
-        .require_git(false);
+        .require_git(false)
+        .max_depth(max_depth);
     if let Some(overrides) = overrides(root, config) {
         builder.overrides(overrides);
     }

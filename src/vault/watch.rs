@@ -29,7 +29,9 @@ pub fn watch(
             }
         };
         for path in event.paths {
-            if !is_watched(&path) {
+            // A removed folder is not a note, but the notes inside it are gone too.
+            let removal = matches!(event.kind, EventKind::Remove(_));
+            if !is_watched(&path) && !removal {
                 continue;
             }
             let change = match event.kind {

@@ -1,0 +1,89 @@
+//! Request and notification handlers, one file per area.
+
+pub mod features;
+pub mod text_sync;
+pub mod workspace;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::lsp::{ErrorCode, RpcError, RpcResult};
+use super::state::{Shared, VaultHandle};
+use crate::ide::TextSource;
+use crate::vault::{Note, NoteId, Vault};
+
+/// Runs CPU-bound `ide` work on a blocking thread. A panic becomes an `InternalError` reply and
+/// the server keeps serving.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> RpcResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(to_jsonrpc_error)
+}
+
+/// Decides what the client sees for a failed task.
+pub fn to_jsonrpc_error(err: tokio::task::JoinError) -> RpcError {
+    if err.is_panic() {
+        let panic = err.into_panic();
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_else(|| "unknown panic".to_string());
+        tracing::error!(%message, "request handler panicked");
+        RpcError {
+            code: ErrorCode::InternalError,
+            message: format!("handler panicked: {message}").into(),
+            data: None,
+        }
+    } else {
+        RpcError {
+            code: ErrorCode::RequestCancelled,
+            message: "request cancelled".into(),
+            data: None,
+        }
+    }
+}
+
+/// Parses `text` as the note at absolute `path` and stores it in the vault's index. Returns
+/// whether the set of note names or aliases changed, which changes other notes' links.
+pub fn index_text(vault: &VaultHandle, path: &Path, text: &str) -> bool {
+    let mut index = vault.index.write();
+    let Some(relative) = index.relative_path(path) else {
+        return false;
+    };
+    let note = Note::parse(&relative, text, &index.config);
+    let before = index.names_generation;
+    index.insert(note);
+    index.names_generation != before
+}
+
+/// Reads notes from the editor when they are open and from disk otherwise.
+pub struct ServerText {
+    shared: Arc<Shared>,
+}
+
+impl ServerText {
+    /// A text source over the server's open documents.
+    pub fn new(shared: Arc<Shared>) -> ServerText {
+        ServerText { shared }
+    }
+}
+
+impl TextSource for ServerText {
+    fn text(&self, vault: &Vault, id: NoteId) -> Option<Arc<str>> {
+        let note = vault.note(id)?;
+        let path = vault.absolute_path(note);
+        let open = self
+            .shared
+            .docs
+            .iter()
+            .find(|doc| doc.value().path == path)
+            .map(|doc| doc.rope.to_string());
+        match open {
+            Some(text) => Some(Arc::from(text)),
+            None => std::fs::read_to_string(path).ok().map(Arc::from),
+        }
+    }
+}
