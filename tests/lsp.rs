@@ -1,0 +1,383 @@
+//! End-to-end tests: the built `dex` binary over JSON-RPC on stdio.
+
+mod common;
+
+use common::{Lsp, capabilities, example_vault, file_uri, slice_utf16, vault};
+use serde_json::{Value, json};
+
+const TODAY: &str = "2026-03-15";
+const MEETING: &str = "Inbox/Meetings/2026-03-12 - QBR: Acme Corp.md";
+
+fn acme_vault() -> tempfile::TempDir {
+    vault(&[
+        (
+            MEETING,
+            "# QBR\n\n## Action Items\n- [ ] 🚀 Call [[Priya Raman]] 📅 2026-03-10\n- [ ] 北星 review 📅 2026-03-15\n- [ ] Ask [[Nobody Here]]\n",
+        ),
+        (
+            "Active/Relationships/Champions/Priya Raman.md",
+            "---\ntype: person\nrole: VP Operations\naccount: \"[[Acme Corp]]\"\n---\n# Priya Raman\n## Background\nRuns dispatch.\n",
+        ),
+        (
+            "Active/Accounts/Acme_Corp/Overview.md",
+            "# Acme Corp\nSee [[Priya Raman#Background]].\n",
+        ),
+    ])
+}
+
+fn start(root: &std::path::Path, caps: Value) -> (Lsp, Value) {
+    let mut lsp = Lsp::start(&["--today", TODAY]);
+    let init = lsp.initialize(root, caps);
+    (lsp, init)
+}
+
+#[test]
+fn initialize_negotiates_position_encoding() {
+    let dir = acme_vault();
+    let (lsp, init) = start(
+        dir.path(),
+        json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(init["serverInfo"]["name"], "dex");
+    lsp.shutdown();
+    let (lsp, init) = start(dir.path(), json!({}));
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert!(
+        init["capabilities"].get("diagnosticProvider").is_none(),
+        "push clients get no pull provider"
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn overdue_range_is_right_after_emoji_in_both_encodings() {
+    let dir = acme_vault();
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    // `- [ ] ` (6) + 🚀 (2 UTF-16 units, 4 bytes) + ` Call ` (6) + `[[Priya Raman]]` (15) + space.
+    for (offered, due_start) in [("utf-16", 30), ("utf-8", 32)] {
+        let (mut lsp, _) = start(
+            dir.path(),
+            json!({ "general": { "positionEncodings": [offered] } }),
+        );
+        let uri = lsp.open(&dir.path().join(MEETING), &text);
+        let diagnostics = lsp.diagnostics(&uri, Some(1));
+        let overdue = diagnostics
+            .iter()
+            .find(|d| d["code"] == "overdue")
+            .expect("overdue warning");
+        assert_eq!(overdue["severity"], 2);
+        assert_eq!(overdue["source"], "dex");
+        assert_eq!(
+            overdue["range"]["start"],
+            json!({ "line": 3, "character": due_start }),
+            "{offered}"
+        );
+        assert!(
+            overdue["message"]
+                .as_str()
+                .unwrap()
+                .contains("5 days overdue (due 2026-03-10)")
+        );
+        if offered == "utf-16" {
+            assert_eq!(slice_utf16(&text, &overdue["range"]), "📅 2026-03-10");
+            let today = diagnostics
+                .iter()
+                .find(|d| d["code"] == "due-today")
+                .expect("due today");
+            assert_eq!(today["severity"], 3);
+            assert_eq!(slice_utf16(&text, &today["range"]), "📅 2026-03-15");
+            let unresolved = diagnostics
+                .iter()
+                .find(|d| d["code"] == "unresolved-link")
+                .expect("unresolved");
+            assert_eq!(slice_utf16(&text, &unresolved["range"]), "Nobody Here");
+        }
+        lsp.shutdown();
+    }
+}
+
+#[test]
+fn incremental_edit_shifts_the_diagnostic_range() {
+    let dir = acme_vault();
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    let uri = lsp.open(&dir.path().join(MEETING), &text);
+    lsp.diagnostics(&uri, Some(1));
+    // Insert a two-unit emoji and a space before the task text: the due date moves right by 3.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": { "line": 3, "character": 6 }, "end": { "line": 3, "character": 6 } }, "text": "🎉 " }],
+        }),
+    );
+    let diagnostics = lsp.diagnostics(&uri, Some(2));
+    let overdue = diagnostics.iter().find(|d| d["code"] == "overdue").unwrap();
+    assert_eq!(
+        overdue["range"]["start"],
+        json!({ "line": 3, "character": 33 })
+    );
+    let server_text = lsp.request("dex/noteText", json!({ "uri": uri }));
+    assert_eq!(server_text["version"], 2);
+    assert!(
+        server_text["text"]
+            .as_str()
+            .unwrap()
+            .contains("- [ ] 🎉 🚀 Call")
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn completion_definition_references_hover_and_symbols() {
+    let dir = acme_vault();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let path = dir
+        .path()
+        .join("Inbox/Meetings/2026-03-14 - Check-in: Acme Corp.md");
+    let text = "# Check-in\n🚀 Met [[pri\n## Notes\n### Deep\n";
+    let uri = lsp.open(&path, text);
+
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 12 } }),
+    );
+    let first = &completion["items"][0];
+    assert_eq!(first["label"], "Priya Raman");
+    assert_eq!(first["detail"], "VP Operations · Acme Corp");
+    assert_eq!(first["textEdit"]["newText"], "Priya Raman]]");
+    assert_eq!(
+        first["textEdit"]["range"],
+        json!({ "start": { "line": 1, "character": 9 }, "end": { "line": 1, "character": 12 } })
+    );
+
+    let overview = file_uri(&dir.path().join("Active/Accounts/Acme_Corp/Overview.md"));
+    let definition = lsp.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": overview }, "position": { "line": 1, "character": 8 } }),
+    );
+    assert_eq!(
+        definition["uri"],
+        file_uri(
+            &dir.path()
+                .join("Active/Relationships/Champions/Priya Raman.md")
+        )
+    );
+    assert_eq!(
+        definition["range"]["start"]["line"], 6,
+        "the Background heading"
+    );
+
+    let person = file_uri(
+        &dir.path()
+            .join("Active/Relationships/Champions/Priya Raman.md"),
+    );
+    let references = lsp.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": person }, "position": { "line": 0, "character": 0 }, "context": { "includeDeclaration": false } }),
+    );
+    let sources: Vec<&str> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            overview.as_str(),
+            file_uri(&dir.path().join(MEETING)).as_str()
+        ],
+        "backlinks from notes that are not open"
+    );
+
+    let meeting = file_uri(&dir.path().join(MEETING));
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": meeting }, "position": { "line": 3, "character": 15 } }),
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.contains("**Priya Raman** · VP Operations"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("Open commitments (1)"), "{markdown}");
+    let date = lsp.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": meeting }, "position": { "line": 3, "character": 32 } }),
+    );
+    assert_eq!(
+        date["contents"]["value"],
+        "**Due** 2026-03-10 (Tuesday) · 5 days overdue"
+    );
+
+    let symbols = lsp.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "Check-in");
+    assert_eq!(symbols[0]["children"][0]["name"], "Notes");
+    assert_eq!(symbols[0]["children"][0]["children"][0]["name"], "Deep");
+
+    let found = lsp.request("workspace/symbol", json!({ "query": "acme" }));
+    assert_eq!(found[0]["name"], "Acme Corp");
+    assert_eq!(found[0]["kind"], 2);
+    lsp.shutdown();
+}
+
+#[test]
+fn progress_is_reported_only_when_supported() {
+    let dir = example_vault();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    let end = lsp.wait_indexed();
+    assert!(
+        end["value"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("66 notes"),
+        "{end}"
+    );
+    assert!(
+        lsp.seen
+            .iter()
+            .any(|m| m["method"] == "window/workDoneProgress/create")
+    );
+    lsp.shutdown();
+
+    let (mut lsp, _) = start(dir.path(), json!({}));
+    let symbols = lsp.request("workspace/symbol", json!({ "query": "" }));
+    assert!(symbols.is_array());
+    assert!(!lsp.seen.iter().any(|m| m["method"] == "window/workDoneProgress/create" || m["method"] == "$/progress"));
+    lsp.shutdown();
+}
+
+#[test]
+fn pull_diagnostics_replace_push_when_the_client_pulls() {
+    let dir = acme_vault();
+    let mut caps = capabilities();
+    caps["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let (mut lsp, init) = start(dir.path(), caps);
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    lsp.wait_indexed();
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let uri = lsp.open(&dir.path().join(MEETING), &text);
+    let report = lsp.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(report["kind"], "full");
+    let codes: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["overdue", "due-today", "unresolved-link"]);
+    lsp.request("workspace/symbol", json!({ "query": "x" }));
+    assert!(
+        !lsp.seen
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "never both push and pull"
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn watched_file_events_resolve_links() {
+    let dir = acme_vault();
+    let mut caps = capabilities();
+    caps["workspace"] = json!({ "didChangeWatchedFiles": { "dynamicRegistration": true } });
+    let (mut lsp, _) = start(dir.path(), caps);
+    lsp.wait_indexed();
+    assert!(
+        lsp.seen
+            .iter()
+            .any(|m| m["method"] == "client/registerCapability")
+    );
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let uri = lsp.open(&dir.path().join(MEETING), &text);
+    let before = lsp.diagnostics(&uri, Some(1));
+    assert!(before.iter().any(|d| d["code"] == "unresolved-link"));
+    let new_note = dir.path().join("Active/Relationships/Sales/Nobody Here.md");
+    std::fs::create_dir_all(new_note.parent().unwrap()).unwrap();
+    std::fs::write(&new_note, "# Nobody Here\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&new_note), "type": 1 }] }),
+    );
+    let after = lsp.diagnostics_until(&uri, |d| !d.iter().any(|d| d["code"] == "unresolved-link"));
+    assert!(after.iter().any(|d| d["code"] == "overdue"), "{after:?}");
+    lsp.shutdown();
+}
+
+#[test]
+fn own_watcher_sees_new_notes_without_client_watching() {
+    let dir = acme_vault();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let uri = lsp.open(&dir.path().join(MEETING), &text);
+    assert!(
+        lsp.diagnostics(&uri, Some(1))
+            .iter()
+            .any(|d| d["code"] == "unresolved-link")
+    );
+    std::fs::write(dir.path().join("Nobody Here.md"), "# Nobody Here\n").unwrap();
+    let after = lsp.diagnostics_until(&uri, |d| !d.iter().any(|d| d["code"] == "unresolved-link"));
+    assert!(after.iter().any(|d| d["code"] == "overdue"), "{after:?}");
+    lsp.shutdown();
+}
+
+#[test]
+fn workspace_folders_can_be_added_and_removed() {
+    let first = acme_vault();
+    let second = vault(&[
+        ("Other.md", "# Other\n"),
+        ("Active/Accounts/Zenith_Air/Overview.md", "# Zenith\n"),
+    ]);
+    let (mut lsp, _) = start(first.path(), capabilities());
+    lsp.wait_indexed();
+    let folder = json!({ "uri": file_uri(second.path()), "name": "second" });
+    lsp.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [folder], "removed": [] } }),
+    );
+    lsp.wait_indexed();
+    let found = lsp.request("workspace/symbol", json!({ "query": "zenith" }));
+    assert_eq!(found[0]["name"], "Zenith Air");
+    lsp.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": [folder] } }),
+    );
+    let found = lsp.request("workspace/symbol", json!({ "query": "zenith" }));
+    assert_eq!(found, json!([]));
+    lsp.shutdown();
+}
+
+#[test]
+fn positions_past_the_end_are_clamped() {
+    let dir = acme_vault();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    let uri = lsp.open(&dir.path().join("New.md"), "short\n");
+    let response = lsp.request_response(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 99, "character": 999 } }),
+    );
+    assert!(response.get("error").is_none(), "{response}");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": { "line": 0, "character": 500 }, "end": { "line": 40, "character": 0 } }, "text": " tail" }],
+        }),
+    );
+    let text = lsp.request("dex/noteText", json!({ "uri": uri }));
+    assert_eq!(text["text"], "short tail");
+    lsp.shutdown();
+}
