@@ -34,7 +34,6 @@ pub fn start(shared: Arc<Shared>, vault: Arc<VaultHandle>, loose: bool) {
 
 async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
     vault.ready.store(false, Ordering::SeqCst);
-    let progress = begin_progress(shared, vault).await;
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<usize>();
     let started = Instant::now();
     let task = {
@@ -42,6 +41,8 @@ async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
         let vault = vault.clone();
         tokio::task::spawn_blocking(move || scan(&shared, &vault, loose, &sender))
     };
+    // The scan does not wait for the client to accept a progress token.
+    let progress = begin_progress(shared, vault).await;
     while let Some(count) = receiver.recv().await {
         if let Some(progress) = &progress {
             progress.report(format!("{count} notes")).await;

@@ -41,6 +41,10 @@ impl Lsp {
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Lsp {
         let mut command = Command::new(env!("CARGO_BIN_EXE_dex"));
         command.arg("lsp").arg("--stdio").args(args);
+        // Set DEX_TEST_LOG to a file path to keep the server's debug log of a failing test.
+        if let Ok(log) = std::env::var("DEX_TEST_LOG") {
+            command.arg("--log-file").arg(log);
+        }
         command.env_remove("DEX_TODAY").env("DEX_LOG", "dex=debug");
         for (key, value) in env {
             command.env(key, value);
@@ -48,7 +52,11 @@ impl Lsp {
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("DEX_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("the dex binary starts");
         let stdin = child.stdin.take().expect("stdin is piped");
@@ -128,6 +136,10 @@ impl Lsp {
 
     /// Waits for the response to request `id`, queueing notifications that arrive first.
     pub fn response(&mut self, id: i64) -> Value {
+        let is_response = |m: &Value| m.get("method").is_none() && m["id"] == json!(id);
+        if let Some(index) = self.queued.iter().position(is_response) {
+            return self.queued.remove(index).expect("index is valid");
+        }
         loop {
             let message = self.next_message();
             if message.get("method").is_none() && message["id"] == json!(id) {
