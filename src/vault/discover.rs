@@ -129,11 +129,11 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
             return skipped(SkipReason::TooLarge { bytes: meta.len() });
         }
         Ok(_) => {}
-        Err(err) => return skipped(io_reason(&err)),
+        Err(err) => return skipped(read_error(path, &err)),
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(err) => return skipped(io_reason(&err)),
+        Err(err) => return skipped(read_error(path, &err)),
     };
     let text = match check_text(bytes) {
         Ok(text) => text,
@@ -157,6 +157,16 @@ fn memchr_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
 }
 
+/// Why reading `path` failed; a dangling symbolic link is told apart from a file that vanished.
+fn read_error(path: &Path, err: &std::io::Error) -> SkipReason {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        if let Ok(target) = std::fs::read_link(path) {
+            return SkipReason::Io(format!("broken symbolic link to `{}`", target.display()));
+        }
+    }
+    io_reason(err)
+}
+
 fn io_reason(err: &std::io::Error) -> SkipReason {
     match err.kind() {
         std::io::ErrorKind::NotFound => SkipReason::Deleted,
@@ -171,8 +181,10 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
         ignore::Error::WithPath { err, .. } => err.to_string(),
         other => other.to_string(),
     };
-    let reason = if message.contains("File system loop") || message.contains("loop") {
+    let reason = if matches!(err, ignore::Error::Loop { .. }) || message.contains("loop") {
         SkipReason::Io("symbolic link loop; the folder is not read again".into())
+    } else if let Some(io) = err.io_error() {
+        read_error(&path, io)
     } else {
         SkipReason::Io(message)
     };
