@@ -9,6 +9,10 @@ use tracing_subscriber::EnvFilter;
 /// Environment variable with an `EnvFilter` directive for the logs, such as `dex=debug`.
 const LOG_ENV: &str = "DEX_LOG";
 
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports its errors on standard error"
+)]
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     if let Err(message) = init_logging(cli.log_file.as_deref()) {

@@ -2,6 +2,8 @@
 //! dangling link, an unreadable file. The server and `dex check` name each one and the reason,
 //! and keep serving the rest of the vault.
 
+#![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
+
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
@@ -104,6 +106,10 @@ fn check_names_every_skipped_file() {
 }
 
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "tells the reader of the test log why the case did not run"
+)]
 fn check_reports_an_unreadable_file() {
     let dir = bad_vault();
     // Root reads any file, so the check runs as the `nobody` user where that is possible.

@@ -1,5 +1,7 @@
 //! `dex check` on the bundled example vault with a fixed date, and its exit codes.
 
+#![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

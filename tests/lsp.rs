@@ -1,5 +1,7 @@
 //! End-to-end tests: the built `dex` binary over JSON-RPC on stdio.
 
+#![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
+
 mod common;
 
 use common::{Lsp, capabilities, example_vault, file_uri, slice_utf16, vault};

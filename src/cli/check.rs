@@ -53,9 +53,13 @@ struct Report<'a> {
 }
 
 /// Runs `dex check`; exit status 0 when clean, 1 with findings, 2 on a usage or I/O error.
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports its errors on standard error"
+)]
 pub fn run(args: &CheckArgs) -> ExitCode {
     match check(args) {
-        Ok(clean) => ExitCode::from(if clean { 0 } else { 1 }),
+        Ok(clean) => ExitCode::from(u8::from(!clean)),
         Err(message) => {
             eprintln!("dex check: {message}");
             ExitCode::from(2)
@@ -189,6 +193,10 @@ fn print_text(
 }
 
 /// Scans the vault, showing progress on standard error when it is a terminal.
+#[allow(
+    clippy::print_stderr,
+    reason = "progress goes to the terminal, not to the report"
+)]
 fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
     let mut vault = Vault::new(root.to_path_buf(), config);
     let config = vault.config.clone();

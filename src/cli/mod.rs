@@ -36,7 +36,7 @@ pub struct LspArgs {
     /// editor clients pass it).
     #[arg(long)]
     pub stdio: bool,
-    /// Treat this date as today (YYYY-MM-DD); overrides DEX_TODAY and the configuration.
+    /// Treat this date as today (YYYY-MM-DD); overrides `DEX_TODAY` and the configuration.
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub today: Option<NaiveDate>,
 }
@@ -56,7 +56,7 @@ pub struct CheckArgs {
     /// The vault folder.
     #[arg(default_value = ".", value_name = "VAULT")]
     pub vault: PathBuf,
-    /// Treat this date as today (YYYY-MM-DD); overrides DEX_TODAY and the configuration.
+    /// Treat this date as today (YYYY-MM-DD); overrides `DEX_TODAY` and the configuration.
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub today: Option<NaiveDate>,
     /// Output format.

@@ -166,44 +166,38 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
         Resolution::Note { id, .. } => *id,
     };
     let Some(target) = vault.note(id) else { return };
-    match &link.subpath {
+    let summary = &target.summary;
+    let (code, message) = match &link.subpath {
         Some(Subpath::Heading(chain)) => {
             let wanted = chain.last().map_or("", String::as_str);
-            if !target
-                .summary
+            if summary
                 .headings
                 .iter()
                 .any(|h| heading_matches(&h.text, wanted))
             {
-                let message = format!("no heading `{wanted}` in {}", target.stem);
-                push(
-                    out,
-                    vault,
-                    link.target_range,
-                    codes::UNRESOLVED_HEADING,
-                    message,
-                );
+                return;
             }
+            (
+                codes::UNRESOLVED_HEADING,
+                format!("no heading `{wanted}` in {}", target.stem),
+            )
         }
         Some(Subpath::Block(block)) => {
-            if !target
-                .summary
+            if summary
                 .block_ids
                 .iter()
                 .any(|b| b.id.eq_ignore_ascii_case(block))
             {
-                let message = format!("no block `^{block}` in {}", target.stem);
-                push(
-                    out,
-                    vault,
-                    link.target_range,
-                    codes::UNRESOLVED_BLOCK,
-                    message,
-                );
+                return;
             }
+            (
+                codes::UNRESOLVED_BLOCK,
+                format!("no block `^{block}` in {}", target.stem),
+            )
         }
-        None => {}
-    }
+        None => return,
+    };
+    push(out, vault, link.target_range, code, message);
 }
 
 /// Compares a heading with the heading part of a link: case-insensitive, trimmed, and with the

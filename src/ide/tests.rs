@@ -1,6 +1,7 @@
 //! Feature tests over small vault fixtures. A fixture is one string: `//- /path.md` starts a
 //! file, and `$0` in the current file marks the cursor.
 
+use std::fmt::Write;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -64,18 +65,19 @@ fn today() -> NaiveDate {
 
 fn check_diagnostics(spec: &str) -> String {
     let f = fixture(spec);
-    diagnostics::diagnostics(&f.vault, f.current, today())
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {:?}: {}\n",
-                d.severity.as_str(),
-                d.code,
-                &f.text[d.range.as_usize()],
-                d.message
-            )
-        })
-        .collect()
+    let mut out = String::new();
+    for d in diagnostics::diagnostics(&f.vault, f.current, today()) {
+        let covered = &f.text[d.range.as_usize()];
+        writeln!(
+            out,
+            "{} {} {covered:?}: {}",
+            d.severity.as_str(),
+            d.code,
+            d.message
+        )
+        .unwrap();
+    }
+    out
 }
 
 fn check_completion(spec: &str) -> String {
@@ -85,20 +87,18 @@ fn check_completion(spec: &str) -> String {
     else {
         return "none".into();
     };
-    result
-        .items
-        .iter()
-        .map(|i| {
-            format!(
-                "{:?} {:?} -> {:?} replacing {:?} ({})\n",
-                i.kind,
-                i.label,
-                i.insert,
-                &f.text[i.replace.as_usize()],
-                i.detail.clone().unwrap_or_default()
-            )
-        })
-        .collect()
+    let mut out = String::new();
+    for i in &result.items {
+        let replaced = &f.text[i.replace.as_usize()];
+        let detail = i.detail.clone().unwrap_or_default();
+        writeln!(
+            out,
+            "{:?} {:?} -> {:?} replacing {replaced:?} ({detail})",
+            i.kind, i.label, i.insert
+        )
+        .unwrap();
+    }
+    out
 }
 
 #[test]

@@ -32,6 +32,7 @@ impl Backend {
 
     /// `dex/noteText`: the server's copy of an open note, for clients and tests that check the
     /// server and the editor agree.
+    #[allow(clippy::unused_async, reason = "custom methods must be async")]
     pub async fn note_text(&self, params: NoteTextParams) -> RpcResult<Option<NoteText>> {
         Ok(self.shared.docs.get(&params.uri).map(|doc| NoteText {
             version: doc.version,
@@ -58,7 +59,7 @@ pub struct NoteText {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
-        Ok(workspace::handle_initialize(&self.shared, params))
+        Ok(workspace::handle_initialize(&self.shared, &params))
     }
 
     async fn initialized(&self, _: InitializedParams) {

@@ -47,11 +47,7 @@ pub fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
         hover_markdown: text
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
-            .is_none_or(|formats| {
-                formats
-                    .iter()
-                    .any(|f| *f == super::lsp::MarkupKind::Markdown)
-            }),
+            .is_none_or(|formats| formats.contains(&super::lsp::MarkupKind::Markdown)),
         hierarchical_symbols: text
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|s| s.hierarchical_document_symbol_support)

@@ -95,8 +95,7 @@ pub mod to_proto {
     ) -> CompletionItem {
         let kind = match item.kind {
             CompletionKind::Account => CompletionItemKind::MODULE,
-            CompletionKind::Person => CompletionItemKind::REFERENCE,
-            CompletionKind::Alias => CompletionItemKind::REFERENCE,
+            CompletionKind::Person | CompletionKind::Alias => CompletionItemKind::REFERENCE,
             CompletionKind::Note => CompletionItemKind::FILE,
             CompletionKind::Heading => CompletionItemKind::FIELD,
             CompletionKind::Block => CompletionItemKind::VALUE,

@@ -1,7 +1,7 @@
 //! Scanning vaults in the background, reporting progress, and keeping the index in step with
 //! changes on disk.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -224,7 +224,7 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
     }
 }
 
-fn update_note(vault: &VaultHandle, path: &PathBuf) -> bool {
+fn update_note(vault: &VaultHandle, path: &Path) -> bool {
     if !discover::is_markdown(path) {
         return false;
     }

@@ -22,6 +22,10 @@ use crate::vault::{Config, Vault, config::TODAY_ENV};
 
 /// What the client told us it can do, reduced to the flags the server branches on.
 #[derive(Clone, Debug, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one flag per client capability"
+)]
 pub struct ClientFlags {
     /// Pull diagnostics (`textDocument/diagnostic`) instead of push.
     pub pull_diagnostics: bool,

@@ -1,5 +1,5 @@
 //! The parse itself: one pulldown-cmark pass for structure, then a line pass for the syntax that
-//! CommonMark does not know.
+//! `CommonMark` does not know.
 
 use std::sync::LazyLock;
 

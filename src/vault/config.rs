@@ -1,6 +1,6 @@
 //! Vault configuration: `.dex.toml` at the vault root, merged over built-in defaults.
 //!
-//! The file uses snake_case keys; every key is optional. [`ConfigFile`] is the file as written,
+//! The file uses `snake_case` keys; every key is optional. [`ConfigFile`] is the file as written,
 //! [`Config`] the validated settings the rest of Dex reads.
 
 use std::collections::HashMap;
@@ -310,8 +310,10 @@ mod today_tests {
 
     #[test]
     fn flag_then_env_then_config() {
-        let mut config = Config::default();
-        config.today = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let config = Config {
+            today: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..Config::default()
+        };
         let flag = NaiveDate::from_ymd_opt(2026, 3, 15);
         assert_eq!(
             resolve_today(flag, Some("2026-02-02"), &config),

@@ -37,6 +37,7 @@ pub enum SkipReason {
 }
 
 impl fmt::Display for SkipReason {
+    #[allow(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::InvalidUtf8 { offset } => {

@@ -18,7 +18,7 @@ use crate::vault::watch::FileChange;
 
 /// `initialize`: negotiates the encoding and reads the workspace folders. The vault scan starts
 /// after `initialized`, so this answers at once.
-pub fn handle_initialize(shared: &Arc<Shared>, params: InitializeParams) -> InitializeResult {
+pub fn handle_initialize(shared: &Arc<Shared>, params: &InitializeParams) -> InitializeResult {
     let encoding = negotiate_encoding(&params.capabilities);
     let flags = client_flags(&params.capabilities);
     *shared.encoding.write() = encoding;
@@ -130,7 +130,7 @@ fn apply_settings(shared: &Arc<Shared>, value: &serde_json::Value) {
             tokio::spawn(async move {
                 client
                     .show_message(MessageType::WARNING, format!("Dex: {err}"))
-                    .await
+                    .await;
             });
             return;
         }
