@@ -64,6 +64,8 @@ pub struct Completions {
 #[derive(Clone, Debug)]
 struct Candidate {
     label: String,
+    /// `label` folded for prefix checks.
+    label_key: String,
     kind: CompletionKind,
     /// What goes between `[[` and `]]`, before any `|alias`.
     link_text: String,
@@ -173,13 +175,20 @@ fn link_completion(
     } else {
         fuzzy(query, candidates)
     };
-    scored.sort_by(|(a_score, a), (b_score, b)| {
+    let order = |(a_score, a): &(u32, &Candidate), (b_score, b): &(u32, &Candidate)| {
         Reverse(*a_score)
             .cmp(&Reverse(*b_score))
             .then(a.kind.cmp(&b.kind))
             .then_with(|| a.label.cmp(&b.label))
-    });
+    };
     let incomplete = scored.len() > MAX_ITEMS;
+    // Only the best items are returned: partition them out before sorting, since a short query
+    // can match most of a large vault.
+    if incomplete {
+        scored.select_nth_unstable_by(MAX_ITEMS, order);
+        scored.truncate(MAX_ITEMS);
+    }
+    scored.sort_by(order);
     let items = scored
         .into_iter()
         .take(MAX_ITEMS)
@@ -217,11 +226,10 @@ fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidat
         .iter()
         .filter_map(|c| {
             let score = pattern.score(Utf32Str::new(&c.label, &mut buf), &mut matcher)?;
-            let label_key = key(&c.label);
             // Prefix and word-start matches read as what the user meant; rank them first.
-            let bonus = if label_key.starts_with(&query_key) {
+            let bonus = if c.label_key.starts_with(&query_key) {
                 1000
-            } else if label_key.split(' ').any(|w| w.starts_with(&query_key)) {
+            } else if c.label_key.split(' ').any(|w| w.starts_with(&query_key)) {
                 500
             } else {
                 0
@@ -356,6 +364,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
     let mut candidates = Vec::with_capacity(vault.len() + vault.accounts().count());
     for account in vault.accounts() {
         candidates.push(Candidate {
+            label_key: key(&account.name),
             label: account.name.clone(),
             kind: CompletionKind::Account,
             link_text: account.name.clone(),
@@ -394,6 +403,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
             link_text.clone()
         };
         candidates.push(Candidate {
+            label_key: key(&label),
             label,
             kind,
             link_text: link_text.clone(),
@@ -403,6 +413,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
                 candidates.push(Candidate {
+                    label_key: key(alias),
                     label: alias.clone(),
                     kind: CompletionKind::Alias,
                     link_text: link_text.clone(),
