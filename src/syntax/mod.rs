@@ -64,6 +64,49 @@ pub struct Heading {
     pub section_end: u32,
 }
 
+/// The standard sections of a CSM note, recognised by heading text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    /// "Account Health", "Health".
+    Health,
+    /// "Key Wins", "Wins".
+    Wins,
+    /// "Concerns", "Risks".
+    Risks,
+    /// "Action Items", "Next Steps".
+    ActionItems,
+    /// "Expansion Opportunity", "Expansion", "Upsell".
+    Expansion,
+}
+
+impl SectionKind {
+    /// Recognises a section heading case-insensitively, with its common synonyms.
+    pub fn from_heading(text: &str) -> Option<SectionKind> {
+        let normalized: String = text
+            .replace('&', " and ")
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
+        let words = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(match words.as_str() {
+            "account health" | "health" | "health check" | "health signals" => SectionKind::Health,
+            "key wins" | "wins" | "highlights" | "successes" => SectionKind::Wins,
+            "concerns" | "risks" | "risks and concerns" | "concerns and risks" | "blockers" => {
+                SectionKind::Risks
+            }
+            "action items" | "next steps" | "actions" | "follow ups" | "followups" | "todo"
+            | "to do" => SectionKind::ActionItems,
+            "expansion opportunity"
+            | "expansion opportunities"
+            | "expansion"
+            | "upsell"
+            | "upsell opportunities" => SectionKind::Expansion,
+            _ => return None,
+        })
+    }
+}
+
 /// A block id that makes a line linkable as `[[Note#^id]]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockId {
@@ -176,6 +219,25 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Where.
     pub range: TextRange,
+}
+
+impl Heading {
+    /// The standard section this heading opens, if any.
+    pub fn section_kind(&self) -> Option<SectionKind> {
+        SectionKind::from_heading(&self.text)
+    }
+}
+
+impl NoteSummary {
+    /// The innermost standard section that contains byte `offset`: the deepest heading whose
+    /// section spans the offset and names a known section.
+    pub fn section_at(&self, offset: u32) -> Option<SectionKind> {
+        self.headings
+            .iter()
+            .filter(|h| h.range.start <= offset && offset < h.section_end)
+            .filter_map(Heading::section_kind)
+            .last()
+    }
 }
 
 /// Parses one note. Never fails: text that cannot be read as Markdown structure is plain text.

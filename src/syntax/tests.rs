@@ -246,3 +246,27 @@ fn setext_and_closed_atx_headings() {
     assert_eq!(titles, ["Overview", "Risks", "C# notes"]);
     assert_eq!(summary.headings[0].level, 1);
 }
+
+#[test]
+fn sections_by_heading_with_synonyms() {
+    let text = "# QBR\n## Account Health\n- NPS: 7\n## Next Steps\n- [ ] call\n### Detail\n- [ ] nested\n## Risks & Concerns\n- churn\n## Notes\n- other\n";
+    let summary = parse(text);
+    let at = |needle: &str| summary.section_at(u32::try_from(text.find(needle).unwrap()).unwrap());
+    assert_eq!(at("NPS"), Some(SectionKind::Health));
+    assert_eq!(at("call"), Some(SectionKind::ActionItems));
+    assert_eq!(
+        at("nested"),
+        Some(SectionKind::ActionItems),
+        "a subheading stays inside its section"
+    );
+    assert_eq!(at("churn"), Some(SectionKind::Risks));
+    assert_eq!(at("other"), None);
+    assert_eq!(
+        SectionKind::from_heading("Expansion Opportunity"),
+        Some(SectionKind::Expansion)
+    );
+    assert_eq!(
+        SectionKind::from_heading("key WINS"),
+        Some(SectionKind::Wins)
+    );
+}
