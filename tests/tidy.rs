@@ -24,14 +24,28 @@ fn src() -> PathBuf {
 fn every_source_file_has_a_module_summary() {
     let missing: Vec<_> = rust_files(&src())
         .into_iter()
-        .filter(|path| !std::fs::read_to_string(path).expect("readable").starts_with("//!"))
+        .filter(|path| {
+            !std::fs::read_to_string(path)
+                .expect("readable")
+                .starts_with("//!")
+        })
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` summary: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` summary: {missing:?}"
+    );
 }
 
 #[test]
 fn lower_layers_do_not_know_the_protocol() {
-    let forbidden = ["tower_lsp", "ls_types", "lsp_types", "tokio", "serde_json", "jsonrpc"];
+    let forbidden = [
+        "tower_lsp",
+        "ls_types",
+        "lsp_types",
+        "tokio",
+        "serde_json",
+        "jsonrpc",
+    ];
     let mut offenders = Vec::new();
     for layer in ["text", "syntax", "vault", "ide"] {
         for path in rust_files(&src().join(layer)) {
