@@ -28,6 +28,8 @@ pub struct ConfigFile {
     pub diagnostics: DiagnosticsFile,
     /// Free-form vault metadata, such as a display name.
     pub vault: Option<toml::Table>,
+    /// `[import.<source>]` tables, read and validated by the importers.
+    pub import: toml::Table,
 }
 
 /// `[folders]` in `.dex.toml`.
@@ -127,6 +129,8 @@ pub struct Config {
     pub diagnostics_enabled: bool,
     /// Severity overrides by diagnostic code.
     pub severity: HashMap<String, Severity>,
+    /// `[import.<source>]` tables as written; each importer validates its own.
+    pub import: toml::Table,
 }
 
 impl Default for Config {
@@ -142,6 +146,7 @@ impl Default for Config {
             due_soon_days: 7,
             diagnostics_enabled: true,
             severity: HashMap::new(),
+            import: toml::Table::new(),
         }
     }
 }
@@ -217,6 +222,7 @@ impl Config {
             config.templates_folder = clean(value);
         }
         config.ignore = folders.ignore;
+        config.import = file.import;
         if let Some(days) = file.tasks.due_soon_days {
             config.due_soon_days = days;
         }
