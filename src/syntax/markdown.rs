@@ -8,8 +8,8 @@ use regex::Regex;
 
 use super::link::{parse_link_text, parse_markdown_destination};
 use super::{
-    BlockId, Heading, Link, LinkKind, ListItem, NoteSummary, Problem, ProblemKind, Tag, fields,
-    frontmatter, task,
+    BlockId, Cell, Heading, Link, LinkKind, ListItem, NoteSummary, Problem, ProblemKind, Table,
+    Tag, fields, frontmatter, task,
 };
 use crate::text::{LineIndex, TextRange, to_size};
 
@@ -76,6 +76,23 @@ pub(super) fn parse(text: &str) -> NoteSummary {
                 summary.headings.push(heading(text, range, level as u8));
             }
             Event::Start(MdTag::Item) => item_starts.push(range.start),
+            Event::Start(MdTag::Table(_)) => {
+                summary.tables.push(Table { range, ..Table::default() });
+            }
+            Event::Start(MdTag::TableRow) => {
+                if let Some(table) = summary.tables.last_mut() {
+                    table.rows.push(Vec::new());
+                }
+            }
+            Event::Start(MdTag::TableCell) => {
+                if let Some(table) = summary.tables.last_mut() {
+                    let cell = cell(text, range);
+                    match table.rows.last_mut() {
+                        Some(row) => row.push(cell),
+                        None => table.header.push(cell),
+                    }
+                }
+            }
             Event::Start(MdTag::Link {
                 link_type: LinkType::WikiLink { .. },
                 ..
@@ -156,6 +173,19 @@ fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<Te
         range: TextRange::from_usize(start..start + 3),
     });
     0
+}
+
+fn cell(text: &str, range: TextRange) -> Cell {
+    let raw = &text[range.as_usize()];
+    let raw = raw.trim_start_matches('|');
+    let raw_start = range.end - to_size(raw.len());
+    let trimmed = raw.trim().trim_end_matches('|').trim_end();
+    let lead = to_size(raw.len() - raw.trim_start().len());
+    let start = raw_start + lead;
+    Cell {
+        text: trimmed.replace("\\|", "|"),
+        range: TextRange::new(start, start + to_size(trimmed.len())),
+    }
 }
 
 fn heading(text: &str, range: TextRange, level: u8) -> Heading {

@@ -40,6 +40,8 @@ pub struct NoteSummary {
     pub fields: Vec<Field>,
     /// Every list item's first line, in document order.
     pub list_items: Vec<ListItem>,
+    /// GFM tables in document order.
+    pub tables: Vec<Table>,
     /// Problems found while parsing.
     pub problems: Vec<Problem>,
 }
@@ -188,6 +190,26 @@ pub struct Field {
     pub key_range: TextRange,
     /// Range of the value.
     pub value_range: TextRange,
+}
+
+/// A GFM table: its header cells and rows, each cell trimmed with its range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// The whole table.
+    pub range: TextRange,
+    /// Header cells.
+    pub header: Vec<Cell>,
+    /// Body rows, each a list of cells.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One table cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Cell text as written, trimmed, with `\|` read as `|`.
+    pub text: String,
+    /// Range of the trimmed text.
+    pub range: TextRange,
 }
 
 /// The first line of a list item.

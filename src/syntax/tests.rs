@@ -270,3 +270,16 @@ fn sections_by_heading_with_synonyms() {
         Some(SectionKind::Wins)
     );
 }
+
+#[test]
+fn tables_keep_header_rows_and_ranges() {
+    let text = "## History\n| Date       | NPS | WAU |\n|---|---|---|\n| 2026-01-22 | 8   | 68% |\n| 2026-03-12 | 7 | [[A\\|a]] |\n";
+    let summary = parse(text);
+    let table = &summary.tables[0];
+    let header: Vec<&str> = table.header.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(header, ["Date", "NPS", "WAU"]);
+    assert_eq!(table.rows.len(), 2);
+    assert_eq!(table.rows[0][0].text, "2026-01-22");
+    assert_eq!(&text[table.rows[0][2].range.as_usize()], "68%");
+    assert_eq!(table.rows[1][2].text, "[[A|a]]");
+}
