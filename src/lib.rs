@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod ide;
+pub mod import;
 pub mod server;
 pub mod syntax;
 pub mod text;

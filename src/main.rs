@@ -21,7 +21,9 @@ fn main() -> ExitCode {
     }
     match &cli.command {
         cli::Command::Check(args) => cli::check::run(args),
+        cli::Command::Import(args) => cli::import::run(args),
         cli::Command::Lsp(args) => dex::server::run(args.today),
+        cli::Command::SettingsSchema => cli::print_json(&dex::server::config::settings_schema()),
     }
 }
 

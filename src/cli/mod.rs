@@ -2,6 +2,7 @@
 //! server module.
 
 pub mod check;
+pub mod import;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,10 @@ pub enum Command {
     Lsp(LspArgs),
     /// Report overdue commitments, broken links and other findings for every note in a vault.
     Check(CheckArgs),
+    /// Print the editor settings the server reads, as a JSON schema object.
+    SettingsSchema,
+    /// Import CRM, support, usage, calendar or chat exports into the account pages.
+    Import(import::ImportArgs),
 }
 
 /// Options of `dex lsp`.
@@ -66,4 +71,17 @@ pub struct CheckArgs {
 
 fn parse_date_arg(value: &str) -> Result<NaiveDate, String> {
     crate::vault::config::parse_date(value)
+}
+
+/// Prints a JSON value to standard output, pretty, with a final newline.
+pub fn print_json(value: &serde_json::Value) -> std::process::ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::other)
+        .and_then(|()| writeln!(out));
+    match written {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(_) => std::process::ExitCode::from(2),
+    }
 }

@@ -77,7 +77,10 @@ pub(super) fn parse(text: &str) -> NoteSummary {
             }
             Event::Start(MdTag::Item) => item_starts.push(range.start),
             Event::Start(MdTag::Table(_)) => {
-                summary.tables.push(Table { range, ..Table::default() });
+                summary.tables.push(Table {
+                    range,
+                    ..Table::default()
+                });
             }
             Event::Start(MdTag::TableRow) => {
                 if let Some(table) = summary.tables.last_mut() {

@@ -30,6 +30,136 @@ pub struct ConfigFile {
     pub vault: Option<toml::Table>,
     /// `[import.<source>]` tables, read and validated by the importers.
     pub import: toml::Table,
+    /// Health score weights and bands.
+    pub health: HealthFile,
+    /// Renewal planning windows.
+    pub renewal: RenewalFile,
+    /// Account-level checks.
+    pub accounts: AccountsFile,
+    /// Extra risk phrases and mitigations.
+    pub risks: RisksFile,
+}
+
+/// `[health]` in `.dex.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthFile {
+    /// Weight per measure: `nps`, `adoption`, `risks`, `overdue`, `contact`, `champion`.
+    pub weights: HashMap<String, f64>,
+    /// Band limits.
+    pub bands: BandsFile,
+}
+
+/// `[health.bands]`: a score up to `red` is red, up to `yellow` is yellow, above is green.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BandsFile {
+    /// Highest red score (default 50).
+    pub red: Option<u32>,
+    /// Highest yellow score (default 75).
+    pub yellow: Option<u32>,
+}
+
+/// `[renewal]` in `.dex.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RenewalFile {
+    /// Days before renewal that open a planning window (default 120, 90, 60, 30).
+    pub windows: Option<Vec<u32>>,
+}
+
+/// `[accounts]` in `.dex.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountsFile {
+    /// Days without a meeting after which an account is flagged (default 30).
+    pub stale_after_days: Option<u32>,
+}
+
+/// `[risks]` in `.dex.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RisksFile {
+    /// Extra phrases, each a regular expression with its risk category.
+    pub phrases: Vec<PhraseFile>,
+    /// Mitigation text per category, used when the vault has no playbook for it.
+    pub mitigations: HashMap<String, String>,
+}
+
+/// One entry of `[[risks.phrases]]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseFile {
+    /// Case-insensitive regular expression.
+    pub pattern: String,
+    /// Category slug, such as `competitor` or a new one of your own.
+    pub category: String,
+}
+
+/// The measures of the health score, in a fixed order.
+pub const HEALTH_MEASURES: [&str; 6] =
+    ["nps", "adoption", "risks", "overdue", "contact", "champion"];
+
+/// Weights of the health score measures, in the order of [`HEALTH_MEASURES`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HealthWeights(pub [f64; 6]);
+
+impl Default for HealthWeights {
+    fn default() -> Self {
+        HealthWeights([20.0, 25.0, 20.0, 10.0, 15.0, 10.0])
+    }
+}
+
+impl HealthWeights {
+    /// The weight of a measure by name.
+    pub fn get(&self, measure: &str) -> f64 {
+        HEALTH_MEASURES
+            .iter()
+            .position(|m| *m == measure)
+            .map_or(0.0, |i| self.0[i])
+    }
+
+    /// Sets weights from a name-to-weight map, rejecting unknown names and negative weights.
+    pub fn apply(&mut self, weights: &HashMap<String, f64>, key: &str) -> Result<(), String> {
+        for (name, weight) in weights {
+            let Some(index) = HEALTH_MEASURES.iter().position(|m| m == name) else {
+                return Err(format!(
+                    "{key}.{name}: unknown measure; use one of {}",
+                    HEALTH_MEASURES.join(", ")
+                ));
+            };
+            if !weight.is_finite() || *weight < 0.0 {
+                return Err(format!(
+                    "{key}.{name}: invalid weight {weight}; use a number of 0 or more"
+                ));
+            }
+            self.0[index] = *weight;
+        }
+        Ok(())
+    }
+}
+
+/// Checks band limits: both within 0 to 100 and red below yellow.
+pub fn check_bands(red: u32, yellow: u32, key: &str) -> Result<(), String> {
+    if red >= yellow || yellow > 100 {
+        return Err(format!(
+            "{key}: invalid bands red = {red}, yellow = {yellow}; need red < yellow <= 100"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks renewal windows: positive day counts; returns them sorted from the widest.
+pub fn check_windows(windows: &[u32], key: &str) -> Result<Vec<u32>, String> {
+    if windows.is_empty() || windows.contains(&0) {
+        return Err(format!(
+            "{key}: invalid windows {windows:?}; use positive day counts such as [120, 90, 60, 30]"
+        ));
+    }
+    let mut sorted = windows.to_vec();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    Ok(sorted)
 }
 
 /// `[folders]` in `.dex.toml`.
@@ -131,6 +261,18 @@ pub struct Config {
     pub severity: HashMap<String, Severity>,
     /// `[import.<source>]` tables as written; each importer validates its own.
     pub import: toml::Table,
+    /// Health score weights.
+    pub health_weights: HealthWeights,
+    /// Highest red and highest yellow score.
+    pub bands: (u32, u32),
+    /// Renewal windows in days, widest first.
+    pub renewal_windows: Vec<u32>,
+    /// Days without a meeting after which an account is flagged.
+    pub stale_after_days: u32,
+    /// Extra risk phrases: case-insensitive pattern and category slug.
+    pub risk_phrases: Vec<(regex::Regex, String)>,
+    /// Mitigations by category slug, from the configuration.
+    pub mitigations: HashMap<String, String>,
 }
 
 impl Default for Config {
@@ -147,6 +289,12 @@ impl Default for Config {
             diagnostics_enabled: true,
             severity: HashMap::new(),
             import: toml::Table::new(),
+            health_weights: HealthWeights::default(),
+            bands: (50, 75),
+            renewal_windows: vec![120, 90, 60, 30],
+            stale_after_days: 30,
+            risk_phrases: Vec::new(),
+            mitigations: HashMap::new(),
         }
     }
 }
@@ -223,6 +371,45 @@ impl Config {
         }
         config.ignore = folders.ignore;
         config.import = file.import;
+        config
+            .health_weights
+            .apply(&file.health.weights, "health.weights")?;
+        let red = file.health.bands.red.unwrap_or(config.bands.0);
+        let yellow = file.health.bands.yellow.unwrap_or(config.bands.1);
+        check_bands(red, yellow, "health.bands")?;
+        config.bands = (red, yellow);
+        if let Some(windows) = &file.renewal.windows {
+            config.renewal_windows = check_windows(windows, "renewal.windows")?;
+        }
+        if let Some(days) = file.accounts.stale_after_days {
+            config.stale_after_days = days;
+        }
+        for (index, phrase) in file.risks.phrases.iter().enumerate() {
+            let pattern = regex::RegexBuilder::new(&phrase.pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|err| {
+                    format!(
+                        "risks.phrases[{index}].pattern: invalid regular expression `{}`: {err}",
+                        phrase.pattern
+                    )
+                })?;
+            let category = phrase
+                .category
+                .trim()
+                .to_lowercase()
+                .replace([' ', '_'], "-");
+            if category.is_empty() {
+                return Err(format!("risks.phrases[{index}].category: missing category"));
+            }
+            config.risk_phrases.push((pattern, category));
+        }
+        config.mitigations = file
+            .risks
+            .mitigations
+            .into_iter()
+            .map(|(category, text)| (category.to_lowercase().replace([' ', '_'], "-"), text))
+            .collect();
         if let Some(days) = file.tasks.due_soon_days {
             config.due_soon_days = days;
         }
@@ -270,6 +457,29 @@ mod tests {
         assert_eq!(config.accounts_folder, "Book");
         assert_eq!(config.due_soon_days, 3);
         assert_eq!(config.severity["overdue"], Severity::Error);
+    }
+
+    #[test]
+    fn health_renewal_and_risk_sections() {
+        let config = Config::from_toml(
+            "[health.weights]\nnps = 40\n[health.bands]\nred = 40\nyellow = 70\n[renewal]\nwindows = [30, 180]\n\
+             [accounts]\nstale_after_days = 45\n[[risks.phrases]]\npattern = \"layoffs?\"\ncategory = \"Budget\"\n",
+        )
+        .unwrap();
+        assert!((config.health_weights.get("nps") - 40.0).abs() < f64::EPSILON);
+        assert!((config.health_weights.get("adoption") - 25.0).abs() < f64::EPSILON);
+        assert_eq!(config.bands, (40, 70));
+        assert_eq!(config.renewal_windows, [180, 30]);
+        assert_eq!(config.stale_after_days, 45);
+        assert_eq!(config.risk_phrases[0].1, "budget");
+        assert!(config.risk_phrases[0].0.is_match("Layoffs announced"));
+        let err = Config::from_toml("[health.weights]\nvibes = 3").unwrap_err();
+        assert!(err.contains("health.weights.vibes"), "{err}");
+        let err = Config::from_toml("[health.bands]\nred = 80").unwrap_err();
+        assert!(err.contains("red = 80"), "{err}");
+        let err =
+            Config::from_toml("[[risks.phrases]]\npattern = \"(\"\ncategory = \"x\"").unwrap_err();
+        assert!(err.contains("risks.phrases[0].pattern"), "{err}");
     }
 
     #[test]
