@@ -18,7 +18,7 @@ pub enum Source {
     Salesforce,
     /// Gainsight company export CSV.
     Gainsight,
-    /// ChurnZero account export CSV (same shape as Gainsight).
+    /// `ChurnZero` account export CSV (same shape as Gainsight).
     Churnzero,
     /// Zendesk ticket CSV export.
     Zendesk,
