@@ -108,6 +108,9 @@ pub struct Vault {
     accounts: BTreeMap<String, Account>,
     incoming: HashMap<String, HashSet<NoteId>>,
     tags: HashMap<String, (String, u32)>,
+    /// Notes by the account name they declare (or, lacking one, their first link), keyed by
+    /// [`model::name_key`]; callers confirm membership with [`Vault::account_of`].
+    account_candidates: HashMap<String, HashSet<NoteId>>,
     /// Bumped whenever a note is added or removed (not when one changes), so callers can cache
     /// lists of names.
     pub names_generation: u64,
@@ -127,6 +130,7 @@ impl Vault {
             accounts: BTreeMap::new(),
             incoming: HashMap::new(),
             tags: HashMap::new(),
+            account_candidates: HashMap::new(),
             names_generation: 0,
         }
     }
@@ -314,6 +318,12 @@ impl Vault {
 
     fn link(&mut self, id: NoteId, note: &Note) {
         self.by_name.entry(key(&note.stem)).or_default().push(id);
+        if let Some(candidate) = account_candidate(note) {
+            self.account_candidates
+                .entry(candidate)
+                .or_default()
+                .insert(id);
+        }
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
                 self.by_alias.entry(key(alias)).or_default().push(id);
@@ -359,6 +369,14 @@ impl Vault {
             return;
         };
         remove_id(&mut self.by_name, &key(&note.stem), id);
+        if let Some(candidate) = account_candidate(&note) {
+            if let Some(set) = self.account_candidates.get_mut(&candidate) {
+                set.remove(&id);
+                if set.is_empty() {
+                    self.account_candidates.remove(&candidate);
+                }
+            }
+        }
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
                 remove_id(&mut self.by_alias, &key(alias), id);
@@ -395,6 +413,89 @@ impl Vault {
                 }
             }
         }
+    }
+}
+
+/// The name under which a note is filed as a possible account member: its declared account,
+/// else its first wikilink's target.
+fn account_candidate(note: &Note) -> Option<String> {
+    let name = note.declared_account().map(str::to_string).or_else(|| {
+        note.summary
+            .links
+            .iter()
+            .find(|l| l.kind != crate::syntax::LinkKind::Markdown && !l.target.is_empty())
+            .map(|l| l.target.clone())
+    })?;
+    let last = name.rsplit('/').next().unwrap_or(&name).to_string();
+    Some(model::name_key(&last))
+}
+
+impl Vault {
+    /// The account a note belongs to: its own account folder; else the account its frontmatter,
+    /// meeting title or person `account` names (by account name, alias or a link to an account
+    /// page); else, for a meeting or plain note, the account its first link points at.
+    pub fn account_of(&self, id: NoteId) -> Option<&Account> {
+        let note = self.note(id)?;
+        if let NoteKind::AccountPage { account } = &note.kind {
+            return self.account(account);
+        }
+        if let Some(declared) = note.declared_account() {
+            return self.account_by_reference(declared, &note.path);
+        }
+        if matches!(note.kind, NoteKind::Person(_)) {
+            return None;
+        }
+        let first = note
+            .summary
+            .links
+            .iter()
+            .find(|l| l.kind != crate::syntax::LinkKind::Markdown && !l.target.is_empty())?;
+        let target = self.resolve(&first.target, &note.path).id()?;
+        match &self.note(target)?.kind {
+            NoteKind::AccountPage { account } => self.account(account),
+            _ => None,
+        }
+    }
+
+    /// The account a name or link text refers to: an account name or folder, or a link that
+    /// resolves to an account page.
+    pub fn account_by_reference(&self, reference: &str, source_path: &str) -> Option<&Account> {
+        if let Some(account) = self.account(reference) {
+            return Some(account);
+        }
+        let target = self.resolve(reference, source_path).id()?;
+        match &self.note(target)?.kind {
+            NoteKind::AccountPage { account } => self.account(account),
+            _ => None,
+        }
+    }
+
+    /// Every note that belongs to the account, sorted by path: its pages plus notes that name
+    /// it (by name, folder name or an alias of its pages).
+    pub fn account_members(&self, account: &Account) -> Vec<NoteId> {
+        let mut names = vec![model::name_key(&account.name)];
+        for &page in &account.pages {
+            if let Some(fm) = self.note(page).and_then(|n| n.summary.frontmatter.as_ref()) {
+                names.extend(fm.aliases.iter().map(|a| model::name_key(a)));
+            }
+        }
+        names.sort();
+        names.dedup();
+        let account_key = key(&account.name);
+        let mut members: Vec<NoteId> = account.pages.clone();
+        for name in names {
+            for &id in self.account_candidates.get(&name).into_iter().flatten() {
+                if self
+                    .account_of(id)
+                    .is_some_and(|a| key(&a.name) == account_key)
+                {
+                    members.push(id);
+                }
+            }
+        }
+        members.sort_by_cached_key(|&id| self.note(id).map(|n| n.path.clone()));
+        members.dedup();
+        members
     }
 }
 

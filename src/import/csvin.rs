@@ -1,0 +1,390 @@
+//! CSV input shared by every CSV source: encoding and delimiter detection, header lookup
+//! through alias tables, and rows read as a stream with their line numbers.
+//!
+//! Excel and export tools write UTF-8 with or without a byte order mark, Windows-1252 and
+//! UTF-16 (Excel's "Unicode Text"), with `,`, `;`, tab or `|` delimiters and sometimes a
+//! `sep=;` first line. The reader sniffs the first 64 KiB and transcodes to UTF-8 through
+//! `encoding_rs_io`; a later cell that is not valid UTF-8 is decoded as Windows-1252 with a
+//! warning naming its line and column.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use super::report::Messages;
+
+/// Bytes looked at to guess the encoding and the delimiter.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// A column the importer reads, with the header names that mean it.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldSpec {
+    /// The field's name in `.dex.toml` `columns` overrides.
+    pub name: &'static str,
+    /// Header names, API names first, then report labels; compared case-insensitively with
+    /// whitespace folded and a trailing ` [list]` removed.
+    pub aliases: &'static [&'static str],
+}
+
+/// An open CSV file with its header read.
+pub struct CsvInput {
+    reader: csv::Reader<Box<dyn Read>>,
+    /// Header names as written (trimmed).
+    pub headers: Vec<String>,
+    /// Normalised header name to the first column that has it.
+    by_name: HashMap<String, usize>,
+    /// Whether cells that are not valid UTF-8 are decoded as Windows-1252.
+    fallback_1252: bool,
+    /// Lines before the header that the CSV reader does not see (a `sep=` line).
+    line_offset: u64,
+    record: csv::ByteRecord,
+}
+
+/// Where a field is found in the file.
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    /// The column index of `field`, if the file has it.
+    pub fn get(&self, field: &str) -> Option<usize> {
+        self.index.get(field).copied()
+    }
+
+    /// Whether the file has `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.index.contains_key(field)
+    }
+}
+
+/// One data row.
+pub struct Row<'a> {
+    /// One-based line where the row starts.
+    pub line: u64,
+    record: &'a csv::ByteRecord,
+    headers: &'a [String],
+    fallback_1252: bool,
+}
+
+impl Row<'_> {
+    /// The cell of column `index`, trimmed; `None` when empty or missing. A cell that is not
+    /// valid UTF-8 is decoded as Windows-1252 and reported once per row.
+    pub fn cell(&self, index: Option<usize>, messages: &mut Messages) -> Option<String> {
+        let bytes = self.record.get(index?)?;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text.trim().to_string(),
+            Err(_) => {
+                let (decoded, _, _) = WINDOWS_1252.decode(bytes);
+                if !self.fallback_1252 {
+                    messages.warning(
+                        "encoding",
+                        self.line,
+                        self.headers.get(index?).map(String::as_str),
+                        "cell is not valid UTF-8; read it as Windows-1252".to_string(),
+                    );
+                }
+                decoded.trim().to_string()
+            }
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// Number of cells in the row.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// Whether the row has no cells, or only empty ones.
+    pub fn is_blank(&self) -> bool {
+        self.record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace))
+    }
+}
+
+/// Normalises a header for lookup: trimmed, lower case, whitespace folded, a trailing
+/// ` [list]` (Zendesk drop-down fields) removed.
+pub fn header_key(header: &str) -> String {
+    let trimmed = header.trim().trim_start_matches('\u{feff}').trim();
+    let trimmed = trimmed
+        .strip_suffix("[list]")
+        .or_else(|| trimmed.strip_suffix("[List]"))
+        .unwrap_or(trimmed)
+        .trim();
+    let mut key = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&word.to_lowercase());
+    }
+    key
+}
+
+impl CsvInput {
+    /// Opens `path`, detects its encoding and delimiter, and reads the header row. Notes about
+    /// how the file was read and warnings about its header go to `messages`.
+    pub fn open(path: &Path, messages: &mut Messages) -> Result<CsvInput, String> {
+        let file = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
+        let mut buffered = BufReader::with_capacity(SNIFF_BYTES, file);
+        let sample = fill_sample(&mut buffered)?;
+        let (encoding, fallback_1252) = sniff_encoding(&sample);
+        let decoded: Box<dyn Read> = match encoding {
+            Some(encoding) => {
+                messages.note(format!("read as {}", encoding.name()));
+                Box::new(
+                    DecodeReaderBytesBuilder::new()
+                        .encoding(Some(encoding))
+                        .bom_override(true)
+                        .build(buffered),
+                )
+            }
+            None => {
+                if sample.starts_with(b"\xEF\xBB\xBF") {
+                    buffered.consume(3);
+                }
+                Box::new(buffered)
+            }
+        };
+        let mut decoded = BufReader::with_capacity(SNIFF_BYTES, decoded);
+        let mut first_line = Vec::new();
+        decoded
+            .read_until(b'\n', &mut first_line)
+            .map_err(|err| format!("cannot read: {err}"))?;
+        let mut line_offset = 0u64;
+        let mut delimiter = None;
+        let trimmed_first = String::from_utf8_lossy(&first_line);
+        let trimmed_first = trimmed_first.trim();
+        if let Some(sep) = trimmed_first.strip_prefix("sep=").or_else(|| trimmed_first.strip_prefix("SEP=")) {
+            if let [byte] = sep.as_bytes() {
+                delimiter = Some(*byte);
+                line_offset = 1;
+                first_line.clear();
+                decoded
+                    .read_until(b'\n', &mut first_line)
+                    .map_err(|err| format!("cannot read: {err}"))?;
+            }
+        }
+        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&first_line));
+        if delimiter != b',' {
+            let name = match delimiter {
+                b';' => "`;`".to_string(),
+                b'\t' => "tab".to_string(),
+                other => format!("`{}`", char::from(other)),
+            };
+            messages.note(format!("columns are separated by {name}"));
+        }
+        let stream: Box<dyn Read> = Box::new(Cursor::new(first_line).chain(decoded));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(SNIFF_BYTES)
+            .from_reader(stream);
+        let mut header = csv::ByteRecord::new();
+        let has_header = reader
+            .read_byte_record(&mut header)
+            .map_err(|err| format!("cannot read the header row: {err}"))?;
+        if !has_header {
+            return Err("the file is empty: no header row".to_string());
+        }
+        let headers: Vec<String> = header
+            .iter()
+            .map(|cell| match std::str::from_utf8(cell) {
+                Ok(text) => text.trim().to_string(),
+                Err(_) => WINDOWS_1252.decode(cell).0.trim().to_string(),
+            })
+            .collect();
+        let mut by_name = HashMap::new();
+        for (index, name) in headers.iter().enumerate() {
+            let key = header_key(name);
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(first) = by_name.get(&key) {
+                messages.warning(
+                    "duplicate-header",
+                    1 + line_offset,
+                    Some(name),
+                    format!(
+                        "duplicate column `{name}` (columns {} and {}); using column {}",
+                        first + 1,
+                        index + 1,
+                        first + 1
+                    ),
+                );
+            } else {
+                by_name.insert(key, index);
+            }
+        }
+        Ok(CsvInput {
+            reader,
+            headers,
+            by_name,
+            fallback_1252,
+            line_offset,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// Finds each field's column: a `columns` override from the configuration first, then the
+    /// aliases.
+    pub fn columns(&self, fields: &[FieldSpec], overrides: &HashMap<String, String>) -> Columns {
+        let mut index = HashMap::new();
+        for field in fields {
+            let found = match overrides.get(field.name) {
+                Some(header) => self.by_name.get(&header_key(header)).copied(),
+                None => field
+                    .aliases
+                    .iter()
+                    .find_map(|alias| self.by_name.get(&header_key(alias)).copied()),
+            };
+            if let Some(column) = found {
+                index.insert(field.name, column);
+            }
+        }
+        Columns { index }
+    }
+
+    /// The column whose header is exactly `header` (normalised), for configured custom fields.
+    pub fn column_named(&self, header: &str) -> Option<usize> {
+        self.by_name.get(&header_key(header)).copied()
+    }
+
+    /// Reads the next row; ragged rows are reported and padded with empty cells. Returns
+    /// `Ok(None)` at the end of the file and `Err` when the file cannot be read further (a
+    /// truncated or unreadable file), after which the rows already read still count.
+    pub fn next_row(&mut self, messages: &mut Messages) -> Result<Option<Row<'_>>, String> {
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(err) => {
+                    let line = err.position().map_or(0, csv::Position::line) + self.line_offset;
+                    return Err(format!("line {line}: cannot read further: {err}"));
+                }
+            }
+            let line = self.record.position().map_or(0, csv::Position::line) + self.line_offset;
+            let blank = self.record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace));
+            if blank {
+                continue;
+            }
+            let expected = self.headers.len();
+            let found = self.record.len();
+            if found != expected {
+                messages.warning(
+                    "ragged-row",
+                    line,
+                    None,
+                    if found < expected {
+                        format!(
+                            "row has {found} fields but the header has {expected}; the missing \
+                             fields are read as empty"
+                        )
+                    } else {
+                        format!(
+                            "row has {found} fields but the header has {expected}; fields after \
+                             column {expected} are ignored"
+                        )
+                    },
+                );
+            }
+            return Ok(Some(Row {
+                line,
+                record: &self.record,
+                headers: &self.headers,
+                fallback_1252: self.fallback_1252,
+            }));
+        }
+    }
+}
+
+fn fill_sample(reader: &mut BufReader<File>) -> Result<Vec<u8>, String> {
+    let buffer = reader.fill_buf().map_err(|err| format!("cannot read: {err}"))?;
+    Ok(buffer.to_vec())
+}
+
+/// Chooses how to decode the file from its first bytes: `Some(encoding)` to transcode, `None`
+/// to read as UTF-8. The flag is true when the whole file is read as Windows-1252.
+fn sniff_encoding(sample: &[u8]) -> (Option<&'static Encoding>, bool) {
+    if let Some((encoding, _)) = Encoding::for_bom(sample) {
+        if encoding == UTF_16LE || encoding == UTF_16BE {
+            return (Some(encoding), false);
+        }
+        return (None, false);
+    }
+    let pairs = sample.len() / 2;
+    if pairs >= 4 {
+        let even_zeros = sample.iter().step_by(2).filter(|b| **b == 0).count();
+        let odd_zeros = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        if odd_zeros * 3 > pairs {
+            return (Some(UTF_16LE), false);
+        }
+        if even_zeros * 3 > pairs {
+            return (Some(UTF_16BE), false);
+        }
+    }
+    let valid = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // A sample cut inside a character is still UTF-8.
+        Err(err) => err.error_len().is_none(),
+    };
+    if valid {
+        (None, false)
+    } else {
+        (Some(WINDOWS_1252), true)
+    }
+}
+
+/// Picks the delimiter that occurs most often outside quotes in the header line.
+fn sniff_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &byte in line {
+        if byte == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = candidates.iter().position(|c| *c == byte) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let mut best = 0;
+    for i in 1..counts.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    candidates[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_fold_case_space_and_list_suffix() {
+        assert_eq!(header_key(" Plan  Tier [list] "), "plan tier");
+        assert_eq!(header_key("\u{feff}ID"), "id");
+    }
+
+    #[test]
+    fn delimiters_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"a;b;\"c,d,e\"\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a,b\n"), b',');
+    }
+
+    #[test]
+    fn encodings_from_first_bytes() {
+        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFId,Name\n"), (None, false));
+        assert_eq!(sniff_encoding(b"\xFF\xFEI\0d\0,\0N\0"), (Some(UTF_16LE), false));
+        assert_eq!(sniff_encoding(b"I\0d\0,\0N\0a\0m\0e\0"), (Some(UTF_16LE), false));
+        assert_eq!(sniff_encoding(b"Name\nCaf\xE9 Corp\n"), (Some(WINDOWS_1252), true));
+        assert_eq!(sniff_encoding("Name\nCafé\n".as_bytes()), (None, false));
+    }
+}

@@ -1,0 +1,249 @@
+//! What an import run found and did: messages about the input, unmatched rows, planned file
+//! changes and the closing summary.
+
+use serde::Serialize;
+
+/// How serious a message about the input is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// A row or value was rejected.
+    Error,
+    /// A value was read with a guess or ignored.
+    Warning,
+    /// How the file was read (its encoding or delimiter), for the record.
+    Note,
+}
+
+impl Level {
+    /// The lower-case name used in text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// A message about one place in an input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Message {
+    /// The input file, as given on the command line.
+    pub file: String,
+    /// One-based line, when the message is about a line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The column header or field name (or a one-based column number for text formats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// How serious it is.
+    pub level: Level,
+    /// What is wrong and what Dex did about it.
+    pub message: String,
+}
+
+/// A row that matched no account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unmatched {
+    /// The input file.
+    pub file: String,
+    /// One-based line of the row.
+    pub line: u64,
+    /// What the row calls its account: a name, id or domain.
+    pub account: String,
+}
+
+/// One planned or written change to a file of the vault.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileChange {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// `create` or `update`.
+    pub action: &'static str,
+    /// What changed, one short line each (`arr: 240000 -> 250000`).
+    pub details: Vec<String>,
+    /// Unified diff of the change, filled for `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// A Dex-owned block that the user edited, left as it is.
+#[derive(Clone, Debug, Serialize)]
+pub struct Conflict {
+    /// Vault-relative path of the note.
+    pub path: String,
+    /// The source whose block it is.
+    pub source: String,
+    /// Why the block was left alone.
+    pub reason: String,
+}
+
+/// The closing counts of a run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Data rows (or events, tickets, messages) read from every file.
+    pub rows_read: u64,
+    /// Rows that could not be used, each with an error message.
+    pub rows_rejected: u64,
+    /// Existing accounts whose pages changed.
+    pub accounts_updated: usize,
+    /// Accounts created with `--create-accounts`.
+    pub accounts_created: usize,
+    /// Distinct accounts named in rows that matched no account.
+    pub unmatched: usize,
+    /// Dex-owned blocks left alone because the user edited them.
+    pub conflicts: usize,
+    /// Notes created (meeting stubs, account pages).
+    pub notes_created: usize,
+}
+
+/// Everything an import run reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// The source's command-line name.
+    pub source: String,
+    /// The import date.
+    pub today: String,
+    /// Whether this was a `--dry-run`.
+    pub dry_run: bool,
+    /// Messages about the input, in file and line order.
+    pub messages: Vec<Message>,
+    /// Rows that matched no account, one per distinct account and file.
+    pub unmatched: Vec<Unmatched>,
+    /// Blocks left alone.
+    pub conflicts: Vec<Conflict>,
+    /// Changes to the vault, written or (with `--dry-run`) planned.
+    pub changes: Vec<FileChange>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Whether anything needs the user's attention: a rejected row, an unmatched account or a
+    /// conflict.
+    pub fn needs_attention(&self) -> bool {
+        self.summary.rows_rejected > 0 || !self.unmatched.is_empty() || !self.conflicts.is_empty()
+    }
+
+    /// The summary line that ends every text report.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let verb = if self.dry_run { "would update" } else { "updated" };
+        format!(
+            "dex import {}: {} read, {} {}, {} created, {} unmatched, {} rejected{}{}",
+            self.source,
+            plural(s.rows_read, "row"),
+            verb,
+            plural(u64::try_from(s.accounts_updated).unwrap_or(u64::MAX), "account"),
+            s.accounts_created,
+            s.unmatched,
+            plural(s.rows_rejected, "row"),
+            if s.notes_created > 0 {
+                format!(", {} created", plural(s.notes_created as u64, "note"))
+            } else {
+                String::new()
+            },
+            if s.conflicts > 0 {
+                format!(", {} left alone", plural(s.conflicts as u64, "edited block"))
+            } else {
+                String::new()
+            },
+        )
+    }
+}
+
+/// `1 row`, `2 rows`.
+pub fn plural(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Collects messages for one input file, keeping at most [`Messages::MAX_PER_KIND`] of each kind
+/// so that a file with the same fault on every row does not flood the output.
+#[derive(Debug)]
+pub struct Messages {
+    file: String,
+    list: Vec<Message>,
+    counts: std::collections::HashMap<&'static str, u64>,
+}
+
+impl Messages {
+    /// Messages of one kind kept per file; the rest are counted in one closing message.
+    pub const MAX_PER_KIND: u64 = 20;
+
+    /// An empty list for `file` (the name as given on the command line).
+    pub fn new(file: &str) -> Messages {
+        Messages {
+            file: file.to_string(),
+            list: Vec::new(),
+            counts: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The file the messages are about.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Adds a message of kind `kind` (a short fixed tag used only for counting repeats).
+    pub fn push(
+        &mut self,
+        kind: &'static str,
+        level: Level,
+        line: Option<u64>,
+        field: Option<&str>,
+        message: String,
+    ) {
+        let count = self.counts.entry(kind).or_insert(0);
+        *count += 1;
+        if *count <= Self::MAX_PER_KIND {
+            self.list.push(Message {
+                file: self.file.clone(),
+                line,
+                field: field.map(str::to_string),
+                level,
+                message,
+            });
+        }
+    }
+
+    /// Adds an error about a row.
+    pub fn error(&mut self, kind: &'static str, line: u64, field: Option<&str>, message: String) {
+        self.push(kind, Level::Error, Some(line), field, message);
+    }
+
+    /// Adds a warning about a row.
+    pub fn warning(&mut self, kind: &'static str, line: u64, field: Option<&str>, message: String) {
+        self.push(kind, Level::Warning, Some(line), field, message);
+    }
+
+    /// Adds a note about the whole file.
+    pub fn note(&mut self, message: String) {
+        self.push("note", Level::Note, None, None, message);
+    }
+
+    /// The messages, with one closing line per kind whose repeats were cut.
+    pub fn finish(mut self) -> Vec<Message> {
+        let mut cut: Vec<(&'static str, u64)> = self
+            .counts
+            .iter()
+            .filter(|(_, count)| **count > Self::MAX_PER_KIND)
+            .map(|(kind, count)| (*kind, count - Self::MAX_PER_KIND))
+            .collect();
+        cut.sort_unstable();
+        for (kind, more) in cut {
+            self.list.push(Message {
+                file: self.file.clone(),
+                line: None,
+                field: None,
+                level: Level::Note,
+                message: format!("{} more `{kind}` messages like the ones above", more),
+            });
+        }
+        self.list
+    }
+}

@@ -1,0 +1,328 @@
+//! Cell values as export tools write them: money in any locale (`$1,200.50`, `1.200,50 €`,
+//! `45k`), counts, percentages, booleans, and dates and times in each source's convention.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How to read a date written with slashes, such as `03/04/2026`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Month first (`03/04/2026` is 4 March), as US-locale exports write it.
+    #[default]
+    MonthFirst,
+    /// Day first (`03/04/2026` is 3 April).
+    DayFirst,
+}
+
+/// Parses an amount of money: currency signs and codes, thousands separators in either locale,
+/// `k`/`M` suffixes and accounting negatives in parentheses.
+pub fn parse_money(text: &str) -> Result<f64, String> {
+    let invalid = || {
+        format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k")
+    };
+    let mut value = text.trim();
+    let mut negative = false;
+    if let Some(inner) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
+        negative = true;
+        value = inner.trim();
+    }
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '$' | '€' | '£' | '¥' | '\''))
+        .collect();
+    let mut cleaned = cleaned.as_str();
+    for code in ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK"] {
+        if let Some(rest) = cleaned.strip_prefix(code).or_else(|| cleaned.strip_suffix(code)) {
+            cleaned = rest;
+        }
+    }
+    if let Some(rest) = cleaned.strip_prefix('-') {
+        negative = !negative;
+        cleaned = rest;
+    }
+    let (number, multiplier) = match cleaned.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&cleaned[..i], 1_000.0),
+        Some((i, 'm' | 'M')) => (&cleaned[..i], 1_000_000.0),
+        Some((i, 'b' | 'B')) => (&cleaned[..i], 1_000_000_000.0),
+        _ => (cleaned, 1.0),
+    };
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return Err(invalid());
+    }
+    let normalized = normalize_separators(number).ok_or_else(invalid)?;
+    let parsed: f64 = normalized.parse().map_err(|_| invalid())?;
+    let amount = parsed * multiplier;
+    Ok(if negative { -amount } else { amount })
+}
+
+/// Rewrites a number with `,` and `.` separators into Rust's syntax. The last separator is the
+/// decimal one when both appear; a lone separator followed by exactly three digits is a
+/// thousands separator (`1,200` and `1.200` are both 1200).
+fn normalize_separators(number: &str) -> Option<String> {
+    let last_comma = number.rfind(',');
+    let last_dot = number.rfind('.');
+    let decimal = match (last_comma, last_dot) {
+        (Some(c), Some(d)) => Some(c.max(d)),
+        (Some(i), None) | (None, Some(i)) => {
+            let separator = number.as_bytes()[i];
+            let repeated = number.bytes().filter(|b| *b == separator).count() > 1;
+            let digits_after = number.len() - i - 1;
+            (!repeated && digits_after != 3).then_some(i)
+        }
+        (None, None) => None,
+    };
+    let mut out = String::with_capacity(number.len());
+    for (i, c) in number.char_indices() {
+        match c {
+            ',' | '.' if Some(i) == decimal => out.push('.'),
+            ',' | '.' => {}
+            _ => out.push(c),
+        }
+    }
+    (!out.is_empty() && out != ".").then_some(out)
+}
+
+/// Parses a count such as `1,200` or `45`; a fraction is rejected.
+pub fn parse_count(text: &str) -> Result<u64, String> {
+    let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
+    if value < 0.0 || value.fract() != 0.0 || value > 9.0e15 {
+        return Err(format!("invalid count `{text}`; expected a whole number of 0 or more"));
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked above: a whole number between 0 and 9e15"
+    )]
+    Ok(value as u64)
+}
+
+/// Parses a plain decimal number such as `7`, `-12.5` or `7,5`.
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim().trim_end_matches('%').trim();
+    parse_money(trimmed).map_err(|_| format!("invalid number `{text}`"))
+}
+
+/// Parses a boolean as Salesforce Data Loader writes them (`true/false`, `yes/no`, `y/n`,
+/// `on/off`, `1/0`), case-insensitively.
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "on" | "1" => Ok(true),
+        "false" | "no" | "n" | "off" | "0" => Ok(false),
+        _ => Err(format!("invalid boolean `{text}`; expected true or false")),
+    }
+}
+
+/// Parses a date, or the date part of a date-time, in the forms export tools write:
+/// `2026-03-14`, `2026/03/14`, `03/14/2026` (see [`DateOrder`]), `14.03.2026`, with any time
+/// after a space or `T` ignored.
+pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
+    let trimmed = text.trim();
+    let date_part = trimmed
+        .split(|c: char| c == 'T' || c.is_whitespace())
+        .next()
+        .unwrap_or(trimmed);
+    parse_date_only(date_part, order).ok_or_else(|| {
+        format!("invalid date `{text}`; expected YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY")
+    })
+}
+
+fn parse_date_only(text: &str, order: DateOrder) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| s.parse::<u32>().ok();
+    let (year, month, day) = if a.len() == 4 {
+        (number(a)?, number(b)?, number(c)?)
+    } else if c.len() == 4 || c.len() == 2 {
+        let year = number(c)? + if c.len() == 2 { 2000 } else { 0 };
+        if text.contains('.') || order == DateOrder::DayFirst {
+            (year, number(b)?, number(a)?)
+        } else {
+            (year, number(a)?, number(b)?)
+        }
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Parses a date-time. A value with an offset (`+0000`, `-05:00`, `Z`) is exact; one without is
+/// read in `zone`. A bare date is midnight in `zone`.
+pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime<Utc>, String> {
+    let trimmed = text.trim();
+    let invalid = || {
+        format!(
+            "invalid date and time `{text}`; expected YYYY-MM-DD HH:MM[:SS], optionally with an \
+             offset such as +0000 or Z"
+        )
+    };
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+        "%Y-%m-%d %H:%M:%S%.f%#z",
+        "%Y-%m-%dT%H:%M%#z",
+        "%Y-%m-%d %H:%M%#z",
+    ] {
+        if let Ok(value) = DateTime::parse_from_str(trimmed, format) {
+            return Ok(value.with_timezone(&Utc));
+        }
+    }
+    if let Some(rest) = trimmed.strip_suffix('Z').or_else(|| trimmed.strip_suffix(" UTC")) {
+        let local = parse_naive_datetime(rest, order).ok_or_else(invalid)?;
+        return Ok(Utc.from_utc_datetime(&local));
+    }
+    let local = parse_naive_datetime(trimmed, order).ok_or_else(invalid)?;
+    Ok(local_to_utc(local, zone))
+}
+
+/// Reads a wall-clock time in `zone`; in a DST gap the later reading is used, in an overlap the
+/// earlier one.
+pub fn local_to_utc(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        chrono::LocalResult::Single(value) | chrono::LocalResult::Ambiguous(value, _) => {
+            value.with_timezone(&Utc)
+        }
+        chrono::LocalResult::None => {
+            let later = local + chrono::Duration::hours(1);
+            zone.from_local_datetime(&later)
+                .earliest()
+                .map_or_else(|| Utc.from_utc_datetime(&local), |v| v.with_timezone(&Utc))
+        }
+    }
+}
+
+fn parse_naive_datetime(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    let (date_text, time_text) = match text.find(['T', ' ']) {
+        Some(i) => (&text[..i], text[i + 1..].trim()),
+        None => (text, ""),
+    };
+    let date = parse_date_only(date_text, order)?;
+    if time_text.is_empty() {
+        return Some(date.and_time(NaiveTime::MIN));
+    }
+    let upper = time_text.to_ascii_uppercase();
+    let time = ["%H:%M:%S%.f", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(&upper, format).ok())?;
+    Some(date.and_time(time))
+}
+
+/// Formats an amount for frontmatter: whole numbers without a fraction, others with two
+/// decimals.
+pub fn format_amount(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// Formats an amount for a table or list: `$45,000` or `$1,200.50`.
+pub fn format_money(value: f64) -> String {
+    let negative = value < 0.0;
+    let cents = (value.abs() * 100.0).round();
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "amounts in exports are far below u64::MAX cents"
+    )]
+    let cents = cents as u64;
+    let whole = group_thousands(cents / 100);
+    let fraction = cents % 100;
+    let sign = if negative { "-" } else { "" };
+    if fraction == 0 {
+        format!("{sign}${whole}")
+    } else {
+        format!("{sign}${whole}.{fraction:02}")
+    }
+}
+
+fn group_thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_every_locale() {
+        let cases = [
+            ("$1,200.50", 1200.5),
+            ("1.200,50 €", 1200.5),
+            ("45k", 45_000.0),
+            ("1.5M", 1_500_000.0),
+            ("USD 2,000", 2000.0),
+            ("(300)", -300.0),
+            ("1 200,5", 1200.5),
+            ("240000", 240_000.0),
+            ("1,200", 1200.0),
+            ("1.200", 1200.0),
+            ("7,5", 7.5),
+            ("CHF 1'250.00", 1250.0),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_money(text), Ok(expected), "{text}");
+        }
+        assert!(parse_money("twelve").unwrap_err().contains("twelve"));
+        assert!(parse_money("").is_err());
+    }
+
+    #[test]
+    fn dates_in_each_convention() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_date("2026-03-14", DateOrder::MonthFirst), Ok(d(2026, 3, 14)));
+        assert_eq!(parse_date("3/4/2026", DateOrder::MonthFirst), Ok(d(2026, 3, 4)));
+        assert_eq!(parse_date("3/4/2026", DateOrder::DayFirst), Ok(d(2026, 4, 3)));
+        assert_eq!(parse_date("14.03.2026", DateOrder::MonthFirst), Ok(d(2026, 3, 14)));
+        assert_eq!(
+            parse_date("2026-03-14T10:22:00.000+0000", DateOrder::MonthFirst),
+            Ok(d(2026, 3, 14))
+        );
+        assert!(parse_date("2026-02-30", DateOrder::MonthFirst).is_err());
+    }
+
+    #[test]
+    fn datetimes_with_and_without_offsets() {
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let zone = chrono_tz::America::Chicago;
+        let order = DateOrder::MonthFirst;
+        assert_eq!(
+            parse_datetime("2026-03-14T23:30:00.000+0000", zone, order),
+            Ok(utc("2026-03-14T23:30:00Z"))
+        );
+        assert_eq!(
+            parse_datetime("2026-03-14 18:30:00", zone, order),
+            Ok(utc("2026-03-14T23:30:00Z"))
+        );
+        assert_eq!(
+            parse_datetime("2026-03-14 18:30:00.123456", chrono_tz::UTC, order),
+            Ok(utc("2026-03-14T18:30:00.123456Z"))
+        );
+        assert_eq!(
+            parse_datetime("3/14/2026 6:30 PM", zone, order),
+            Ok(utc("2026-03-14T23:30:00Z"))
+        );
+        assert_eq!(
+            parse_datetime("2026-03-14T18:30:00Z", zone, order),
+            Ok(utc("2026-03-14T18:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn money_formatting() {
+        assert_eq!(format_money(45_000.0), "$45,000");
+        assert_eq!(format_money(1200.5), "$1,200.50");
+        assert_eq!(format_amount(240_000.0), "240000");
+        assert_eq!(format_amount(12.345), "12.35");
+    }
+}
