@@ -2,6 +2,7 @@
 //! needs one, a note's text and a byte offset) and returns byte ranges and strings. Nothing here
 //! knows about LSP, JSON or async code.
 
+pub mod account;
 pub mod completion;
 pub mod diagnostics;
 pub mod hover;

@@ -343,3 +343,131 @@ fn workspace_symbols_find_accounts_people_and_headings() {
         ["Account Borealis Freight", "Heading Borealis summary"]
     );
 }
+
+fn report(spec: &str, account: &str) -> account::AccountReport {
+    let f = fixture(spec);
+    let account = f.vault.account(account).expect("account exists");
+    account::account_report(&f.vault, account, today(), &f)
+}
+
+const SCORED: &str = "//- /Active/Accounts/Acme_Corp/Overview.md
+---
+type: account
+aliases: [Acme]
+---
+# Acme Corp
+## Account Health
+- NPS: 8
+- Adoption: 60%, target 80%
+- Renewal: 2026-05-14
+## People
+- Champion: [[Dana Reyes]]
+- Executive sponsor: [[Omar Haddad]] (leaving in April)
+//- /Active/Relationships/Champions/Dana Reyes.md
+---
+type: person
+role: Head of Ops
+account: \"[[Acme Corp]]\"
+---
+//- /Active/Relationships/Champions/Omar Haddad.md
+---
+type: person
+role: CFO
+account: \"[[Acme]]\"
+---
+//- /Inbox/Meetings/2026-03-01 - QBR: Acme Corp.md
+## Concerns
+- Budget freeze announced for Q3
+## Action Items
+- [ ] Send ROI deck 📅 2026-03-10
+- [ ] Book workshop 📅 2026-03-20
+## Key Wins
+- Cut onboarding time in half
+## Expansion Opportunity
+- Finance team pilot, ACV uplift $30k
+$0";
+
+#[test]
+fn health_score_with_hand_checked_numbers() {
+    let report = report(SCORED, "Acme Corp");
+    let score = report.score.as_ref().unwrap();
+    let parts: Vec<(&str, f64)> = score
+        .components
+        .iter()
+        .map(|c| (c.measure, c.score))
+        .collect();
+    // NPS 8 -> 80; adoption 60 of 80 -> 75; two open risk categories (budget, sponsor loss) -> 50;
+    // one of two commitments overdue -> 75; last meeting 14 days ago -> 100; champion but the
+    // sponsor is leaving -> 50.
+    assert_eq!(
+        parts,
+        [
+            ("nps", 80.0),
+            ("adoption", 75.0),
+            ("risks", 50.0),
+            ("overdue", 75.0),
+            ("contact", 100.0),
+            ("champion", 50.0)
+        ]
+    );
+    // (20*80 + 25*75 + 20*50 + 10*75 + 15*100 + 10*50) / 100 = 72.25 -> 72, yellow.
+    assert_eq!(score.value, 72);
+    assert_eq!(score.band, account::Band::Yellow);
+    let renewal = report.renewal.unwrap();
+    assert_eq!(renewal.days, 60);
+    assert_eq!(renewal.window, Some(60));
+    assert_eq!(report.wins[0].text, "Cut onboarding time in half");
+    assert_eq!(report.expansion[0].amount, Some(30_000.0));
+    let names: Vec<(&str, bool, bool, bool)> = report
+        .stakeholders
+        .iter()
+        .map(|s| (s.name.as_str(), s.champion, s.sponsor, s.leaving))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Dana Reyes", true, false, false),
+            ("Omar Haddad", false, true, true)
+        ]
+    );
+}
+
+#[test]
+fn missing_measures_are_left_out_and_weights_normalised() {
+    let report = report(
+        "//- /Active/Accounts/Solo/Overview.md\n- NPS: 5\n$0",
+        "Solo",
+    );
+    let score = report.score.unwrap();
+    let measures: Vec<&str> = score.components.iter().map(|c| c.measure).collect();
+    assert_eq!(measures, ["nps", "risks"]);
+    // (20*50 + 20*100) / 40 = 75.
+    assert_eq!(score.value, 75);
+}
+
+#[test]
+fn current_and_previous_values() {
+    let report = report(
+        "//- /Active/Accounts/Acme_Corp/Health.md
+| Date | NPS | WAU |
+|---|---|---|
+| 2026-01-10 | 9 | 70% |
+| 2026-02-10 | 8 | 66% |
+//- /Inbox/Meetings/2026-03-01 - QBR: Acme Corp.md
+- NPS: 6 (down from 8 last quarter)
+$0",
+        "Acme Corp",
+    );
+    let current = report.current(account::HealthKey::Nps).unwrap();
+    assert_eq!(current.parsed.value, account::Value::Number(6.0));
+    assert_eq!(
+        report.previous(account::HealthKey::Nps),
+        Some(account::Value::Number(8.0))
+    );
+    let series: Vec<String> = report
+        .series(account::HealthKey::Adoption)
+        .iter()
+        .map(|o| o.raw.clone())
+        .collect();
+    assert_eq!(series, ["70%", "66%"]);
+}

@@ -121,6 +121,7 @@ pub(super) fn parse(text: &str) -> NoteSummary {
         }
     }
     excluded.sort_by_key(|r| r.start);
+    summary.excluded = excluded.clone();
     let excluded = Excluded(excluded);
     let comments = comment_ranges(text, body_start, &excluded);
 

@@ -42,6 +42,8 @@ pub struct NoteSummary {
     pub list_items: Vec<ListItem>,
     /// GFM tables in document order.
     pub tables: Vec<Table>,
+    /// Code blocks, HTML blocks, math and frontmatter, sorted: text that is not prose.
+    pub excluded: Vec<TextRange>,
     /// Problems found while parsing.
     pub problems: Vec<Problem>,
 }

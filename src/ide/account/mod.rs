@@ -1,0 +1,677 @@
+//! The account model: everything the vault says about one account — health fields as time
+//! series, the health score and band, renewal, commitments, stakeholders, wins, risks and
+//! expansion — each pointing back to the note and range it came from.
+//!
+//! Note text is read through a [`TextSource`], since the index keeps summaries only.
+
+pub mod risk;
+pub mod score;
+pub mod values;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use score::{Renewal, Score};
+pub use values::{Band, HealthKey, Parsed, Value};
+
+use super::TextSource;
+use crate::syntax::{NoteSummary, SectionKind, Task};
+use crate::text::TextRange;
+use crate::vault::{Account, NoteId, NoteKind, Vault};
+
+/// Risk signals older than this many days no longer count as open in the health score.
+pub const RISK_WINDOW_DAYS: i64 = 90;
+
+/// One reading of a health field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// Which field.
+    pub key: HealthKey,
+    /// The value read.
+    pub parsed: Parsed,
+    /// The value as written.
+    pub raw: String,
+    /// When it was true: the table row's or meeting's date; `None` on undated account pages.
+    pub date: Option<NaiveDate>,
+    /// The note it is written in.
+    pub note: NoteId,
+    /// The value's range in that note.
+    pub range: TextRange,
+    /// Whether the note is one of the account's own pages.
+    pub on_account_page: bool,
+}
+
+/// A health field whose value cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// Which field.
+    pub key: HealthKey,
+    /// Why, naming the value.
+    pub message: String,
+    /// The value's range.
+    pub range: TextRange,
+}
+
+/// A risk signal: a churn phrase, a concern, a `#risk/...` tag or a leaving stakeholder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signal {
+    /// Category slug (`champion-loss`, `usage-drop`, ..., or `general`).
+    pub category: String,
+    /// The line's text.
+    pub text: String,
+    /// The note it is written in.
+    pub note: NoteId,
+    /// The phrase, tag or item range.
+    pub range: TextRange,
+    /// The note's date, when it has one.
+    pub date: Option<NaiveDate>,
+}
+
+/// A list item under Key Wins or Expansion, with its source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// Item text without the list marker.
+    pub text: String,
+    /// The note it is written in.
+    pub note: NoteId,
+    /// The item's range.
+    pub range: TextRange,
+    /// The note's date, when it has one.
+    pub date: Option<NaiveDate>,
+    /// An amount found in the text (expansion uplift).
+    pub amount: Option<f64>,
+}
+
+/// What one note contributes to its account.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NoteFacts {
+    /// Health field readings.
+    pub observations: Vec<Observation>,
+    /// Health fields that cannot be read.
+    pub invalid: Vec<InvalidValue>,
+    /// Risk signals.
+    pub signals: Vec<Signal>,
+    /// Items under Key Wins.
+    pub wins: Vec<Item>,
+    /// Items under Expansion.
+    pub expansion: Vec<Item>,
+}
+
+/// The date a note speaks for: a meeting's date or a `date` property.
+pub fn note_date(vault: &Vault, id: NoteId) -> Option<NaiveDate> {
+    let note = vault.note(id)?;
+    if let NoteKind::Meeting(meeting) = &note.kind {
+        return Some(meeting.date);
+    }
+    let raw = note.summary.frontmatter.as_ref()?.date.as_deref()?;
+    values::parse_date(raw.get(..10)?)
+}
+
+/// Whether a note's text is reference material (templates, playbooks) rather than facts about an
+/// account.
+pub fn is_reference(vault: &Vault, id: NoteId) -> bool {
+    let Some(note) = vault.note(id) else {
+        return true;
+    };
+    let templates = format!("{}/", vault.config.templates_folder);
+    note.path.starts_with(&templates) || note.path.contains("Content/Playbooks/")
+}
+
+/// Reads a note's health fields, risk signals, wins and expansion items. `text` is the note's
+/// current text.
+pub fn note_facts(vault: &Vault, id: NoteId, text: &str) -> NoteFacts {
+    let mut facts = NoteFacts::default();
+    let Some(note) = vault.note(id) else {
+        return facts;
+    };
+    if is_reference(vault, id) {
+        return facts;
+    }
+    let summary = &note.summary;
+    let date = note_date(vault, id);
+    let on_account_page = matches!(note.kind, NoteKind::AccountPage { .. });
+    let slice = |range: TextRange| text.get(range.as_usize()).unwrap_or("");
+    for field in &summary.fields {
+        let Some(key) = HealthKey::from_name(&field.key) else {
+            continue;
+        };
+        push_reading(
+            &mut facts,
+            key,
+            &field.value,
+            field.value_range,
+            date,
+            id,
+            on_account_page,
+        );
+    }
+    read_tables(&mut facts, summary, id, on_account_page);
+    let mut signal_lines: Vec<u32> = Vec::new();
+    for item in &summary.list_items {
+        let content = TextRange::new(item.content_start, item.range.end);
+        let item_text = slice(content).trim().to_string();
+        if item_text.is_empty()
+            || summary
+                .tasks
+                .iter()
+                .any(|t| t.range.start == item.range.start)
+        {
+            continue;
+        }
+        match summary.section_at(item.range.start) {
+            Some(SectionKind::Risks) => {
+                let category = tag_category(summary, item.range)
+                    .or_else(|| {
+                        risk::find_phrase(&item_text, &vault.config.risk_phrases)
+                            .map(|h| h.category)
+                    })
+                    .unwrap_or_else(|| risk::GENERAL.slug.to_string());
+                facts.signals.push(Signal {
+                    category,
+                    text: item_text,
+                    note: id,
+                    range: content,
+                    date,
+                });
+                signal_lines.push(summary.line_index.line_of(item.range.start));
+            }
+            Some(SectionKind::Wins) => {
+                facts.wins.push(Item {
+                    text: item_text,
+                    note: id,
+                    range: content,
+                    date,
+                    amount: None,
+                });
+            }
+            Some(SectionKind::Expansion) => {
+                let amount =
+                    values::parse_money(&item_text).filter(|_| looks_like_money(&item_text));
+                facts.expansion.push(Item {
+                    text: item_text,
+                    note: id,
+                    range: content,
+                    date,
+                    amount,
+                });
+            }
+            _ => {}
+        }
+    }
+    scan_prose(
+        vault,
+        &mut facts,
+        summary,
+        id,
+        text,
+        date,
+        &mut signal_lines,
+    );
+    facts
+}
+
+fn push_reading(
+    facts: &mut NoteFacts,
+    key: HealthKey,
+    raw: &str,
+    range: TextRange,
+    date: Option<NaiveDate>,
+    note: NoteId,
+    on_account_page: bool,
+) {
+    match values::parse(key, raw) {
+        Ok(parsed) => facts.observations.push(Observation {
+            key,
+            parsed,
+            raw: raw.to_string(),
+            date,
+            note,
+            range,
+            on_account_page,
+        }),
+        Err(message) => facts.invalid.push(InvalidValue {
+            key,
+            message,
+            range,
+        }),
+    }
+}
+
+/// Reads history tables: a first column `Date` and one column per health field.
+fn read_tables(facts: &mut NoteFacts, summary: &NoteSummary, id: NoteId, on_account_page: bool) {
+    for table in &summary.tables {
+        if !table
+            .header
+            .first()
+            .is_some_and(|c| c.text.eq_ignore_ascii_case("date"))
+        {
+            continue;
+        }
+        for row in &table.rows {
+            let Some(date) = row.first().and_then(|c| values::parse_date(&c.text)) else {
+                continue;
+            };
+            for (column, cell) in table.header.iter().zip(row).skip(1) {
+                if cell.text.is_empty() {
+                    continue;
+                }
+                // Weekly active users written as a share of seats is adoption.
+                let key = if column.text.eq_ignore_ascii_case("wau") && cell.text.contains('%') {
+                    Some(HealthKey::Adoption)
+                } else {
+                    HealthKey::from_name(&column.text)
+                };
+                if let Some(key) = key {
+                    push_reading(
+                        facts,
+                        key,
+                        &cell.text,
+                        cell.range,
+                        Some(date),
+                        id,
+                        on_account_page,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The risk category of a `#risk/...` tag inside `range`.
+fn tag_category(summary: &NoteSummary, range: TextRange) -> Option<String> {
+    summary
+        .tags
+        .iter()
+        .filter(|t| t.range.intersects(range) || range.contains_inclusive(t.range.start))
+        .find_map(|t| risk::category_of_tag(&t.name))
+}
+
+fn looks_like_money(text: &str) -> bool {
+    text.contains(['$', '€', '£', '¥'])
+        || text.to_lowercase().contains("acv")
+        || text.to_lowercase().contains("arr")
+}
+
+/// Finds churn phrases and `#risk/...` tags in prose lines outside the Risks sections, one
+/// signal a line.
+fn scan_prose(
+    vault: &Vault,
+    facts: &mut NoteFacts,
+    summary: &NoteSummary,
+    id: NoteId,
+    text: &str,
+    date: Option<NaiveDate>,
+    signal_lines: &mut Vec<u32>,
+) {
+    for line in 0..summary.line_index.line_count() {
+        if signal_lines.contains(&line) {
+            continue;
+        }
+        let range = summary.line_index.line_range(line);
+        let Some(line_text) = text.get(range.as_usize()) else {
+            continue;
+        };
+        if line_text.trim().is_empty()
+            || line_text.trim_start().starts_with('#')
+                && !line_text.trim_start().starts_with("#risk")
+        {
+            continue;
+        }
+        let excluded = summary
+            .excluded
+            .iter()
+            .any(|r| r.start <= range.start && range.start < r.end);
+        let is_task = summary
+            .tasks
+            .iter()
+            .any(|t| range.contains_inclusive(t.range.start));
+        if excluded || is_task {
+            continue;
+        }
+        let tagged = summary
+            .tags
+            .iter()
+            .filter(|t| range.contains_inclusive(t.range.start) && t.range.end <= range.end)
+            .find_map(|t| risk::category_of_tag(&t.name).map(|c| (c, t.range)));
+        let found = match tagged {
+            Some((category, tag_range)) => Some((category, tag_range)),
+            None => risk::find_phrase(line_text, &vault.config.risk_phrases).map(|hit| {
+                let start = range.start + crate::text::to_size(hit.range.start);
+                (
+                    hit.category,
+                    TextRange::new(start, range.start + crate::text::to_size(hit.range.end)),
+                )
+            }),
+        };
+        if let Some((category, phrase)) = found {
+            let text = clean_line(line_text);
+            facts.signals.push(Signal {
+                category,
+                text,
+                note: id,
+                range: phrase,
+                date,
+            });
+            signal_lines.push(line);
+        }
+    }
+}
+
+/// A line without its list marker, quote markers and surrounding space.
+fn clean_line(line: &str) -> String {
+    let trimmed = line.trim_start_matches(['>', ' ', '\t']);
+    let trimmed = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .unwrap_or(trimmed);
+    trimmed.trim().to_string()
+}
+
+/// An open commitment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commitment {
+    /// The note that holds the task.
+    pub note: NoteId,
+    /// The task.
+    pub task: Task,
+    /// Due date, if it has a valid one.
+    pub due: Option<NaiveDate>,
+}
+
+impl Commitment {
+    /// Whether the due date has passed.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.due.is_some_and(|d| d < today)
+    }
+
+    /// Whether it is due from today up to `days` ahead.
+    pub fn is_due_soon(&self, today: NaiveDate, days: u32) -> bool {
+        self.due
+            .is_some_and(|d| d >= today && (d - today).num_days() <= i64::from(days))
+    }
+}
+
+/// A stakeholder of the account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stakeholder {
+    /// The person's note.
+    pub note: NoteId,
+    /// Name (the note's file name).
+    pub name: String,
+    /// Role from frontmatter.
+    pub role: Option<String>,
+    /// Whether they are the champion.
+    pub champion: bool,
+    /// Whether they are the executive sponsor.
+    pub sponsor: bool,
+    /// Whether they are leaving or have left.
+    pub leaving: bool,
+}
+
+/// A meeting of the account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeetingRef {
+    /// The meeting note.
+    pub note: NoteId,
+    /// Its date.
+    pub date: NaiveDate,
+    /// Its kind from the title (`QBR`, `Check-in`, ...).
+    pub kind: Option<String>,
+}
+
+/// Everything Dex knows about one account on a given day.
+#[derive(Clone, Debug)]
+pub struct AccountReport {
+    /// Display name.
+    pub name: String,
+    /// Folder relative to the vault root.
+    pub folder: String,
+    /// The Overview page.
+    pub overview: Option<NoteId>,
+    /// Notes that belong to the account.
+    pub members: Vec<NoteId>,
+    /// Health field readings, dated ones sorted by date.
+    pub observations: Vec<Observation>,
+    /// Unreadable health fields.
+    pub invalid: Vec<(NoteId, InvalidValue)>,
+    /// Risk signals, newest first.
+    pub signals: Vec<Signal>,
+    /// Wins, newest first.
+    pub wins: Vec<Item>,
+    /// Expansion opportunities, newest first.
+    pub expansion: Vec<Item>,
+    /// Open commitments, by due date.
+    pub commitments: Vec<Commitment>,
+    /// Stakeholders, champions and sponsors first.
+    pub stakeholders: Vec<Stakeholder>,
+    /// Meetings, oldest first.
+    pub meetings: Vec<MeetingRef>,
+    /// Renewal date and window.
+    pub renewal: Option<Renewal>,
+    /// Health score, when any measure has data.
+    pub score: Option<Score>,
+    /// The day the report describes.
+    pub today: NaiveDate,
+}
+
+impl AccountReport {
+    /// The current reading of a field: the account pages' undated value when they have one
+    /// (the CSM keeps those pages current), else the newest dated reading.
+    pub fn current(&self, key: HealthKey) -> Option<&Observation> {
+        let readings = self.observations.iter().filter(|o| o.key == key);
+        let page = readings
+            .clone()
+            .filter(|o| o.on_account_page && o.date.is_none())
+            .min_by_key(|o| {
+                // Overview first, then the other pages.
+                self.overview != Some(o.note)
+            });
+        page.or_else(|| readings.filter(|o| o.date.is_some()).max_by_key(|o| o.date))
+    }
+
+    /// The value before the current one: written in the same field ("down from 9"), else the
+    /// dated reading before the newest.
+    pub fn previous(&self, key: HealthKey) -> Option<Value> {
+        let current = self.current(key)?;
+        if let Some(previous) = &current.parsed.previous {
+            return Some(previous.clone());
+        }
+        let series = self.series(key);
+        let newest = series.last()?;
+        let before = series.iter().rev().find(|o| o.date < newest.date)?;
+        Some(before.parsed.value.clone())
+    }
+
+    /// Dated readings of a field, oldest first; one per date (the last written wins).
+    pub fn series(&self, key: HealthKey) -> Vec<&Observation> {
+        let mut by_date: Vec<&Observation> = Vec::new();
+        for observation in self
+            .observations
+            .iter()
+            .filter(|o| o.key == key && o.date.is_some())
+        {
+            match by_date.iter_mut().find(|o| o.date == observation.date) {
+                Some(slot) => *slot = observation,
+                None => by_date.push(observation),
+            }
+        }
+        by_date.sort_by_key(|o| o.date);
+        by_date
+    }
+
+    /// Overdue commitments.
+    pub fn overdue(&self) -> impl Iterator<Item = &Commitment> {
+        self.commitments.iter().filter(|c| c.is_overdue(self.today))
+    }
+
+    /// Signals from the last [`RISK_WINDOW_DAYS`] days, or undated ones.
+    pub fn open_signals(&self) -> impl Iterator<Item = &Signal> {
+        self.signals.iter().filter(|s| {
+            s.date
+                .is_none_or(|d| (self.today - d).num_days() <= RISK_WINDOW_DAYS)
+        })
+    }
+
+    /// The newest meeting on or before today.
+    pub fn last_meeting(&self) -> Option<&MeetingRef> {
+        self.meetings
+            .iter()
+            .filter(|m| m.date <= self.today)
+            .max_by_key(|m| m.date)
+    }
+}
+
+/// Builds the report of one account as of `today`.
+pub fn account_report(
+    vault: &Vault,
+    account: &Account,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+) -> AccountReport {
+    let members = vault.account_members(account);
+    let mut report = AccountReport {
+        name: account.name.clone(),
+        folder: account.folder.clone(),
+        overview: vault.account_overview(account),
+        members: members.clone(),
+        observations: Vec::new(),
+        invalid: Vec::new(),
+        signals: Vec::new(),
+        wins: Vec::new(),
+        expansion: Vec::new(),
+        commitments: Vec::new(),
+        stakeholders: Vec::new(),
+        meetings: Vec::new(),
+        renewal: None,
+        score: None,
+        today,
+    };
+    let mut page_texts: Vec<(NoteId, std::sync::Arc<str>)> = Vec::new();
+    for &id in &members {
+        let Some(note) = vault.note(id) else { continue };
+        if is_reference(vault, id) {
+            continue;
+        }
+        if let Some(text) = texts.text(vault, id) {
+            let facts = note_facts(vault, id, &text);
+            report.observations.extend(facts.observations);
+            report
+                .invalid
+                .extend(facts.invalid.into_iter().map(|i| (id, i)));
+            report.signals.extend(facts.signals);
+            report.wins.extend(facts.wins);
+            report.expansion.extend(facts.expansion);
+            if matches!(note.kind, NoteKind::AccountPage { .. }) {
+                page_texts.push((id, text));
+            }
+        }
+        for task in note.summary.tasks.iter().filter(|t| t.status.is_open()) {
+            let due = task.due().and_then(|d| d.date);
+            report.commitments.push(Commitment {
+                note: id,
+                task: task.clone(),
+                due,
+            });
+        }
+        if let NoteKind::Meeting(meeting) = &note.kind {
+            report.meetings.push(MeetingRef {
+                note: id,
+                date: meeting.date,
+                kind: meeting.kind.clone(),
+            });
+        }
+    }
+    report.stakeholders = stakeholders(vault, &members, &page_texts);
+    for person in report
+        .stakeholders
+        .iter()
+        .filter(|p| p.leaving && (p.champion || p.sponsor))
+    {
+        let category = if person.champion {
+            "champion-loss"
+        } else {
+            "sponsor-loss"
+        };
+        let role = if person.champion {
+            "champion"
+        } else {
+            "executive sponsor"
+        };
+        report.signals.push(Signal {
+            category: category.to_string(),
+            text: format!("{} ({role}) is leaving", person.name),
+            note: person.note,
+            range: super::NOTE_START,
+            date: None,
+        });
+    }
+    report.observations.sort_by_key(|o| o.date);
+    report.signals.sort_by(|a, b| b.date.cmp(&a.date));
+    report.wins.sort_by(|a, b| b.date.cmp(&a.date));
+    report.expansion.sort_by(|a, b| b.date.cmp(&a.date));
+    report
+        .commitments
+        .sort_by_key(|c| c.due.unwrap_or(NaiveDate::MAX));
+    report.meetings.sort_by_key(|m| m.date);
+    report.renewal = score::renewal(&report, &vault.config);
+    report.score = score::score(&report, &vault.config);
+    report
+}
+
+/// People of the account: person notes that name it, marked champion, sponsor or leaving from
+/// their role and status and from the account pages' lines that link to them.
+fn stakeholders(
+    vault: &Vault,
+    members: &[NoteId],
+    pages: &[(NoteId, std::sync::Arc<str>)],
+) -> Vec<Stakeholder> {
+    let mut people: HashMap<NoteId, Stakeholder> = HashMap::new();
+    for &id in members {
+        let Some(note) = vault.note(id) else { continue };
+        let NoteKind::Person(person) = &note.kind else {
+            continue;
+        };
+        let role = person.role.clone().unwrap_or_default().to_lowercase();
+        let status = person.status.clone().unwrap_or_default();
+        people.insert(
+            id,
+            Stakeholder {
+                note: id,
+                name: note.stem.clone(),
+                role: person.role.clone(),
+                champion: role.contains("champion"),
+                sponsor: role.contains("sponsor"),
+                leaving: ["leav", "left", "depart", "gone"]
+                    .iter()
+                    .any(|w| status.contains(w)),
+            },
+        );
+    }
+    for (page, text) in pages {
+        let Some(note) = vault.note(*page) else {
+            continue;
+        };
+        for link in &note.summary.links {
+            let Some(target) = vault.resolve(&link.target, &note.path).id() else {
+                continue;
+            };
+            let Some(person) = people.get_mut(&target) else {
+                continue;
+            };
+            let line = note.summary.line_index.line_of(link.range.start);
+            let line_text = text
+                .get(note.summary.line_index.line_range(line).as_usize())
+                .unwrap_or("")
+                .to_lowercase();
+            person.champion |= line_text.contains("champion");
+            person.sponsor |= line_text.contains("sponsor");
+            person.leaving |= line_text.contains("leaving") || line_text.contains(" left ");
+        }
+    }
+    let mut list: Vec<Stakeholder> = people.into_values().collect();
+    list.sort_by(|a, b| {
+        (!a.champion, !a.sponsor, &a.name).cmp(&(!b.champion, !b.sponsor, &b.name))
+    });
+    list
+}
