@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{CheckArgs, Format};
+use crate::ide::DiskText;
 use crate::ide::diagnostics::diagnostics;
 use crate::text::PositionEncoding;
 use crate::vault::config::{TODAY_ENV, resolve_today};
@@ -89,7 +90,7 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         .flat_map_iter(|&id| {
             let note = vault.note(id).expect("ids come from the vault");
             let index = &note.summary.line_index;
-            diagnostics(&vault, id, today).into_iter().map(move |d| {
+            diagnostics(&vault, id, today, &DiskText).into_iter().map(move |d| {
                 let start = index.line_col(d.range.start, PositionEncoding::Utf32);
                 let end = index.line_col(d.range.end, PositionEncoding::Utf32);
                 Finding {

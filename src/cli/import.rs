@@ -1,12 +1,16 @@
 //! `dex import`: the command-line front of [`crate::import`].
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
 use super::Format;
-use crate::import::Source;
+use crate::import::report::Report;
+use crate::import::{ImportError, Options, Source};
+use crate::vault::Config;
+use crate::vault::config::{TODAY_ENV, resolve_today};
 
 /// Options of `dex import`.
 #[derive(Debug, clap::Args)]
@@ -44,11 +48,83 @@ pub struct ImportArgs {
     reason = "the command line reports its errors on standard error"
 )]
 pub fn run(args: &ImportArgs) -> ExitCode {
-    eprintln!(
-        "dex import: the {} importer is not built yet; {} file(s) given, vault `{}`",
-        args.source.slug(),
-        args.files.len(),
-        args.vault.display()
-    );
-    ExitCode::from(2)
+    match import(args) {
+        Ok(report) => ExitCode::from(u8::from(report.needs_attention())),
+        Err(message) => {
+            eprintln!("dex import: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn import(args: &ImportArgs) -> Result<Report, String> {
+    let root = args
+        .vault
+        .canonicalize()
+        .map_err(|err| format!("cannot open vault folder `{}`: {err}", args.vault.display()))?;
+    let (config, _) = Config::load(&root);
+    let env = std::env::var(TODAY_ENV).ok();
+    let today = resolve_today(args.today, env.as_deref(), &config)?;
+    let options = Options {
+        vault: root,
+        source: args.source,
+        files: args.files.clone(),
+        dry_run: args.dry_run,
+        create_accounts: args.create_accounts,
+        force: args.force,
+        today,
+    };
+    let report = crate::import::run(&options).map_err(|err| match err {
+        ImportError::Refused { .. } => format!("{err}; nothing was written"),
+        other => other.to_string(),
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Text => print_text(&mut out, &report),
+        Format::Json => serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out)),
+    };
+    written.map_err(|err| format!("cannot write the report: {err}"))?;
+    Ok(report)
+}
+
+fn print_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    for m in &report.messages {
+        let place = match m.line {
+            Some(line) => format!("{}:{line}", m.file),
+            None => m.file.clone(),
+        };
+        match &m.field {
+            Some(field) => writeln!(out, "{place}: {}: {field}: {}", m.level.as_str(), m.message)?,
+            None => writeln!(out, "{place}: {}: {}", m.level.as_str(), m.message)?,
+        }
+    }
+    for u in &report.unmatched {
+        writeln!(
+            out,
+            "{}:{}: unmatched: `{}` matches no account (use --create-accounts to create it)",
+            u.file, u.line, u.account
+        )?;
+    }
+    for c in &report.conflicts {
+        writeln!(out, "{}: conflict: {}", c.path, c.reason)?;
+    }
+    let verb = |action: &str| match (action, report.dry_run) {
+        ("create", false) => "created",
+        ("create", true) => "would create",
+        (_, false) => "updated",
+        (_, true) => "would update",
+    };
+    for change in &report.changes {
+        writeln!(out, "{} {}", verb(change.action), change.path)?;
+        for detail in &change.details {
+            writeln!(out, "  {detail}")?;
+        }
+        if let Some(diff) = &change.diff {
+            write!(out, "{diff}")?;
+        }
+    }
+    writeln!(out, "{}", report.summary_line())
 }

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::{explain_impossible_date, plural};
+use super::{TextSource, account, explain_impossible_date, plural};
 use crate::syntax::{DateKind, Link, ProblemKind, Subpath};
 use crate::text::TextRange;
-use crate::vault::{NoteId, Resolution, Severity, Vault};
+use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault};
 
 /// Stable diagnostic codes, as shown to users and accepted in `[diagnostics.severity]`.
 pub mod codes {
@@ -28,6 +28,16 @@ pub mod codes {
     pub const UNRESOLVED_BLOCK: &str = "unresolved-block";
     /// Frontmatter that is not valid YAML or is never closed.
     pub const INVALID_FRONTMATTER: &str = "invalid-frontmatter";
+    /// An account's renewal inside a planning window.
+    pub const RENEWAL_WINDOW: &str = "renewal-window";
+    /// A churn phrase, concern or `#risk/...` tag.
+    pub const RISK_SIGNAL: &str = "risk-signal";
+    /// An account without a meeting for longer than the configured days.
+    pub const NO_RECENT_MEETING: &str = "no-recent-meeting";
+    /// A health field whose value cannot be read (`NPS: 11`, `Adoption: lots`).
+    pub const INVALID_HEALTH_VALUE: &str = "invalid-health-value";
+    /// No champion or executive sponsor, or one who is leaving.
+    pub const STAKEHOLDER_COVERAGE: &str = "stakeholder-coverage";
 
     /// Every code with its default severity.
     pub const ALL: &[(&str, super::Severity)] = &[
@@ -40,6 +50,11 @@ pub mod codes {
         (UNRESOLVED_HEADING, super::Severity::Warning),
         (UNRESOLVED_BLOCK, super::Severity::Warning),
         (INVALID_FRONTMATTER, super::Severity::Warning),
+        (RENEWAL_WINDOW, super::Severity::Information),
+        (RISK_SIGNAL, super::Severity::Hint),
+        (NO_RECENT_MEETING, super::Severity::Information),
+        (INVALID_HEALTH_VALUE, super::Severity::Warning),
+        (STAKEHOLDER_COVERAGE, super::Severity::Warning),
     ];
 }
 
@@ -57,7 +72,7 @@ pub struct Diagnostic {
 }
 
 /// Computes the diagnostics of one indexed note, sorted by position.
-pub fn diagnostics(vault: &Vault, id: NoteId, today: NaiveDate) -> Vec<Diagnostic> {
+pub fn diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, texts: &dyn TextSource) -> Vec<Diagnostic> {
     let Some(note) = vault.note(id) else {
         return Vec::new();
     };
@@ -95,6 +110,9 @@ pub fn diagnostics(vault: &Vault, id: NoteId, today: NaiveDate) -> Vec<Diagnosti
             link_diagnostics(vault, &note.path, link, &mut out);
         }
     }
+    if let Some(text) = texts.text(vault, id) {
+        account_diagnostics(vault, id, &text, today, texts, &mut out);
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     out
 }
@@ -126,6 +144,110 @@ fn task_diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, out: &mut Vec<D
             push(out, vault, due.field_range, codes::DUE_NOT_AT_END, message);
         }
     }
+}
+
+fn account_diagnostics(
+    vault: &Vault,
+    id: NoteId,
+    text: &str,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+    out: &mut Vec<Diagnostic>,
+) {
+    let facts = account::note_facts(vault, id, text);
+    for invalid in &facts.invalid {
+        push(out, vault, invalid.range, codes::INVALID_HEALTH_VALUE, invalid.message.clone());
+    }
+    for signal in &facts.signals {
+        let (mitigation, source) = account::mitigation(vault, texts, &signal.category);
+        let from = source.map_or(String::new(), |playbook| format!(" (playbook: {playbook})"));
+        let message = format!(
+            "risk signal: {} — suggested mitigation{from}: {mitigation}",
+            account::risk::display_name(&signal.category)
+        );
+        push(out, vault, signal.range, codes::RISK_SIGNAL, message);
+    }
+    let Some(account) = vault.account_of(id) else { return };
+    let is_page = vault.note(id).is_some_and(|n| matches!(n.kind, NoteKind::AccountPage { .. }));
+    if !is_page {
+        return;
+    }
+    let report = account::account_report(vault, account, today, texts);
+    // The renewal is reported once, on the reading the account model uses.
+    let current = report.current(account::HealthKey::Renewal).filter(|o| o.note == id);
+    if let (Some(renewal), Some(reading)) = (&report.renewal, current) {
+        out.extend(renewal_diagnostic(vault, &report, renewal, reading.range));
+    }
+    if report.overview != Some(id) {
+        return;
+    }
+    let heading = vault
+        .note(id)
+        .and_then(|n| n.summary.headings.first().map(|h| h.range))
+        .unwrap_or(super::NOTE_START);
+    match report.last_meeting() {
+        Some(last) if (today - last.date).num_days() > i64::from(vault.config.stale_after_days) => {
+            let days = (today - last.date).num_days();
+            let message = format!("no meeting with {} for {days} days (last on {})", report.name, last.date);
+            push(out, vault, heading, codes::NO_RECENT_MEETING, message);
+        }
+        None => {
+            let message = format!("no meeting with {} is recorded yet", report.name);
+            push(out, vault, heading, codes::NO_RECENT_MEETING, message);
+        }
+        Some(_) => {}
+    }
+    for message in coverage_messages(&report) {
+        push(out, vault, heading, codes::STAKEHOLDER_COVERAGE, message);
+    }
+}
+
+/// Gaps in the account's stakeholder map.
+fn coverage_messages(report: &account::AccountReport) -> Vec<String> {
+    let mut messages = Vec::new();
+    let people = &report.stakeholders;
+    if !people.iter().any(|p| p.champion) {
+        messages.push(format!("{} has no champion recorded; mark one with `champion` in a role or next to their link", report.name));
+    }
+    if !people.iter().any(|p| p.sponsor) {
+        messages.push(format!("{} has no executive sponsor recorded", report.name));
+    }
+    for person in people.iter().filter(|p| p.leaving && (p.champion || p.sponsor)) {
+        let role = if person.champion { "champion" } else { "executive sponsor" };
+        messages.push(format!("{role} {} is leaving; name a successor", person.name));
+    }
+    messages
+}
+
+/// The renewal diagnostic: information in a wide window, warning in 60 or fewer days, one step
+/// higher for a red account, and a warning when the date has passed.
+fn renewal_diagnostic(
+    vault: &Vault,
+    report: &account::AccountReport,
+    renewal: &account::Renewal,
+    range: TextRange,
+) -> Option<Diagnostic> {
+    let band = report.score.as_ref().map(|s| s.band);
+    let (severity, message) = if renewal.days < 0 {
+        (Severity::Warning, format!("renewal date {} passed {} days ago; update the Renewal field", renewal.date, -renewal.days))
+    } else {
+        let window = renewal.window?;
+        let base = if window <= 60 { Severity::Warning } else { Severity::Information };
+        let severity = match (band, base) {
+            (Some(account::Band::Red), Severity::Information) => Severity::Warning,
+            (Some(account::Band::Red), _) => Severity::Error,
+            _ => base,
+        };
+        let health = report.score.as_ref().map_or(String::new(), |s| format!("; health {} ({})", s.value, s.band.as_str()));
+        (severity, format!("renewal in {} days ({}), inside the {window}-day window{health}", renewal.days, renewal.date))
+    };
+    let configured = vault.config.severity.get(codes::RENEWAL_WINDOW).copied();
+    let severity = match configured {
+        Some(Severity::Off) => return None,
+        Some(other) => other,
+        None => severity,
+    };
+    Some(Diagnostic { range, severity, code: codes::RENEWAL_WINDOW, message })
 }
 
 fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diagnostic>) {

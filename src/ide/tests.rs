@@ -66,7 +66,7 @@ fn today() -> NaiveDate {
 fn check_diagnostics(spec: &str) -> String {
     let f = fixture(spec);
     let mut out = String::new();
-    for d in diagnostics::diagnostics(&f.vault, f.current, today()) {
+    for d in diagnostics::diagnostics(&f.vault, f.current, today(), &f) {
         let covered = &f.text[d.range.as_usize()];
         writeln!(
             out,
@@ -151,7 +151,7 @@ fn severity_overrides_and_off() {
         .config
         .severity
         .insert("unresolved-link".into(), crate::vault::Severity::Off);
-    let found = diagnostics::diagnostics(&f.vault, f.current, today());
+    let found = diagnostics::diagnostics(&f.vault, f.current, today(), &f);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].severity, crate::vault::Severity::Error);
 }
@@ -470,4 +470,45 @@ $0",
         .map(|o| o.raw.clone())
         .collect();
     assert_eq!(series, ["70%", "66%"]);
+}
+
+#[test]
+fn account_diagnostics_on_the_overview() {
+    let spec = SCORED.replace("$0", "").replace("# Acme Corp\n", "# Acme Corp$0\n");
+    let out = check_diagnostics(&spec);
+    insta::assert_snapshot!(out);
+    assert!(out.contains("warning renewal-window \"2026-05-14\": renewal in 60 days"), "{out}");
+    assert!(out.contains("stakeholder-coverage") && out.contains("executive sponsor Omar Haddad is leaving"), "{out}");
+}
+
+#[test]
+fn red_account_raises_renewal_severity() {
+    let out = check_diagnostics(
+        "//- /Active/Accounts/Sinking/Overview.md
+# Sinking$0
+- NPS: 2
+- Adoption: 10%
+- Renewal: 2026-04-01
+- Competitor demo booked; budget freeze announced
+",
+    );
+    assert!(out.contains("error renewal-window \"2026-04-01\": renewal in 17 days"), "{out}");
+}
+
+#[test]
+fn risk_hints_and_invalid_values_in_a_meeting() {
+    let out = check_diagnostics(
+        "//- /Inbox/Meetings/2026-03-10 - Check-in: Acme.md
+## Account Health
+- NPS: 11
+- Adoption: lots
+## Concerns
+- Legal wants a new DPA
+## Notes
+No risk of churn this quarter.
+Usage dropped 30% after the reorg.
+$0",
+    );
+    insta::assert_snapshot!(out);
+    assert!(!out.contains("Not Renewing"), "a negated phrase fired: {out}");
 }

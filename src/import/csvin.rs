@@ -93,16 +93,6 @@ impl Row<'_> {
         };
         (!text.is_empty()).then_some(text)
     }
-
-    /// Number of cells in the row.
-    pub fn len(&self) -> usize {
-        self.record.len()
-    }
-
-    /// Whether the row has no cells, or only empty ones.
-    pub fn is_blank(&self) -> bool {
-        self.record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace))
-    }
 }
 
 /// Normalises a header for lookup: trimmed, lower case, whitespace folded, a trailing
@@ -158,7 +148,10 @@ impl CsvInput {
         let mut delimiter = None;
         let trimmed_first = String::from_utf8_lossy(&first_line);
         let trimmed_first = trimmed_first.trim();
-        if let Some(sep) = trimmed_first.strip_prefix("sep=").or_else(|| trimmed_first.strip_prefix("SEP=")) {
+        if let Some(sep) = trimmed_first
+            .strip_prefix("sep=")
+            .or_else(|| trimmed_first.strip_prefix("SEP="))
+        {
             if let [byte] = sep.as_bytes() {
                 delimiter = Some(*byte);
                 line_offset = 1;
@@ -198,28 +191,7 @@ impl CsvInput {
                 Err(_) => WINDOWS_1252.decode(cell).0.trim().to_string(),
             })
             .collect();
-        let mut by_name = HashMap::new();
-        for (index, name) in headers.iter().enumerate() {
-            let key = header_key(name);
-            if key.is_empty() {
-                continue;
-            }
-            if let Some(first) = by_name.get(&key) {
-                messages.warning(
-                    "duplicate-header",
-                    1 + line_offset,
-                    Some(name),
-                    format!(
-                        "duplicate column `{name}` (columns {} and {}); using column {}",
-                        first + 1,
-                        index + 1,
-                        first + 1
-                    ),
-                );
-            } else {
-                by_name.insert(key, index);
-            }
-        }
+        let by_name = index_headers(&headers, 1 + line_offset, messages);
         Ok(CsvInput {
             reader,
             headers,
@@ -228,6 +200,11 @@ impl CsvInput {
             line_offset,
             record: csv::ByteRecord::new(),
         })
+    }
+
+    /// Number of cells in the current row.
+    pub fn cells_in(row: &Row<'_>) -> usize {
+        row.record.len()
     }
 
     /// Finds each field's column: a `columns` override from the configuration first, then the
@@ -268,13 +245,17 @@ impl CsvInput {
                 }
             }
             let line = self.record.position().map_or(0, csv::Position::line) + self.line_offset;
-            let blank = self.record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace));
+            let blank = self
+                .record
+                .iter()
+                .all(|cell| cell.iter().all(u8::is_ascii_whitespace));
             if blank {
                 continue;
             }
             let expected = self.headers.len();
             let found = self.record.len();
-            if found != expected {
+            // A single-cell row is a comment or a report footer; the source decides about it.
+            if found != expected && found > 1 {
                 messages.warning(
                     "ragged-row",
                     line,
@@ -302,8 +283,37 @@ impl CsvInput {
     }
 }
 
+/// Maps each normalised header to its first column, warning about duplicates.
+fn index_headers(headers: &[String], line: u64, messages: &mut Messages) -> HashMap<String, usize> {
+    let mut by_name = HashMap::new();
+    for (index, name) in headers.iter().enumerate() {
+        let key = header_key(name);
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(first) = by_name.get(&key) {
+            messages.warning(
+                "duplicate-header",
+                line,
+                Some(name),
+                format!(
+                    "duplicate column `{name}` (columns {} and {}); using column {}",
+                    first + 1,
+                    index + 1,
+                    first + 1
+                ),
+            );
+        } else {
+            by_name.insert(key, index);
+        }
+    }
+    by_name
+}
+
 fn fill_sample(reader: &mut BufReader<File>) -> Result<Vec<u8>, String> {
-    let buffer = reader.fill_buf().map_err(|err| format!("cannot read: {err}"))?;
+    let buffer = reader
+        .fill_buf()
+        .map_err(|err| format!("cannot read: {err}"))?;
     Ok(buffer.to_vec())
 }
 
@@ -319,7 +329,12 @@ fn sniff_encoding(sample: &[u8]) -> (Option<&'static Encoding>, bool) {
     let pairs = sample.len() / 2;
     if pairs >= 4 {
         let even_zeros = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd_zeros = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let odd_zeros = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
         if odd_zeros * 3 > pairs {
             return (Some(UTF_16LE), false);
         }
@@ -382,9 +397,18 @@ mod tests {
     #[test]
     fn encodings_from_first_bytes() {
         assert_eq!(sniff_encoding(b"\xEF\xBB\xBFId,Name\n"), (None, false));
-        assert_eq!(sniff_encoding(b"\xFF\xFEI\0d\0,\0N\0"), (Some(UTF_16LE), false));
-        assert_eq!(sniff_encoding(b"I\0d\0,\0N\0a\0m\0e\0"), (Some(UTF_16LE), false));
-        assert_eq!(sniff_encoding(b"Name\nCaf\xE9 Corp\n"), (Some(WINDOWS_1252), true));
+        assert_eq!(
+            sniff_encoding(b"\xFF\xFEI\0d\0,\0N\0"),
+            (Some(UTF_16LE), false)
+        );
+        assert_eq!(
+            sniff_encoding(b"I\0d\0,\0N\0a\0m\0e\0"),
+            (Some(UTF_16LE), false)
+        );
+        assert_eq!(
+            sniff_encoding(b"Name\nCaf\xE9 Corp\n"),
+            (Some(WINDOWS_1252), true)
+        );
         assert_eq!(sniff_encoding("Name\nCafé\n".as_bytes()), (None, false));
     }
 }

@@ -102,3 +102,232 @@ pub struct Options {
     /// The import date; rows of the history tables and the provenance lines carry it.
     pub today: NaiveDate,
 }
+
+mod apply;
+mod block;
+pub mod config;
+mod csvin;
+mod frontmatter;
+mod matching;
+pub mod report;
+pub mod risk;
+mod sources;
+mod values;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use chrono_tz::Tz;
+
+use self::block::Block;
+use self::config::SourceConfig;
+use self::frontmatter::{Policy, Value};
+use self::matching::{Matcher, Query};
+use self::report::{Message, Report, Unmatched};
+use crate::vault::Config;
+
+/// Why a run stopped before writing anything.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The vault folder or its configuration cannot be used.
+    #[error("{0}")]
+    Vault(String),
+    /// A file is not an export of the named source, or cannot be opened at all.
+    #[error("{file}: {message}")]
+    Refused {
+        /// The file as given on the command line.
+        file: String,
+        /// What is missing or wrong.
+        message: String,
+    },
+    /// Writing a note failed; the notes written before it stay written.
+    #[error("{0}")]
+    Write(String),
+}
+
+/// What one account gets from an import.
+#[derive(Clone, Debug, Default)]
+pub struct AccountUpdate {
+    /// Overview frontmatter keys to set.
+    pub frontmatter: Vec<(&'static str, Value, Policy)>,
+    /// The source's block on `Health.md`.
+    pub block: Option<Block>,
+}
+
+impl AccountUpdate {
+    /// Sets `key` to `value`, replacing an earlier value for the same key.
+    pub fn set(&mut self, key: &'static str, value: Value, policy: Policy) {
+        self.frontmatter.retain(|(k, _, _)| *k != key);
+        self.frontmatter.push((key, value, policy));
+    }
+}
+
+/// A note the import creates or edits outside the account pages (meeting stubs).
+#[derive(Clone, Debug)]
+pub struct NoteWrite {
+    /// Vault-relative path.
+    pub path: String,
+    /// The new text. For an existing note, the frontmatter updates below apply instead.
+    pub text: String,
+    /// For an existing note: frontmatter keys to update.
+    pub updates: Vec<(&'static str, Value, Policy)>,
+    /// Whether the note exists already.
+    pub exists: bool,
+    /// One line saying why it changes.
+    pub detail: String,
+}
+
+/// What reading a source's files produced.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows rejected with an error message.
+    pub rows_rejected: u64,
+    /// Messages about the input.
+    pub messages: Vec<Message>,
+    /// Rows that matched no account.
+    pub unmatched: Vec<Unmatched>,
+    unmatched_seen: HashSet<(String, String)>,
+    /// Per-account updates, by index into the matcher's accounts.
+    pub updates: BTreeMap<usize, AccountUpdate>,
+    /// Other notes to write.
+    pub notes: Vec<NoteWrite>,
+}
+
+/// What a source's reader gets: the vault, the settings and the account matcher.
+pub struct Context<'a> {
+    /// The vault root.
+    pub root: &'a Path,
+    /// The vault configuration.
+    pub vault: &'a Config,
+    /// This source's settings.
+    pub config: SourceConfig,
+    /// The accounts.
+    pub matcher: Matcher,
+    /// The import date.
+    pub today: NaiveDate,
+    /// Whether unmatched rows create accounts.
+    pub create_accounts: bool,
+    /// The source.
+    pub source: Source,
+}
+
+impl Context<'_> {
+    /// Finds the row's account, creates it with `--create-accounts`, or lists the row as
+    /// unmatched (once per account name and file).
+    pub fn resolve(
+        &mut self,
+        query: &Query,
+        file: &str,
+        line: u64,
+        parsed: &mut Parsed,
+    ) -> Option<usize> {
+        if let Some(index) = self.matcher.find(query) {
+            return Some(index);
+        }
+        if self.create_accounts {
+            if let Some(name) = query.names.first() {
+                if let Some(index) = self.matcher.create(name) {
+                    return Some(index);
+                }
+            }
+        }
+        let account = query.describe();
+        if parsed
+            .unmatched_seen
+            .insert((file.to_string(), account.clone()))
+        {
+            parsed.unmatched.push(Unmatched {
+                file: file.to_string(),
+                line,
+                account,
+            });
+        }
+        None
+    }
+
+    /// The zone dates are counted in: the source's `timezone`.
+    pub fn zone(&self) -> Tz {
+        self.config.timezone
+    }
+
+    /// The provenance line for a block built from `files`.
+    pub fn provenance(&self, files: &[String]) -> String {
+        format!(
+            "Imported from {} on {} by dex import {}.",
+            files.join(", "),
+            self.today,
+            self.source.slug()
+        )
+    }
+}
+
+/// The name of a file as shown in messages and provenance lines: its file name.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Runs an import: reads every file, plans the edits, and writes them unless `--dry-run`.
+pub fn run(options: &Options) -> Result<Report, ImportError> {
+    let root = options.vault.canonicalize().map_err(|err| {
+        ImportError::Vault(format!(
+            "cannot open vault folder `{}`: {err}",
+            options.vault.display()
+        ))
+    })?;
+    if !root.is_dir() {
+        return Err(ImportError::Vault(format!(
+            "`{}` is not a folder",
+            options.vault.display()
+        )));
+    }
+    let (vault_config, error) = Config::load(&root);
+    if let Some(err) = error {
+        return Err(ImportError::Vault(format!("invalid configuration: {err}")));
+    }
+    let config = config::load(&vault_config.import, options.source, vault_config.timezone)
+        .map_err(|err| {
+            ImportError::Vault(format!(
+                "invalid configuration: {}: {err}",
+                config_path(&root)
+            ))
+        })?;
+    let matcher = Matcher::load(&root, &vault_config.accounts_folder, &config);
+    let mut context = Context {
+        root: &root,
+        vault: &vault_config,
+        config,
+        matcher,
+        today: options.today,
+        create_accounts: options.create_accounts,
+        source: options.source,
+    };
+    for file in &options.files {
+        if !file.is_file() {
+            return Err(ImportError::Refused {
+                file: file.display().to_string(),
+                message: "not found or not a file".to_string(),
+            });
+        }
+    }
+    let mut parsed = Parsed::default();
+    sources::read(&options.files, &mut context, &mut parsed)?;
+    let mut report = Report {
+        source: options.source.slug().to_string(),
+        today: options.today.to_string(),
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
+    apply::apply(&context, parsed, options, &mut report)?;
+    Ok(report)
+}
+
+fn config_path(root: &Path) -> String {
+    root.join(crate::vault::config::CONFIG_FILE)
+        .display()
+        .to_string()
+}

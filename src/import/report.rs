@@ -129,13 +129,20 @@ impl Report {
     /// The summary line that ends every text report.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
-        let verb = if self.dry_run { "would update" } else { "updated" };
+        let verb = if self.dry_run {
+            "would update"
+        } else {
+            "updated"
+        };
         format!(
             "dex import {}: {} read, {} {}, {} created, {} unmatched, {} rejected{}{}",
             self.source,
             plural(s.rows_read, "row"),
             verb,
-            plural(u64::try_from(s.accounts_updated).unwrap_or(u64::MAX), "account"),
+            plural(
+                u64::try_from(s.accounts_updated).unwrap_or(u64::MAX),
+                "account"
+            ),
             s.accounts_created,
             s.unmatched,
             plural(s.rows_rejected, "row"),
@@ -145,7 +152,10 @@ impl Report {
                 String::new()
             },
             if s.conflicts > 0 {
-                format!(", {} left alone", plural(s.conflicts as u64, "edited block"))
+                format!(
+                    ", {} left alone",
+                    plural(s.conflicts as u64, "edited block")
+                )
             } else {
                 String::new()
             },
@@ -241,7 +251,7 @@ impl Messages {
                 line: None,
                 field: None,
                 level: Level::Note,
-                message: format!("{} more `{kind}` messages like the ones above", more),
+                message: format!("{more} more `{kind}` messages like the ones above"),
             });
         }
         self.list

@@ -17,9 +17,8 @@ pub enum DateOrder {
 /// Parses an amount of money: currency signs and codes, thousands separators in either locale,
 /// `k`/`M` suffixes and accounting negatives in parentheses.
 pub fn parse_money(text: &str) -> Result<f64, String> {
-    let invalid = || {
-        format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k")
-    };
+    let invalid =
+        || format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k");
     let mut value = text.trim();
     let mut negative = false;
     if let Some(inner) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
@@ -31,8 +30,13 @@ pub fn parse_money(text: &str) -> Result<f64, String> {
         .filter(|c| !c.is_whitespace() && !matches!(c, '$' | '€' | '£' | '¥' | '\''))
         .collect();
     let mut cleaned = cleaned.as_str();
-    for code in ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK"] {
-        if let Some(rest) = cleaned.strip_prefix(code).or_else(|| cleaned.strip_suffix(code)) {
+    for code in [
+        "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK",
+    ] {
+        if let Some(rest) = cleaned
+            .strip_prefix(code)
+            .or_else(|| cleaned.strip_suffix(code))
+        {
             cleaned = rest;
         }
     }
@@ -46,7 +50,11 @@ pub fn parse_money(text: &str) -> Result<f64, String> {
         Some((i, 'b' | 'B')) => (&cleaned[..i], 1_000_000_000.0),
         _ => (cleaned, 1.0),
     };
-    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if number.is_empty()
+        || !number
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return Err(invalid());
     }
     let normalized = normalize_separators(number).ok_or_else(invalid)?;
@@ -86,7 +94,9 @@ fn normalize_separators(number: &str) -> Option<String> {
 pub fn parse_count(text: &str) -> Result<u64, String> {
     let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
     if value < 0.0 || value.fract() != 0.0 || value > 9.0e15 {
-        return Err(format!("invalid count `{text}`; expected a whole number of 0 or more"));
+        return Err(format!(
+            "invalid count `{text}`; expected a whole number of 0 or more"
+        ));
     }
     #[allow(
         clippy::cast_possible_truncation,
@@ -167,7 +177,10 @@ pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime
             return Ok(value.with_timezone(&Utc));
         }
     }
-    if let Some(rest) = trimmed.strip_suffix('Z').or_else(|| trimmed.strip_suffix(" UTC")) {
+    if let Some(rest) = trimmed
+        .strip_suffix('Z')
+        .or_else(|| trimmed.strip_suffix(" UTC"))
+    {
         let local = parse_naive_datetime(rest, order).ok_or_else(invalid)?;
         return Ok(Utc.from_utc_datetime(&local));
     }
@@ -280,10 +293,22 @@ mod tests {
     #[test]
     fn dates_in_each_convention() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(parse_date("2026-03-14", DateOrder::MonthFirst), Ok(d(2026, 3, 14)));
-        assert_eq!(parse_date("3/4/2026", DateOrder::MonthFirst), Ok(d(2026, 3, 4)));
-        assert_eq!(parse_date("3/4/2026", DateOrder::DayFirst), Ok(d(2026, 4, 3)));
-        assert_eq!(parse_date("14.03.2026", DateOrder::MonthFirst), Ok(d(2026, 3, 14)));
+        assert_eq!(
+            parse_date("2026-03-14", DateOrder::MonthFirst),
+            Ok(d(2026, 3, 14))
+        );
+        assert_eq!(
+            parse_date("3/4/2026", DateOrder::MonthFirst),
+            Ok(d(2026, 3, 4))
+        );
+        assert_eq!(
+            parse_date("3/4/2026", DateOrder::DayFirst),
+            Ok(d(2026, 4, 3))
+        );
+        assert_eq!(
+            parse_date("14.03.2026", DateOrder::MonthFirst),
+            Ok(d(2026, 3, 14))
+        );
         assert_eq!(
             parse_date("2026-03-14T10:22:00.000+0000", DateOrder::MonthFirst),
             Ok(d(2026, 3, 14))

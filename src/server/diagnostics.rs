@@ -22,7 +22,7 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Computes the LSP diagnostics of a note by absolute path, with the open document's version.
 fn compute(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     vault: &VaultHandle,
     uri: &Uri,
 ) -> Option<(Vec<Diagnostic>, Option<i32>)> {
@@ -33,7 +33,8 @@ fn compute(
     let note = index.note(id)?;
     let today = shared.today(&index.config);
     let encoding = shared.encoding();
-    let found = diagnostics(&index, id, today)
+    let texts = super::handlers::ServerText::new(shared.clone());
+    let found = diagnostics(&index, id, today, &texts)
         .iter()
         .map(|d| to_proto::diagnostic(&note.summary.line_index, d, encoding))
         .collect();

@@ -220,6 +220,9 @@ fn push_reading(
     note: NoteId,
     on_account_page: bool,
 ) {
+    if values::is_absent(raw) {
+        return;
+    }
     match values::parse(key, raw) {
         Ok(parsed) => facts.observations.push(Observation {
             key,
@@ -366,6 +369,50 @@ fn clean_line(line: &str) -> String {
         .or_else(|| trimmed.strip_prefix("* "))
         .unwrap_or(trimmed);
     trimmed.trim().to_string()
+}
+
+/// The mitigation for a risk category: from the vault's playbook for it
+/// (`Content/Playbooks/<Category>.md`, its first list items), else from the configuration, else
+/// built in. Returns the text and the playbook's name when one was used.
+pub fn mitigation(vault: &Vault, texts: &dyn TextSource, category: &str) -> (String, Option<String>) {
+    let wanted = [
+        crate::vault::model::name_key(&risk::display_name(category)),
+        crate::vault::model::name_key(&category.replace('-', " ")),
+    ];
+    let playbook = vault.notes().find(|(_, n)| {
+        n.path.contains("Content/Playbooks/") && wanted.contains(&crate::vault::model::name_key(&n.stem))
+    });
+    if let Some((id, note)) = playbook {
+        if let Some(text) = texts.text(vault, id) {
+            let steps = playbook_steps(&note.summary, &text);
+            if !steps.is_empty() {
+                return (steps.join("; "), Some(note.stem.clone()));
+            }
+        }
+    }
+    if let Some(text) = vault.config.mitigations.get(category) {
+        return (text.clone(), None);
+    }
+    (risk::category(category).mitigation.to_string(), None)
+}
+
+/// Up to three list items of a playbook: those under a heading that mentions mitigation when
+/// there is one, else the first ones.
+fn playbook_steps(summary: &NoteSummary, text: &str) -> Vec<String> {
+    let section = summary
+        .headings
+        .iter()
+        .find(|h| h.text.to_lowercase().contains("mitigation"))
+        .map(|h| TextRange::new(h.range.end, h.section_end));
+    summary
+        .list_items
+        .iter()
+        .filter(|item| section.is_none_or(|s| s.contains_inclusive(item.range.start)))
+        .filter_map(|item| text.get(TextRange::new(item.content_start, item.range.end).as_usize()))
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
+        .take(3)
+        .collect()
 }
 
 /// An open commitment.

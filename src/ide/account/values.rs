@@ -204,6 +204,11 @@ static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:down|up|changed|moved|dropped|rose|fell)?\s*(?:from|was)\s+(-?\d+(?:\.\d+)?)\s*(%)?")
         .expect("valid regex")
 });
+static SHARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d+(?:\.\d+)?)\s+(?:of|out of|/)\s+(\d+(?:\.\d+)?)").expect("valid regex"));
+static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:n/?a\b|none\b|not\b|no\b|tbd\b|tbc\b|unknown\b|pending\b|unset\b|[-—–?]+$)").expect("valid regex")
+});
 static PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(-?\d+(?:\.\d+)?)\s*%").expect("valid regex"));
 static TARGET: LazyLock<Regex> = LazyLock::new(|| {
@@ -224,6 +229,11 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+
+/// Whether a field's text says there is no value yet ("not surveyed yet", "n/a", "TBD", "-").
+pub fn is_absent(text: &str) -> bool {
+    ABSENT.is_match(text.trim())
+}
 
 /// Reads the value of a health field, or says why it cannot be read.
 pub fn parse(key: HealthKey, text: &str) -> Result<Parsed, String> {
@@ -333,10 +343,20 @@ fn previous_number(text: &str) -> Option<f64> {
 }
 
 fn parse_percent(key: HealthKey, text: &str) -> Result<Parsed, String> {
-    let target = TARGET
-        .captures(text)
-        .and_then(|caps| caps[1].parse::<f64>().ok());
-    let value = match PERCENT.captures(text) {
+    let mut target = TARGET.captures(text).and_then(|caps| caps[1].parse::<f64>().ok());
+    // "18 of 25 seats active, target 25": a share of a total, and a target in the same unit.
+    let share = SHARE.captures(text).and_then(|caps| {
+        let part: f64 = caps[1].parse().ok()?;
+        let whole: f64 = caps[2].parse().ok()?;
+        (whole > 0.0).then_some((part, whole))
+    });
+    if let Some((_, whole)) = share {
+        let target_is_count = TARGET.captures(text).is_some_and(|caps| !caps[0].contains('%'));
+        if target_is_count {
+            target = target.map(|t| t / whole * 100.0);
+        }
+    }
+    let value = match PERCENT.captures(text).filter(|_| share.is_none()) {
         Some(caps) => caps[1].parse::<f64>().ok(),
         // A bare fraction such as `0.64` is a share; a bare whole number is a percentage.
         None => first_number(text).map(|n| {
@@ -347,6 +367,7 @@ fn parse_percent(key: HealthKey, text: &str) -> Result<Parsed, String> {
             }
         }),
     };
+    let value = share.map(|(part, whole)| part / whole * 100.0).or(value);
     let Some(value) = value else {
         return Err(not_a(key, text, "a percentage such as `64%`"));
     };
@@ -501,6 +522,19 @@ mod tests {
                 .unwrap_err()
                 .contains("out of range")
         );
+    }
+
+    #[test]
+    fn shares_and_absent_values() {
+        assert_eq!(
+            value(HealthKey::Adoption, "18 of 25 seats active, target 25 by 2026-04-30"),
+            Value::Percent { value: 72.0, target: Some(100.0) }
+        );
+        for text in ["not surveyed yet (first survey after 90 days)", "n/a", "TBD", "-", "none"] {
+            assert!(is_absent(text), "{text}");
+        }
+        assert!(!is_absent("7"));
+        assert!(!is_absent("lots"));
     }
 
     #[test]

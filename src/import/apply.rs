@@ -1,0 +1,379 @@
+//! Planning and writing: turns per-account updates into new note texts, checks Dex-owned
+//! blocks for hand edits, and writes each changed note atomically (or prints a unified diff
+//! with `--dry-run`).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::block::{self, Block};
+use super::frontmatter::{self, Policy, Value};
+use super::matching::AccountPage;
+use super::report::{Conflict, FileChange, Level, Message, Report};
+use super::{Context, ImportError, Options, Parsed};
+
+/// One planned change to a note.
+struct Plan {
+    rel: String,
+    old: Option<String>,
+    new: String,
+    details: Vec<String>,
+    account: Option<usize>,
+}
+
+/// The account pages a new account folder gets, with the built-in text used when the vault has
+/// no template: (file name, template names to look for, built-in page).
+const ACCOUNT_PAGES: [(&str, &[&str], &str); 4] = [
+    (
+        "Overview.md",
+        &["Account Overview.md", "Account_Overview.md", "Overview.md"],
+        "---\ntype: account\n---\n# {{account}}\n\n## Account Health\n\n## People\n\n## Notes\n",
+    ),
+    (
+        "Health.md",
+        &["Account Health.md", "Account_Health.md", "Health.md"],
+        "---\ntype: health\naccount: \"[[{{account}}]]\"\n---\n# {{account}} health\n",
+    ),
+    (
+        "Stakeholders.md",
+        &["Stakeholders.md", "Stakeholder Map.md"],
+        "---\ntype: stakeholders\naccount: \"[[{{account}}]]\"\n---\n# {{account}} stakeholders\n\n## Champions\n\n## Executive sponsors\n",
+    ),
+    (
+        "Success_Plan.md",
+        &["Success Plan.md", "Success_Plan.md"],
+        "---\ntype: success-plan\naccount: \"[[{{account}}]]\"\n---\n# {{account}} success plan\n\n## Goals\n\n## Milestones\n",
+    ),
+];
+
+/// Plans every change, records it in `report`, and writes it unless this is a dry run.
+pub(super) fn apply(
+    ctx: &Context<'_>,
+    parsed: Parsed,
+    options: &Options,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    report.summary.rows_read = parsed.rows_read;
+    report.summary.rows_rejected = parsed.rows_rejected;
+    report.messages = parsed.messages;
+    report.unmatched = parsed.unmatched;
+    report.summary.unmatched = report.unmatched.len();
+    let mut plans = Vec::new();
+    for (&index, update) in &parsed.updates {
+        let account = &ctx.matcher.accounts[index];
+        if account.created {
+            plan_new_pages(ctx, account, index, &mut plans);
+        }
+        plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
+        if let Some(block) = &update.block {
+            plan_health(
+                ctx,
+                account,
+                index,
+                block,
+                options.force,
+                &mut plans,
+                report,
+            );
+        }
+    }
+    for note in parsed.notes {
+        if note.exists {
+            let Some(old) = read_note(ctx.root, &note.path, report) else {
+                continue;
+            };
+            let (new, details) = frontmatter::update(&old, &note.updates);
+            if new != old {
+                plans.push(Plan {
+                    rel: note.path,
+                    old: Some(old),
+                    new,
+                    details: std::iter::once(note.detail).chain(details).collect(),
+                    account: None,
+                });
+            }
+        } else {
+            plans.push(Plan {
+                rel: note.path,
+                old: None,
+                new: note.text,
+                details: vec![note.detail],
+                account: None,
+            });
+        }
+    }
+    let mut updated = BTreeSet::new();
+    let mut created = BTreeSet::new();
+    for plan in plans {
+        if let Some(index) = plan.account {
+            if ctx.matcher.accounts[index].created {
+                created.insert(index);
+            } else {
+                updated.insert(index);
+            }
+        } else if plan.old.is_none() {
+            report.summary.notes_created += 1;
+        }
+        let diff = options.dry_run.then(|| unified_diff(&plan));
+        if !options.dry_run {
+            write_plan(ctx.root, &plan)?;
+        }
+        report.changes.push(FileChange {
+            path: plan.rel,
+            action: if plan.old.is_some() {
+                "update"
+            } else {
+                "create"
+            },
+            details: plan.details,
+            diff,
+        });
+    }
+    report.summary.accounts_updated = updated.len();
+    report.summary.accounts_created = created.len();
+    report.summary.conflicts = report.conflicts.len();
+    Ok(())
+}
+
+fn plan_new_pages(ctx: &Context<'_>, account: &AccountPage, index: usize, plans: &mut Vec<Plan>) {
+    for (file, _, _) in &ACCOUNT_PAGES[2..] {
+        let rel = format!("{}/{file}", account.folder);
+        if ctx.root.join(&rel).exists() {
+            continue;
+        }
+        plans.push(Plan {
+            new: page_template(ctx, file, &account.name),
+            rel,
+            old: None,
+            details: vec![format!("new account page for {}", account.name)],
+            account: Some(index),
+        });
+    }
+}
+
+/// The text of a new account page: the vault's template with `{{account}}`, `{{title}}` and
+/// `{{date}}` filled in, else the built-in page.
+fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
+    let (_, names, built_in) = ACCOUNT_PAGES
+        .iter()
+        .find(|(name, _, _)| *name == file)
+        .copied()
+        .unwrap_or(ACCOUNT_PAGES[0]);
+    let folder = ctx.root.join(&ctx.vault.templates_folder);
+    let template = names
+        .iter()
+        .find_map(|name| std::fs::read_to_string(folder.join(name)).ok())
+        .unwrap_or_else(|| built_in.to_string());
+    template
+        .replace("{{account}}", account)
+        .replace("{{title}}", account)
+        .replace("{{date}}", &ctx.today.to_string())
+}
+
+fn plan_overview(
+    ctx: &Context<'_>,
+    account: &AccountPage,
+    index: usize,
+    updates: &[(&'static str, Value, Policy)],
+    plans: &mut Vec<Plan>,
+    report: &mut Report,
+) {
+    let rel = format!("{}/Overview.md", account.folder);
+    let old = if ctx.root.join(&rel).exists() {
+        let Some(text) = read_note(ctx.root, &rel, report) else {
+            return;
+        };
+        Some(text)
+    } else {
+        None
+    };
+    let base = old
+        .clone()
+        .unwrap_or_else(|| page_template(ctx, "Overview.md", &account.name));
+    let (new, details) = frontmatter::update(&base, updates);
+    if old.as_deref() != Some(new.as_str()) {
+        plans.push(Plan {
+            rel,
+            details: if old.is_none() && details.is_empty() {
+                vec![format!("new account page for {}", account.name)]
+            } else {
+                details
+            },
+            old,
+            new,
+            account: Some(index),
+        });
+    }
+}
+
+fn plan_health(
+    ctx: &Context<'_>,
+    account: &AccountPage,
+    index: usize,
+    new_block: &Block,
+    force: bool,
+    plans: &mut Vec<Plan>,
+    report: &mut Report,
+) {
+    let rel = format!("{}/Health.md", account.folder);
+    let old = if ctx.root.join(&rel).exists() {
+        let Some(text) = read_note(ctx.root, &rel, report) else {
+            return;
+        };
+        Some(text)
+    } else {
+        None
+    };
+    let base = old
+        .clone()
+        .unwrap_or_else(|| page_template(ctx, "Health.md", &account.name));
+    let eol = if base.contains("\r\n") { "\r\n" } else { "\n" };
+    let source = &new_block.source;
+    let located = block::locate(&base, source);
+    let previous = match &located {
+        Some(found) if !found.is_intact() && !force => {
+            report.conflicts.push(Conflict {
+                path: rel.clone(),
+                source: source.clone(),
+                reason: format!(
+                    "the {source} block was edited by hand since the last import, so it was left \
+                     as it is; run again with --force to replace it"
+                ),
+            });
+            return;
+        }
+        Some(found) => Some(block::parse(&found.content)),
+        None => None,
+    };
+    let Some((content, mut details)) = block::merge(previous.as_ref(), new_block, ctx.today) else {
+        return;
+    };
+    let wrapped = block::wrap(source, &content, eol);
+    let new = match &located {
+        Some(found) => {
+            if !found.is_intact() {
+                details.insert(
+                    0,
+                    format!("replaced the hand-edited {source} block (--force)"),
+                );
+            }
+            format!(
+                "{}{wrapped}{}",
+                &base[..found.range.start],
+                &base[found.range.end..]
+            )
+        }
+        None => {
+            let mut text = base.clone();
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push_str(eol);
+            }
+            if !text.is_empty() {
+                text.push_str(eol);
+            }
+            text.push_str(&wrapped);
+            text
+        }
+    };
+    if old.as_deref() == Some(new.as_str()) {
+        return;
+    }
+    let details = details
+        .into_iter()
+        .map(|d| format!("{source} block: {d}"))
+        .collect();
+    plans.push(Plan {
+        rel,
+        old,
+        new,
+        details,
+        account: Some(index),
+    });
+}
+
+/// Reads a note as UTF-8; a note that cannot be read is reported and left alone.
+fn read_note(root: &Path, rel: &str, report: &mut Report) -> Option<String> {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                report.messages.push(Message {
+                    file: rel.to_string(),
+                    line: None,
+                    field: None,
+                    level: Level::Error,
+                    message: "note is not valid UTF-8, so the import left it unchanged".to_string(),
+                });
+                None
+            }
+        },
+        Err(err) => {
+            report.messages.push(Message {
+                file: rel.to_string(),
+                line: None,
+                field: None,
+                level: Level::Error,
+                message: format!("cannot read the note, so the import left it unchanged: {err}"),
+            });
+            None
+        }
+    }
+}
+
+fn unified_diff(plan: &Plan) -> String {
+    let old = plan.old.as_deref().unwrap_or("");
+    let from = if plan.old.is_some() {
+        format!("a/{}", plan.rel)
+    } else {
+        "/dev/null".to_string()
+    };
+    similar::TextDiff::from_lines(old, &plan.new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &format!("b/{}", plan.rel))
+        .to_string()
+}
+
+/// Writes a planned note: a temporary file in the same folder, renamed over the note. A note
+/// that changed on disk since it was read is not replaced, and a new note never replaces an
+/// existing file.
+fn write_plan(root: &Path, plan: &Plan) -> Result<(), ImportError> {
+    let path: PathBuf = root.join(&plan.rel);
+    let folder = path
+        .parent()
+        .ok_or_else(|| ImportError::Write(format!("{}: invalid note path", plan.rel)))?;
+    let fail = |what: &str, err: &dyn std::fmt::Display| {
+        ImportError::Write(format!("{}: cannot {what}: {err}", plan.rel))
+    };
+    std::fs::create_dir_all(folder).map_err(|err| fail("create its folder", &err))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".dex-import-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|err| fail("create a temporary file", &err))?;
+    temp.write_all(plan.new.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|err| fail("write a temporary file", &err))?;
+    match &plan.old {
+        Some(old) => {
+            let current = std::fs::read(&path).map_err(|err| fail("read the note again", &err))?;
+            if current != old.as_bytes() {
+                return Err(ImportError::Write(format!(
+                    "{}: the note changed on disk during the import, so it was not replaced; run \
+                     the import again",
+                    plan.rel
+                )));
+            }
+            if let Ok(metadata) = std::fs::metadata(&path) {
+                let _ = std::fs::set_permissions(temp.path(), metadata.permissions());
+            }
+            temp.persist(&path)
+                .map_err(|err| fail("replace the note", &err.error))?;
+        }
+        None => {
+            temp.persist_noclobber(&path)
+                .map_err(|err| fail("create the note (it may exist already)", &err.error))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,433 @@
+//! The Dex-owned block of one source on an account's `Health.md`: rendering, finding it in a
+//! note, detecting hand edits through the hash in its begin marker, and merging a new import
+//! into its history table.
+//!
+//! A block looks like this, with the note's own line endings:
+//!
+//! ```text
+//! <!-- dex:begin zendesk sha256=0123456789abcdef -->
+//! ## Support (imported from Zendesk)
+//!
+//! | Date | Open tickets | Urgent tickets |
+//! | --- | --- | --- |
+//! | 2026-03-15 | 4 | 9 |
+//!
+//! Imported from tickets.csv on 2026-03-15 by dex import zendesk.
+//!
+//! ### Risks
+//! - 2026-03-15 Support spike: ... #risk/escalation
+//! <!-- dex:end zendesk -->
+//! ```
+//!
+//! The hash is the first 16 hex digits of the SHA-256 of the lines between the markers, joined
+//! with `\n`; a block whose content no longer matches it was edited by hand.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+/// What one import says for one account's block.
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    /// The source's slug, used in the markers.
+    pub source: String,
+    /// The heading line's text, without `## `.
+    pub heading: String,
+    /// Metric column names after `Date`.
+    pub columns: Vec<String>,
+    /// New table rows, each a date and one cell per column (empty for unknown).
+    pub rows: Vec<(NaiveDate, Vec<String>)>,
+    /// When true the table keeps one row per import: the new row (dated today) is added only
+    /// when its values differ from the latest row. When false the rows are a dated series and
+    /// replace the rows of the same dates.
+    pub snapshot: bool,
+    /// Risk signal list items, each starting with its date and ending with its tag.
+    pub risks: Vec<String>,
+    /// Expansion list items; `Some` replaces the previous list.
+    pub expansion: Option<Vec<String>>,
+    /// Lines after the table that describe the data (scales, directions), replaced each time.
+    pub notes: Vec<String>,
+    /// The provenance line: `Imported from <file> on <date> by dex import <source>.`
+    pub provenance: String,
+}
+
+/// A block as found in a note.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParsedBlock {
+    /// Column names after `Date`.
+    pub columns: Vec<String>,
+    /// Rows by date, each column's cell by name.
+    pub rows: BTreeMap<NaiveDate, BTreeMap<String, String>>,
+    /// Risk list items.
+    pub risks: Vec<String>,
+    /// Expansion list items.
+    pub expansion: Vec<String>,
+    /// Description lines after the table.
+    pub notes: Vec<String>,
+    /// The provenance line, if any.
+    pub provenance: Option<String>,
+}
+
+/// Where a block sits in a note.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// Byte range from the start of the begin marker's line to the end of the end marker's line
+    /// (its line ending included).
+    pub range: Range<usize>,
+    /// The hash written in the begin marker, if any.
+    pub recorded_hash: Option<String>,
+    /// The content lines between the markers, without line endings.
+    pub content: Vec<String>,
+}
+
+impl Located {
+    /// Whether the content still matches the hash in the begin marker.
+    pub fn is_intact(&self) -> bool {
+        self.recorded_hash.as_deref() == Some(hash_lines(&self.content).as_str())
+    }
+}
+
+/// The first 16 hex digits of the SHA-256 of `lines` joined with `\n`.
+pub fn hash_lines(lines: &[String]) -> String {
+    let mut hasher = Sha256::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"\n");
+        }
+        hasher.update(line.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(16);
+    for byte in &digest[..8] {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+/// Finds the block of `source` in `text`. A begin marker without its end marker is not a block.
+pub fn locate(text: &str, source: &str) -> Option<Located> {
+    let begin_prefix = format!("<!-- dex:begin {source}");
+    let end_marker = format!("<!-- dex:end {source} -->");
+    let mut offset = 0;
+    let mut start: Option<(usize, Option<String>)> = None;
+    let mut content = Vec::new();
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        match &start {
+            None => {
+                let is_begin = trimmed
+                    .strip_prefix(&begin_prefix)
+                    .is_some_and(|rest| rest.starts_with([' ', '-']) && trimmed.ends_with("-->"));
+                if is_begin {
+                    let hash = trimmed
+                        .split_whitespace()
+                        .find_map(|word| word.strip_prefix("sha256="))
+                        .map(str::to_string);
+                    start = Some((offset, hash));
+                }
+            }
+            Some((begin, hash)) => {
+                if trimmed == end_marker {
+                    return Some(Located {
+                        range: *begin..offset + raw.len(),
+                        recorded_hash: hash.clone(),
+                        content,
+                    });
+                }
+                content.push(line.to_string());
+            }
+        }
+        offset += raw.len();
+    }
+    None
+}
+
+/// Reads the table, lists and lines of a block's content.
+pub fn parse(content: &[String]) -> ParsedBlock {
+    let mut parsed = ParsedBlock::default();
+    let mut section = "";
+    let mut header_seen = false;
+    for line in content {
+        let trimmed = line.trim();
+        if let Some(heading) = trimmed.strip_prefix("### ") {
+            section = match heading.trim().to_ascii_lowercase().as_str() {
+                "risks" => "risks",
+                "expansion" => "expansion",
+                _ => "",
+            };
+            continue;
+        }
+        if trimmed.starts_with('|') {
+            let cells = split_row(trimmed);
+            if !header_seen {
+                parsed.columns = cells.into_iter().skip(1).collect();
+                header_seen = true;
+            } else if let Some(date) = cells
+                .first()
+                .and_then(|c| NaiveDate::parse_from_str(c, "%Y-%m-%d").ok())
+            {
+                let row = parsed
+                    .columns
+                    .iter()
+                    .cloned()
+                    .zip(cells.into_iter().skip(1))
+                    .collect();
+                parsed.rows.insert(date, row);
+            }
+            continue;
+        }
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            match section {
+                "risks" => parsed.risks.push(item.to_string()),
+                "expansion" => parsed.expansion.push(item.to_string()),
+                _ => {}
+            }
+            continue;
+        }
+        if trimmed.starts_with("Imported from ") {
+            parsed.provenance = Some(trimmed.to_string());
+        } else if !trimmed.is_empty() && !trimmed.starts_with("## ") && section.is_empty() {
+            parsed.notes.push(trimmed.to_string());
+        }
+    }
+    parsed
+}
+
+fn split_row(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner
+        .split('|')
+        .map(|cell| cell.trim().to_string())
+        .collect()
+}
+
+/// What merging a new import into an old block changed, one line each.
+pub type Changes = Vec<String>;
+
+/// Merges `new` into `old` (the block as found, if any) and renders the content lines, or
+/// returns `None` when nothing would change.
+pub fn merge(
+    old: Option<&ParsedBlock>,
+    new: &Block,
+    today: NaiveDate,
+) -> Option<(Vec<String>, Changes)> {
+    let empty = ParsedBlock::default();
+    let old = old.unwrap_or(&empty);
+    let mut changes = Vec::new();
+    let mut columns = new.columns.clone();
+    for column in &old.columns {
+        if !columns.contains(column) {
+            columns.push(column.clone());
+        }
+    }
+    let mut rows = old.rows.clone();
+    let cells_of = |values: &[String]| -> BTreeMap<String, String> {
+        new.columns
+            .iter()
+            .cloned()
+            .zip(values.iter().cloned())
+            .filter(|(_, value)| !value.is_empty())
+            .collect()
+    };
+    if new.snapshot {
+        if let Some((_, values)) = new.rows.last() {
+            let cells = cells_of(values);
+            let latest = rows.iter().next_back().map(|(_, row)| row);
+            let same = latest.is_some_and(|row| {
+                new.columns.iter().all(|c| {
+                    row.get(c).map(String::as_str).unwrap_or("")
+                        == cells.get(c).map(String::as_str).unwrap_or("")
+                })
+            });
+            if !same {
+                let verb = if rows.contains_key(&today) {
+                    "replaced"
+                } else {
+                    "added"
+                };
+                changes.push(format!(
+                    "{verb} row {today}: {}",
+                    describe(&new.columns, &cells)
+                ));
+                rows.insert(today, cells);
+            }
+        }
+    } else {
+        for (date, values) in &new.rows {
+            let cells = cells_of(values);
+            match rows.get(date) {
+                Some(existing) if *existing == cells => {}
+                Some(_) => {
+                    changes.push(format!(
+                        "updated row {date}: {}",
+                        describe(&new.columns, &cells)
+                    ));
+                    rows.insert(*date, cells);
+                }
+                None => {
+                    changes.push(format!(
+                        "added row {date}: {}",
+                        describe(&new.columns, &cells)
+                    ));
+                    rows.insert(*date, cells);
+                }
+            }
+        }
+    }
+    let mut risks = old.risks.clone();
+    for risk in &new.risks {
+        // The same signal found again on a later day keeps its first date.
+        let same_signal = |old: &String| old.get(11..) == risk.get(11..);
+        if !risks.iter().any(same_signal) {
+            changes.push(format!("risk signal: {risk}"));
+            risks.push(risk.clone());
+        }
+    }
+    risks.sort_by(|a, b| a.get(..10).cmp(&b.get(..10)));
+    let expansion = match &new.expansion {
+        Some(items) => {
+            if *items != old.expansion {
+                for item in items.iter().filter(|i| !old.expansion.contains(i)) {
+                    changes.push(format!("expansion: {item}"));
+                }
+                for item in old.expansion.iter().filter(|i| !items.contains(i)) {
+                    changes.push(format!("expansion no longer open: {item}"));
+                }
+            }
+            items.clone()
+        }
+        None => old.expansion.clone(),
+    };
+    let notes_changed = new.notes != old.notes;
+    let data_changed = !changes.is_empty() || notes_changed || columns != old.columns;
+    let provenance = match (&old.provenance, data_changed) {
+        (Some(old_line), false) => old_line.clone(),
+        _ => new.provenance.clone(),
+    };
+    let content = render(new, &columns, &rows, &risks, &expansion, &provenance);
+    if old.provenance.is_some() && !data_changed {
+        return None;
+    }
+    Some((content, changes))
+}
+
+fn describe(columns: &[String], cells: &BTreeMap<String, String>) -> String {
+    let parts: Vec<String> = columns
+        .iter()
+        .filter_map(|c| cells.get(c).map(|v| format!("{c} {v}")))
+        .collect();
+    if parts.is_empty() {
+        "no values".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn render(
+    new: &Block,
+    columns: &[String],
+    rows: &BTreeMap<NaiveDate, BTreeMap<String, String>>,
+    risks: &[String],
+    expansion: &[String],
+    provenance: &str,
+) -> Vec<String> {
+    let mut lines = vec![format!("## {}", new.heading), String::new()];
+    let mut header = "| Date |".to_string();
+    let mut separator = "| --- |".to_string();
+    for column in columns {
+        let _ = write!(header, " {column} |");
+        separator.push_str(" --- |");
+    }
+    lines.push(header);
+    lines.push(separator);
+    for (date, row) in rows {
+        let mut line = format!("| {date} |");
+        for column in columns {
+            let cell = row.get(column).map_or("", String::as_str);
+            let _ = write!(line, " {} |", cell.replace('|', "\\|"));
+        }
+        lines.push(line);
+    }
+    lines.push(String::new());
+    for note in &new.notes {
+        lines.push(note.clone());
+        lines.push(String::new());
+    }
+    lines.push(provenance.to_string());
+    if !expansion.is_empty() {
+        lines.push(String::new());
+        lines.push("### Expansion".to_string());
+        lines.extend(expansion.iter().map(|item| format!("- {item}")));
+    }
+    if !risks.is_empty() {
+        lines.push(String::new());
+        lines.push("### Risks".to_string());
+        lines.extend(risks.iter().map(|item| format!("- {item}")));
+    }
+    lines
+}
+
+/// The whole block text, markers included, with `eol` after every line.
+pub fn wrap(source: &str, content: &[String], eol: &str) -> String {
+    let mut text = format!(
+        "<!-- dex:begin {source} sha256={} -->{eol}",
+        hash_lines(content)
+    );
+    for line in content {
+        text.push_str(line);
+        text.push_str(eol);
+    }
+    let _ = write!(text, "<!-- dex:end {source} -->{eol}");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+    }
+
+    fn block(value: &str) -> Block {
+        Block {
+            source: "zendesk".into(),
+            heading: "Support (imported from Zendesk)".into(),
+            columns: vec!["Open tickets".into()],
+            rows: vec![(day(15), vec![value.into()])],
+            snapshot: true,
+            provenance: "Imported from t.csv on 2026-03-15 by dex import zendesk.".into(),
+            ..Block::default()
+        }
+    }
+
+    #[test]
+    fn round_trip_and_hash() {
+        let (content, changes) = merge(None, &block("4"), day(15)).unwrap();
+        assert_eq!(changes.len(), 1);
+        let text = format!("intro\n{}outro\n", wrap("zendesk", &content, "\n"));
+        let located = locate(&text, "zendesk").unwrap();
+        assert!(located.is_intact());
+        assert_eq!(
+            &text[located.range.clone()],
+            wrap("zendesk", &content, "\n")
+        );
+        let parsed = parse(&located.content);
+        assert_eq!(parsed.rows[&day(15)]["Open tickets"], "4");
+        assert!(merge(Some(&parsed), &block("4"), day(16)).is_none());
+        let (_, changes) = merge(Some(&parsed), &block("5"), day(16)).unwrap();
+        assert_eq!(changes, vec!["added row 2026-03-16: Open tickets 5"]);
+    }
+
+    #[test]
+    fn edited_block_is_detected() {
+        let (content, _) = merge(None, &block("4"), day(15)).unwrap();
+        let text = wrap("zendesk", &content, "\r\n").replace("| 4 |", "| 40 |");
+        assert!(!locate(&text, "zendesk").unwrap().is_intact());
+    }
+}

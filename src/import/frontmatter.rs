@@ -1,0 +1,266 @@
+//! Line-based edits of YAML frontmatter: set the keys an import owns and keep every other byte
+//! of the block (key order, comments, quoting, line endings) as the user wrote it.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use super::values::format_amount;
+
+/// A value the import writes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A number, written without a fraction when whole.
+    Number(f64),
+    /// A date, written `YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// Text, quoted when YAML would read it as something else.
+    Text(String),
+}
+
+impl Value {
+    /// The YAML text of the value.
+    pub fn render(&self) -> String {
+        match self {
+            Value::Number(n) => format_amount(*n),
+            Value::Date(d) => d.to_string(),
+            Value::Text(t) => quote(t),
+        }
+    }
+
+    /// Whether `existing` (the YAML text after the colon) already says this value.
+    fn same_as(&self, existing: &str) -> bool {
+        let unquoted = unquote(existing);
+        match self {
+            Value::Number(n) => {
+                super::values::parse_number(&unquoted).is_ok_and(|old| (old - n).abs() < 0.005)
+            }
+            Value::Date(d) => unquoted.trim() == d.to_string(),
+            Value::Text(t) => strip_link_text(&unquoted) == t.trim() || unquoted == t.trim(),
+        }
+    }
+}
+
+/// When the import may write a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// The import owns the key: it writes it whenever the value differs.
+    Owned,
+    /// The key is the user's once written: the import only fills it in when it is missing.
+    FillIn,
+}
+
+/// Sets `updates` in the frontmatter of `text` and returns the new text with one line per
+/// change; other lines keep their bytes. A note without frontmatter gets a new block at the top
+/// (after a byte order mark, if any).
+pub fn update(text: &str, updates: &[(&str, Value, Policy)]) -> (String, Vec<String>) {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let eol = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = body.split_inclusive('\n').map(str::to_string).collect();
+    let is_fence = |line: &str, closing: bool| {
+        let t = line.trim_end_matches(['\n', '\r']).trim_end();
+        t == "---" || (closing && t == "...")
+    };
+    let closing = if lines.first().is_some_and(|l| is_fence(l, false)) {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| is_fence(l, true))
+            .map(|i| i + 1)
+    } else {
+        None
+    };
+    let mut changes = Vec::new();
+    let Some(mut closing) = closing else {
+        let mut block = format!("---{eol}");
+        for (key, value, _) in updates {
+            let _ = write!(block, "{key}: {}{eol}", value.render());
+            changes.push(format!("{key}: set to {}", value.render()));
+        }
+        if updates.is_empty() {
+            return (text.to_string(), changes);
+        }
+        let _ = write!(block, "---{eol}");
+        return (format!("{bom}{block}{body}"), changes);
+    };
+    for (key, value, policy) in updates {
+        let found =
+            (1..closing).find(|&i| key_of(&lines[i]).is_some_and(|k| k.eq_ignore_ascii_case(key)));
+        match found {
+            Some(i) => {
+                let continuation = (i + 1..closing)
+                    .take_while(|&j| {
+                        lines[j].starts_with([' ', '\t']) || lines[j].trim_start().starts_with("- ")
+                    })
+                    .count();
+                let line = lines[i].clone();
+                let content = line.trim_end_matches(['\n', '\r']);
+                let line_eol = &line[content.len()..];
+                let colon = content.find(':').unwrap_or(content.len());
+                let after = &content[colon + 1..];
+                let (value_text, comment) = split_comment(after);
+                let empty = value_text.trim().is_empty() && continuation == 0;
+                if *policy == Policy::FillIn && !empty {
+                    continue;
+                }
+                if continuation == 0 && value.same_as(value_text) {
+                    continue;
+                }
+                let old = value_text.trim();
+                let new_line = format!(
+                    "{}: {}{}{}",
+                    &content[..colon],
+                    value.render(),
+                    comment,
+                    line_eol
+                );
+                changes.push(if empty {
+                    format!("{key}: set to {}", value.render())
+                } else if continuation > 0 {
+                    format!("{key}: replaced a multi-line value with {}", value.render())
+                } else {
+                    format!("{key}: {old} -> {}", value.render())
+                });
+                lines.splice(i..=i + continuation, [new_line]);
+                closing -= continuation;
+            }
+            None => {
+                lines.insert(closing, format!("{key}: {}{eol}", value.render()));
+                closing += 1;
+                changes.push(format!("{key}: set to {}", value.render()));
+            }
+        }
+    }
+    (format!("{bom}{}", lines.concat()), changes)
+}
+
+/// The key of a top-level `key: value` line.
+fn key_of(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '-', '#']) {
+        return None;
+    }
+    let (key, _) = line.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    (!key.is_empty()).then_some(key)
+}
+
+/// Splits ` value # comment` into the value and the comment (with its leading space).
+fn split_comment(after: &str) -> (&str, &str) {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in after.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if previous.is_whitespace() => {
+                let value = &after[..i];
+                let trimmed = value.trim_end();
+                return (trimmed, &after[trimmed.len()..]);
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    (after, "")
+}
+
+/// Removes `[[` `]]` and any `|alias` around a link written as a value.
+fn strip_link_text(value: &str) -> &str {
+    let value = value.trim();
+    let inner = value
+        .strip_prefix("[[")
+        .and_then(|v| v.strip_suffix("]]"))
+        .unwrap_or(value);
+    inner.split('|').next().unwrap_or(inner).trim()
+}
+
+fn unquote(value: &str) -> String {
+    let t = value.trim();
+    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+        return t[1..t.len() - 1]
+            .replace("\\\"", "\"")
+            .replace("\\\\", "\\");
+    }
+    if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
+        return t[1..t.len() - 1].replace("''", "'");
+    }
+    t.to_string()
+}
+
+/// Quotes text when plain YAML would read it as another type or mis-parse it.
+fn quote(text: &str) -> String {
+    let t = text.trim();
+    let special_start = t.starts_with([
+        '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '#', '-', '?', ':',
+        ',',
+    ]);
+    let looks_typed = t.parse::<f64>().is_ok()
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
+        )
+        || NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+    if special_start || looks_typed || t.contains(": ") || t.contains(" #") || t.ends_with(':') {
+        format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owned_keys_change_and_others_stay() {
+        let text = "\u{feff}---\r\ntype: account\r\narr: 240000 # finance\r\naliases: [A]\r\n---\r\nBody\r\n";
+        let (new, changes) = update(
+            text,
+            &[
+                ("arr", Value::Number(250_000.0), Policy::Owned),
+                ("owner", Value::Text("Dana Whit".into()), Policy::Owned),
+            ],
+        );
+        assert_eq!(
+            new,
+            "\u{feff}---\r\ntype: account\r\narr: 250000 # finance\r\naliases: [A]\r\nowner: Dana Whit\r\n---\r\nBody\r\n"
+        );
+        assert_eq!(
+            changes,
+            vec!["arr: 240000 -> 250000", "owner: set to Dana Whit"]
+        );
+        let (again, changes) = update(&new, &[("arr", Value::Number(250_000.0), Policy::Owned)]);
+        assert_eq!(again, new);
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn fill_in_keys_and_links() {
+        let text = "---\ndomain: acme.com\ncsm: \"[[Maya Okafor]]\"\n---\n";
+        let (new, changes) = update(
+            text,
+            &[
+                ("domain", Value::Text("other.com".into()), Policy::FillIn),
+                ("csm", Value::Text("Maya Okafor".into()), Policy::Owned),
+            ],
+        );
+        assert_eq!(new, text);
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn new_frontmatter_and_quoting() {
+        let (new, _) = update(
+            "# Title\n",
+            &[(
+                "stage",
+                Value::Text("3 - Adopt: Pilot".into()),
+                Policy::Owned,
+            )],
+        );
+        assert_eq!(new, "---\nstage: \"3 - Adopt: Pilot\"\n---\n# Title\n");
+    }
+}

@@ -1,0 +1,402 @@
+//! Account matching: rows name their account by an id, a name or an email domain, and the
+//! vault's account folders are indexed by the same three keys.
+//!
+//! Ids come from the Overview frontmatter (`salesforce_id`, `gainsight_id`, `zendesk_org`),
+//! names from the folder name and `aliases`, domains from `domain`. Names match case- and
+//! punctuation-insensitively with legal-form suffixes dropped, so `Acme Corp`, `Acme_Corp` and
+//! `ACME Corp.` are one account.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::config::{MatchRule, SourceConfig};
+use crate::syntax::FieldSource;
+use crate::vault::model::account_name_from_folder;
+
+/// Frontmatter keys that hold an account's id in another tool.
+pub const ID_KEYS: [&str; 3] = ["salesforce_id", "gainsight_id", "zendesk_org"];
+
+/// One account folder of the vault, or one that this run creates.
+#[derive(Clone, Debug)]
+pub struct AccountPage {
+    /// Display name: the folder name with `_` read as spaces.
+    pub name: String,
+    /// Folder relative to the vault root, with `/` separators.
+    pub folder: String,
+    /// Ids from the Overview frontmatter, by key in [`ID_KEYS`].
+    pub ids: HashMap<&'static str, String>,
+    /// Email domains from `domain:`.
+    pub domains: Vec<String>,
+    /// Licensed seats from `seats:`, for adoption percentages.
+    pub seats: Option<f64>,
+    /// Whether this run creates the account (`--create-accounts`).
+    pub created: bool,
+}
+
+/// What a row says about its account.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// Ids, each with the frontmatter key it is compared against.
+    pub ids: Vec<(&'static str, String)>,
+    /// Account names as the export writes them.
+    pub names: Vec<String>,
+    /// Email addresses, domains or website addresses.
+    pub domains: Vec<String>,
+}
+
+impl Query {
+    /// How the row names its account, for the unmatched list.
+    pub fn describe(&self) -> String {
+        if let Some(name) = self.names.first() {
+            return name.clone();
+        }
+        if let Some((key, id)) = self.ids.first() {
+            return format!("{key} {id}");
+        }
+        self.domains
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "(no account named)".to_string())
+    }
+
+    /// Whether the row names no account at all.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty() && self.names.is_empty() && self.domains.is_empty()
+    }
+}
+
+/// The vault's accounts indexed by id, name and domain.
+#[derive(Debug)]
+pub struct Matcher {
+    /// Every account, existing ones first in folder order, then created ones.
+    pub accounts: Vec<AccountPage>,
+    accounts_folder: String,
+    by_id: HashMap<(&'static str, String), usize>,
+    by_name: HashMap<String, usize>,
+    by_domain: HashMap<String, usize>,
+    rules: Vec<MatchRule>,
+    suffixes: Vec<String>,
+    ignore_domains: Vec<String>,
+}
+
+impl Matcher {
+    /// Indexes the account folders under `accounts_folder` (vault-relative) of the vault at
+    /// `root`. An account without a readable Overview is matched by its folder name only.
+    pub fn load(root: &Path, accounts_folder: &str, config: &SourceConfig) -> Matcher {
+        let mut matcher = Matcher {
+            accounts: Vec::new(),
+            accounts_folder: accounts_folder.to_string(),
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+            by_domain: HashMap::new(),
+            rules: config.matching.clone(),
+            suffixes: config.name_suffixes.clone(),
+            ignore_domains: config.ignore_domains.clone(),
+        };
+        let mut folders: Vec<String> = std::fs::read_dir(root.join(accounts_folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        folders.sort();
+        for folder in folders {
+            let rel = format!("{accounts_folder}/{folder}");
+            let overview =
+                std::fs::read_to_string(root.join(&rel).join("Overview.md")).unwrap_or_default();
+            let page = page_from_overview(&folder, &rel, &overview);
+            let aliases = aliases_of(&overview);
+            matcher.add(page, &aliases);
+        }
+        matcher
+    }
+
+    fn add(&mut self, page: AccountPage, aliases: &[String]) -> usize {
+        let index = self.accounts.len();
+        for (key, id) in &page.ids {
+            self.by_id.entry((key, id_key(key, id))).or_insert(index);
+        }
+        for name in std::iter::once(&page.name).chain(aliases) {
+            let key = self.name_key(name);
+            if !key.is_empty() {
+                self.by_name.entry(key).or_insert(index);
+            }
+        }
+        for domain in &page.domains {
+            self.by_domain.entry(domain.clone()).or_insert(index);
+        }
+        self.accounts.push(page);
+        index
+    }
+
+    /// Finds the account a row names, trying the configured rules in order.
+    pub fn find(&self, query: &Query) -> Option<usize> {
+        for rule in &self.rules {
+            let found = match rule {
+                MatchRule::Id => query
+                    .ids
+                    .iter()
+                    .find_map(|(key, id)| self.by_id.get(&(*key, id_key(key, id))).copied()),
+                MatchRule::Name => query
+                    .names
+                    .iter()
+                    .find_map(|name| self.by_name.get(&self.name_key(name)).copied()),
+                MatchRule::Domain => query.domains.iter().find_map(|text| self.find_domain(text)),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// The account of an email address, domain or website, trying parent domains too.
+    pub fn find_domain(&self, text: &str) -> Option<usize> {
+        let mut domain = self.domain_of(text)?;
+        loop {
+            if let Some(index) = self.by_domain.get(domain.as_str()) {
+                return Some(*index);
+            }
+            let (_, parent) = domain.split_once('.')?;
+            if !parent.contains('.') {
+                return None;
+            }
+            domain = parent.to_string();
+        }
+    }
+
+    /// The domain part of an email address or website, lower-cased; `None` for webmail and
+    /// ignored domains.
+    pub fn domain_of(&self, text: &str) -> Option<String> {
+        let domain = normalize_domain(text)?;
+        (!self.ignore_domains.contains(&domain)).then_some(domain)
+    }
+
+    /// Registers an account that this run creates, named after the row, and returns it.
+    pub fn create(&mut self, name: &str) -> Option<usize> {
+        let folder_name = folder_name(name)?;
+        let rel = format!("{}/{folder_name}", self.accounts_folder);
+        if let Some(existing) = self.accounts.iter().position(|a| a.folder == rel) {
+            return Some(existing);
+        }
+        let page = AccountPage {
+            name: account_name_from_folder(&folder_name),
+            folder: rel,
+            ids: HashMap::new(),
+            domains: Vec::new(),
+            seats: None,
+            created: true,
+        };
+        let aliases = vec![name.to_string()];
+        Some(self.add(page, &aliases))
+    }
+
+    /// Records an id learnt from an export (an Account file's Salesforce Id, say), so later rows
+    /// with that id match the account.
+    pub fn learn_id(&mut self, key: &'static str, id: &str, account: usize) {
+        self.by_id.entry((key, id_key(key, id))).or_insert(account);
+    }
+
+    /// Normalises a name: lower case, punctuation and `_` as spaces, legal suffixes dropped.
+    pub fn name_key(&self, name: &str) -> String {
+        let cleaned: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .flat_map(char::to_lowercase)
+            .collect();
+        let mut words: Vec<&str> = cleaned.split_whitespace().collect();
+        while words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| self.suffixes.iter().any(|s| s == w))
+        {
+            words.pop();
+        }
+        words.join(" ")
+    }
+}
+
+fn page_from_overview(folder: &str, rel: &str, overview: &str) -> AccountPage {
+    let summary = crate::syntax::parse(overview);
+    let mut page = AccountPage {
+        name: account_name_from_folder(folder),
+        folder: rel.to_string(),
+        ids: HashMap::new(),
+        domains: Vec::new(),
+        seats: None,
+        created: false,
+    };
+    for field in summary
+        .fields
+        .iter()
+        .filter(|f| f.source == FieldSource::Frontmatter)
+    {
+        let key = field.key.to_ascii_lowercase();
+        let value = field.value.trim().trim_matches(['"', '\'']);
+        if value.is_empty() {
+            continue;
+        }
+        if let Some(id_key) = ID_KEYS.iter().find(|k| **k == key) {
+            page.ids.insert(id_key, value.to_string());
+        } else if key == "domain" || key == "domains" {
+            page.domains.extend(
+                value
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .filter_map(normalize_domain),
+            );
+        } else if key == "seats" {
+            page.seats = super::values::parse_number(value).ok().filter(|s| *s > 0.0);
+        }
+    }
+    page
+}
+
+fn aliases_of(overview: &str) -> Vec<String> {
+    crate::syntax::parse(overview)
+        .frontmatter
+        .map(|fm| fm.aliases)
+        .unwrap_or_default()
+}
+
+/// The comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
+/// (an 18-character id is the 15-character one plus a case checksum), others lower-cased.
+fn id_key(key: &str, id: &str) -> String {
+    let id = id.trim();
+    if key == "salesforce_id" {
+        id.chars().take(15).collect()
+    } else {
+        id.to_lowercase()
+    }
+}
+
+/// The domain of an email address (`ana@sub.acme.com`), a website (`https://www.acme.com/x`)
+/// or a bare domain, lower-cased; `None` when there is none.
+pub fn normalize_domain(text: &str) -> Option<String> {
+    let text = text.trim().trim_matches(['<', '>', '"']).to_lowercase();
+    let text = text.strip_prefix("mailto:").unwrap_or(&text);
+    let host = match text.rsplit_once('@') {
+        Some((_, host)) => host,
+        None => {
+            let without_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
+            let host = without_scheme.split(['/', '?', '#']).next().unwrap_or("");
+            host.strip_prefix("www.").unwrap_or(host)
+        }
+    };
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
+    let valid = host.contains('.')
+        && !host.starts_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    valid.then(|| host.to_string())
+}
+
+/// A folder name for a new account: spaces as `_`, characters that file systems reject
+/// dropped; `None` when nothing is left.
+pub fn folder_name(name: &str) -> Option<String> {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '^' | '[' | ']'
+            )
+        })
+        .filter(|c| !c.is_control())
+        .collect();
+    let joined = cleaned.split_whitespace().collect::<Vec<_>>().join("_");
+    let trimmed = joined.trim_matches(['.', '_']);
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> Matcher {
+        let config = SourceConfig::defaults(chrono_tz::UTC);
+        let mut matcher = Matcher {
+            accounts: Vec::new(),
+            accounts_folder: "Active/Accounts".into(),
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+            by_domain: HashMap::new(),
+            rules: config.matching.clone(),
+            suffixes: config.name_suffixes.clone(),
+            ignore_domains: config.ignore_domains.clone(),
+        };
+        let overview =
+            "---\naliases: [Acme]\nsalesforce_id: 001000000000001AAA\ndomain: acme.com\n---\n";
+        let page = page_from_overview("Acme_Corp", "Active/Accounts/Acme_Corp", overview);
+        matcher.add(page, &aliases_of(overview));
+        matcher
+    }
+
+    fn names(name: &str) -> Query {
+        Query {
+            names: vec![name.to_string()],
+            ..Query::default()
+        }
+    }
+
+    #[test]
+    fn names_match_across_case_punctuation_and_suffixes() {
+        let m = matcher();
+        for name in [
+            "Acme Corp",
+            "Acme_Corp",
+            "ACME Corp.",
+            "acme corp, inc.",
+            "Acme",
+        ] {
+            assert_eq!(m.find(&names(name)), Some(0), "{name}");
+        }
+        assert_eq!(m.find(&names("Acme Labs")), None);
+    }
+
+    #[test]
+    fn ids_and_domains_match() {
+        let m = matcher();
+        let by_id = Query {
+            ids: vec![("salesforce_id", "001000000000001".into())],
+            ..Query::default()
+        };
+        assert_eq!(m.find(&by_id), Some(0));
+        let by_email = Query {
+            domains: vec!["ana@eu.acme.com".into()],
+            ..Query::default()
+        };
+        assert_eq!(m.find(&by_email), Some(0));
+        let webmail = Query {
+            domains: vec!["ana@gmail.com".into()],
+            ..Query::default()
+        };
+        assert_eq!(m.find(&webmail), None);
+    }
+
+    #[test]
+    fn domains_from_addresses_and_sites() {
+        assert_eq!(
+            normalize_domain("https://www.acme.com/about"),
+            Some("acme.com".into())
+        );
+        assert_eq!(
+            normalize_domain("mailto:Ana@Acme.COM"),
+            Some("acme.com".into())
+        );
+        assert_eq!(normalize_domain("not a domain"), None);
+    }
+
+    #[test]
+    fn folder_names_are_safe() {
+        assert_eq!(
+            folder_name("Globex: Holdings / EU"),
+            Some("Globex_Holdings_EU".into())
+        );
+        assert_eq!(folder_name(" ... "), None);
+    }
+}

@@ -1,0 +1,96 @@
+//! The readers, one per export format, and what they share: opening a CSV file and refusing a
+//! file that is not the named source before anything is written.
+
+mod amplitude;
+mod gainsight;
+mod ics;
+mod pendo;
+mod salesforce;
+mod slack;
+mod zendesk;
+
+use std::path::{Path, PathBuf};
+
+use super::csvin::{Columns, CsvInput, FieldSpec};
+use super::report::Messages;
+use super::{Context, ImportError, Parsed, Source};
+
+/// Reads every file of the run into `parsed`.
+pub(super) fn read(
+    files: &[PathBuf],
+    ctx: &mut Context<'_>,
+    parsed: &mut Parsed,
+) -> Result<(), ImportError> {
+    match ctx.source {
+        Source::Salesforce => salesforce::read(files, ctx, parsed),
+        Source::Gainsight | Source::Churnzero => gainsight::read(files, ctx, parsed),
+        Source::Zendesk | Source::Intercom => zendesk::read(files, ctx, parsed),
+        Source::Pendo => pendo::read(files, ctx, parsed),
+        Source::Amplitude => amplitude::read(files, ctx, parsed),
+        Source::Ics => ics::read(files, ctx, parsed),
+        Source::Slack => slack::read(files, ctx, parsed),
+    }
+}
+
+/// Opens a CSV export and finds its columns. A file without the `required` fields, or without
+/// any of `any_of` (when given), is refused, naming the missing columns.
+pub(super) fn open_csv(
+    path: &Path,
+    fields: &[FieldSpec],
+    required: &[&str],
+    any_of: &[&str],
+    what: &str,
+    ctx: &Context<'_>,
+) -> Result<(CsvInput, Columns, Messages), ImportError> {
+    let file = super::display_name(path);
+    let mut messages = Messages::new(&file);
+    let input = CsvInput::open(path, &mut messages).map_err(|message| ImportError::Refused {
+        file: path.display().to_string(),
+        message,
+    })?;
+    let columns = input.columns(fields, &ctx.config.columns);
+    let label = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(name.to_string(), |f| {
+                ctx.config
+                    .columns
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| f.aliases[0].to_string())
+            })
+    };
+    let mut missing: Vec<String> = required
+        .iter()
+        .filter(|f| !columns.has(f))
+        .map(|f| label(f))
+        .collect();
+    if !any_of.is_empty() && !any_of.iter().any(|f| columns.has(f)) {
+        let names: Vec<String> = any_of.iter().map(|f| label(f)).collect();
+        missing.push(format!("one of {}", names.join(", ")));
+    }
+    if !missing.is_empty() {
+        let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
+        return Err(ImportError::Refused {
+            file: path.display().to_string(),
+            message: format!(
+                "not a {what}: missing columns {}; the file's columns start with {}. Map \
+                 differently named columns under [import.{}] columns in .dex.toml",
+                missing.join(", "),
+                if found.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    found.join(", ")
+                },
+                ctx.source.slug()
+            ),
+        });
+    }
+    Ok((input, columns, messages))
+}
+
+/// A shorthand for a [`FieldSpec`].
+pub(super) const fn field(name: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { name, aliases }
+}

@@ -1,0 +1,377 @@
+//! Zendesk ticket CSV exports and Intercom conversation CSV exports: per account open tickets,
+//! urgent and high tickets, reopens and bad satisfaction ratings over the last 30 and 90 days,
+//! and a support spike as an escalation risk signal.
+//!
+//! Zendesk writes times in the Zendesk account's time zone without an offset, so they are read
+//! in `[import.zendesk] timezone`. Ticket ids are the stable key: a ticket id seen twice in one
+//! run is counted once. Memory is the per-account counters plus one 8-byte id per ticket for
+//! that check.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::{field, open_csv};
+use crate::import::block::Block;
+use crate::import::csvin::FieldSpec;
+use crate::import::frontmatter::{Policy, Value};
+use crate::import::matching::Query;
+use crate::import::report::{Level, Messages};
+use crate::import::values::{parse_count, parse_datetime};
+use crate::import::{Context, ImportError, Parsed, Source};
+
+const FIELDS: [FieldSpec; 10] = [
+    field(
+        "id",
+        &["Id", "Ticket ID", "Conversation ID", "Conversation Id"],
+    ),
+    field(
+        "organization",
+        &[
+            "Organization",
+            "Organization name",
+            "Company name",
+            "Company",
+        ],
+    ),
+    field("requester_domain", &["Requester domain"]),
+    field(
+        "requester_email",
+        &["Requester email", "User email", "Email", "Contact email"],
+    ),
+    field("status", &["Status", "State", "Conversation state"]),
+    field("priority", &["Priority"]),
+    field(
+        "created",
+        &["Created at", "Conversation started at", "Created"],
+    ),
+    field("updated", &["Updated at", "Last updated at", "Updated"]),
+    field("reopens", &["Reopens", "Times reopened"]),
+    field(
+        "satisfaction",
+        &[
+            "Satisfaction Score",
+            "Satisfaction rating",
+            "Conversation rating",
+            "Rating",
+        ],
+    ),
+];
+
+/// Ticket ids listed in a spike message, at most.
+const LISTED_IDS: usize = 10;
+
+/// Counters for one account.
+#[derive(Debug, Default)]
+struct Stats {
+    open: u64,
+    urgent_30: u64,
+    urgent_prev_30: u64,
+    urgent_ids: Vec<u64>,
+    reopens_90: u64,
+    bad_30: u64,
+    bad_90: u64,
+    good_90: u64,
+    organization: Option<String>,
+}
+
+pub(super) fn read(
+    files: &[PathBuf],
+    ctx: &mut Context<'_>,
+    parsed: &mut Parsed,
+) -> Result<(), ImportError> {
+    let what = if ctx.source == Source::Intercom {
+        "Intercom conversations export"
+    } else {
+        "Zendesk ticket export"
+    };
+    let mut opened = Vec::new();
+    for path in files {
+        opened.push(open_csv(
+            path,
+            &FIELDS,
+            &["id", "status", "created"],
+            &["organization", "requester_domain", "requester_email"],
+            what,
+            ctx,
+        )?);
+    }
+    let mut tally = Tally::default();
+    let mut names = Vec::new();
+    for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
+        let file = crate::import::display_name(path);
+        loop {
+            let row = match input.next_row(&mut messages) {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(err) => {
+                    messages.push(
+                        "truncated",
+                        Level::Error,
+                        None,
+                        None,
+                        format!("{err}; the rows before it were imported"),
+                    );
+                    break;
+                }
+            };
+            parsed.rows_read += 1;
+            let fields = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
+            let ticket = Ticket {
+                id: fields("id", &mut messages),
+                created: fields("created", &mut messages),
+                updated: fields("updated", &mut messages),
+                organization: fields("organization", &mut messages),
+                domain: fields("requester_domain", &mut messages),
+                email: fields("requester_email", &mut messages),
+                status: fields("status", &mut messages),
+                priority: fields("priority", &mut messages),
+                reopens: fields("reopens", &mut messages),
+                rating: fields("satisfaction", &mut messages),
+            };
+            tally.add(&ticket, row.line, &file, ctx, parsed, &mut messages);
+        }
+        names.push(file);
+        parsed.messages.extend(messages.finish());
+    }
+    let provenance = ctx.provenance(&names);
+    for (account, stats) in tally.stats {
+        let update = parsed.updates.entry(account).or_default();
+        if let Some(org) = &stats.organization {
+            if ctx.source == Source::Zendesk {
+                update.set("zendesk_org", Value::Text(org.clone()), Policy::FillIn);
+            }
+        }
+        update.block = Some(build_block(&stats, ctx, provenance.clone()));
+    }
+    Ok(())
+}
+
+/// The cells of one ticket row.
+struct Ticket {
+    id: Option<String>,
+    created: Option<String>,
+    updated: Option<String>,
+    organization: Option<String>,
+    domain: Option<String>,
+    email: Option<String>,
+    status: Option<String>,
+    priority: Option<String>,
+    reopens: Option<String>,
+    rating: Option<String>,
+}
+
+/// Counters for every account, and the ticket ids seen so far.
+#[derive(Default)]
+struct Tally {
+    stats: HashMap<usize, Stats>,
+    seen: HashSet<u64>,
+}
+
+impl Tally {
+    fn add(
+        &mut self,
+        ticket: &Ticket,
+        line: u64,
+        file: &str,
+        ctx: &mut Context<'_>,
+        parsed: &mut Parsed,
+        messages: &mut Messages,
+    ) {
+        let Some(id_text) = &ticket.id else {
+            messages.error("missing-id", line, Some("ID"), "row has no ticket id; row skipped".to_string());
+            parsed.rows_rejected += 1;
+            return;
+        };
+        let Ok(id) = id_text.trim_start_matches('#').parse::<u64>() else {
+            messages.error(
+                "invalid-id",
+                line,
+                Some("ID"),
+                format!("invalid ticket id `{id_text}`; expected a number; row skipped"),
+            );
+            parsed.rows_rejected += 1;
+            return;
+        };
+        if !self.seen.insert(id) {
+            messages.warning(
+                "duplicate-id",
+                line,
+                Some("ID"),
+                format!("ticket {id} appears again; the first row for it is used"),
+            );
+            return;
+        }
+        let zone = ctx.config.timezone;
+        let order = ctx.config.date_order;
+        let created_text = ticket.created.as_deref().unwrap_or_default();
+        let created = match parse_datetime(created_text, zone, order) {
+            Ok(value) => value.with_timezone(&zone).date_naive(),
+            Err(err) => {
+                messages.error("invalid-date", line, Some("Created at"), format!("{err}; row skipped"));
+                parsed.rows_rejected += 1;
+                return;
+            }
+        };
+        let updated = ticket
+            .updated
+            .as_deref()
+            .and_then(|text| parse_datetime(text, zone, order).ok())
+            .map_or(created, |value| value.with_timezone(&zone).date_naive());
+        let organization = ticket.organization.clone().filter(|o| o != "-");
+        let mut query = Query::default();
+        if let Some(org) = &organization {
+            query.ids.push(("zendesk_org", org.clone()));
+            query.names.push(org.clone());
+        }
+        query.domains.extend(ticket.domain.clone());
+        query.domains.extend(ticket.email.clone());
+        let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+            return;
+        };
+        let today = ctx.today;
+        let entry = self.stats.entry(account).or_default();
+        if entry.organization.is_none() {
+            entry.organization.clone_from(&organization);
+        }
+        let status = ticket.status.as_deref().unwrap_or_default().to_lowercase();
+        if matches!(status.as_str(), "new" | "open" | "pending" | "hold" | "on-hold" | "snoozed") {
+            entry.open += 1;
+        }
+        let priority = ticket.priority.as_deref().unwrap_or_default().to_lowercase();
+        let urgent = matches!(priority.as_str(), "urgent" | "high" | "priority" | "true");
+        let age = (today - created).num_days();
+        if urgent && (0..30).contains(&age) {
+            entry.urgent_30 += 1;
+            entry.urgent_ids.push(id);
+            if entry.urgent_ids.len() > LISTED_IDS * 4 {
+                entry.urgent_ids.sort_unstable();
+                entry.urgent_ids.truncate(LISTED_IDS);
+            }
+        } else if urgent && (30..60).contains(&age) {
+            entry.urgent_prev_30 += 1;
+        }
+        if let (Some(text), true) = (&ticket.reopens, (0..90).contains(&age)) {
+            match parse_count(text) {
+                Ok(n) => entry.reopens_90 += n,
+                Err(err) => messages.warning(
+                    "invalid-number",
+                    line,
+                    Some("Reopens"),
+                    format!("{err}; reopens not counted"),
+                ),
+            }
+        }
+        let rating_age = (today - updated).num_days();
+        match ticket.rating.as_deref().and_then(rating_kind) {
+            Some(true) if (0..90).contains(&rating_age) => entry.good_90 += 1,
+            Some(false) if (0..90).contains(&rating_age) => {
+                entry.bad_90 += 1;
+                if rating_age < 30 {
+                    entry.bad_30 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad, or an
+/// Intercom 1 to 5 rating where 1 and 2 are bad and 4 and 5 good.
+fn rating_kind(text: &str) -> Option<bool> {
+    let lower = text.trim().to_lowercase();
+    if lower.starts_with("good") {
+        return Some(true);
+    }
+    if lower.starts_with("bad") {
+        return Some(false);
+    }
+    match lower.chars().next()? {
+        '1' | '2' => Some(false),
+        '4' | '5' => Some(true),
+        _ => None,
+    }
+}
+
+fn build_block(stats: &Stats, ctx: &Context<'_>, provenance: String) -> Block {
+    let today = ctx.today;
+    let csat = if stats.good_90 + stats.bad_90 > 0 {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "ticket counts are far below 2^52"
+        )]
+        let percent = stats.good_90 as f64 * 100.0 / (stats.good_90 + stats.bad_90) as f64;
+        format!("{percent:.0}%")
+    } else {
+        String::new()
+    };
+    let earlier_bad = stats.bad_90 - stats.bad_30;
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "ticket counts are far below 2^52"
+    )]
+    let trend = if stats.bad_90 == 0 {
+        "none"
+    } else if stats.bad_30 as f64 > earlier_bad as f64 / 2.0 {
+        "rising"
+    } else if (stats.bad_30 as f64) < earlier_bad as f64 / 2.0 {
+        "falling"
+    } else {
+        "steady"
+    };
+    let mut risks = Vec::new();
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "ticket counts are far below 2^52"
+    )]
+    let spike = stats.urgent_30 >= ctx.config.spike_min
+        && stats.urgent_30 as f64 >= ctx.config.spike_ratio * stats.urgent_prev_30.max(1) as f64;
+    if spike {
+        let mut ids = stats.urgent_ids.clone();
+        ids.sort_unstable();
+        ids.truncate(LISTED_IDS);
+        let listed: Vec<String> = ids.iter().map(u64::to_string).collect();
+        let more = if stats.urgent_30 > LISTED_IDS as u64 {
+            ", ..."
+        } else {
+            ""
+        };
+        risks.push(format!(
+            "{today} Support spike: {} urgent or high tickets in the last 30 days, up from {} (tickets {}{more}) #risk/escalation",
+            stats.urgent_30,
+            stats.urgent_prev_30,
+            listed.join(", ")
+        ));
+    }
+    let title = ctx.source.title();
+    Block {
+        source: ctx.source.slug().to_string(),
+        heading: format!("Support (imported from {title})"),
+        columns: [
+            "Open tickets",
+            "Urgent tickets",
+            "Reopens",
+            "Bad ratings",
+            "CSAT",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows: vec![(
+            today,
+            vec![
+                stats.open.to_string(),
+                stats.urgent_30.to_string(),
+                stats.reopens_90.to_string(),
+                stats.bad_30.to_string(),
+                csat,
+            ],
+        )],
+        snapshot: true,
+        risks,
+        expansion: None,
+        notes: vec![format!(
+            "Urgent tickets (urgent or high priority) and bad ratings cover the last 30 days, reopens and CSAT the last 90. Bad ratings: {} in 30 days, {} in 90 days ({trend}).",
+            stats.bad_30, stats.bad_90,
+        )],
+        provenance,
+    }
+}
