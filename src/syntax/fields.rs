@@ -65,12 +65,14 @@ fn push(out: &mut Vec<Field>, caps: &regex::Captures<'_>, start: u32, source: Fi
     if key_text.is_empty() {
         return;
     }
+    // The key group may start with whitespace after `**` or `__`, which the trim removed.
+    let key_start = key.start() + (key.as_str().len() - key.as_str().trim_start().len());
     let value_text = value.as_str().trim_end();
     out.push(Field {
         key: key_text.to_string(),
         value: value_text.to_string(),
         source,
-        key_range: TextRange::from_usize(key.start()..key.start() + key_text.len()).shifted(start),
+        key_range: TextRange::from_usize(key_start..key_start + key_text.len()).shifted(start),
         value_range: TextRange::from_usize(value.start()..value.start() + value_text.len())
             .shifted(start),
     });

@@ -283,3 +283,24 @@ fn tables_keep_header_rows_and_ranges() {
     assert_eq!(&text[table.rows[0][2].range.as_usize()], "68%");
     assert_eq!(table.rows[1][2].text, "[[A|a]]");
 }
+
+#[test]
+fn field_key_range_skips_space_after_bold() {
+    // The key range starts after the whitespace that follows `**` or `__`. A range taken from the
+    // untrimmed start would cover a one-byte key's length of U+2003, ending inside that character.
+    for text in [
+        "- ** key:: v",
+        "** key:: v",
+        "**\u{2003}k:: v",
+        "- __\u{2003}k:: v",
+    ] {
+        let summary = parse(text);
+        let field = &summary.fields[0];
+        assert_eq!(
+            text.get(field.key_range.as_usize()),
+            Some(field.key.as_str()),
+            "{text:?}"
+        );
+        assert_eq!(&text[field.value_range.as_usize()], "v", "{text:?}");
+    }
+}
