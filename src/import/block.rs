@@ -240,8 +240,7 @@ pub fn merge(
             let latest = rows.iter().next_back().map(|(_, row)| row);
             let same = latest.is_some_and(|row| {
                 new.columns.iter().all(|c| {
-                    row.get(c).map(String::as_str).unwrap_or("")
-                        == cells.get(c).map(String::as_str).unwrap_or("")
+                    row.get(c).map_or("", String::as_str) == cells.get(c).map_or("", String::as_str)
                 })
             });
             if !same {

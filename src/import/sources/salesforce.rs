@@ -24,11 +24,29 @@ use crate::import::{Context, ImportError, Parsed};
 const ACCOUNT_FIELDS: [FieldSpec; 9] = [
     field("id", &["Id", "Account ID", "Account Id", "AccountId"]),
     field("name", &["Name", "Account Name"]),
-    field("owner", &["Owner.Name", "Account Owner", "Owner Name", "Owner", "OwnerId", "Owner ID"]),
+    field(
+        "owner",
+        &[
+            "Owner.Name",
+            "Account Owner",
+            "Owner Name",
+            "Owner",
+            "OwnerId",
+            "Owner ID",
+        ],
+    ),
     field("industry", &["Industry"]),
     field("employees", &["NumberOfEmployees", "Employees"]),
     field("website", &["Website"]),
-    field("arr", &["ARR__c", "ARR", "Annual Recurring Revenue", "Annual_Recurring_Revenue__c"]),
+    field(
+        "arr",
+        &[
+            "ARR__c",
+            "ARR",
+            "Annual Recurring Revenue",
+            "Annual_Recurring_Revenue__c",
+        ],
+    ),
     field("renewal_date", &["Renewal_Date__c", "Renewal Date"]),
     field("type", &["Type", "Account Type"]),
 ];
@@ -36,7 +54,10 @@ const ACCOUNT_FIELDS: [FieldSpec; 9] = [
 const OPPORTUNITY_FIELDS: [FieldSpec; 10] = [
     field("id", &["Id", "Opportunity ID", "Opportunity Id"]),
     field("name", &["Name", "Opportunity Name"]),
-    field("account_id", &["AccountId", "Account ID", "Account.Id", "Account Id"]),
+    field(
+        "account_id",
+        &["AccountId", "Account ID", "Account.Id", "Account Id"],
+    ),
     field("account_name", &["Account.Name", "Account Name"]),
     field("stage", &["StageName", "Stage"]),
     field("amount", &["Amount", "Amount (converted)"]),
@@ -88,7 +109,11 @@ pub(super) fn read(
     for path in files {
         let kind = classify(path, ctx)?;
         let (fields, required, what): (&[FieldSpec], &[&str], _) = match kind {
-            Kind::Account => (&ACCOUNT_FIELDS, &["id", "name"], "Salesforce Account export"),
+            Kind::Account => (
+                &ACCOUNT_FIELDS,
+                &["id", "name"],
+                "Salesforce Account export",
+            ),
             Kind::Opportunity => (
                 &OPPORTUNITY_FIELDS,
                 &["id", "close_date", "is_closed", "is_won"],
@@ -124,9 +149,11 @@ pub(super) fn read(
                     break;
                 }
             };
-            let first = row.cell(Some(0), &mut messages).unwrap_or_default().to_lowercase();
-            if CsvInput::cells_in(&row) == 1
-                && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
+            let first = row
+                .cell(Some(0), &mut messages)
+                .unwrap_or_default()
+                .to_lowercase();
+            if CsvInput::cells_in(&row) == 1 && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
             {
                 continue;
             }
@@ -198,7 +225,11 @@ struct CustomColumns {
 impl CustomColumns {
     fn find(input: &CsvInput, ctx: &Context<'_>) -> CustomColumns {
         CustomColumns {
-            arr: ctx.config.arr_field.as_deref().and_then(|h| input.column_named(h)),
+            arr: ctx
+                .config
+                .arr_field
+                .as_deref()
+                .and_then(|h| input.column_named(h)),
             renewal: ctx
                 .config
                 .renewal_field
@@ -222,7 +253,8 @@ impl Cells<'_> {
             "renewal_date" => self.custom.renewal,
             _ => None,
         };
-        self.row.cell(custom.or_else(|| self.columns.get(name)), messages)
+        self.row
+            .cell(custom.or_else(|| self.columns.get(name)), messages)
     }
 }
 
@@ -236,7 +268,12 @@ fn read_account(
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
-        messages.error("missing-id", line, Some("Id"), "row has no Account Id; row skipped".to_string());
+        messages.error(
+            "missing-id",
+            line,
+            Some("Id"),
+            "row has no Account Id; row skipped".to_string(),
+        );
         parsed.rows_rejected += 1;
         return;
     };
@@ -259,19 +296,34 @@ fn read_account(
     if let Some(text) = cells.get("employees", messages) {
         match parse_count(&text) {
             Ok(n) => entry.employees = Some(n),
-            Err(err) => messages.warning("invalid-number", line, Some("NumberOfEmployees"), format!("{err}; employees left out")),
+            Err(err) => messages.warning(
+                "invalid-number",
+                line,
+                Some("NumberOfEmployees"),
+                format!("{err}; employees left out"),
+            ),
         }
     }
     if let Some(text) = cells.get("arr", messages) {
         match parse_money(&text) {
             Ok(value) => entry.arr = Some(value),
-            Err(err) => messages.warning("invalid-amount", line, Some("ARR"), format!("{err}; ARR left out")),
+            Err(err) => messages.warning(
+                "invalid-amount",
+                line,
+                Some("ARR"),
+                format!("{err}; ARR left out"),
+            ),
         }
     }
     if let Some(text) = cells.get("renewal_date", messages) {
         match parse_date(&text, ctx.config.date_order) {
             Ok(date) => entry.renewal = Some(date),
-            Err(err) => messages.warning("invalid-date", line, Some("Renewal date"), format!("{err}; renewal date left out")),
+            Err(err) => messages.warning(
+                "invalid-date",
+                line,
+                Some("Renewal date"),
+                format!("{err}; renewal date left out"),
+            ),
         }
     }
 }
@@ -286,17 +338,30 @@ fn read_opportunity(
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
-        messages.error("missing-id", line, Some("Id"), "row has no Opportunity Id; row skipped".to_string());
+        messages.error(
+            "missing-id",
+            line,
+            Some("Id"),
+            "row has no Opportunity Id; row skipped".to_string(),
+        );
         parsed.rows_rejected += 1;
         return;
     };
     let flag = |name: &str, header: &str, messages: &mut Messages| -> Result<bool, ()> {
         let text = cells.get(name, messages).unwrap_or_default();
         parse_bool(&text).map_err(|err| {
-            messages.error("invalid-boolean", line, Some(header), format!("{err}; row skipped"));
+            messages.error(
+                "invalid-boolean",
+                line,
+                Some(header),
+                format!("{err}; row skipped"),
+            );
         })
     };
-    let (Ok(closed), Ok(won)) = (flag("is_closed", "IsClosed", messages), flag("is_won", "IsWon", messages)) else {
+    let (Ok(closed), Ok(won)) = (
+        flag("is_closed", "IsClosed", messages),
+        flag("is_won", "IsWon", messages),
+    ) else {
         parsed.rows_rejected += 1;
         return;
     };
@@ -304,7 +369,12 @@ fn read_opportunity(
     let close = match parse_date(&close_text, ctx.config.date_order) {
         Ok(date) => date,
         Err(err) => {
-            messages.error("invalid-date", line, Some("CloseDate"), format!("{err}; row skipped"));
+            messages.error(
+                "invalid-date",
+                line,
+                Some("CloseDate"),
+                format!("{err}; row skipped"),
+            );
             parsed.rows_rejected += 1;
             return;
         }
@@ -312,22 +382,37 @@ fn read_opportunity(
     let amount = match cells.get("amount", messages).map(|t| parse_money(&t)) {
         Some(Ok(value)) => Some(value),
         Some(Err(err)) => {
-            messages.warning("invalid-amount", line, Some("Amount"), format!("{err}; amount left out"));
+            messages.warning(
+                "invalid-amount",
+                line,
+                Some("Amount"),
+                format!("{err}; amount left out"),
+            );
             None
         }
         None => None,
     };
     let query = Query {
-        ids: cells.get("account_id", messages).map(|id| ("salesforce_id", id)).into_iter().collect(),
+        ids: cells
+            .get("account_id", messages)
+            .map(|id| ("salesforce_id", id))
+            .into_iter()
+            .collect(),
         names: cells.get("account_name", messages).into_iter().collect(),
         domains: Vec::new(),
     };
     let Some(account) = ctx.resolve(&query, file, line, parsed) else {
         return;
     };
-    let name = cells.get("name", messages).unwrap_or_else(|| format!("Opportunity {id}"));
+    let name = cells
+        .get("name", messages)
+        .unwrap_or_else(|| format!("Opportunity {id}"));
     let kind = cells.get("type", messages).unwrap_or_default();
-    let renewal = ctx.config.renewal_types.iter().any(|t| t.eq_ignore_ascii_case(&kind));
+    let renewal = ctx
+        .config
+        .renewal_types
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&kind));
     let entry = facts.entry(account).or_default();
     if !closed {
         entry.open_count += 1;
@@ -336,7 +421,10 @@ fn read_opportunity(
             entry.open_renewals.push(close);
         } else {
             let amount_text = amount.map_or_else(|| "no amount".to_string(), format_money);
-            entry.expansion.push((close, format!("{name}: {amount_text}, closes {close} (Opportunity {id})")));
+            entry.expansion.push((
+                close,
+                format!("{name}: {amount_text}, closes {close} (Opportunity {id})"),
+            ));
         }
     } else if renewal && !won && (ctx.today - close).num_days() <= 365 {
         entry.risks.push(format!(
@@ -345,18 +433,29 @@ fn read_opportunity(
     }
 }
 
-fn write_facts(update: &mut crate::import::AccountUpdate, mut facts: AccountFacts, ctx: &Context<'_>, provenance: String) {
+fn write_facts(
+    update: &mut crate::import::AccountUpdate,
+    mut facts: AccountFacts,
+    ctx: &Context<'_>,
+    provenance: String,
+) {
     if let Some(id) = &facts.id {
         update.set("salesforce_id", Value::Text(id.clone()), Policy::FillIn);
     }
-    if let Some(domain) = facts.website.as_deref().and_then(crate::import::matching::normalize_domain) {
+    if let Some(domain) = facts
+        .website
+        .as_deref()
+        .and_then(crate::import::matching::normalize_domain)
+    {
         update.set("domain", Value::Text(domain), Policy::FillIn);
     }
     if let Some(arr) = facts.arr {
         update.set("arr", Value::Number(arr), Policy::Owned);
     }
     facts.open_renewals.sort_unstable();
-    let renewal = facts.renewal.or_else(|| facts.open_renewals.first().copied());
+    let renewal = facts
+        .renewal
+        .or_else(|| facts.open_renewals.first().copied());
     if let Some(date) = renewal {
         update.set("renewal_date", Value::Date(date), Policy::Owned);
     }
@@ -366,7 +465,10 @@ fn write_facts(update: &mut crate::import::AccountUpdate, mut facts: AccountFact
     if let Some(industry) = &facts.industry {
         update.set("industry", Value::Text(industry.clone()), Policy::Owned);
     }
-    #[allow(clippy::cast_precision_loss, reason = "employee counts are far below 2^52")]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "employee counts are far below 2^52"
+    )]
     if let Some(employees) = facts.employees {
         update.set("employees", Value::Number(employees as f64), Policy::Owned);
     }
@@ -375,17 +477,28 @@ fn write_facts(update: &mut crate::import::AccountUpdate, mut facts: AccountFact
     let row = vec![
         facts.arr.map(format_money).unwrap_or_default(),
         renewal.map(|d| d.to_string()).unwrap_or_default(),
-        if has_opportunities { facts.open_count.to_string() } else { String::new() },
-        if has_opportunities { format_money(facts.open_amount) } else { String::new() },
+        if has_opportunities {
+            facts.open_count.to_string()
+        } else {
+            String::new()
+        },
+        if has_opportunities {
+            format_money(facts.open_amount)
+        } else {
+            String::new()
+        },
     ];
     update.block = Some(Block {
         source: "salesforce".to_string(),
         heading: "CRM (imported from Salesforce)".to_string(),
-        columns: ["ARR", "Renewal", "Open opportunities", "Open pipeline"].map(str::to_string).to_vec(),
+        columns: ["ARR", "Renewal", "Open opportunities", "Open pipeline"]
+            .map(str::to_string)
+            .to_vec(),
         rows: vec![(ctx.today, row)],
         snapshot: true,
         risks: facts.risks,
-        expansion: has_opportunities.then(|| facts.expansion.into_iter().map(|(_, item)| item).collect()),
+        expansion: has_opportunities
+            .then(|| facts.expansion.into_iter().map(|(_, item)| item).collect()),
         notes: Vec::new(),
         provenance,
     });

@@ -115,7 +115,8 @@ pub(super) fn read(
                 }
             };
             parsed.rows_read += 1;
-            let fields = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
+            let fields =
+                |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
             let ticket = Ticket {
                 id: fields("id", &mut messages),
                 created: fields("created", &mut messages),
@@ -178,7 +179,12 @@ impl Tally {
         messages: &mut Messages,
     ) {
         let Some(id_text) = &ticket.id else {
-            messages.error("missing-id", line, Some("ID"), "row has no ticket id; row skipped".to_string());
+            messages.error(
+                "missing-id",
+                line,
+                Some("ID"),
+                "row has no ticket id; row skipped".to_string(),
+            );
             parsed.rows_rejected += 1;
             return;
         };
@@ -207,7 +213,12 @@ impl Tally {
         let created = match parse_datetime(created_text, zone, order) {
             Ok(value) => value.with_timezone(&zone).date_naive(),
             Err(err) => {
-                messages.error("invalid-date", line, Some("Created at"), format!("{err}; row skipped"));
+                messages.error(
+                    "invalid-date",
+                    line,
+                    Some("Created at"),
+                    format!("{err}; row skipped"),
+                );
                 parsed.rows_rejected += 1;
                 return;
             }
@@ -228,31 +239,59 @@ impl Tally {
         let Some(account) = ctx.resolve(&query, file, line, parsed) else {
             return;
         };
-        let today = ctx.today;
         let entry = self.stats.entry(account).or_default();
         if entry.organization.is_none() {
             entry.organization.clone_from(&organization);
         }
+        entry.count(
+            ticket,
+            id,
+            (ctx.today - created).num_days(),
+            (ctx.today - updated).num_days(),
+            line,
+            messages,
+        );
+    }
+}
+
+impl Stats {
+    /// Adds one ticket, `age` days after it was created and `rating_age` days after its last
+    /// update (when its rating was given, at the latest).
+    fn count(
+        &mut self,
+        ticket: &Ticket,
+        id: u64,
+        age: i64,
+        rating_age: i64,
+        line: u64,
+        messages: &mut Messages,
+    ) {
         let status = ticket.status.as_deref().unwrap_or_default().to_lowercase();
-        if matches!(status.as_str(), "new" | "open" | "pending" | "hold" | "on-hold" | "snoozed") {
-            entry.open += 1;
+        if matches!(
+            status.as_str(),
+            "new" | "open" | "pending" | "hold" | "on-hold" | "snoozed"
+        ) {
+            self.open += 1;
         }
-        let priority = ticket.priority.as_deref().unwrap_or_default().to_lowercase();
+        let priority = ticket
+            .priority
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase();
         let urgent = matches!(priority.as_str(), "urgent" | "high" | "priority" | "true");
-        let age = (today - created).num_days();
         if urgent && (0..30).contains(&age) {
-            entry.urgent_30 += 1;
-            entry.urgent_ids.push(id);
-            if entry.urgent_ids.len() > LISTED_IDS * 4 {
-                entry.urgent_ids.sort_unstable();
-                entry.urgent_ids.truncate(LISTED_IDS);
+            self.urgent_30 += 1;
+            self.urgent_ids.push(id);
+            if self.urgent_ids.len() > LISTED_IDS * 4 {
+                self.urgent_ids.sort_unstable();
+                self.urgent_ids.truncate(LISTED_IDS);
             }
         } else if urgent && (30..60).contains(&age) {
-            entry.urgent_prev_30 += 1;
+            self.urgent_prev_30 += 1;
         }
         if let (Some(text), true) = (&ticket.reopens, (0..90).contains(&age)) {
             match parse_count(text) {
-                Ok(n) => entry.reopens_90 += n,
+                Ok(n) => self.reopens_90 += n,
                 Err(err) => messages.warning(
                     "invalid-number",
                     line,
@@ -261,13 +300,12 @@ impl Tally {
                 ),
             }
         }
-        let rating_age = (today - updated).num_days();
         match ticket.rating.as_deref().and_then(rating_kind) {
-            Some(true) if (0..90).contains(&rating_age) => entry.good_90 += 1,
+            Some(true) if (0..90).contains(&rating_age) => self.good_90 += 1,
             Some(false) if (0..90).contains(&rating_age) => {
-                entry.bad_90 += 1;
+                self.bad_90 += 1;
                 if rating_age < 30 {
-                    entry.bad_30 += 1;
+                    self.bad_30 += 1;
                 }
             }
             _ => {}

@@ -1,0 +1,141 @@
+//! Helpers shared by the `dex import` end-to-end tests: a temporary copy of the example vault,
+//! running the built `dex` binary, and reading what it wrote.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The import date every test passes with `--today`.
+pub const TODAY: &str = "2026-03-15";
+
+/// A temporary copy of `examples/vault`.
+pub fn vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&repo().join("examples/vault"), dir.path());
+    dir
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// A fixture under `tests/fixtures/import/`.
+pub fn fixture(rel: &str) -> String {
+    repo()
+        .join("tests/fixtures/import")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// Runs `dex import SOURCE FILES... --vault VAULT --today 2026-03-15 EXTRA...`.
+pub fn import(vault: &Path, source: &str, files: &[String], extra: &[&str]) -> Output {
+    import_on(vault, source, files, TODAY, extra)
+}
+
+/// Runs `dex import SOURCE FILES... --vault VAULT --today TODAY EXTRA...`.
+pub fn import_on(
+    vault: &Path,
+    source: &str,
+    files: &[String],
+    today: &str,
+    extra: &[&str],
+) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dex"));
+    command
+        .arg("import")
+        .arg(source)
+        .args(files)
+        .arg("--vault")
+        .arg(vault)
+        .args(["--today", today])
+        .args(extra)
+        .env_remove("DEX_TODAY");
+    command.output().expect("run dex")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A note of the vault as text.
+pub fn read(vault: &Path, rel: &str) -> String {
+    std::fs::read_to_string(vault.join(rel)).unwrap_or_else(|err| panic!("{rel}: {err}"))
+}
+
+/// Every file of the vault with its bytes.
+pub fn snapshot(vault: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    collect(vault, vault, &mut files);
+    files
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        if entry.file_type().expect("type").is_dir() {
+            collect(root, &path, files);
+        } else {
+            let rel = path.strip_prefix(root).expect("inside").to_path_buf();
+            files.insert(rel, std::fs::read(&path).expect("read"));
+        }
+    }
+}
+
+/// The paths whose bytes differ between two snapshots, or that only one has.
+pub fn changed(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| before.get(*p) != after.get(*p))
+        .cloned()
+        .collect();
+    paths.dedup();
+    paths
+}
+
+/// The text of a top-level frontmatter key, as written.
+pub fn frontmatter(text: &str, key: &str) -> Option<String> {
+    let body = text.trim_start_matches('\u{feff}');
+    let block = body.strip_prefix("---")?;
+    let end = block.find("\n---")?;
+    block[..end].lines().find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        (k.trim() == key).then(|| v.trim().to_string())
+    })
+}
+
+/// The Dex-owned block of `source` in a note, markers included.
+pub fn block<'a>(text: &'a str, source: &str) -> &'a str {
+    let begin = text
+        .find(&format!("<!-- dex:begin {source} "))
+        .unwrap_or_else(|| panic!("no {source} block in:\n{text}"));
+    let end_marker = format!("<!-- dex:end {source} -->");
+    let end = text[begin..].find(&end_marker).expect("end marker") + begin + end_marker.len();
+    &text[begin..end]
+}

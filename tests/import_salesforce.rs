@@ -1,0 +1,156 @@
+//! `dex import salesforce` end to end: Account and Opportunity exports with API names and
+//! labels, won and lost from `IsWon`/`IsClosed`, Excel quirks, and created accounts.
+
+mod import_common;
+
+use import_common::{block, changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+
+fn exports() -> Vec<String> {
+    ["opportunities.csv", "accounts.csv", "accounts_excel.csv"]
+        .iter()
+        .map(|f| fixture(&format!("salesforce/{f}")))
+        .collect()
+}
+
+#[test]
+fn account_fields_land_in_frontmatter() {
+    let dir = vault();
+    let output = import(dir.path(), "salesforce", &exports(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let overview = read(dir.path(), "Active/Accounts/Borealis_Freight/Overview.md");
+    let expected = [
+        ("salesforce_id", "0015g00000Borea1AAA"),
+        ("arr", "250000"),
+        ("renewal_date", "2026-09-30"),
+        ("owner", "Dana Whitfield"),
+        ("industry", "Transportation"),
+        ("employees", "2400"),
+        ("domain", "borealis-freight.com"),
+        ("csm", "\"[[Maya Okafor]]\""),
+    ];
+    for (key, value) in expected {
+        assert_eq!(frontmatter(&overview, key).as_deref(), Some(value), "{key}");
+    }
+    // `Kestrel Health Inc.` matches the Kestrel_Health folder; its renewal date comes from the
+    // configured-by-default `Renewal_Date__c` column with an offset.
+    let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Overview.md");
+    assert_eq!(
+        frontmatter(&kestrel, "renewal_date").as_deref(),
+        Some("2026-06-30")
+    );
+    assert_eq!(frontmatter(&kestrel, "employees").as_deref(), Some("5100"));
+    assert_eq!(frontmatter(&kestrel, "arr").as_deref(), Some("180000"));
+}
+
+#[test]
+fn opportunities_give_expansion_and_risks() {
+    let dir = vault();
+    import(dir.path(), "salesforce", &exports(), &[]);
+    let borealis = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let salesforce = block(&borealis, "salesforce");
+    assert!(
+        salesforce.contains("## CRM (imported from Salesforce)"),
+        "{salesforce}"
+    );
+    assert!(
+        salesforce.contains("| 2026-03-15 | $250,000 | 2026-09-30 | 2 | $295,000 |"),
+        "{salesforce}"
+    );
+    assert!(
+        salesforce.contains("### Expansion\n- Warehouse pilot: $45,000, closes 2026-06-30 (Opportunity 0065g00000Opp002AAA)\n"),
+        "{salesforce}"
+    );
+    // Closed won opportunities are not expansion items.
+    assert!(!salesforce.contains("Osaka dashboards"), "{salesforce}");
+    // The stage says "Closed Won" but IsWon is 0: lost.
+    let tidewater = read(dir.path(), "Active/Accounts/Tidewater_Bank/Health.md");
+    assert!(
+        block(&tidewater, "salesforce").contains(
+            "### Risks\n- 2026-03-01 Renewal opportunity Tidewater renewal FY26 closed lost (Opportunity 0065g00000Opp004AAA) #risk/not-renewing\n"
+        ),
+        "{tidewater}"
+    );
+}
+
+#[test]
+fn excel_quirks_are_read_and_reported() {
+    let dir = vault();
+    let out = stdout(&import(dir.path(), "salesforce", &exports(), &[]));
+    let expected = [
+        "accounts.csv:5: error: Id: row has no Account Id; row skipped",
+        "accounts.csv:6: warning: NumberOfEmployees: invalid number `twelve hundred`",
+        "accounts_excel.csv: note: read as windows-1252",
+        "accounts_excel.csv: note: columns are separated by `;`",
+        "opportunities.csv:1: warning: Stage: duplicate column `Stage` (columns 5 and 11); using column 5",
+        "opportunities.csv:6: error: CloseDate: invalid date `13/45/2026`",
+        "opportunities.csv:7: error: IsClosed: invalid boolean `maybe`",
+        "accounts_excel.csv:2: unmatched: `Café Lumière` matches no account",
+        "dex import salesforce: 14 rows read, updated 4 accounts, 0 created, 2 unmatched, 3 rows rejected",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    // The report footer is not a row.
+    assert!(!out.contains("Confidential"), "{out}");
+    let orbital = read(dir.path(), "Active/Accounts/Orbital_Foods/Overview.md");
+    assert_eq!(
+        frontmatter(&orbital, "industry").as_deref(),
+        Some("Food & Beverage")
+    );
+}
+
+#[test]
+fn create_accounts_adds_pages_once() {
+    let dir = vault();
+    let output = import(dir.path(), "salesforce", &exports(), &["--create-accounts"]);
+    let out = stdout(&output);
+    assert!(out.contains("4 accounts, 2 created, 0 unmatched"), "{out}");
+    let folder = "Active/Accounts/Café_Lumière";
+    for page in [
+        "Overview.md",
+        "Health.md",
+        "Stakeholders.md",
+        "Success_Plan.md",
+    ] {
+        assert!(dir.path().join(folder).join(page).is_file(), "{page}");
+    }
+    let overview = read(dir.path(), &format!("{folder}/Overview.md"));
+    assert!(overview.contains("# Café Lumière"), "{overview}");
+    assert_eq!(frontmatter(&overview, "arr").as_deref(), Some("1200.50"));
+    let before = snapshot(dir.path());
+    let again = import(dir.path(), "salesforce", &exports(), &["--create-accounts"]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(stdout(&again).contains("0 created"), "{}", stdout(&again));
+}
+
+#[test]
+fn second_import_changes_no_byte() {
+    let dir = vault();
+    import(dir.path(), "salesforce", &exports(), &[]);
+    let before = snapshot(dir.path());
+    import(dir.path(), "salesforce", &exports(), &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+}
+
+#[test]
+fn zendesk_file_is_refused() {
+    let dir = vault();
+    let output = import(
+        dir.path(),
+        "salesforce",
+        &[fixture("zendesk/tickets.csv")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = import_common::stderr(&output);
+    assert!(
+        err.contains("not a Salesforce Account or Opportunity export: missing columns"),
+        "{err}"
+    );
+}

@@ -1,0 +1,236 @@
+//! `dex import zendesk` end to end: mapping, matching, bad input, idempotence, kept user text,
+//! conflicting edits, dry runs and a refused file.
+
+mod import_common;
+
+use import_common::{block, changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+
+const BOREALIS_HEALTH: &str = "Active/Accounts/Borealis_Freight/Health.md";
+
+fn tickets() -> Vec<String> {
+    vec![fixture("zendesk/tickets.csv")]
+}
+
+#[test]
+fn ticket_counts_per_account() {
+    let dir = vault();
+    let output = import(dir.path(), "zendesk", &tickets(), &[]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let borealis = read(dir.path(), BOREALIS_HEALTH);
+    let zendesk = block(&borealis, "zendesk");
+    assert!(
+        zendesk.contains("## Support (imported from Zendesk)"),
+        "{zendesk}"
+    );
+    assert!(
+        zendesk.contains("| Date | Open tickets | Urgent tickets | Reopens | Bad ratings | CSAT |"),
+        "{zendesk}"
+    );
+    assert!(
+        zendesk.contains("| 2026-03-15 | 5 | 9 | 1 | 2 | 50% |"),
+        "{zendesk}"
+    );
+    assert!(
+        zendesk.contains(
+            "- 2026-03-15 Support spike: 9 urgent or high tickets in the last 30 days, up from 2 \
+             (tickets 4512, 4519, 4523, 4527, 4531, 4536, 4540, 4544, 4548) #risk/escalation"
+        ),
+        "{zendesk}"
+    );
+    assert!(
+        zendesk.contains("Imported from tickets.csv on 2026-03-15 by dex import zendesk."),
+        "{zendesk}"
+    );
+    let overview = read(dir.path(), "Active/Accounts/Borealis_Freight/Overview.md");
+    assert_eq!(
+        frontmatter(&overview, "zendesk_org").as_deref(),
+        Some("Borealis Freight")
+    );
+
+    // Matched by requester domain only, and by an upper-case name with a trailing dot.
+    let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Health.md");
+    assert!(block(&kestrel, "zendesk").contains("| 2026-03-15 | 1 | 0 | 2 | 0 | 50% |"));
+    let tidewater = read(dir.path(), "Active/Accounts/Tidewater_Bank/Health.md");
+    assert!(block(&tidewater, "zendesk").contains("| 2026-03-15 | 1 | 1 | 0 | 0 |  |"));
+    assert!(!block(&kestrel, "zendesk").contains("### Risks"));
+
+    assert!(
+        out.contains("tickets.csv:16: unmatched: `Globex Shipping` matches no account"),
+        "{out}"
+    );
+    assert!(out.ends_with(
+        "dex import zendesk: 20 rows read, updated 3 accounts, 0 created, 1 unmatched, 3 rows rejected\n"
+    ), "{out}");
+}
+
+#[test]
+fn bad_rows_are_named_and_the_rest_imports() {
+    let dir = vault();
+    let out = stdout(&import(dir.path(), "zendesk", &tickets(), &[]));
+    let expected = [
+        "tickets.csv:17: error: Created at: invalid date and time `2026-02-31 10:00:00`",
+        "tickets.csv:18: warning: ID: ticket 4512 appears again; the first row for it is used",
+        "tickets.csv:19: warning: row has 8 fields but the header has 16",
+        "tickets.csv:20: error: ID: row has no ticket id; row skipped",
+        "tickets.csv:21: warning: Reopens: invalid number `two`; reopens not counted",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+}
+
+#[test]
+fn second_import_changes_no_byte() {
+    let dir = vault();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let before = snapshot(dir.path());
+    let output = import(dir.path(), "zendesk", &tickets(), &[]);
+    let after = snapshot(dir.path());
+    assert_eq!(changed(&before, &after), Vec::<std::path::PathBuf>::new());
+    assert!(
+        stdout(&output).contains("updated 0 accounts"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn user_text_outside_the_block_is_kept() {
+    let dir = vault();
+    let original = read(dir.path(), BOREALIS_HEALTH);
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let after = read(dir.path(), BOREALIS_HEALTH);
+    assert!(after.starts_with(&original), "the note's own text changed");
+    let overview_before = std::fs::read_to_string(import_common::fixture(
+        "../../../examples/vault/Active/Accounts/Borealis_Freight/Overview.md",
+    ))
+    .unwrap();
+    let overview = read(dir.path(), "Active/Accounts/Borealis_Freight/Overview.md");
+    let added = "zendesk_org: Borealis Freight\n---\n";
+    assert_eq!(
+        overview,
+        overview_before.replacen(
+            "tags: [renewal, expansion]\n---\n",
+            &format!("tags: [renewal, expansion]\n{added}"),
+            1
+        )
+    );
+}
+
+#[test]
+fn crlf_and_bom_notes_keep_their_bytes() {
+    let dir = vault();
+    let path = dir.path().join("Active/Accounts/Kestrel_Health/Health.md");
+    let crlf = format!(
+        "\u{feff}{}",
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replace('\n', "\r\n")
+    );
+    std::fs::write(&path, &crlf).unwrap();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with(&crlf));
+    let added = &after[crlf.len()..];
+    assert!(
+        added.starts_with("\r\n<!-- dex:begin zendesk sha256="),
+        "{added:?}"
+    );
+    assert_eq!(
+        added.matches('\n').count(),
+        added.matches("\r\n").count(),
+        "{added:?}"
+    );
+}
+
+#[test]
+fn edited_block_is_left_alone_unless_forced() {
+    let dir = vault();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let path = dir.path().join(BOREALIS_HEALTH);
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("| 2026-03-15 | 5 | 9 |", "| 2026-03-15 | 5 | 7 |");
+    std::fs::write(&path, &edited).unwrap();
+    let output = import_common::import_on(dir.path(), "zendesk", &tickets(), "2026-03-20", &[]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        out.contains("Active/Accounts/Borealis_Freight/Health.md: conflict: the zendesk block was edited by hand"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+
+    let output = import_common::import_on(
+        dir.path(),
+        "zendesk",
+        &tickets(),
+        "2026-03-20",
+        &["--force"],
+    );
+    let forced = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        stdout(&output).contains("replaced the hand-edited zendesk block"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(import_common::block(&forced, "zendesk").contains("| 2026-03-20 |"));
+}
+
+#[test]
+fn dry_run_prints_a_diff_and_writes_nothing() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(dir.path(), "zendesk", &tickets(), &["--dry-run"]);
+    let out = stdout(&output);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(
+        out.contains("--- a/Active/Accounts/Borealis_Freight/Health.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+++ b/Active/Accounts/Borealis_Freight/Health.md"),
+        "{out}"
+    );
+    assert!(out.contains("+<!-- dex:end zendesk -->"), "{out}");
+    assert!(out.contains("would update 3 accounts"), "{out}");
+}
+
+#[test]
+fn file_of_another_source_is_refused() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(
+        dir.path(),
+        "zendesk",
+        &[fixture("salesforce/accounts.csv")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = import_common::stderr(&output);
+    assert!(
+        err.contains("not a Zendesk ticket export: missing columns Status, Created at"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+}
+
+#[test]
+fn json_report_has_the_summary() {
+    let dir = vault();
+    let output = import(dir.path(), "zendesk", &tickets(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["rows_read"], 20);
+    assert_eq!(report["summary"]["rows_rejected"], 3);
+    assert_eq!(report["summary"]["accounts_updated"], 3);
+    assert_eq!(report["unmatched"][0]["account"], "Globex Shipping");
+    assert_eq!(report["unmatched"][0]["line"], 16);
+}
