@@ -2,10 +2,15 @@
 //! `[[Note#`, of block ids after `[[Note#^`, and of tags after `#`.
 
 use std::cmp::Reverse;
+use std::sync::LazyLock;
+
+use chrono::{Duration, NaiveDate};
+use regex::Regex;
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
 
+use super::account::HealthKey;
 use crate::syntax::is_tag_char;
 use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Vault, key};
@@ -30,6 +35,10 @@ pub enum CompletionKind {
     Block,
     /// A tag.
     Tag,
+    /// A health field name or value.
+    Field,
+    /// A date.
+    Date,
 }
 
 /// One completion proposal.
@@ -98,10 +107,19 @@ pub fn completion(
     id: NoteId,
     text: &str,
     offset: u32,
+    today: NaiveDate,
 ) -> Option<Completions> {
     let offset = crate::text::floor_char_boundary(text, offset as usize);
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
+    if let Some(completions) = date_completion(before, to_size(line_start), today) {
+        return Some(completions);
+    }
+    if let Some(completions) =
+        field_completion(vault, id, before, to_size(line_start), to_size(offset))
+    {
+        return Some(completions);
+    }
     if let Some(open) = open_wikilink(before) {
         let inner_start = line_start + open + 2;
         let typed = &text[inner_start..offset];
@@ -424,4 +442,119 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+static DATE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?:📅|📆|🗓|⏳|⌛|🛫|➕)\x{FE0F}? *|\b(?:due|scheduled|start)::? *)([a-z]*)$",
+    )
+    .expect("valid regex")
+});
+static LIST_FIELD_CONTEXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[ \t>]*[-*+][ \t]+([A-Za-z ]*)$").expect("valid regex"));
+static HEALTH_VALUE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[ \t>]*[-*+][ \t]+health:: ?[ \t]*([a-z]*)$|^[ \t>]*[-*+][ \t]+health: ?[ \t]*([a-z]*)$").expect("valid regex")
+});
+
+/// Dates after a Tasks signifier or a `due:` key: today, tomorrow, the coming weekdays, next
+/// week, in two weeks, the end of the month; each inserts the ISO date.
+fn date_completion(before: &str, line_start: u32, today: NaiveDate) -> Option<Completions> {
+    let caps = DATE_CONTEXT.captures(before)?;
+    let typed = caps.get(1).expect("the word group always matches");
+    let replace = TextRange::new(
+        line_start + to_size(typed.start()),
+        line_start + to_size(typed.end()),
+    );
+    let mut choices: Vec<(String, NaiveDate)> = vec![
+        ("today".to_string(), today),
+        ("tomorrow".to_string(), today + Duration::days(1)),
+    ];
+    for ahead in 2..=7 {
+        let day = today + Duration::days(ahead);
+        choices.push((day.format("%A").to_string().to_lowercase(), day));
+    }
+    choices.push(("next week".to_string(), today + Duration::days(7)));
+    choices.push(("in two weeks".to_string(), today + Duration::days(14)));
+    choices.push((
+        "end of month".to_string(),
+        super::account::values::end_of_month(today),
+    ));
+    let typed = typed.as_str().to_lowercase();
+    let items = choices
+        .into_iter()
+        .filter(|(label, _)| label.starts_with(&typed))
+        .enumerate()
+        .map(|(rank, (label, date))| CompletionItem {
+            detail: Some(format!("{date} ({})", date.format("%A"))),
+            insert: date.to_string(),
+            filter: label.clone(),
+            label,
+            kind: CompletionKind::Date,
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            replace,
+        })
+        .collect();
+    Some(Completions {
+        items,
+        incomplete: false,
+    })
+}
+
+/// Health field names at the start of a list item under Account Health, and health colours
+/// after `- Health:`.
+fn field_completion(
+    vault: &Vault,
+    id: NoteId,
+    before: &str,
+    line_start: u32,
+    offset: u32,
+) -> Option<Completions> {
+    let note = vault.note(id)?;
+    if let Some(caps) = HEALTH_VALUE_CONTEXT.captures(before) {
+        let typed = caps
+            .get(1)
+            .or_else(|| caps.get(2))
+            .expect("one group matches");
+        let replace = TextRange::new(line_start + to_size(typed.start()), offset);
+        let items = ["green", "yellow", "red"]
+            .into_iter()
+            .enumerate()
+            .map(|(rank, band)| CompletionItem {
+                label: band.to_string(),
+                kind: CompletionKind::Field,
+                detail: Some("health colour".to_string()),
+                insert: band.to_string(),
+                filter: band.to_string(),
+                rank: u32::try_from(rank).unwrap_or(u32::MAX),
+                replace,
+            })
+            .collect();
+        return Some(Completions {
+            items,
+            incomplete: false,
+        });
+    }
+    let caps = LIST_FIELD_CONTEXT.captures(before)?;
+    if note.summary.section_at(line_start) != Some(crate::syntax::SectionKind::Health) {
+        return None;
+    }
+    let typed = caps.get(1).expect("the name group always matches");
+    let replace = TextRange::new(line_start + to_size(typed.start()), offset);
+    let items = HealthKey::ALL
+        .iter()
+        .enumerate()
+        .map(|(rank, key)| CompletionItem {
+            label: key.name().to_string(),
+            kind: CompletionKind::Field,
+            detail: Some(format!("for example `{}: {}`", key.name(), key.example())),
+            insert: format!("{}: ", key.name()),
+            filter: key.name().to_string(),
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            replace,
+        })
+        .collect();
+    Some(Completions {
+        items,
+        incomplete: false,
+    })
 }

@@ -72,7 +72,12 @@ pub struct Diagnostic {
 }
 
 /// Computes the diagnostics of one indexed note, sorted by position.
-pub fn diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, texts: &dyn TextSource) -> Vec<Diagnostic> {
+pub fn diagnostics(
+    vault: &Vault,
+    id: NoteId,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+) -> Vec<Diagnostic> {
     let Some(note) = vault.note(id) else {
         return Vec::new();
     };
@@ -156,7 +161,13 @@ fn account_diagnostics(
 ) {
     let facts = account::note_facts(vault, id, text);
     for invalid in &facts.invalid {
-        push(out, vault, invalid.range, codes::INVALID_HEALTH_VALUE, invalid.message.clone());
+        push(
+            out,
+            vault,
+            invalid.range,
+            codes::INVALID_HEALTH_VALUE,
+            invalid.message.clone(),
+        );
     }
     for signal in &facts.signals {
         let (mitigation, source) = account::mitigation(vault, texts, &signal.category);
@@ -167,14 +178,20 @@ fn account_diagnostics(
         );
         push(out, vault, signal.range, codes::RISK_SIGNAL, message);
     }
-    let Some(account) = vault.account_of(id) else { return };
-    let is_page = vault.note(id).is_some_and(|n| matches!(n.kind, NoteKind::AccountPage { .. }));
+    let Some(account) = vault.account_of(id) else {
+        return;
+    };
+    let is_page = vault
+        .note(id)
+        .is_some_and(|n| matches!(n.kind, NoteKind::AccountPage { .. }));
     if !is_page {
         return;
     }
     let report = account::account_report(vault, account, today, texts);
     // The renewal is reported once, on the reading the account model uses.
-    let current = report.current(account::HealthKey::Renewal).filter(|o| o.note == id);
+    let current = report
+        .current(account::HealthKey::Renewal)
+        .filter(|o| o.note == id);
     if let (Some(renewal), Some(reading)) = (&report.renewal, current) {
         out.extend(renewal_diagnostic(vault, &report, renewal, reading.range));
     }
@@ -188,7 +205,10 @@ fn account_diagnostics(
     match report.last_meeting() {
         Some(last) if (today - last.date).num_days() > i64::from(vault.config.stale_after_days) => {
             let days = (today - last.date).num_days();
-            let message = format!("no meeting with {} for {days} days (last on {})", report.name, last.date);
+            let message = format!(
+                "no meeting with {} for {days} days (last on {})",
+                report.name, last.date
+            );
             push(out, vault, heading, codes::NO_RECENT_MEETING, message);
         }
         None => {
@@ -207,14 +227,27 @@ fn coverage_messages(report: &account::AccountReport) -> Vec<String> {
     let mut messages = Vec::new();
     let people = &report.stakeholders;
     if !people.iter().any(|p| p.champion) {
-        messages.push(format!("{} has no champion recorded; mark one with `champion` in a role or next to their link", report.name));
+        messages.push(format!(
+            "{} has no champion recorded; mark one with `champion` in a role or next to their link",
+            report.name
+        ));
     }
     if !people.iter().any(|p| p.sponsor) {
         messages.push(format!("{} has no executive sponsor recorded", report.name));
     }
-    for person in people.iter().filter(|p| p.leaving && (p.champion || p.sponsor)) {
-        let role = if person.champion { "champion" } else { "executive sponsor" };
-        messages.push(format!("{role} {} is leaving; name a successor", person.name));
+    for person in people
+        .iter()
+        .filter(|p| p.leaving && (p.champion || p.sponsor))
+    {
+        let role = if person.champion {
+            "champion"
+        } else {
+            "executive sponsor"
+        };
+        messages.push(format!(
+            "{role} {} is leaving; name a successor",
+            person.name
+        ));
     }
     messages
 }
@@ -229,17 +262,35 @@ fn renewal_diagnostic(
 ) -> Option<Diagnostic> {
     let band = report.score.as_ref().map(|s| s.band);
     let (severity, message) = if renewal.days < 0 {
-        (Severity::Warning, format!("renewal date {} passed {} days ago; update the Renewal field", renewal.date, -renewal.days))
+        (
+            Severity::Warning,
+            format!(
+                "renewal date {} passed {} days ago; update the Renewal field",
+                renewal.date, -renewal.days
+            ),
+        )
     } else {
         let window = renewal.window?;
-        let base = if window <= 60 { Severity::Warning } else { Severity::Information };
+        let base = if window <= 60 {
+            Severity::Warning
+        } else {
+            Severity::Information
+        };
         let severity = match (band, base) {
             (Some(account::Band::Red), Severity::Information) => Severity::Warning,
             (Some(account::Band::Red), _) => Severity::Error,
             _ => base,
         };
-        let health = report.score.as_ref().map_or(String::new(), |s| format!("; health {} ({})", s.value, s.band.as_str()));
-        (severity, format!("renewal in {} days ({}), inside the {window}-day window{health}", renewal.days, renewal.date))
+        let health = report.score.as_ref().map_or(String::new(), |s| {
+            format!("; health {} ({})", s.value, s.band.as_str())
+        });
+        (
+            severity,
+            format!(
+                "renewal in {} days ({}), inside the {window}-day window{health}",
+                renewal.days, renewal.date
+            ),
+        )
     };
     let configured = vault.config.severity.get(codes::RENEWAL_WINDOW).copied();
     let severity = match configured {
@@ -247,7 +298,12 @@ fn renewal_diagnostic(
         Some(other) => other,
         None => severity,
     };
-    Some(Diagnostic { range, severity, code: codes::RENEWAL_WINDOW, message })
+    Some(Diagnostic {
+        range,
+        severity,
+        code: codes::RENEWAL_WINDOW,
+        message,
+    })
 }
 
 fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diagnostic>) {

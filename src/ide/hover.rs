@@ -6,7 +6,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 
 use super::navigation::link_target;
-use super::{TextSource, describe_due, explain_impossible_date, link_at, plural};
+use super::{TextSource, describe_due, explain_impossible_date, link_at};
 use crate::syntax::{DateKind, Task};
 use crate::text::TextRange;
 use crate::vault::{NoteId, NoteKind, Resolution, Vault};
@@ -58,6 +58,24 @@ pub fn hover(
             });
         }
     }
+    if let NoteKind::AccountPage { account } = &note.kind {
+        // The card also shows over an account page's title or properties.
+        let title = note.summary.headings.first().map(|h| h.range);
+        let properties = note.summary.frontmatter.as_ref().map(|f| f.range);
+        if [title, properties]
+            .into_iter()
+            .flatten()
+            .any(|r| r.contains_inclusive(offset))
+        {
+            let range = title
+                .filter(|r| r.contains_inclusive(offset))
+                .or(properties)?;
+            return Some(HoverResult {
+                markdown: account_card(vault, account, today, texts),
+                range,
+            });
+        }
+    }
     let link = link_at(&note.summary, offset)?;
     let resolution = vault.resolve(&link.target, &note.path);
     let Some(target) = link_target(vault, &note.path, link) else {
@@ -71,7 +89,7 @@ pub fn hover(
     let mut markdown = match &target_note.kind {
         NoteKind::Person(_) => person_card(vault, target.note, today),
         NoteKind::AccountPage { account } if target_note.stem.eq_ignore_ascii_case("overview") => {
-            account_card(vault, account, today)
+            account_card(vault, account, today, texts)
         }
         _ => format!("**{}** · {}\n", target_note.stem, target_note.path),
     };
@@ -141,63 +159,17 @@ fn person_card(vault: &Vault, id: NoteId, today: NaiveDate) -> String {
     card
 }
 
-fn account_card(vault: &Vault, account_name: &str, today: NaiveDate) -> String {
+fn account_card(
+    vault: &Vault,
+    account_name: &str,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+) -> String {
     let Some(account) = vault.account(account_name) else {
         return String::new();
     };
-    let mut card = format!(
-        "**{}** · account · {}\n",
-        account.name,
-        plural(account.pages.len(), "page")
-    );
-    let Some(overview) = vault.account_overview(account) else {
-        return card;
-    };
-    let mut notes = vault.possible_referrers(overview);
-    notes.extend(account.pages.iter().copied());
-    notes.sort_unstable();
-    notes.dedup();
-    let meetings: Vec<(NaiveDate, String)> = notes
-        .iter()
-        .filter_map(|&n| vault.note(n))
-        .filter_map(|n| match &n.kind {
-            NoteKind::Meeting(m) => Some((m.date, n.stem.clone())),
-            _ => None,
-        })
-        .collect();
-    if let Some((date, stem)) = meetings.iter().max() {
-        let _ = writeln!(
-            card,
-            "\nLast meeting: {date} ({}), {}",
-            describe_due(*date, today).replace("overdue", "ago"),
-            stem
-        );
-    }
-    let mut open: Vec<(NoteId, &Task)> = Vec::new();
-    for &n in &notes {
-        let Some(note) = vault.note(n) else { continue };
-        let belongs = account.pages.contains(&n) || matches!(&note.kind, NoteKind::Meeting(_));
-        if belongs {
-            open.extend(
-                note.summary
-                    .tasks
-                    .iter()
-                    .filter(|t| t.status.is_open())
-                    .map(|t| (n, t)),
-            );
-        }
-    }
-    let overdue = open
-        .iter()
-        .filter(|(_, t)| t.due().and_then(|d| d.date).is_some_and(|d| d < today))
-        .count();
-    let _ = writeln!(
-        card,
-        "\nOpen commitments: {} ({overdue} overdue)",
-        open.len()
-    );
-    list_commitments(&mut card, vault, &open, today);
-    card
+    let report = super::account::account_report(vault, account, today, texts);
+    super::card::health_card(&report)
 }
 
 fn owned_commitments(vault: &Vault, person: NoteId) -> Vec<(NoteId, &Task)> {

@@ -3,9 +3,12 @@
 //! knows about LSP, JSON or async code.
 
 pub mod account;
+pub mod card;
 pub mod completion;
 pub mod diagnostics;
 pub mod hover;
+pub mod inlay;
+pub mod lens;
 pub mod navigation;
 pub mod symbols;
 

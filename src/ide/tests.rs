@@ -83,7 +83,8 @@ fn check_diagnostics(spec: &str) -> String {
 fn check_completion(spec: &str) -> String {
     let f = fixture(spec);
     let mut cache = CompletionCache::default();
-    let Some(result) = completion::completion(&f.vault, &mut cache, f.current, &f.text, f.offset)
+    let Some(result) =
+        completion::completion(&f.vault, &mut cache, f.current, &f.text, f.offset, today())
     else {
         return "none".into();
     };
@@ -474,11 +475,20 @@ $0",
 
 #[test]
 fn account_diagnostics_on_the_overview() {
-    let spec = SCORED.replace("$0", "").replace("# Acme Corp\n", "# Acme Corp$0\n");
+    let spec = SCORED
+        .replace("$0", "")
+        .replace("# Acme Corp\n", "# Acme Corp$0\n");
     let out = check_diagnostics(&spec);
     insta::assert_snapshot!(out);
-    assert!(out.contains("warning renewal-window \"2026-05-14\": renewal in 60 days"), "{out}");
-    assert!(out.contains("stakeholder-coverage") && out.contains("executive sponsor Omar Haddad is leaving"), "{out}");
+    assert!(
+        out.contains("warning renewal-window \"2026-05-14\": renewal in 60 days"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stakeholder-coverage")
+            && out.contains("executive sponsor Omar Haddad is leaving"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -492,7 +502,10 @@ fn red_account_raises_renewal_severity() {
 - Competitor demo booked; budget freeze announced
 ",
     );
-    assert!(out.contains("error renewal-window \"2026-04-01\": renewal in 17 days"), "{out}");
+    assert!(
+        out.contains("error renewal-window \"2026-04-01\": renewal in 17 days"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -510,5 +523,43 @@ Usage dropped 30% after the reorg.
 $0",
     );
     insta::assert_snapshot!(out);
-    assert!(!out.contains("Not Renewing"), "a negated phrase fired: {out}");
+    assert!(
+        !out.contains("Not Renewing"),
+        "a negated phrase fired: {out}"
+    );
+}
+
+#[test]
+fn date_completion_after_signifiers() {
+    let out = check_completion("//- /a.md\n- [ ] Send deck 📅 tom$0\n");
+    assert_eq!(
+        out,
+        "Date \"tomorrow\" -> \"2026-03-16\" replacing \"tom\" (2026-03-16 (Monday))\n"
+    );
+    let out = check_completion("//- /a.md\n- [ ] Send deck due: $0\n");
+    assert!(out.starts_with("Date \"today\" -> \"2026-03-15\""), "{out}");
+    assert!(out.contains("Date \"friday\" -> \"2026-03-20\""), "{out}");
+    assert!(
+        out.contains("Date \"next week\" -> \"2026-03-22\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("Date \"end of month\" -> \"2026-03-31\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn health_field_completion_under_account_health() {
+    let out = check_completion("//- /a.md\n## Account Health\n- NP$0\n");
+    assert!(
+        out.starts_with("Field \"NPS\" -> \"NPS: \" replacing \"NP\""),
+        "{out}"
+    );
+    assert_eq!(check_completion("//- /a.md\n## Notes\n- NP$0\n"), "none");
+    let colours = check_completion("//- /a.md\n## Account Health\n- Health: ye$0\n");
+    assert!(
+        colours.contains("Field \"yellow\" -> \"yellow\" replacing \"ye\""),
+        "{colours}"
+    );
 }

@@ -100,6 +100,8 @@ pub mod to_proto {
             CompletionKind::Heading => CompletionItemKind::FIELD,
             CompletionKind::Block => CompletionItemKind::VALUE,
             CompletionKind::Tag => CompletionItemKind::KEYWORD,
+            CompletionKind::Field => CompletionItemKind::PROPERTY,
+            CompletionKind::Date => CompletionItemKind::CONSTANT,
         };
         CompletionItem {
             label: item.label.clone(),

@@ -374,13 +374,18 @@ fn clean_line(line: &str) -> String {
 /// The mitigation for a risk category: from the vault's playbook for it
 /// (`Content/Playbooks/<Category>.md`, its first list items), else from the configuration, else
 /// built in. Returns the text and the playbook's name when one was used.
-pub fn mitigation(vault: &Vault, texts: &dyn TextSource, category: &str) -> (String, Option<String>) {
+pub fn mitigation(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    category: &str,
+) -> (String, Option<String>) {
     let wanted = [
         crate::vault::model::name_key(&risk::display_name(category)),
         crate::vault::model::name_key(&category.replace('-', " ")),
     ];
     let playbook = vault.notes().find(|(_, n)| {
-        n.path.contains("Content/Playbooks/") && wanted.contains(&crate::vault::model::name_key(&n.stem))
+        n.path.contains("Content/Playbooks/")
+            && wanted.contains(&crate::vault::model::name_key(&n.stem))
     });
     if let Some((id, note)) = playbook {
         if let Some(text) = texts.text(vault, id) {

@@ -204,10 +204,14 @@ static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:down|up|changed|moved|dropped|rose|fell)?\s*(?:from|was)\s+(-?\d+(?:\.\d+)?)\s*(%)?")
         .expect("valid regex")
 });
-static SHARE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d+(?:\.\d+)?)\s+(?:of|out of|/)\s+(\d+(?:\.\d+)?)").expect("valid regex"));
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d+(?:\.\d+)?)\s+(?:of|out of|/)\s+(\d+(?:\.\d+)?)").expect("valid regex")
+});
 static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:n/?a\b|none\b|not\b|no\b|tbd\b|tbc\b|unknown\b|pending\b|unset\b|[-—–?]+$)").expect("valid regex")
+    Regex::new(
+        r"(?i)^(?:n/?a\b|none\b|not\b|no\b|tbd\b|tbc\b|unknown\b|pending\b|unset\b|[-—–?]+$)",
+    )
+    .expect("valid regex")
 });
 static PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(-?\d+(?:\.\d+)?)\s*%").expect("valid regex"));
@@ -343,7 +347,9 @@ fn previous_number(text: &str) -> Option<f64> {
 }
 
 fn parse_percent(key: HealthKey, text: &str) -> Result<Parsed, String> {
-    let mut target = TARGET.captures(text).and_then(|caps| caps[1].parse::<f64>().ok());
+    let mut target = TARGET
+        .captures(text)
+        .and_then(|caps| caps[1].parse::<f64>().ok());
     // "18 of 25 seats active, target 25": a share of a total, and a target in the same unit.
     let share = SHARE.captures(text).and_then(|caps| {
         let part: f64 = caps[1].parse().ok()?;
@@ -351,7 +357,9 @@ fn parse_percent(key: HealthKey, text: &str) -> Result<Parsed, String> {
         (whole > 0.0).then_some((part, whole))
     });
     if let Some((_, whole)) = share {
-        let target_is_count = TARGET.captures(text).is_some_and(|caps| !caps[0].contains('%'));
+        let target_is_count = TARGET
+            .captures(text)
+            .is_some_and(|caps| !caps[0].contains('%'));
         if target_is_count {
             target = target.map(|t| t / whole * 100.0);
         }
@@ -527,10 +535,22 @@ mod tests {
     #[test]
     fn shares_and_absent_values() {
         assert_eq!(
-            value(HealthKey::Adoption, "18 of 25 seats active, target 25 by 2026-04-30"),
-            Value::Percent { value: 72.0, target: Some(100.0) }
+            value(
+                HealthKey::Adoption,
+                "18 of 25 seats active, target 25 by 2026-04-30"
+            ),
+            Value::Percent {
+                value: 72.0,
+                target: Some(100.0)
+            }
         );
-        for text in ["not surveyed yet (first survey after 90 days)", "n/a", "TBD", "-", "none"] {
+        for text in [
+            "not surveyed yet (first survey after 90 days)",
+            "n/a",
+            "TBD",
+            "-",
+            "none",
+        ] {
             assert!(is_absent(text), "{text}");
         }
         assert!(!is_absent("7"));

@@ -81,13 +81,15 @@ pub async fn handle_completion(
     let Some(snap) = NoteSnapshot::take(shared, &position.text_document.uri) else {
         return Ok(None);
     };
+    let shared = shared.clone();
     blocking(move || {
         let rope = snap.rope.as_ref()?;
         let text = rope.to_string();
         let index = snap.vault.index.read();
         let (id, offset) = snap.locate(&index, position.position)?;
         let mut cache = snap.vault.completion.lock();
-        let result = completion(&index, &mut cache, id, &text, offset)?;
+        let today = shared.today(&index.config);
+        let result = completion(&index, &mut cache, id, &text, offset, today)?;
         let line_index = &index.note(id)?.summary.line_index;
         let items = result
             .items
