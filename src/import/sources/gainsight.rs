@@ -1,19 +1,351 @@
-//! Placeholder reader, replaced by the real one in the next commits.
+//! Gainsight and `ChurnZero` company export CSVs: ARR, MRR, renewal date, CSM, stage, status,
+//! the current and previous health score, and NPS.
+//!
+//! Vendor scores are converted to 0 to 100 with higher meaning healthier, from the scale and
+//! direction set under `[import.<source>]` (`score_scale`, `higher_is_healthier`), because
+//! `ChurnZero` customers configure their score either way round.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::import::{Context, ImportError, Parsed};
+use chrono::NaiveDate;
+
+use super::{field, open_csv};
+use crate::import::block::Block;
+use crate::import::csvin::{Columns, FieldSpec, Row};
+use crate::import::frontmatter::{Policy, Value};
+use crate::import::matching::Query;
+use crate::import::report::{Level, Messages};
+use crate::import::values::{
+    format_amount, format_money, parse_count, parse_date, parse_money, parse_number,
+};
+use crate::import::{Context, ImportError, Parsed, Source};
+
+const FIELDS: [FieldSpec; 14] = [
+    field(
+        "gsid",
+        &[
+            "GSID",
+            "Gsid",
+            "Company GSID",
+            "Company ID",
+            "ChurnZero Account ID",
+            "Account ID",
+        ],
+    ),
+    field(
+        "sfdc_id",
+        &[
+            "SFDC Account ID",
+            "Salesforce Account ID",
+            "Account External ID",
+            "External ID",
+            "CRM ID",
+        ],
+    ),
+    field(
+        "name",
+        &["Name", "Company Name", "Company", "Account Name", "Account"],
+    ),
+    field("arr", &["ARR", "Annual Recurring Revenue", "Total ARR"]),
+    field("mrr", &["MRR", "Monthly Recurring Revenue"]),
+    field(
+        "renewal",
+        &["Renewal Date", "Next Renewal Date", "Contract End Date"],
+    ),
+    field(
+        "csm",
+        &[
+            "CSM",
+            "CSM Name",
+            "Csm Name",
+            "Customer Success Manager",
+            "Account Owner",
+        ],
+    ),
+    field("stage", &["Stage", "Lifecycle Stage"]),
+    field("status", &["Status", "Account Status"]),
+    field(
+        "current",
+        &[
+            "Current Score",
+            "Overall Score",
+            "Health Score",
+            "ChurnScore",
+            "Churn Score",
+            "Score",
+        ],
+    ),
+    field(
+        "previous",
+        &[
+            "Previous Score",
+            "Previous Health Score",
+            "Previous ChurnScore",
+        ],
+    ),
+    field("nps", &["NPS", "NPS Score"]),
+    field("industry", &["Industry"]),
+    field("employees", &["Employees", "Number of Employees"]),
+];
+
+const METRICS: [&str; 5] = ["arr", "mrr", "renewal", "current", "nps"];
+
+/// One company row's values, after parsing.
+#[derive(Debug, Default)]
+struct Company {
+    gsid: Option<String>,
+    arr: Option<f64>,
+    mrr: Option<f64>,
+    renewal: Option<NaiveDate>,
+    csm: Option<String>,
+    stage: Option<String>,
+    status: Option<String>,
+    score: Option<f64>,
+    previous: Option<f64>,
+    nps: Option<f64>,
+    industry: Option<String>,
+    employees: Option<u64>,
+}
 
 pub(super) fn read(
     files: &[PathBuf],
     ctx: &mut Context<'_>,
-    _parsed: &mut Parsed,
+    parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    Err(ImportError::Refused {
-        file: files
-            .first()
-            .map(|f| f.display().to_string())
-            .unwrap_or_default(),
-        message: format!("the {} importer is not built yet", ctx.source.slug()),
-    })
+    let what = format!("{} company export", ctx.source.title());
+    let mut opened = Vec::new();
+    for path in files {
+        let (input, columns, messages) = open_csv(path, &FIELDS, &[], &METRICS, &what, ctx)?;
+        if !columns.has("gsid") && !columns.has("name") {
+            return Err(ImportError::Refused {
+                file: path.display().to_string(),
+                message: format!("not a {what}: missing columns GSID or Name"),
+            });
+        }
+        opened.push((input, columns, messages));
+    }
+    let mut companies: HashMap<usize, Company> = HashMap::new();
+    let mut names = Vec::new();
+    for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
+        let file = crate::import::display_name(path);
+        loop {
+            let row = match input.next_row(&mut messages) {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(err) => {
+                    messages.push(
+                        "truncated",
+                        Level::Error,
+                        None,
+                        None,
+                        format!("{err}; the rows before it were imported"),
+                    );
+                    break;
+                }
+            };
+            parsed.rows_read += 1;
+            let line = row.line;
+            let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
+            let gsid = cell("gsid", &mut messages);
+            let name = cell("name", &mut messages);
+            if gsid.is_none() && name.is_none() {
+                messages.error(
+                    "missing-name",
+                    line,
+                    Some("Name"),
+                    "row has neither a GSID nor a company name; row skipped".to_string(),
+                );
+                parsed.rows_rejected += 1;
+                continue;
+            }
+            let mut query = Query::default();
+            if let (Some(id), Source::Gainsight) = (&gsid, ctx.source) {
+                query.ids.push(("gainsight_id", id.clone()));
+            }
+            query
+                .ids
+                .extend(cell("sfdc_id", &mut messages).map(|id| ("salesforce_id", id)));
+            query.names.extend(name);
+            let Some(account) = ctx.resolve(&query, &file, line, parsed) else {
+                continue;
+            };
+            let company = parse_company(&row, &columns, gsid, ctx, &mut messages);
+            companies.insert(account, company);
+        }
+        names.push(file);
+        parsed.messages.extend(messages.finish());
+    }
+    let provenance = ctx.provenance(&names);
+    for (account, company) in companies {
+        let update = parsed.updates.entry(account).or_default();
+        write_company(update, &company, ctx, provenance.clone());
+    }
+    Ok(())
+}
+
+/// Parses the values of one company row; a value that cannot be read is left out with a
+/// warning.
+fn parse_company(
+    row: &Row<'_>,
+    columns: &Columns,
+    gsid: Option<String>,
+    ctx: &Context<'_>,
+    messages: &mut Messages,
+) -> Company {
+    let line = row.line;
+    let mut cell = |name: &str| row.cell(columns.get(name), messages);
+    let arr = cell("arr");
+    let mrr = cell("mrr");
+    let renewal = cell("renewal");
+    let current = cell("current");
+    let previous = cell("previous");
+    let nps = cell("nps");
+    let employees = cell("employees");
+    let mut company = Company {
+        gsid,
+        csm: cell("csm"),
+        stage: cell("stage"),
+        status: cell("status"),
+        industry: cell("industry"),
+        ..Company::default()
+    };
+    let mut warn = |header: &str, err: String| {
+        messages.warning(
+            "invalid-value",
+            line,
+            Some(header),
+            format!("{err}; left out"),
+        );
+    };
+    let mut read =
+        |text: Option<String>, header: &str, parse: &dyn Fn(&str) -> Result<f64, String>| {
+            let text = text?;
+            parse(&text).map_err(|err| warn(header, err)).ok()
+        };
+    company.arr = read(arr, "ARR", &parse_money);
+    company.mrr = read(mrr, "MRR", &parse_money);
+    company.score = read(current, "Current Score", &parse_number);
+    company.previous = read(previous, "Previous Score", &parse_number);
+    company.nps = read(nps, "NPS", &parse_number);
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "employee counts are far below 2^52"
+    )]
+    let count = |text: &str| parse_count(text).map(|n| n as f64);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a count read above"
+    )]
+    {
+        company.employees = read(employees, "Employees", &count).map(|n| n as u64);
+    }
+    let order = ctx.config.date_order;
+    if let Some(text) = renewal {
+        match parse_date(&text, order) {
+            Ok(date) => company.renewal = Some(date),
+            Err(err) => messages.warning(
+                "invalid-value",
+                line,
+                Some("Renewal Date"),
+                format!("{err}; left out"),
+            ),
+        }
+    }
+    company
+}
+
+/// Converts a vendor score to 0 to 100, higher meaning healthier.
+fn normalize(score: f64, ctx: &Context<'_>) -> f64 {
+    let fraction = (score / ctx.config.score_scale).clamp(0.0, 1.0);
+    let healthy = if ctx.config.higher_is_healthier {
+        fraction
+    } else {
+        1.0 - fraction
+    };
+    (healthy * 100.0).round()
+}
+
+fn write_company(
+    update: &mut crate::import::AccountUpdate,
+    company: &Company,
+    ctx: &Context<'_>,
+    provenance: String,
+) {
+    if let (Some(id), Source::Gainsight) = (&company.gsid, ctx.source) {
+        update.set("gainsight_id", Value::Text(id.clone()), Policy::FillIn);
+    }
+    let number = |value: Option<f64>| value.map(Value::Number);
+    let text = |value: &Option<String>| value.clone().map(Value::Text);
+    let score = company.score.map(|s| normalize(s, ctx));
+    let previous = company.previous.map(|s| normalize(s, ctx));
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "employee counts are far below 2^52"
+    )]
+    let values = [
+        ("arr", number(company.arr)),
+        ("mrr", number(company.mrr)),
+        ("renewal_date", company.renewal.map(Value::Date)),
+        ("csm", text(&company.csm)),
+        ("stage", text(&company.stage)),
+        ("status", text(&company.status)),
+        ("health_score", number(score)),
+        ("health_score_previous", number(previous)),
+        ("nps", number(company.nps)),
+        ("industry", text(&company.industry)),
+        (
+            "employees",
+            company.employees.map(|e| Value::Number(e as f64)),
+        ),
+    ];
+    for (key, value) in values {
+        if let Some(value) = value {
+            update.set(key, value, Policy::Owned);
+        }
+    }
+    let title = ctx.source.title();
+    let direction = if ctx.config.higher_is_healthier {
+        "higher"
+    } else {
+        "lower"
+    };
+    let note = format!(
+        "Health scores are on a 0 to 100 scale where higher is healthier, converted from {title}'s \
+         0 to {} scale where {direction} is healthier.",
+        format_amount(ctx.config.score_scale)
+    );
+    update.block = Some(Block {
+        source: ctx.source.slug().to_string(),
+        heading: format!("Customer success (imported from {title})"),
+        columns: [
+            "ARR",
+            "MRR",
+            "Health score",
+            "Previous score",
+            "NPS",
+            "Stage",
+            "Status",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows: vec![(
+            ctx.today,
+            vec![
+                company.arr.map(format_money).unwrap_or_default(),
+                company.mrr.map(format_money).unwrap_or_default(),
+                score.map(format_amount).unwrap_or_default(),
+                previous.map(format_amount).unwrap_or_default(),
+                company.nps.map(format_amount).unwrap_or_default(),
+                company.stage.clone().unwrap_or_default(),
+                company.status.clone().unwrap_or_default(),
+            ],
+        )],
+        snapshot: true,
+        risks: Vec::new(),
+        expansion: None,
+        notes: vec![note],
+        provenance,
+    });
 }

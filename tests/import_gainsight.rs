@@ -1,0 +1,143 @@
+//! `dex import gainsight` and `dex import churnzero` end to end: company exports saved by Excel
+//! as UTF-16 text, money in three notations, and scores converted to one scale and direction.
+
+mod import_common;
+
+use import_common::{block, changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+
+#[test]
+fn gainsight_values_per_key() {
+    let dir = vault();
+    let output = import(
+        dir.path(),
+        "gainsight",
+        &[fixture("gainsight/companies.txt")],
+        &[],
+    );
+    let out = stdout(&output);
+    let overview = read(dir.path(), "Active/Accounts/Borealis_Freight/Overview.md");
+    let expected = [
+        ("gainsight_id", "1P02Q7ZC0VRWEXAMPLE1"),
+        ("arr", "240000"),
+        ("mrr", "20000"),
+        ("renewal_date", "2026-09-30"),
+        ("csm", "\"[[Maya Okafor]]\""),
+        ("stage", "Adoption"),
+        ("status", "Active"),
+        ("health_score", "62"),
+        ("health_score_previous", "71"),
+        ("nps", "32"),
+    ];
+    for (key, value) in expected {
+        assert_eq!(frontmatter(&overview, key).as_deref(), Some(value), "{key}");
+    }
+    let northwind = read(dir.path(), "Active/Accounts/Northwind_Labs/Overview.md");
+    assert_eq!(
+        frontmatter(&northwind, "mrr").as_deref(),
+        Some("10000"),
+        "45k-style amount"
+    );
+    let orbital = read(dir.path(), "Active/Accounts/Orbital_Foods/Overview.md");
+    assert_eq!(
+        frontmatter(&orbital, "mrr").as_deref(),
+        Some("7916.67"),
+        "1.200,50 € amount"
+    );
+    assert_eq!(frontmatter(&orbital, "health_score"), None);
+
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let gainsight = block(&health, "gainsight");
+    assert!(
+        gainsight.contains("## Customer success (imported from Gainsight)"),
+        "{gainsight}"
+    );
+    assert!(
+        gainsight
+            .contains("| 2026-03-15 | $240,000 | $20,000 | 62 | 71 | 32 | Adoption | Active |"),
+        "{gainsight}"
+    );
+    assert!(
+        out.contains("companies.txt: note: read as UTF-16LE"),
+        "{out}"
+    );
+    assert!(
+        out.contains("companies.txt: note: columns are separated by tab"),
+        "{out}"
+    );
+    assert!(
+        out.contains("companies.txt:3: warning: Current Score: invalid number `n/a`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("companies.txt:4: unmatched: `Initech Robotics`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn churnzero_scores_flip_direction() {
+    let dir = vault();
+    let config = dir.path().join(".dex.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[import.churnzero]\nhigher_is_healthier = false\n");
+    std::fs::write(&config, text).unwrap();
+    let output = import(
+        dir.path(),
+        "churnzero",
+        &[fixture("churnzero/accounts.csv")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    // `TWB` is an alias of Tidewater Bank; a ChurnScore of 80 (lower is healthier) is 20.
+    let tidewater = read(dir.path(), "Active/Accounts/Tidewater_Bank/Overview.md");
+    assert_eq!(
+        frontmatter(&tidewater, "health_score").as_deref(),
+        Some("20")
+    );
+    assert_eq!(
+        frontmatter(&tidewater, "health_score_previous").as_deref(),
+        Some("45")
+    );
+    assert_eq!(frontmatter(&tidewater, "nps").as_deref(), Some("-12"));
+    assert_eq!(
+        frontmatter(&tidewater, "status").as_deref(),
+        Some("At Risk")
+    );
+    assert_eq!(frontmatter(&tidewater, "gainsight_id"), None);
+    let health = read(dir.path(), "Active/Accounts/Tidewater_Bank/Health.md");
+    assert!(block(&health, "churnzero").contains("where lower is healthier"));
+}
+
+#[test]
+fn invalid_setting_names_key_and_value() {
+    let dir = vault();
+    let config = dir.path().join(".dex.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[import.gainsight]\nscore_scale = \"ten\"\n");
+    std::fs::write(&config, text).unwrap();
+    let output = import(
+        dir.path(),
+        "gainsight",
+        &[fixture("gainsight/companies.txt")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = import_common::stderr(&output);
+    assert!(
+        err.contains("import.gainsight.score_scale: invalid value `\"ten\"`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn second_import_changes_no_byte() {
+    let dir = vault();
+    let files = [fixture("gainsight/companies.txt")];
+    import(dir.path(), "gainsight", &files, &[]);
+    let before = snapshot(dir.path());
+    import(dir.path(), "gainsight", &files, &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+}
