@@ -6,6 +6,7 @@ pub mod account;
 pub mod card;
 pub mod completion;
 pub mod diagnostics;
+pub mod generate;
 pub mod hover;
 pub mod inlay;
 pub mod lens;

@@ -1,0 +1,137 @@
+//! Notes Dex writes from what the vault knows: QBR, save plan, escalation brief, new account
+//! pages, a missing stakeholder's page and the portfolio review.
+//!
+//! Generators return the path and text of each new note; callers create the files (the server
+//! through a `WorkspaceEdit`, the command line only when the path is free). Paths come from
+//! [`unique_path`], so a generated note never replaces one that exists.
+
+pub mod notes;
+pub mod portfolio;
+pub mod templates;
+
+use std::path::Path;
+
+use crate::vault::{NoteId, Vault, key};
+
+pub use notes::{escalation_brief, new_account, person_note, qbr, save_plan};
+pub use templates::TemplateKind;
+
+/// A note to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewNote {
+    /// Path relative to the vault root, with `/` separators.
+    pub path: String,
+    /// Full text.
+    pub text: String,
+}
+
+/// Why a note cannot be generated.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenerateError {
+    /// No account has this name.
+    #[error("no account named `{0}`; run `dex accounts` to list them")]
+    UnknownAccount(String),
+    /// The name is empty or only characters a file name cannot hold.
+    #[error("invalid name `{0}`: it has no characters a file name can use")]
+    InvalidName(String),
+    /// An account folder with this name exists already.
+    #[error("account `{0}` exists already")]
+    AccountExists(String),
+}
+
+/// Cleans a name for use in a file name: path separators, `:`, control characters and the
+/// characters Windows and Obsidian reject become spaces, runs of spaces fold, and leading dots
+/// go, so the name can never leave its folder. Returns `None` when nothing usable is left.
+pub fn sanitize_name(name: &str) -> Option<String> {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(
+                    c,
+                    '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '^' | '[' | ']'
+                )
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = folded
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' '])
+        .to_string();
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// Turns a name into a folder name: sanitized, with spaces as `_` (`Acme Corp` → `Acme_Corp`).
+pub fn folder_name(name: &str) -> Option<String> {
+    sanitize_name(name).map(|n| n.replace(' ', "_"))
+}
+
+/// The first free path among `<stem>.md`, `<stem> (2).md`, `<stem> (3).md`, ...: free in the
+/// index (any case) and on disk under `root`.
+pub fn unique_path(vault: &Vault, root: &Path, folder: &str, stem: &str) -> String {
+    let folder = folder.trim_matches('/');
+    let join = |name: &str| {
+        if folder.is_empty() {
+            format!("{name}.md")
+        } else {
+            format!("{folder}/{name}.md")
+        }
+    };
+    let taken = |path: &str| {
+        vault.id_of_path(path).is_some() || {
+            let mut full = root.to_path_buf();
+            full.extend(path.split('/'));
+            full.exists()
+        }
+    };
+    let mut path = join(stem);
+    let mut n = 2;
+    while taken(&path) {
+        path = join(&format!("{stem} ({n})"));
+        n += 1;
+    }
+    path
+}
+
+/// The text that links to a note: its name when unique in the vault, else its path.
+pub fn link_text(vault: &Vault, id: NoteId) -> String {
+    let Some(note) = vault.note(id) else {
+        return String::new();
+    };
+    let same_name = vault
+        .notes()
+        .filter(|(_, n)| key(&n.stem) == key(&note.stem))
+        .count();
+    if same_name > 1 {
+        crate::syntax::strip_md(&note.path).to_string()
+    } else {
+        note.stem.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_leave_the_folder() {
+        assert_eq!(
+            sanitize_name("../../etc/passwd").as_deref(),
+            Some("etc passwd")
+        );
+        assert_eq!(
+            sanitize_name("Acme: Corp / EU").as_deref(),
+            Some("Acme Corp EU")
+        );
+        assert_eq!(sanitize_name("a\u{0}b\nc").as_deref(), Some("a b c"));
+        assert_eq!(sanitize_name(".hidden").as_deref(), Some("hidden"));
+        assert_eq!(sanitize_name("  ..  "), None);
+        assert_eq!(sanitize_name("北星物流").as_deref(), Some("北星物流"));
+        assert_eq!(folder_name("Acme Corp").as_deref(), Some("Acme_Corp"));
+    }
+}
