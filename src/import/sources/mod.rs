@@ -7,6 +7,7 @@ mod ics;
 mod pendo;
 mod salesforce;
 mod slack;
+mod usage;
 mod zendesk;
 
 use std::path::{Path, PathBuf};

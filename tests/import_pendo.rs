@@ -1,0 +1,79 @@
+//! `dex import pendo` end to end: account and visitor lists, adoption, and a usage drop
+//! against the account's own earlier imports.
+
+mod import_common;
+
+use import_common::{block, changed, fixture, import, import_on, read, snapshot, stdout, vault};
+
+#[test]
+fn newer_export_adds_a_row_and_a_drop() {
+    let dir = vault();
+    let february = [fixture("pendo/accounts_2026-02-15.csv")];
+    import_on(dir.path(), "pendo", &february, "2026-02-15", &[]);
+    let march = [
+        fixture("pendo/accounts_2026-03-15.csv"),
+        fixture("pendo/visitors.csv"),
+    ];
+    let output = import(dir.path(), "pendo", &march, &[]);
+    let out = stdout(&output);
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let pendo = block(&health, "pendo");
+    assert!(
+        pendo.contains("| Date | WAU | Days active | Adoption |"),
+        "{pendo}"
+    );
+    assert!(pendo.contains("| 2026-02-15 | 30 | 24 | 75% |"), "{pendo}");
+    assert!(pendo.contains("| 2026-03-15 | 12 | 11 | 30% |"), "{pendo}");
+    assert!(
+        pendo.contains(
+            "- 2026-03-15 Usage drop: 12 weekly active users, down 60% from a baseline of 30 (2026-02-15) #risk/usage-drop"
+        ),
+        "{pendo}"
+    );
+    // Northwind grew: a new row, no signal.
+    let northwind = read(dir.path(), "Active/Accounts/Northwind_Labs/Health.md");
+    assert!(block(&northwind, "pendo").contains("| 2026-03-15 | 19 | 21 | 76% |"));
+    assert!(!block(&northwind, "pendo").contains("### Risks"));
+    assert!(
+        out.contains("pendo block: added row 2026-03-15: WAU 12, Days active 11, Adoption 30%"),
+        "{out}"
+    );
+    assert!(
+        out.contains("accounts_2026-03-15.csv:6: warning: Days Active: invalid number `lots`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("visitors.csv:5: unmatched: `guest@gmail.com`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn visitor_list_sums_per_account() {
+    let dir = vault();
+    let output = import(dir.path(), "pendo", &[fixture("pendo/visitors.csv")], &[]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("visitors.csv: note: columns are separated by `;`"),
+        "{out}"
+    );
+    // Two of three Kestrel visitors came in the last 7 days; the most active had 14 days.
+    let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Health.md");
+    assert!(
+        block(&kestrel, "pendo").contains("| 2026-03-15 | 2 | 14 | 67% |"),
+        "{kestrel}"
+    );
+}
+
+#[test]
+fn second_import_changes_no_byte() {
+    let dir = vault();
+    let files = [fixture("pendo/accounts_2026-03-15.csv")];
+    import(dir.path(), "pendo", &files, &[]);
+    let before = snapshot(dir.path());
+    import_on(dir.path(), "pendo", &files, "2026-03-16", &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+}
