@@ -23,6 +23,13 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => cli::check::run(args),
         cli::Command::Import(args) => cli::import::run(args),
         cli::Command::Lsp(args) => dex::server::run(args.today),
+        cli::Command::Init(args) => cli::notes::run_init(args),
+        cli::Command::NewAccount(args) => cli::notes::run_new_account(args),
+        cli::Command::Qbr(args) => cli::notes::run_generate("qbr", args),
+        cli::Command::SavePlan(args) => cli::notes::run_generate("save-plan", args),
+        cli::Command::Escalation(args) => cli::notes::run_escalation(args),
+        cli::Command::Portfolio(args) => cli::notes::run_portfolio(args),
+        cli::Command::Accounts(args) => cli::notes::run_accounts(args),
         cli::Command::SettingsSchema => cli::print_json(&dex::server::config::settings_schema()),
     }
 }

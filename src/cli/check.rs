@@ -90,20 +90,22 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         .flat_map_iter(|&id| {
             let note = vault.note(id).expect("ids come from the vault");
             let index = &note.summary.line_index;
-            diagnostics(&vault, id, today, &DiskText).into_iter().map(move |d| {
-                let start = index.line_col(d.range.start, PositionEncoding::Utf32);
-                let end = index.line_col(d.range.end, PositionEncoding::Utf32);
-                Finding {
-                    path: note.path.clone(),
-                    line: start.line + 1,
-                    column: start.col + 1,
-                    end_line: end.line + 1,
-                    end_column: end.col + 1,
-                    severity: d.severity.as_str(),
-                    code: d.code,
-                    message: d.message,
-                }
-            })
+            diagnostics(&vault, id, today, &DiskText)
+                .into_iter()
+                .map(move |d| {
+                    let start = index.line_col(d.range.start, PositionEncoding::Utf32);
+                    let end = index.line_col(d.range.end, PositionEncoding::Utf32);
+                    Finding {
+                        path: note.path.clone(),
+                        line: start.line + 1,
+                        column: start.col + 1,
+                        end_line: end.line + 1,
+                        end_column: end.col + 1,
+                        severity: d.severity.as_str(),
+                        code: d.code,
+                        message: d.message,
+                    }
+                })
         })
         .collect();
     findings.sort_by(|a, b| {
@@ -198,7 +200,7 @@ fn print_text(
     clippy::print_stderr,
     reason = "progress goes to the terminal, not to the report"
 )]
-fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
+pub(crate) fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
     let mut vault = Vault::new(root.to_path_buf(), config);
     let config = vault.config.clone();
     let mut skipped = Vec::new();

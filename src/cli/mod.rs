@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod import;
+pub mod notes;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,20 @@ pub enum Command {
     Lsp(LspArgs),
     /// Report overdue commitments, broken links and other findings for every note in a vault.
     Check(CheckArgs),
+    /// Lay out a new vault: folders, note templates and a commented .dex.toml.
+    Init(notes::InitArgs),
+    /// Create the four pages of a new account from the templates.
+    NewAccount(notes::NewAccountArgs),
+    /// Compile a QBR note for an account.
+    Qbr(notes::GenerateArgs),
+    /// Compile a save plan for an at-risk account.
+    SavePlan(notes::GenerateArgs),
+    /// Draft an escalation brief for an account.
+    Escalation(notes::EscalationArgs),
+    /// Review the whole book: accounts by band, renewals, overdue commitments, risks, expansion.
+    Portfolio(notes::ReviewArgs),
+    /// List accounts with health score, band, renewal and counts.
+    Accounts(notes::ReviewArgs),
     /// Print the editor settings the server reads, as a JSON schema object.
     SettingsSchema,
     /// Import CRM, support, usage, calendar or chat exports into the account pages.

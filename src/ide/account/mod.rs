@@ -348,7 +348,11 @@ fn scan_prose(
             }),
         };
         if let Some((category, phrase)) = found {
-            let text = clean_line(line_text);
+            let text = if line_text.trim_start().starts_with('|') {
+                table_cell_at(line_text, (phrase.start - range.start) as usize)
+            } else {
+                clean_line(line_text)
+            };
             facts.signals.push(Signal {
                 category,
                 text,
@@ -359,6 +363,13 @@ fn scan_prose(
             signal_lines.push(line);
         }
     }
+}
+
+/// The text of the table cell that contains byte `at` of a table row.
+fn table_cell_at(row: &str, at: usize) -> String {
+    let start = row[..at.min(row.len())].rfind('|').map_or(0, |i| i + 1);
+    let end = row[start..].find('|').map_or(row.len(), |i| start + i);
+    row[start..end].trim().to_string()
 }
 
 /// A line without its list marker, quote markers and surrounding space.

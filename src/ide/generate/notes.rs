@@ -82,25 +82,41 @@ fn bullet_items(vault: &Vault, items: &[Item], empty: &str) -> String {
     out
 }
 
-/// One line per risk category seen, newest first, with its mitigation.
+/// One entry per risk category, newest signal first, with the other mentions, the mitigation
+/// and the owner.
 fn risk_lines(req: &Request<'_>, report: &AccountReport, with_owner: bool) -> String {
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut categories: Vec<&str> = Vec::new();
+    for signal in report.open_signals() {
+        if !categories.contains(&signal.category.as_str()) {
+            categories.push(&signal.category);
+        }
+    }
     let mut out = String::new();
     let owner = csm(req.vault, report);
-    for signal in report.open_signals() {
-        if seen.contains(&(signal.category.as_str(), signal.text.as_str())) {
-            continue;
-        }
-        seen.push((&signal.category, &signal.text));
-        let (steps, playbook) = mitigation(req.vault, req.texts, &signal.category);
+    for category in categories {
+        let signals: Vec<&Signal> = report
+            .open_signals()
+            .filter(|s| s.category == category)
+            .collect();
+        let newest = signals[0];
+        let (steps, playbook) = mitigation(req.vault, req.texts, category);
         let from = playbook.map_or(String::new(), |p| format!(" (playbook [[{p}]])"));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "- **{}**: {} {}\n  - Mitigation{from}: {steps}\n",
-            risk::display_name(&signal.category),
-            signal.text,
-            signal_source(req.vault, signal)
+            "- **{}**: {} {}",
+            risk::display_name(category),
+            newest.text,
+            signal_source(req.vault, newest)
         );
+        for other in signals.iter().skip(1).take(3) {
+            let _ = writeln!(
+                out,
+                "  - Also: {} {}",
+                other.text,
+                signal_source(req.vault, other)
+            );
+        }
+        let _ = writeln!(out, "  - Mitigation{from}: {steps}");
         if with_owner {
             let _ = writeln!(out, "  - Owner: {owner}");
         }
