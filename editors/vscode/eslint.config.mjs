@@ -1,13 +1,14 @@
-// ESLint flat config: typescript-eslint's type-checked rules, so that promises left floating
-// (a request whose failure no code handles) are errors.
+// ESLint flat config: typescript-eslint's type-checked rules for the TypeScript sources, so that
+// promises left floating (a request whose failure no code handles) are errors.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/", "out/", "node_modules/", "eslint.config.mjs"] },
+    { ignores: ["dist/", "out/", "node_modules/"] },
     js.configs.recommended,
-    ...tseslint.configs.recommendedTypeChecked,
     {
+        files: ["**/*.ts"],
+        extends: [...tseslint.configs.recommendedTypeChecked],
         languageOptions: {
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
         },
@@ -26,8 +27,9 @@ export default tseslint.config(
         },
     },
     {
-        files: ["scripts/**/*.mjs"],
-        ...tseslint.configs.disableTypeChecked,
-        languageOptions: { globals: { process: "readonly", console: "readonly" } },
+        files: ["**/*.mjs"],
+        languageOptions: {
+            globals: { process: "readonly", console: "readonly", URL: "readonly" },
+        },
     },
 );
