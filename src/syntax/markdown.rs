@@ -140,6 +140,7 @@ pub(super) fn parse(text: &str) -> NoteSummary {
         &excluded,
         &comments,
     );
+    summary.shrink_to_fit();
     summary
 }
 
@@ -319,15 +320,12 @@ fn scan_lines(
         let mut is_task = false;
         if let Some(item_start) = item {
             let item_text = &text[item_start as usize..line_range.end as usize];
-            let owner = summary
-                .links
+            // Links are sorted by position: start the search at the item.
+            let first_link = summary.links.partition_point(|l| l.range.start < item_start);
+            let owner = summary.links[first_link..]
                 .iter()
-                .find(|l| {
-                    l.kind == LinkKind::Wiki
-                        && !l.target.is_empty()
-                        && line_range.contains_inclusive(l.range.start)
-                        && l.range.start >= item_start
-                })
+                .take_while(|l| l.range.start <= line_range.end)
+                .find(|l| l.kind == LinkKind::Wiki && !l.target.is_empty())
                 .map(|l| l.target.as_str());
             let content_start = task::checkbox_len(item_text)
                 .or_else(|| item_marker_len(item_text))

@@ -253,6 +253,21 @@ impl Heading {
 }
 
 impl NoteSummary {
+    /// Releases the spare capacity of every list, which a large vault would otherwise pay for
+    /// in memory.
+    pub fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.block_ids.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.tasks.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.list_items.shrink_to_fit();
+        self.tables.shrink_to_fit();
+        self.excluded.shrink_to_fit();
+        self.problems.shrink_to_fit();
+    }
+
     /// The innermost standard section that contains byte `offset`: the deepest heading whose
     /// section spans the offset and names a known section.
     pub fn section_at(&self, offset: u32) -> Option<SectionKind> {

@@ -190,7 +190,8 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
 
     let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
     let mut dates = Vec::new();
-    for caps in EMOJI_DATE.captures_iter(body) {
+    // Every date signifier is a non-ASCII emoji.
+    for caps in EMOJI_DATE.captures_iter(if body.is_ascii() { "" } else { body }) {
         let kind = match &caps[1] {
             "📅" | "📆" | "🗓" => DateKind::Due,
             "⏳" | "⌛" => DateKind::Scheduled,
@@ -201,7 +202,8 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         };
         push_date(&mut dates, &mut removed, kind, &caps, &at);
     }
-    for caps in DATAVIEW_DATE.captures_iter(body) {
+    let has_fields = body.contains("::");
+    for caps in DATAVIEW_DATE.captures_iter(if has_fields { body } else { "" }) {
         let kind = match caps[1].to_ascii_lowercase().as_str() {
             "due" => DateKind::Due,
             "scheduled" => DateKind::Scheduled,
@@ -212,7 +214,8 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         };
         push_date(&mut dates, &mut removed, kind, &caps, &at);
     }
-    for caps in BARE_DUE.captures_iter(body) {
+    let has_due_word = body.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"due"));
+    for caps in BARE_DUE.captures_iter(if has_due_word { body } else { "" }) {
         let whole = caps.get(0).expect("group 0 always matches");
         if removed
             .iter()
@@ -224,7 +227,9 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
     }
     dates.sort_by_key(|d| d.range.start);
 
-    let priority = PRIORITY.captures(body).map_or(Priority::Normal, |caps| {
+    // Priority signs are non-ASCII; the Dataview form needs `::`.
+    let maybe_priority = has_fields || !body.is_ascii();
+    let priority = PRIORITY.captures(if maybe_priority { body } else { "" }).map_or(Priority::Normal, |caps| {
         removed.push(caps.get(0).expect("group 0 always matches").range());
         let word = caps
             .get(1)
@@ -238,20 +243,24 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
             _ => Priority::Lowest,
         }
     });
-    let recurrence = RECURRENCE.captures(body).map(|caps| {
+    let recurrence = RECURRENCE.captures(if body.contains('🔁') { body } else { "" }).map(|caps| {
         removed.push(caps.get(0).expect("group 0 always matches").range());
         caps[1].trim().to_string()
     });
-    let block_id = BLOCK_ID.captures(body).map(|caps| {
+    let block_id = BLOCK_ID.captures(if body.contains('^') { body } else { "" }).map(|caps| {
         removed.push(caps.get(0).expect("group 0 always matches").range());
         caps[1].to_string()
     });
     let owner = link_owner.map(str::to_string).or_else(|| {
+        if !body.contains('@') {
+            return None;
+        }
         MENTION
             .captures(body)
             .map(|caps| caps[1].trim_end_matches(['.', '-']).to_string())
     });
-    let due_not_at_end = EMOJI_DATE.captures_iter(body).any(|caps| {
+    let has_emoji_due = dates.iter().any(|d| d.kind == DateKind::Due) && !body.is_ascii();
+    let due_not_at_end = EMOJI_DATE.captures_iter(if has_emoji_due { body } else { "" }).any(|caps| {
         matches!(&caps[1], "📅" | "📆" | "🗓")
             && !TRAILING_FIELDS.is_match(&body[caps.get(0).expect("always").end()..])
     });

@@ -10,7 +10,9 @@ pub mod model;
 mod resolve;
 pub mod watch;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -90,6 +92,10 @@ pub struct Account {
 
 /// Lower-cases and NFC-normalises a name or path for case-insensitive lookup.
 pub fn key(text: &str) -> String {
+    // ASCII text is already in NFC; most names are ASCII, so skip normalisation for them.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfc().flat_map(char::to_lowercase).collect()
 }
 
@@ -124,13 +130,13 @@ impl Vault {
             config,
             notes: Vec::new(),
             free: Vec::new(),
-            by_path: HashMap::new(),
-            by_name: HashMap::new(),
-            by_alias: HashMap::new(),
+            by_path: HashMap::default(),
+            by_name: HashMap::default(),
+            by_alias: HashMap::default(),
             accounts: BTreeMap::new(),
-            incoming: HashMap::new(),
-            tags: HashMap::new(),
-            account_candidates: HashMap::new(),
+            incoming: HashMap::default(),
+            tags: HashMap::default(),
+            account_candidates: HashMap::default(),
             names_generation: 0,
         }
     }
@@ -334,7 +340,7 @@ impl Vault {
                 self.incoming.entry(name).or_default().insert(id);
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for tag in &note.summary.tags {
             let tag_key = key(&tag.name);
             if seen.insert(tag_key.clone()) {
@@ -392,7 +398,7 @@ impl Vault {
                 }
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for tag in &note.summary.tags {
             let tag_key = key(&tag.name);
             if seen.insert(tag_key.clone()) {
