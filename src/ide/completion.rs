@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDate};
 use regex::Regex;
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32String};
+use rayon::prelude::*;
 
 use super::account::HealthKey;
 use crate::syntax::is_tag_char;
@@ -73,6 +74,8 @@ pub struct Completions {
 #[derive(Clone, Debug)]
 struct Candidate {
     label: String,
+    /// `label` in the matcher's form, built once.
+    haystack: Utf32String,
     /// `label` folded for prefix checks.
     label_key: String,
     kind: CompletionKind,
@@ -90,6 +93,11 @@ pub struct CompletionCache {
 }
 
 impl CompletionCache {
+    /// Builds the candidate list now, so the first `[[` after indexing does not wait for it.
+    pub fn warm(&mut self, vault: &Vault) {
+        self.candidates(vault);
+    }
+
     fn candidates(&mut self, vault: &Vault) -> &[Candidate] {
         let stamp = (std::ptr::from_ref(vault) as usize, vault.names_generation);
         if self.generation != Some(stamp) {
@@ -230,31 +238,36 @@ fn link_completion(
     Completions { items, incomplete }
 }
 
+/// Candidates kept for the prefix and word-start ranking after the fuzzy pass.
+const RANKED: usize = 512;
+
 fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidate)> {
-    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
-    let pattern = Pattern::new(
-        query,
-        CaseMatching::Ignore,
-        Normalization::Smart,
-        AtomKind::Fuzzy,
-    );
-    let mut buf = Vec::new();
-    let query_key = key(query);
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let score = pattern.score(Utf32Str::new(&c.label, &mut buf), &mut matcher)?;
-            // Prefix and word-start matches read as what the user meant; rank them first.
-            let bonus = if c.label_key.starts_with(&query_key) {
-                1000
-            } else if c.label_key.split(' ').any(|w| w.starts_with(&query_key)) {
-                500
-            } else {
-                0
-            };
-            Some((score + bonus, c))
+    let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+    // The fuzzy pass is the cost of a large vault: run it on every core, one matcher a chunk.
+    let mut scored: Vec<(u32, &Candidate)> = candidates
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+            chunk
+                .iter()
+                .filter_map(|c| Some((pattern.score(c.haystack.slice(..), &mut matcher)?, c)))
+                .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    if scored.len() > RANKED {
+        scored.select_nth_unstable_by(RANKED, |a, b| b.0.cmp(&a.0));
+        scored.truncate(RANKED);
+    }
+    let query_key = key(query);
+    for (score, c) in &mut scored {
+        // Prefix and word-start matches read as what the user meant; rank them first.
+        if c.label_key.starts_with(&query_key) {
+            *score += 1000;
+        } else if c.label_key.split(' ').any(|w| w.starts_with(&query_key)) {
+            *score += 500;
+        }
+    }
+    scored
 }
 
 fn heading_items(
@@ -382,6 +395,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
     let mut candidates = Vec::with_capacity(vault.len() + vault.accounts().count());
     for account in vault.accounts() {
         candidates.push(Candidate {
+            haystack: Utf32String::from(account.name.as_str()),
             label_key: key(&account.name),
             label: account.name.clone(),
             kind: CompletionKind::Account,
@@ -421,6 +435,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
             link_text.clone()
         };
         candidates.push(Candidate {
+            haystack: Utf32String::from(label.as_str()),
             label_key: key(&label),
             label,
             kind,
@@ -431,6 +446,7 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
                 candidates.push(Candidate {
+                    haystack: Utf32String::from(alias.as_str()),
                     label_key: key(alias),
                     label: alias.clone(),
                     kind: CompletionKind::Alias,
