@@ -175,6 +175,7 @@ pub fn parse(content: &[String]) -> ParsedBlock {
                     .iter()
                     .cloned()
                     .zip(cells.into_iter().skip(1))
+                    .filter(|(_, cell)| !cell.is_empty())
                     .collect();
                 parsed.rows.insert(date, row);
             }

@@ -104,6 +104,7 @@ pub struct Options {
 }
 
 mod apply;
+mod archive;
 mod block;
 pub mod config;
 mod csvin;

@@ -1,19 +1,348 @@
-//! Placeholder reader, replaced by the real one in the next commits.
+//! Amplitude exports: a zip of gzipped JSON-lines files (what the Export API returns), or one
+//! `.json`, `.jsonl` or `.gz` file, read as a stream.
+//!
+//! Events are counted per account and week (weeks start on Monday, dates in `[import.amplitude]
+//! timezone`, default UTC, which is how Amplitude writes `event_time`). A week's WAU is its
+//! distinct users and its days active the days with any event; both are distinct counts, so an
+//! event exported twice (the same `$insert_id`) cannot change them and no per-event state is
+//! kept. Memory is one 8-byte hash per distinct user, account and week.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::usage::{self, Reading};
+use crate::import::archive::{self, Container};
+use crate::import::matching::Query;
+use crate::import::report::{Level, Messages};
+use crate::import::values::parse_datetime;
 use crate::import::{Context, ImportError, Parsed};
+
+/// The fields of an event that the import reads; serde skips the rest without building them.
+#[derive(Deserialize)]
+struct ExportedEvent {
+    user_id: Option<String>,
+    device_id: Option<String>,
+    amplitude_id: Option<u64>,
+    event_time: Option<String>,
+    event_type: Option<String>,
+    groups: Option<serde_json::Map<String, serde_json::Value>>,
+    user_properties: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Default)]
+struct Week {
+    users: HashSet<u64>,
+    days: u8,
+}
+
+/// Where events name their account: `groups.<type>` or `user_properties.<key>`.
+struct AccountProperty {
+    in_groups: bool,
+    key: String,
+}
+
+struct Counter<'c, 'v> {
+    ctx: &'c mut Context<'v>,
+    property: AccountProperty,
+    weeks: HashMap<(usize, NaiveDate), Week>,
+    accounts: HashMap<String, Option<usize>>,
+    last_date: Option<NaiveDate>,
+}
 
 pub(super) fn read(
     files: &[PathBuf],
     ctx: &mut Context<'_>,
-    _parsed: &mut Parsed,
+    parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    Err(ImportError::Refused {
-        file: files
-            .first()
-            .map(|f| f.display().to_string())
-            .unwrap_or_default(),
-        message: format!("the {} importer is not built yet", ctx.source.slug()),
-    })
+    let property = match ctx.config.account_property.split_once('.') {
+        Some(("groups", key)) => AccountProperty {
+            in_groups: true,
+            key: key.to_string(),
+        },
+        Some(("user_properties", key)) => AccountProperty {
+            in_groups: false,
+            key: key.to_string(),
+        },
+        _ => {
+            return Err(ImportError::Vault(format!(
+                "invalid configuration: import.amplitude.account_property: invalid value `{}`; use groups.<group type> or user_properties.<key>",
+                ctx.config.account_property
+            )));
+        }
+    };
+    let mut counter = Counter {
+        ctx,
+        property,
+        weeks: HashMap::new(),
+        accounts: HashMap::new(),
+        last_date: None,
+    };
+    let mut names = Vec::new();
+    for path in files {
+        let file = crate::import::display_name(path);
+        counter.read_file(path, &file, parsed)?;
+        names.push(file);
+    }
+    counter.finish(parsed, &names);
+    Ok(())
+}
+
+impl Counter<'_, '_> {
+    fn read_file(
+        &mut self,
+        path: &Path,
+        file: &str,
+        parsed: &mut Parsed,
+    ) -> Result<(), ImportError> {
+        let refuse = |message: String| ImportError::Refused {
+            file: path.display().to_string(),
+            message,
+        };
+        match archive::sniff(path).map_err(refuse)? {
+            Container::Zip => {
+                let mut notes = Messages::new(file);
+                let mut first = true;
+                let result = archive::for_each_member(
+                    path,
+                    &|name| archive::has_extension(name, &["json", "jsonl", "gz"]),
+                    &mut |warning| notes.push("zip", Level::Error, None, None, warning),
+                    &mut |name, reader| {
+                        let label = format!("{file}/{name}");
+                        let outcome = self.read_stream(reader, &label, first, parsed);
+                        first = false;
+                        outcome
+                    },
+                );
+                parsed.messages.extend(notes.finish());
+                result.map_err(refuse)
+            }
+            Container::Gzip => {
+                let opened = std::fs::File::open(path)
+                    .map_err(|err| refuse(format!("cannot open: {err}")))?;
+                let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::new(opened));
+                self.read_stream(&mut decoder, file, true, parsed)
+                    .map_err(refuse)
+            }
+            Container::Plain => {
+                let mut opened = std::fs::File::open(path)
+                    .map_err(|err| refuse(format!("cannot open: {err}")))?;
+                self.read_stream(&mut opened, file, true, parsed)
+                    .map_err(refuse)
+            }
+        }
+    }
+
+    /// Reads JSON lines from `reader`. The first event of the run must look like an Amplitude
+    /// event, else the file is refused (`Err`); later problems are messages.
+    fn read_stream(
+        &mut self,
+        reader: &mut dyn Read,
+        label: &str,
+        check: bool,
+        parsed: &mut Parsed,
+    ) -> Result<(), String> {
+        let mut messages = Messages::new(label);
+        let mut lines = BufReader::with_capacity(256 * 1024, reader);
+        let mut buffer = String::new();
+        let mut number = 0u64;
+        let mut checked = !check;
+        loop {
+            buffer.clear();
+            match lines.read_line(&mut buffer) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(err) => {
+                    messages.push(
+                        "truncated",
+                        Level::Error,
+                        Some(number + 1),
+                        None,
+                        format!("the stream ends early or is damaged ({err}); the {number} lines before it were imported"),
+                    );
+                    break;
+                }
+            }
+            number += 1;
+            let text = buffer.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let event: ExportedEvent = match serde_json::from_str(text) {
+                Ok(event) => event,
+                Err(err) => {
+                    if !checked {
+                        return Err(format!(
+                            "not an Amplitude export: line {number} is not a JSON event ({err})"
+                        ));
+                    }
+                    parsed.rows_read += 1;
+                    parsed.rows_rejected += 1;
+                    messages.error(
+                        "invalid-json",
+                        number,
+                        Some(&format!("column {}", err.column())),
+                        format!("invalid JSON: {err}; line skipped"),
+                    );
+                    continue;
+                }
+            };
+            if !checked {
+                if event.event_time.is_none() && event.event_type.is_none() {
+                    return Err(format!(
+                        "not an Amplitude export: line {number} has no event_time or event_type field"
+                    ));
+                }
+                checked = true;
+            }
+            parsed.rows_read += 1;
+            self.count(&event, label, number, parsed, &mut messages);
+        }
+        parsed.messages.extend(messages.finish());
+        Ok(())
+    }
+
+    fn count(
+        &mut self,
+        event: &ExportedEvent,
+        label: &str,
+        line: u64,
+        parsed: &mut Parsed,
+        messages: &mut Messages,
+    ) {
+        let Some(time) = event.event_time.as_deref() else {
+            messages.error(
+                "missing-time",
+                line,
+                Some("event_time"),
+                "event has no event_time; skipped".to_string(),
+            );
+            parsed.rows_rejected += 1;
+            return;
+        };
+        let Some(date) = self.event_date(time) else {
+            messages.error(
+                "invalid-date",
+                line,
+                Some("event_time"),
+                format!("invalid event_time `{time}`; event skipped"),
+            );
+            parsed.rows_rejected += 1;
+            return;
+        };
+        let user = match (&event.user_id, &event.device_id, event.amplitude_id) {
+            (Some(user), _, _) => hash(user),
+            (None, Some(device), _) => hash(device),
+            (None, None, Some(id)) => hash(&id),
+            (None, None, None) => {
+                messages.warning(
+                    "missing-user",
+                    line,
+                    Some("user_id"),
+                    "event has no user_id, device_id or amplitude_id; skipped".to_string(),
+                );
+                return;
+            }
+        };
+        let Some(account) = self.account_of(event, label, line, parsed) else {
+            return;
+        };
+        self.last_date = self.last_date.max(Some(date));
+        let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+        let week = self.weeks.entry((account, monday)).or_default();
+        week.users.insert(user);
+        week.days |= 1 << date.weekday().num_days_from_monday();
+    }
+
+    fn event_date(&self, time: &str) -> Option<NaiveDate> {
+        let zone = self.ctx.config.timezone;
+        if zone == chrono_tz::UTC {
+            return NaiveDate::parse_from_str(time.get(..10)?, "%Y-%m-%d").ok();
+        }
+        let utc = parse_datetime(time, chrono_tz::UTC, self.ctx.config.date_order).ok()?;
+        Some(utc.with_timezone(&zone).date_naive())
+    }
+
+    /// The event's account: the configured group or user property, else the domain of a
+    /// `user_id` that is an email address. Lookups are cached per distinct value.
+    fn account_of(
+        &mut self,
+        event: &ExportedEvent,
+        label: &str,
+        line: u64,
+        parsed: &mut Parsed,
+    ) -> Option<usize> {
+        let properties = if self.property.in_groups {
+            &event.groups
+        } else {
+            &event.user_properties
+        };
+        let named = properties
+            .as_ref()
+            .and_then(|map| match map.get(&self.property.key)? {
+                serde_json::Value::String(name) => Some(name.clone()),
+                serde_json::Value::Array(items) => items.first()?.as_str().map(str::to_string),
+                serde_json::Value::Number(number) => Some(number.to_string()),
+                _ => None,
+            });
+        let key = match (&named, &event.user_id) {
+            (Some(name), _) => name.clone(),
+            (None, Some(user)) if user.contains('@') => {
+                format!("@{}", user.rsplit('@').next().unwrap_or(""))
+            }
+            _ => return None,
+        };
+        if let Some(cached) = self.accounts.get(&key) {
+            return *cached;
+        }
+        let mut query = Query::default();
+        match named {
+            Some(name) => {
+                query.ids.push(("salesforce_id", name.clone()));
+                query.names.push(name);
+            }
+            None => query.domains.push(key.trim_start_matches('@').to_string()),
+        }
+        let found = self.ctx.resolve(&query, label, line, parsed);
+        self.accounts.insert(key, found);
+        found
+    }
+
+    fn finish(self, parsed: &mut Parsed, names: &[String]) {
+        let provenance = self.ctx.provenance(names);
+        let last = self.last_date;
+        let mut per_account: HashMap<usize, Vec<Reading>> = HashMap::new();
+        for ((account, monday), week) in self.weeks {
+            // A partial week would look like a drop, so a week counts once it ended before the
+            // import date and the export reaches its Friday.
+            // NOTE: an export that stops mid-week on a Friday still counts that week as whole.
+            let ended = monday + Duration::days(7) <= self.ctx.today;
+            let covered = last.is_some_and(|last| monday + Duration::days(4) <= last);
+            let complete = ended && covered;
+            if !complete {
+                continue;
+            }
+            per_account.entry(account).or_default().push(Reading {
+                date: monday,
+                wau: week.users.len() as u64,
+                days_active: Some(u64::from(week.days.count_ones())),
+                seats: self.ctx.matcher.accounts[account].seats,
+            });
+        }
+        for (account, mut readings) in per_account {
+            readings.sort_by_key(|r| r.date);
+            let block = usage::build(self.ctx, account, &readings, false, provenance.clone());
+            parsed.updates.entry(account).or_default().block = Some(block);
+        }
+    }
+}
+
+fn hash(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
