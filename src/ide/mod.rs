@@ -3,6 +3,7 @@
 //! knows about LSP, JSON or async code.
 
 pub mod account;
+pub mod actions;
 pub mod card;
 pub mod completion;
 pub mod diagnostics;
