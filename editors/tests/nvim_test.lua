@@ -107,6 +107,11 @@ local function wait_for_new_note(before)
   return created
 end
 
+-- Messages from Neovim and the plugin go to their own output lines.
+vim.notify = function(message)
+  say('     notify: ' .. tostring(message))
+end
+
 -- 1. Start the server the way the mode says.
 vim.opt.runtimepath:prepend(PLUGIN)
 vim.cmd('runtime plugin/dex.lua')
@@ -292,7 +297,7 @@ if not legacy_api then
 
   vim.cmd('buffer ' .. bufnr)
   check(':checkhealth dex reports the binary, version and vault', function()
-    vim.cmd('checkhealth dex')
+    vim.cmd('silent checkhealth dex')
     local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
     vim.cmd('bwipeout')
     for _, expected in ipairs({ 'server executable: ' .. DEX, 'server version 0.1.0', 'vault root: ' .. VAULT }) do

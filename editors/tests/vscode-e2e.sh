@@ -4,7 +4,8 @@
 # and drives it from headless Chromium (vscode-e2e.js).
 #
 # Needs: install-clients.sh vscode, and a built `dex` (DEX, default target/debug/dex).
-# Environment: CLIENTS_DIR (./.clients), OUT (target/editor-tests), KEEP=1 keeps the temp folder.
+# Environment: CLIENTS_DIR (./.clients), OUT (target/editor-tests), VSIX (a .vsix built already),
+# KEEP=1 keeps the temporary folder.
 # Last line: `N passed, N failed`; the exit status is non-zero when a check failed.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,14 +55,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1. Package the extension offline.
-(
-    cd editors/vscode
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null
-    npm run --silent package >"$RUN/package.log" 2>&1 || { cat "$RUN/package.log"; exit 1; }
-)
-VSIX=$REPO/editors/vscode/dist/dex.vsix
-echo "$((SECONDS - start)) s: packaged $VSIX"
+# 1. Package the extension offline, unless VSIX names a package built already.
+if [ -z "${VSIX:-}" ]; then
+    (
+        cd editors/vscode
+        npm ci --no-audit --no-fund --loglevel=error >/dev/null
+        npm run --silent package >"$RUN/package.log" 2>&1 || { cat "$RUN/package.log"; exit 1; }
+    )
+    VSIX=$REPO/editors/vscode/dist/dex.vsix
+    echo "$((SECONDS - start)) s: packaged $VSIX"
+fi
 
 # 2. A throwaway profile and a copy of the example vault. `dex.today` pins the date so that
 #    the same action items are overdue on every run.
