@@ -5,7 +5,7 @@
 //! (`\n`, `\r\n`, lone `\r`). Every expected value comes from a reference written with plain
 //! `str` methods, not from the code under test.
 
-use dex::syntax::{NoteSummary, parse};
+use dex::syntax::{FieldSource, LinkKind, NoteSummary, parse};
 use dex::text::{LineCol, LineIndex, PositionEncoding, TextRange, apply_change};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -81,6 +81,8 @@ const MARKDOWN_FRAGMENTS: &[&str] = &[
     "Health:: green",
     "(owner:: Sam)",
     "**Status**: ok",
+    "**",
+    "__",
     "[text](Note.md#Head)",
     "[x](%zz.md)",
     "](",
@@ -112,7 +114,8 @@ fn encoding() -> impl Strategy<Value = PositionEncoding> {
     select(&ENCODINGS[..])
 }
 
-/// A line or column number: usually small enough to land in the text, sometimes far past it.
+/// Generates a line or column number: usually small enough to land in the text, sometimes far
+/// past it.
 fn coordinate() -> impl Strategy<Value = u32> {
     prop_oneof![
         8 => 0u32..24,
@@ -125,7 +128,8 @@ fn position() -> impl Strategy<Value = LineCol> {
     (coordinate(), coordinate()).prop_map(|(line, col)| LineCol { line, col })
 }
 
-/// Whether `offset` falls between the `\r` and the `\n` of a `\r\n` pair, which is no position.
+/// Checks whether `offset` falls between the `\r` and the `\n` of a `\r\n` pair, which is not a
+/// position.
 fn inside_crlf(text: &str, offset: usize) -> bool {
     offset > 0
         && text.as_bytes()[offset - 1] == b'\r'
@@ -168,9 +172,10 @@ fn units(s: &str, encoding: PositionEncoding) -> u32 {
     u32::try_from(count).unwrap()
 }
 
-/// Applies a change to a `String` by converting the positions with [`LineIndex::offset`], which
-/// clamps the same way `apply_change` documents: past the last line to the end of the text, past
-/// the end of a line to the line's end, and inside a character to its start.
+/// Applies a change to a `String` by converting the positions with [`LineIndex::offset`]. That
+/// function clamps the way `apply_change` documents: a line past the last maps to the end of the
+/// text, a column past the end of a line to the line's end, and a column inside a character to its
+/// start.
 fn reference_apply(
     text: &str,
     range: Option<(LineCol, LineCol)>,
@@ -189,7 +194,7 @@ fn reference_apply(
     out
 }
 
-/// Whether `position` names a line of `text` and a column no further than that line's end.
+/// Checks whether `position` names a line of `text` and a column no further than that line's end.
 fn in_range(text: &str, position: LineCol, encoding: PositionEncoding) -> bool {
     let lines = reference_lines(text);
     lines
@@ -197,12 +202,13 @@ fn in_range(text: &str, position: LineCol, encoding: PositionEncoding) -> bool {
         .is_some_and(|line| position.col <= units(&text[line.clone()], encoding))
 }
 
-/// Every byte range a summary holds, labelled for failure messages.
+/// Collects every byte range in a summary, labelled for failure messages.
 fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
     let mut ranges = Vec::new();
     if let Some(frontmatter) = &summary.frontmatter {
         ranges.push(("frontmatter".to_string(), frontmatter.range));
     }
+
     for heading in &summary.headings {
         ranges.push((format!("heading {:?}", heading.text), heading.range));
         ranges.push((
@@ -210,9 +216,11 @@ fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
             TextRange::new(heading.range.start, heading.section_end),
         ));
     }
+
     for block in &summary.block_ids {
         ranges.push((format!("block id {:?}", block.id), block.range));
     }
+
     for link in &summary.links {
         ranges.push((format!("link {:?}", link.target), link.range));
         ranges.push((
@@ -220,9 +228,11 @@ fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
             link.target_range,
         ));
     }
+
     for tag in &summary.tags {
         ranges.push((format!("tag {:?}", tag.name), tag.range));
     }
+
     for task in &summary.tasks {
         ranges.push((format!("task {:?}", task.text), task.range));
         ranges.push((format!("marker of task {:?}", task.text), task.marker_range));
@@ -231,10 +241,12 @@ fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
             ranges.push((format!("date field {:?}", date.raw), date.field_range));
         }
     }
+
     for field in &summary.fields {
         ranges.push((format!("key of field {:?}", field.key), field.key_range));
         ranges.push((format!("value of field {:?}", field.key), field.value_range));
     }
+
     for item in &summary.list_items {
         ranges.push(("list item".to_string(), item.range));
         ranges.push((
@@ -242,9 +254,11 @@ fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
             TextRange::new(item.content_start, item.range.end),
         ));
     }
+
     for problem in &summary.problems {
         ranges.push((format!("problem {:?}", problem.kind), problem.range));
     }
+
     ranges
 }
 
@@ -261,7 +275,29 @@ fn check_summary_ranges(text: &str) -> Result<(), TestCaseError> {
         );
         prop_assert!(text.is_char_boundary(end), "{label}: end {end} in a char");
     }
+
+    check_range_contents(text, &summary)
+}
+
+/// Checks that ranges select the text their item was read from. Call only after the ranges are
+/// known to be valid slices.
+fn check_range_contents(text: &str, summary: &NoteSummary) -> Result<(), TestCaseError> {
+    let slice = |range: TextRange| &text[range.as_usize()];
+    let frontmatter = summary.frontmatter.as_ref().map(|f| f.range);
+    let in_frontmatter = |range: TextRange| {
+        frontmatter.is_some_and(|f| f.start <= range.start && range.end <= f.end)
+    };
     for link in &summary.links {
+        let raw = slice(link.range);
+        let open = match link.kind {
+            LinkKind::Wiki => "[[",
+            LinkKind::Embed => "![[",
+            LinkKind::Markdown => "[",
+        };
+        prop_assert!(raw.starts_with(open), "{:?} link {:?}", link.kind, raw);
+        if link.kind != LinkKind::Markdown {
+            prop_assert!(raw.ends_with("]]"), "{:?} link {:?}", link.kind, raw);
+        }
         prop_assert!(
             link.range.start <= link.target_range.start && link.target_range.end <= link.range.end,
             "target {:?} outside link {:?}",
@@ -269,8 +305,19 @@ fn check_summary_ranges(text: &str) -> Result<(), TestCaseError> {
             link.range
         );
     }
+
+    for tag in summary.tags.iter().filter(|t| !in_frontmatter(t.range)) {
+        prop_assert_eq!(slice(tag.range), format!("#{}", tag.name));
+    }
+
+    for block in &summary.block_ids {
+        prop_assert_eq!(slice(block.range), format!("^{}", block.id));
+    }
+
     for task in &summary.tasks {
+        prop_assert_eq!(slice(task.marker_range), task.marker.to_string());
         for date in &task.dates {
+            prop_assert_eq!(slice(date.range), date.raw.as_str());
             prop_assert!(
                 task.range.start <= date.field_range.start
                     && date.field_range.end <= task.range.end,
@@ -280,13 +327,33 @@ fn check_summary_ranges(text: &str) -> Result<(), TestCaseError> {
             );
         }
     }
+
+    // Frontmatter fields take their ranges from the raw YAML line, quotes included.
+    for field in summary
+        .fields
+        .iter()
+        .filter(|f| f.source != FieldSource::Frontmatter)
+    {
+        prop_assert_eq!(slice(field.key_range), field.key.as_str());
+        prop_assert_eq!(slice(field.value_range), field.value.as_str());
+    }
+
+    for item in &summary.list_items {
+        prop_assert!(
+            item.range.start <= item.content_start && item.content_start <= item.range.end,
+            "content start {} outside list item {:?}",
+            item.content_start,
+            item.range
+        );
+    }
+
     Ok(())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
-    /// (a) Every offset that is a position survives the round trip through a line and column.
+    /// Every offset that is a position survives the round trip through a line and column.
     #[test]
     fn offset_round_trips_through_line_col(text in text()) {
         let index = LineIndex::new(&text);
@@ -309,7 +376,7 @@ proptest! {
         }
     }
 
-    /// (b) The end of the text is the end of the last line.
+    /// The end of the text is the end of the last line.
     #[test]
     fn text_end_is_last_line_end(text in text()) {
         let index = LineIndex::new(&text);
@@ -326,7 +393,7 @@ proptest! {
         }
     }
 
-    /// (c) Columns equal the code units of the line prefix, counted by the standard library.
+    /// Columns equal the code units of the line prefix, counted by the standard library.
     #[test]
     fn column_counts_prefix_units(text in text()) {
         let index = LineIndex::new(&text);
@@ -353,7 +420,7 @@ proptest! {
         }
     }
 
-    /// (d) Incremental edits never panic and match a `String` splice.
+    /// Incremental edits do not panic and match a `String` splice.
     #[test]
     fn apply_change_matches_string_splice(
         text in text(),
@@ -380,13 +447,13 @@ proptest! {
         );
     }
 
-    /// (e) The parser never panics and all its ranges are valid slices of the text.
+    /// The parser does not panic and all its ranges are valid slices of the text.
     #[test]
     fn parse_ranges_are_valid_slices(text in markdown()) {
         check_summary_ranges(&text)?;
     }
 
-    /// (e) as above, for notes that open with a frontmatter fence.
+    /// The parser's ranges are valid slices in notes that open with a frontmatter fence.
     #[test]
     fn parse_ranges_with_frontmatter(body in markdown(), bom in prop::bool::ANY) {
         let text = format!("{}---\n{body}", if bom { "\u{feff}" } else { "" });
