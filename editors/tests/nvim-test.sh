@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs nvim_test.lua against the built dex under every Neovim installed by install-clients.sh:
-# Neovim 0.11 (PyPI wheel) with setup() through vim.lsp.enable, with setup() through
-# vim.lsp.start, and with the plain lsp/dex.lua config; and Debian's Neovim 0.7 with the raw
-# client API (the plugin itself needs 0.9).
+# Runs nvim_test.lua against the built dex under every Neovim installed by install-clients.sh.
+# Neovim 0.11 (PyPI wheel) runs it three times: setup() through vim.lsp.enable, setup() through
+# vim.lsp.start, and the plain lsp/dex.lua config. Debian's Neovim 0.7 runs it with the raw
+# client API, because the plugin itself needs 0.9.
 #
 # Environment: DEX (target/debug/dex), CLIENTS_DIR (./.clients).
 # Last line: `N passed, N failed` counting Neovim runs; non-zero exit status when one failed.

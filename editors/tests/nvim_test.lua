@@ -112,7 +112,7 @@ vim.notify = function(message)
   say('     notify: ' .. tostring(message))
 end
 
--- 1. Start the server the way the mode says.
+-- 1. Start the server as MODE selects.
 vim.opt.runtimepath:prepend(PLUGIN)
 vim.cmd('runtime plugin/dex.lua')
 vim.cmd('filetype on')

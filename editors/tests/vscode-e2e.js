@@ -55,7 +55,7 @@ function record(name, passed, detail) {
     console.log(`${seconds}s ${passed ? "ok" : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
 }
 
-/** Runs one check; an exception or a false result fails it, and a screenshot is saved. */
+/** Runs one check. An exception fails it and saves a screenshot of the page. */
 async function check(page, name, body) {
     try {
         const detail = await body();

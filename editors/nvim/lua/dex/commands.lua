@@ -140,7 +140,7 @@ function M.complete_account(lead)
   return names
 end
 
---- Creates a new account named `name`, or asks for the name when it is empty.
+--- Creates a new account named `name`, or prompts for the name when it is empty.
 ---@param name? string
 function M.new_account(name)
   if name and name ~= '' then

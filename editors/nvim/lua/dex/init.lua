@@ -42,7 +42,7 @@ function M.portfolio_review()
   require('dex.commands').execute('dex.portfolioReview', vim.empty_dict())
 end
 
---- Creates a new account named `name`, or asks for the name.
+--- Creates a new account named `name`, or prompts for the name.
 ---@param name? string
 function M.new_account(name)
   require('dex.commands').new_account(name)
