@@ -5,15 +5,17 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::handlers::{features, text_sync, workspace};
+use super::handlers::{actions, features, text_sync, workspace};
 use super::lsp::{
-    Client, CompletionParams, CompletionResponse, DidChangeConfigurationParams,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
-    InitializeParams, InitializeResult, InitializedParams, LanguageServer, Location,
-    ReferenceParams, RpcResult, Uri, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    Client, CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, CompletionParams,
+    CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReportResult, DocumentSymbolParams, DocumentSymbolResponse,
+    ExecuteCommandParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    InitializeParams, InitializeResult, InitializedParams, InlayHint, InlayHintParams,
+    LanguageServer, Location, ReferenceParams, RpcResult, Uri, WorkspaceSymbolParams,
+    WorkspaceSymbolResponse,
 };
 use super::state::Shared;
 
@@ -28,6 +30,11 @@ impl Backend {
         Backend {
             shared: Arc::new(Shared::new(client, today)),
         }
+    }
+
+    /// `dex/accounts`: the accounts of every vault with score, band and renewal, for pickers.
+    pub async fn accounts(&self) -> RpcResult<Vec<actions::AccountEntry>> {
+        actions::handle_accounts(&self.shared).await
     }
 
     /// `dex/noteText`: the server's copy of an open note, for clients and tests that check the
@@ -128,6 +135,25 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
         features::handle_workspace_symbol(&self.shared, params).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        actions::handle_code_action(&self.shared, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
+        actions::handle_code_lens(&self.shared, params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
+        actions::handle_inlay_hint(&self.shared, params).await
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> RpcResult<Option<serde_json::Value>> {
+        actions::handle_execute_command(&self.shared, params).await
     }
 
     async fn diagnostic(

@@ -48,6 +48,23 @@ pub fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
             .is_none_or(|formats| formats.contains(&super::lsp::MarkupKind::Markdown)),
+        apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        create_files: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&super::lsp::ResourceOperationKind::Create)),
+        show_document: caps
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|s| s.support),
+        code_action_literals: text
+            .and_then(|t| t.code_action.as_ref())
+            .is_some_and(|c| c.code_action_literal_support.is_some()),
         hierarchical_symbols: text
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|s| s.hierarchical_document_symbol_support)
@@ -83,6 +100,28 @@ pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> S
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(super::lsp::CodeActionProviderCapability::Options(
+            super::lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    super::lsp::CodeActionKind::QUICKFIX,
+                    super::lsp::CodeActionKind::REFACTOR_REWRITE,
+                    super::lsp::CodeActionKind::SOURCE,
+                ]),
+                resolve_provider: Some(false),
+                ..super::lsp::CodeActionOptions::default()
+            },
+        )),
+        code_lens_provider: Some(super::lsp::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        execute_command_provider: Some(super::lsp::ExecuteCommandOptions {
+            commands: super::handlers::actions::COMMANDS
+                .iter()
+                .map(|c| (*c).to_string())
+                .collect(),
+            ..super::lsp::ExecuteCommandOptions::default()
+        }),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         // Pull only when the client pulls; a server that advertises pull but pushes, or both,
         // leaves some clients with stale or doubled diagnostics.

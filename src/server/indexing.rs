@@ -65,7 +65,8 @@ async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
     }
     report_skipped(shared, &skipped).await;
     let warm = vault.clone();
-    let warmed = tokio::task::spawn_blocking(move || warm.completion.lock().warm(&warm.index.read())).await;
+    let warmed =
+        tokio::task::spawn_blocking(move || warm.completion.lock().warm(&warm.index.read())).await;
     if let Err(err) = warmed {
         tracing::error!(%err, "building completion candidates failed");
     }

@@ -42,6 +42,7 @@ pub fn run(today: Option<NaiveDate>) -> ExitCode {
     runtime.block_on(async {
         let (service, socket) = LspService::build(|client| Backend::new(client, today))
             .custom_method("dex/noteText", Backend::note_text)
+            .custom_method("dex/accounts", Backend::accounts)
             .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .concurrency_level(CONCURRENCY)

@@ -41,6 +41,16 @@ pub struct ClientFlags {
     pub hover_markdown: bool,
     /// Hierarchical document symbols.
     pub hierarchical_symbols: bool,
+    /// `workspace/applyEdit`.
+    pub apply_edit: bool,
+    /// `documentChanges` in workspace edits.
+    pub document_changes: bool,
+    /// `CreateFile` operations in workspace edits.
+    pub create_files: bool,
+    /// `window/showDocument`.
+    pub show_document: bool,
+    /// `CodeAction` literals (else only `Command`s may be returned).
+    pub code_action_literals: bool,
 }
 
 /// One vault: a workspace folder or the folder found above an opened note.

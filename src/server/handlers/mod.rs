@@ -1,5 +1,6 @@
 //! Request and notification handlers, one file per area.
 
+pub mod actions;
 pub mod features;
 pub mod text_sync;
 pub mod workspace;
