@@ -16,6 +16,8 @@ pub enum Value {
     Date(NaiveDate),
     /// Text, quoted when YAML would read it as something else.
     Text(String),
+    /// YAML written as it is, such as a flow list; compared as text.
+    Raw(String),
 }
 
 impl Value {
@@ -25,6 +27,7 @@ impl Value {
             Value::Number(n) => format_amount(*n),
             Value::Date(d) => d.to_string(),
             Value::Text(t) => quote(t),
+            Value::Raw(r) => r.clone(),
         }
     }
 
@@ -37,6 +40,7 @@ impl Value {
             }
             Value::Date(d) => unquoted.trim() == d.to_string(),
             Value::Text(t) => strip_link_text(&unquoted) == t.trim() || unquoted == t.trim(),
+            Value::Raw(r) => existing.trim() == r.trim(),
         }
     }
 }

@@ -1,19 +1,785 @@
-//! Placeholder reader, replaced by the real one in the next commits.
+//! iCalendar (`.ics`) files: each customer meeting in the configured window becomes a meeting
+//! note stub in the meetings folder, and each upcoming QBR gets a "prepare QBR" action item.
+//!
+//! Lines are unfolded here (keeping each line's number for messages) and every `VEVENT` is
+//! parsed on its own with the `icalendar` crate, so one malformed event does not stop the rest.
+//! Recurring events are expanded with the `rrule` crate (RFC 5545 `RRULE`, `EXDATE`), and an
+//! instance with a `RECURRENCE-ID` override replaces the instance it names. Stubs are keyed by
+//! `UID` and the instance's start; a newer `SEQUENCE` updates the stub's frontmatter, and an
+//! existing note is never replaced.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-use crate::import::{Context, ImportError, Parsed};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use icalendar::parser::Property;
+
+use crate::import::frontmatter::{Policy, Value};
+use crate::import::matching::normalize_domain;
+use crate::import::report::{Messages, Unmatched};
+use crate::import::values::local_to_utc;
+use crate::import::{Context, ImportError, NoteWrite, Parsed};
+
+/// Instances of one recurring event generated at most.
+const MAX_INSTANCES: u16 = 1000;
+
+/// One `VEVENT`, as read.
+#[derive(Clone, Debug)]
+struct Event {
+    line: u64,
+    uid: String,
+    sequence: u32,
+    summary: String,
+    description: Option<String>,
+    location: Option<String>,
+    start: Start,
+    end: Option<Start>,
+    rrule: Option<String>,
+    exdates: Vec<DateTime<Utc>>,
+    recurrence_id: Option<DateTime<Utc>>,
+    organizer: Option<String>,
+    attendees: Vec<(String, Option<String>)>,
+    cancelled: bool,
+}
+
+/// A start or end time.
+#[derive(Clone, Copy, Debug)]
+enum Start {
+    /// An all-day event's date.
+    Date(NaiveDate),
+    /// A moment, and the zone it was written in (for showing the time and expanding rules).
+    Time(DateTime<Utc>, Tz),
+}
+
+impl Start {
+    fn utc(self, zone: Tz) -> DateTime<Utc> {
+        match self {
+            Start::Date(date) => local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
+            Start::Time(time, _) => time,
+        }
+    }
+
+    fn local_date(self, zone: Tz) -> NaiveDate {
+        match self {
+            Start::Date(date) => date,
+            Start::Time(time, _) => time.with_timezone(&zone).date_naive(),
+        }
+    }
+}
+
+/// One meeting to write: an event instance.
+struct Instance<'e> {
+    event: &'e Event,
+    start: Start,
+    /// The original start of a recurring instance, which keys its stub.
+    recurrence: Option<DateTime<Utc>>,
+}
 
 pub(super) fn read(
     files: &[PathBuf],
     ctx: &mut Context<'_>,
-    _parsed: &mut Parsed,
+    parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    Err(ImportError::Refused {
-        file: files
-            .first()
-            .map(|f| f.display().to_string())
+    let mut events = Vec::new();
+    let mut names = Vec::new();
+    for path in files {
+        let file = crate::import::display_name(path);
+        let mut messages = Messages::new(&file);
+        let (read, rejected) = read_file(path, ctx, &mut messages)?;
+        parsed.rows_read += rejected;
+        parsed.rows_rejected += rejected;
+        events.extend(read.into_iter().map(|e| (file.clone(), e)));
+        parsed.messages.extend(messages.finish());
+        names.push(file);
+    }
+    parsed.rows_read += events.len() as u64;
+    let people = load_people(ctx);
+    let mut existing = load_stubs(ctx);
+    let mut taken: HashSet<String> = HashSet::new();
+    let zone = ctx.config.timezone;
+    let from = local_to_utc(
+        (ctx.today - Duration::days(ctx.config.past_days))
+            .and_hms_opt(0, 0, 0)
             .unwrap_or_default(),
-        message: format!("the {} importer is not built yet", ctx.source.slug()),
+        zone,
+    );
+    let to = local_to_utc(
+        (ctx.today + Duration::days(ctx.config.future_days + 1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default(),
+        zone,
+    );
+    let mut messages_by_file: HashMap<String, Messages> = HashMap::new();
+    let overrides: HashSet<(String, DateTime<Utc>)> = events
+        .iter()
+        .filter_map(|(_, e)| Some((e.uid.clone(), e.recurrence_id?)))
+        .collect();
+    for (file, event) in &events {
+        if event.cancelled {
+            continue;
+        }
+        let messages = messages_by_file
+            .entry(file.clone())
+            .or_insert_with(|| Messages::new(file));
+        for instance in instances(event, &overrides, from, to, zone, messages) {
+            let start = instance.start.utc(zone);
+            if start < from || start >= to {
+                continue;
+            }
+            write_stub(
+                &instance,
+                file,
+                ctx,
+                &people,
+                &mut existing,
+                &mut taken,
+                parsed,
+            );
+        }
+    }
+    for (_, messages) in messages_by_file {
+        parsed.messages.extend(messages.finish());
+    }
+    Ok(())
+}
+
+/// Unfolds the file's lines, keeping the number of each logical line's first physical line.
+fn unfold(text: &str) -> Vec<(u64, String)> {
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (index, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let (Some(rest), Some(last)) = (line.strip_prefix([' ', '\t']), lines.last_mut()) {
+            last.1.push_str(rest);
+        } else if !line.is_empty() {
+            lines.push((index as u64 + 1, line.to_string()));
+        }
+    }
+    lines
+}
+
+/// Reads the events of one file, and counts the events that could not be read.
+fn read_file(
+    path: &Path,
+    ctx: &Context<'_>,
+    messages: &mut Messages,
+) -> Result<(Vec<Event>, u64), ImportError> {
+    let bytes = std::fs::read(path).map_err(|err| ImportError::Refused {
+        file: path.display().to_string(),
+        message: format!("cannot read: {err}"),
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            messages.note("the file is not valid UTF-8; invalid bytes were replaced".to_string());
+            String::from_utf8_lossy(err.as_bytes()).into_owned()
+        }
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    let lines = unfold(text);
+    if !lines
+        .first()
+        .is_some_and(|(_, l)| l.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
+    {
+        return Err(ImportError::Refused {
+            file: path.display().to_string(),
+            message: "not an iCalendar file: it does not start with BEGIN:VCALENDAR".to_string(),
+        });
+    }
+    let mut events = Vec::new();
+    let mut rejected = 0;
+    let mut current: Option<(u64, Vec<String>)> = None;
+    for (number, line) in &lines {
+        if line.eq_ignore_ascii_case("BEGIN:VEVENT") {
+            if let Some((start, _)) = current.take() {
+                messages.error(
+                    "unclosed-event",
+                    start,
+                    Some("VEVENT"),
+                    "event has no END:VEVENT; skipped".to_string(),
+                );
+                rejected += 1;
+            }
+            current = Some((*number, vec![line.clone()]));
+        } else if let Some((start, mut body)) = current.take() {
+            body.push(line.clone());
+            if line.eq_ignore_ascii_case("END:VEVENT") {
+                match parse_event(start, &body, ctx, messages) {
+                    Ok(event) => events.push(event),
+                    Err(message) => {
+                        messages.error(
+                            "invalid-event",
+                            start,
+                            Some("VEVENT"),
+                            format!("{message}; event skipped"),
+                        );
+                        rejected += 1;
+                    }
+                }
+            } else {
+                current = Some((start, body));
+            }
+        }
+    }
+    if let Some((start, _)) = current {
+        messages.error(
+            "unclosed-event",
+            start,
+            Some("VEVENT"),
+            "the file ends inside this event (truncated?); event skipped".to_string(),
+        );
+        rejected += 1;
+    }
+    Ok((events, rejected))
+}
+
+fn parse_event(
+    line: u64,
+    body: &[String],
+    ctx: &Context<'_>,
+    messages: &mut Messages,
+) -> Result<Event, String> {
+    let text = body.join("\r\n") + "\r\n";
+    let components = icalendar::parser::read_components(&text).map_err(|err| {
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid content")
+            .trim();
+        format!("invalid event: {first}")
+    })?;
+    let component = components.first().ok_or("empty event")?;
+    let prop = |name: &str| {
+        component
+            .properties
+            .iter()
+            .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
+    };
+    let value = |name: &str| {
+        prop(name)
+            .map(|p| p.val.as_str().trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let uid = value("UID").ok_or("event has no UID")?;
+    let start_prop = prop("DTSTART").ok_or("event has no DTSTART")?;
+    let start = parse_time(start_prop, ctx.config.timezone, line, messages)?;
+    let end = prop("DTEND").and_then(|p| parse_time(p, ctx.config.timezone, line, messages).ok());
+    let mut exdates = Vec::new();
+    for p in component
+        .properties
+        .iter()
+        .filter(|p| p.name.as_str().eq_ignore_ascii_case("EXDATE"))
+    {
+        for part in p.val.as_str().split(',') {
+            let single = Property {
+                name: p.name.clone(),
+                val: part.trim().into(),
+                params: p.params.clone(),
+            };
+            match parse_time(&single, ctx.config.timezone, line, messages) {
+                Ok(time) => exdates.push(time.utc(ctx.config.timezone)),
+                Err(err) => messages.warning(
+                    "invalid-exdate",
+                    line,
+                    Some("EXDATE"),
+                    format!("{err}; exclusion ignored"),
+                ),
+            }
+        }
+    }
+    let recurrence_id = match prop("RECURRENCE-ID") {
+        Some(p) => {
+            Some(parse_time(p, ctx.config.timezone, line, messages)?.utc(ctx.config.timezone))
+        }
+        None => None,
+    };
+    let attendees = component
+        .properties
+        .iter()
+        .filter(|p| p.name.as_str().eq_ignore_ascii_case("ATTENDEE"))
+        .filter_map(|p| {
+            let email = mail_address(p.val.as_str())?;
+            Some((email, param(p, "CN")))
+        })
+        .collect();
+    Ok(Event {
+        line,
+        uid,
+        sequence: value("SEQUENCE").and_then(|s| s.parse().ok()).unwrap_or(0),
+        summary: value("SUMMARY").unwrap_or_else(|| "Meeting".to_string()),
+        description: value("DESCRIPTION"),
+        location: value("LOCATION"),
+        start,
+        end,
+        rrule: value("RRULE"),
+        exdates,
+        recurrence_id,
+        organizer: prop("ORGANIZER").and_then(|p| mail_address(p.val.as_str())),
+        attendees,
+        cancelled: value("STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
     })
+}
+
+fn param(prop: &Property<'_>, key: &str) -> Option<String> {
+    prop.params
+        .iter()
+        .find(|p| p.key.as_str().eq_ignore_ascii_case(key))
+        .and_then(|p| p.val.as_ref())
+        .map(|v| v.as_str().trim_matches('"').to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn mail_address(value: &str) -> Option<String> {
+    let value = value.trim();
+    let address = value
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map_or(value, |_| &value[7..]);
+    address.contains('@').then(|| address.to_lowercase())
+}
+
+/// Reads a DATE or DATE-TIME property: UTC (`Z`), with a `TZID` parameter, floating (read in
+/// `zone`), or an all-day `VALUE=DATE`.
+fn parse_time(
+    prop: &Property<'_>,
+    zone: Tz,
+    line: u64,
+    messages: &mut Messages,
+) -> Result<Start, String> {
+    let value = prop.val.as_str().trim();
+    let name = prop.name.as_str();
+    if value.len() == 8 {
+        return NaiveDate::parse_from_str(value, "%Y%m%d")
+            .map(Start::Date)
+            .map_err(|_| format!("invalid {name} `{value}`"));
+    }
+    let invalid = || format!("invalid {name} `{value}`; expected YYYYMMDDTHHMMSS[Z]");
+    if let Some(utc) = value.strip_suffix('Z') {
+        let naive = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
+        return Ok(Start::Time(Utc.from_utc_datetime(&naive), chrono_tz::UTC));
+    }
+    let naive = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
+    let written_zone = match param(prop, "TZID") {
+        Some(tzid) => {
+            match tzid.trim_start_matches('/').parse::<Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    messages.warning(
+                    "unknown-tzid",
+                    line,
+                    Some(name),
+                    format!("unknown TZID `{tzid}`; read the time in {} (set [import.ics] timezone)", zone.name()),
+                );
+                    zone
+                }
+            }
+        }
+        None => zone,
+    };
+    Ok(Start::Time(local_to_utc(naive, written_zone), written_zone))
+}
+
+/// The instances of an event inside `[from, to)`: the event itself, or its recurrences minus
+/// exclusions and minus instances replaced by overrides.
+fn instances<'e>(
+    event: &'e Event,
+    overrides: &HashSet<(String, DateTime<Utc>)>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+    messages: &mut Messages,
+) -> Vec<Instance<'e>> {
+    if event.recurrence_id.is_some() || event.rrule.is_none() {
+        return vec![Instance {
+            event,
+            start: event.start,
+            recurrence: event.recurrence_id,
+        }];
+    }
+    let rule_text = event.rrule.as_deref().unwrap_or_default();
+    let (start_utc, written_zone) = match event.start {
+        Start::Date(date) => (
+            local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
+            zone,
+        ),
+        Start::Time(time, tz) => (time, tz),
+    };
+    let rrule_zone: rrule::Tz = written_zone.into();
+    let dtstart = start_utc.with_timezone(&rrule_zone);
+    let set = match rule_text
+        .parse::<rrule::RRule<rrule::Unvalidated>>()
+        .and_then(|r| r.build(dtstart))
+    {
+        Ok(set) => set,
+        Err(err) => {
+            messages.error(
+                "invalid-rrule",
+                event.line,
+                Some("RRULE"),
+                format!("invalid RRULE `{rule_text}`: {err}; only the first instance is used"),
+            );
+            return vec![Instance {
+                event,
+                start: event.start,
+                recurrence: None,
+            }];
+        }
+    };
+    let set = event
+        .exdates
+        .iter()
+        .fold(set, |set, ex| set.exdate(ex.with_timezone(&rrule_zone)));
+    let window = set
+        .after((from - Duration::days(1)).with_timezone(&rrule_zone))
+        .before(to.with_timezone(&rrule_zone))
+        .all(MAX_INSTANCES);
+    window
+        .dates
+        .into_iter()
+        .map(|time| time.with_timezone(&Utc))
+        .filter(|time| !overrides.contains(&(event.uid.clone(), *time)))
+        .map(|time| {
+            let start = match event.start {
+                Start::Date(_) => Start::Date(time.with_timezone(&zone).date_naive()),
+                Start::Time(_, tz) => Start::Time(time, tz),
+            };
+            Instance {
+                event,
+                start,
+                recurrence: Some(time),
+            }
+        })
+        .collect()
+}
+
+/// Person notes by email address: notes under a relationships folder with `email:` in their
+/// frontmatter, named by their file name.
+fn load_people(ctx: &Context<'_>) -> HashMap<String, String> {
+    let mut people = HashMap::new();
+    let folder = format!("/{}/", ctx.vault.relationships_folder);
+    for entry in ignore::WalkBuilder::new(ctx.root)
+        .hidden(true)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        let Some(rel) = path
+            .strip_prefix(ctx.root)
+            .ok()
+            .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/")))
+        else {
+            continue;
+        };
+        if !rel.contains(&folder) || !crate::import::archive::has_extension(&rel, &["md"]) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let summary = crate::syntax::parse(&text);
+        let email = summary
+            .fields
+            .iter()
+            .find(|f| {
+                f.source == crate::syntax::FieldSource::Frontmatter
+                    && f.key.eq_ignore_ascii_case("email")
+            })
+            .map(|f| f.value.trim().to_lowercase());
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if let (Some(email), Some(stem)) = (email, stem) {
+            people.entry(email).or_insert(stem);
+        }
+    }
+    people
+}
+
+/// A stub already in the meetings folder.
+struct Stub {
+    path: String,
+    sequence: u32,
+}
+
+/// Existing notes in the meetings folder with an `ics_uid`, by UID and instance start.
+fn load_stubs(ctx: &Context<'_>) -> HashMap<(String, String), Stub> {
+    let mut stubs = HashMap::new();
+    let folder = ctx.root.join(&ctx.vault.meetings_folder);
+    for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !crate::import::archive::has_extension(&name, &["md"]) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let summary = crate::syntax::parse(&text);
+        let field = |key: &str| {
+            summary
+                .fields
+                .iter()
+                .find(|f| f.source == crate::syntax::FieldSource::Frontmatter && f.key == key)
+                .map(|f| f.value.trim().trim_matches('"').to_string())
+        };
+        if let Some(uid) = field("ics_uid") {
+            let instance = field("ics_recurrence_id").unwrap_or_default();
+            stubs.insert(
+                (uid, instance),
+                Stub {
+                    path: format!("{}/{name}", ctx.vault.meetings_folder),
+                    sequence: field("ics_sequence")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0),
+                },
+            );
+        }
+    }
+    stubs
+}
+
+/// The meeting kind from its title.
+fn kind_of(summary: &str) -> &'static str {
+    let lower = summary.to_lowercase();
+    let table: [(&[&str], &str); 7] = [
+        (
+            &["qbr", "quarterly business review", "business review"],
+            "QBR",
+        ),
+        (&["kickoff", "kick-off", "kick off"], "Kickoff"),
+        (&["onboarding"], "Onboarding"),
+        (&["renewal"], "Renewal Planning"),
+        (&["escalation", "incident review"], "Escalation"),
+        (&["exec", "executive"], "Exec Sync"),
+        (
+            &[
+                "check-in", "check in", "checkin", "sync", "catch-up", "catch up",
+            ],
+            "Check-in",
+        ),
+    ];
+    table
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
+        .map_or("Meeting", |(_, kind)| kind)
+}
+
+/// The account of a meeting: the account most customer attendees' domains match. A meeting
+/// with only internal attendees has none; one whose customers match no account is listed as
+/// unmatched.
+fn meeting_account(
+    event: &Event,
+    file: &str,
+    ctx: &Context<'_>,
+    parsed: &mut Parsed,
+) -> Option<usize> {
+    let internal: Vec<String> = if ctx.config.internal_domains.is_empty() {
+        event
+            .organizer
+            .iter()
+            .filter_map(|o| normalize_domain(o))
+            .collect()
+    } else {
+        ctx.config.internal_domains.clone()
+    };
+    let customers: Vec<&(String, Option<String>)> = event
+        .attendees
+        .iter()
+        .filter(|(email, _)| {
+            normalize_domain(email).is_some_and(|d| {
+                !internal
+                    .iter()
+                    .any(|i| d == *i || d.ends_with(&format!(".{i}")))
+            })
+        })
+        .collect();
+    if customers.is_empty() {
+        return None;
+    }
+    let mut votes: HashMap<usize, usize> = HashMap::new();
+    for (email, _) in &customers {
+        if let Some(account) = ctx.matcher.find_domain(email) {
+            *votes.entry(account).or_default() += 1;
+        }
+    }
+    let Some(account) = votes
+        .into_iter()
+        .max_by_key(|(account, count)| (*count, usize::MAX - account))
+        .map(|(a, _)| a)
+    else {
+        let domain = customers
+            .first()
+            .and_then(|(email, _)| ctx.matcher.domain_of(email))
+            .unwrap_or_default();
+        let key = (file.to_string(), domain.clone());
+        if !parsed
+            .unmatched
+            .iter()
+            .any(|u| (u.file.as_str(), u.account.as_str()) == (key.0.as_str(), key.1.as_str()))
+        {
+            parsed.unmatched.push(Unmatched {
+                file: file.to_string(),
+                line: event.line,
+                account: domain,
+            });
+        }
+        return None;
+    };
+    Some(account)
+}
+
+fn write_stub(
+    instance: &Instance<'_>,
+    file: &str,
+    ctx: &mut Context<'_>,
+    people: &HashMap<String, String>,
+    existing: &mut HashMap<(String, String), Stub>,
+    taken: &mut HashSet<String>,
+    parsed: &mut Parsed,
+) {
+    let event = instance.event;
+    let zone = ctx.config.timezone;
+    let Some(account) = meeting_account(event, file, ctx, parsed) else {
+        return;
+    };
+    let account_name = ctx.matcher.accounts[account].name.clone();
+    let date = instance.start.local_date(zone);
+    let kind = kind_of(&event.summary);
+    let recurrence = instance
+        .recurrence
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default();
+    let attendees: Vec<String> = event
+        .attendees
+        .iter()
+        .map(|(email, name)| match people.get(email) {
+            Some(person) => format!("[[{person}]]"),
+            None => match name {
+                Some(name) => format!("{name} <{email}>"),
+                None => email.clone(),
+            },
+        })
+        .collect();
+    let attendees_yaml = format!(
+        "[{}]",
+        attendees
+            .iter()
+            .map(|a| format!("\"{}\"", a.replace('"', "\\\"")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(stub) = existing.get(&(event.uid.clone(), recurrence.clone())) {
+        if event.sequence > stub.sequence {
+            parsed.notes.push(NoteWrite {
+                path: stub.path.clone(),
+                text: String::new(),
+                updates: vec![
+                    ("date", Value::Date(date), Policy::Owned),
+                    ("attendees", Value::Raw(attendees_yaml), Policy::Owned),
+                    (
+                        "ics_sequence",
+                        Value::Number(f64::from(event.sequence)),
+                        Policy::Owned,
+                    ),
+                ],
+                exists: true,
+                detail: format!(
+                    "event {} changed (SEQUENCE {} -> {})",
+                    event.uid, stub.sequence, event.sequence
+                ),
+            });
+        }
+        return;
+    }
+    let base = format!("{date} - {kind}: {account_name}");
+    let folder = &ctx.vault.meetings_folder;
+    let mut stem = base.clone();
+    let mut counter = 1;
+    while taken.contains(&stem) || ctx.root.join(folder).join(format!("{stem}.md")).exists() {
+        counter += 1;
+        stem = format!("{base} ({counter})");
+    }
+    taken.insert(stem.clone());
+    let path = format!("{folder}/{stem}.md");
+    existing.insert(
+        (event.uid.clone(), recurrence.clone()),
+        Stub {
+            path: path.clone(),
+            sequence: event.sequence,
+        },
+    );
+    let text = stub_text(
+        instance,
+        &stem,
+        &account_name,
+        &attendees_yaml,
+        &recurrence,
+        kind,
+        ctx,
+    );
+    parsed.notes.push(NoteWrite {
+        path,
+        text,
+        updates: Vec::new(),
+        exists: false,
+        detail: format!("meeting stub for {} ({})", event.summary, event.uid),
+    });
+}
+
+fn stub_text(
+    instance: &Instance<'_>,
+    stem: &str,
+    account: &str,
+    attendees_yaml: &str,
+    recurrence: &str,
+    kind: &str,
+    ctx: &Context<'_>,
+) -> String {
+    let event = instance.event;
+    let zone = ctx.config.timezone;
+    let date = instance.start.local_date(zone);
+    let mut text = format!(
+        "---\ndate: {date}\naccount: \"[[{account}]]\"\nattendees: {attendees_yaml}\nics_uid: \"{}\"\nics_sequence: {}\n",
+        event.uid.replace('"', "\\\""),
+        event.sequence
+    );
+    if !recurrence.is_empty() {
+        let _ = writeln!(text, "ics_recurrence_id: {recurrence}");
+    }
+    let _ = write!(text, "---\n# {stem}\n\n");
+    let when = match instance.start {
+        Start::Date(_) => "all day".to_string(),
+        Start::Time(time, tz) => {
+            let local = time.with_timezone(&tz);
+            let end = event.end.and_then(|end| match (end, event.start) {
+                (Start::Time(end, _), Start::Time(start, _)) => Some(local + (end - start)),
+                _ => None,
+            });
+            match end {
+                Some(end) => format!(
+                    "{}–{} ({})",
+                    local.format("%H:%M"),
+                    end.format("%H:%M"),
+                    tz.name()
+                ),
+                None => format!("{} ({})", local.format("%H:%M"), tz.name()),
+            }
+        }
+    };
+    let _ = write!(text, "{}, {when}", event.summary);
+    if let Some(location) = &event.location {
+        let _ = write!(text, ", {location}");
+    }
+    text.push_str(".\n\n");
+    if let Some(description) = &event.description {
+        for line in description.lines() {
+            let quoted = format!("> {line}");
+            let _ = writeln!(text, "{}", quoted.trim_end());
+        }
+        text.push('\n');
+    }
+    text.push_str("## Agenda\n\n## Notes\n\n## Action Items\n");
+    if kind == "QBR" && date >= ctx.today {
+        let due = (date - Duration::days(ctx.config.qbr_prep_days)).max(ctx.today);
+        let _ = writeln!(text, "- [ ] Prepare QBR for [[{account}]] 📅 {due}");
+    }
+    text
 }

@@ -1,0 +1,178 @@
+//! `dex import ics` end to end: meeting stubs with attendees and accounts, recurrences with
+//! exclusions and overrides, all-day events, QBR preparation items, and notes never replaced.
+
+mod import_common;
+
+use import_common::{changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+
+const MEETINGS: &str = "Inbox/Meetings";
+
+fn calendar() -> Vec<String> {
+    vec![fixture("ics/calendar.ics")]
+}
+
+fn stub(dir: &std::path::Path, name: &str) -> String {
+    read(dir, &format!("{MEETINGS}/{name}.md"))
+}
+
+#[test]
+fn qbr_stub_with_people_and_preparation() {
+    let dir = vault();
+    let output = import(dir.path(), "ics", &calendar(), &[]);
+    let out = stdout(&output);
+    let qbr = stub(dir.path(), "2026-03-25 - QBR: Borealis Freight");
+    assert_eq!(frontmatter(&qbr, "date").as_deref(), Some("2026-03-25"));
+    assert_eq!(
+        frontmatter(&qbr, "account").as_deref(),
+        Some("\"[[Borealis Freight]]\"")
+    );
+    assert_eq!(
+        frontmatter(&qbr, "attendees").as_deref(),
+        Some("[\"[[Priya Raman]]\", \"[[Tomas Lind]]\", \"[[Maya Okafor]]\"]")
+    );
+    assert_eq!(
+        frontmatter(&qbr, "ics_uid").as_deref(),
+        Some("\"qbr-borealis-2026q1@fernwood.io\"")
+    );
+    assert_eq!(frontmatter(&qbr, "ics_sequence").as_deref(), Some("1"));
+    // Escaped commas, the TZID and the folded description are read.
+    assert!(
+        qbr.contains(
+            "Q1 QBR, Borealis Freight, 15:00–16:30 (Europe/Berlin), Borealis HQ, Hamburg."
+        ),
+        "{qbr}"
+    );
+    assert!(
+        qbr.contains("> and the renewal timeline. This line was folded by the calendar app.\n"),
+        "{qbr}"
+    );
+    for heading in ["## Agenda", "## Notes", "## Action Items"] {
+        assert!(qbr.contains(heading), "{heading}");
+    }
+    assert!(
+        qbr.ends_with("- [ ] Prepare QBR for [[Borealis Freight]] 📅 2026-03-18\n"),
+        "{qbr}"
+    );
+    assert!(out.contains("7 notes created"), "{out}");
+}
+
+#[test]
+fn recurrences_follow_exclusions_and_overrides() {
+    let dir = vault();
+    import(dir.path(), "ics", &calendar(), &[]);
+    for date in ["2026-03-03", "2026-03-10", "2026-03-25", "2026-03-31"] {
+        let name = format!("{MEETINGS}/{date} - Check-in: Kestrel Health.md");
+        assert!(dir.path().join(&name).is_file(), "{name}");
+    }
+    for date in ["2026-03-17", "2026-03-24"] {
+        let name = format!("{MEETINGS}/{date} - Check-in: Kestrel Health.md");
+        assert!(!dir.path().join(&name).exists(), "{name}");
+    }
+    let moved = stub(dir.path(), "2026-03-25 - Check-in: Kestrel Health");
+    assert!(
+        moved.contains("Kestrel weekly check-in (moved), 14:00–14:30 (America/New_York)."),
+        "{moved}"
+    );
+    assert_eq!(
+        frontmatter(&moved, "ics_recurrence_id").as_deref(),
+        Some("2026-03-24T14:00:00Z")
+    );
+    assert!(!moved.contains("Prepare QBR"));
+    let onsite = stub(dir.path(), "2026-04-02 - Meeting: Tidewater Bank");
+    assert!(onsite.contains("Onsite workshop, all day."), "{onsite}");
+    assert_eq!(
+        frontmatter(&onsite, "attendees").as_deref(),
+        Some("[\"[[Lucía Fernández]]\"]")
+    );
+}
+
+#[test]
+fn existing_notes_are_never_replaced() {
+    let dir = vault();
+    let original = stub(dir.path(), "2026-03-10 - QBR: Kestrel Health");
+    import(dir.path(), "ics", &calendar(), &[]);
+    assert_eq!(
+        stub(dir.path(), "2026-03-10 - QBR: Kestrel Health"),
+        original
+    );
+    let second = stub(dir.path(), "2026-03-10 - QBR: Kestrel Health (2)");
+    assert_eq!(
+        frontmatter(&second, "ics_uid").as_deref(),
+        Some("\"qbr-kestrel-old@fernwood.io\"")
+    );
+}
+
+#[test]
+fn bad_events_and_others_are_reported() {
+    let dir = vault();
+    let out = stdout(&import(dir.path(), "ics", &calendar(), &[]));
+    let expected = [
+        "calendar.ics:77: warning: DTSTART: unknown TZID `Customized Time Zone`",
+        "calendar.ics:85: error: VEVENT: invalid DTSTART `20261345T100000`",
+        "calendar.ics:77: unmatched: `initech.example` matches no account",
+        "9 rows read, updated 0 accounts, 0 created, 1 unmatched, 1 row rejected",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    assert!(
+        !out.contains("Renewal forecast"),
+        "internal meeting got a stub:\n{out}"
+    );
+    assert!(
+        !out.contains("Cancelled sync"),
+        "cancelled meeting got a stub:\n{out}"
+    );
+}
+
+#[test]
+fn newer_sequence_updates_frontmatter_only() {
+    let dir = vault();
+    import(dir.path(), "ics", &calendar(), &[]);
+    let path = dir
+        .path()
+        .join(MEETINGS)
+        .join("2026-03-25 - QBR: Borealis Freight.md");
+    let edited = std::fs::read_to_string(&path)
+        .expect("stub")
+        .replace("## Notes\n", "## Notes\n- Priya wants the Osaka numbers\n");
+    std::fs::write(&path, &edited).expect("write stub");
+    let before = snapshot(dir.path());
+    import(dir.path(), "ics", &calendar(), &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    let newer = dir.path().join("newer.ics");
+    let text = std::fs::read_to_string(fixture("ics/calendar.ics")).expect("fixture");
+    let text = text.replacen("SEQUENCE:1\r\n", "SEQUENCE:2\r\n", 1).replace(
+        "ATTENDEE;CN=Maya Okafor:mailto:maya.okafor@fernwood.io\r\n",
+        "ATTENDEE;CN=Maya Okafor:mailto:maya.okafor@fernwood.io\r\nATTENDEE;CN=Ines Duarte:mailto:ines.duarte@borealis-freight.com\r\n",
+    );
+    std::fs::write(&newer, text).expect("write calendar");
+    let output = import(dir.path(), "ics", &[newer.display().to_string()], &[]);
+    let after = std::fs::read_to_string(&path).expect("stub");
+    assert!(
+        stdout(&output).contains("SEQUENCE 1 -> 2"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(frontmatter(&after, "ics_sequence").as_deref(), Some("2"));
+    assert!(
+        after.contains("\"Ines Duarte <ines.duarte@borealis-freight.com>\"]"),
+        "{after}"
+    );
+    assert!(
+        after.contains("- Priya wants the Osaka numbers\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn csv_file_is_refused() {
+    let dir = vault();
+    let output = import(dir.path(), "ics", &[fixture("zendesk/tickets.csv")], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(import_common::stderr(&output).contains("not an iCalendar file"));
+}
