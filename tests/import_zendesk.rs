@@ -234,3 +234,24 @@ fn json_report_has_the_summary() {
     assert_eq!(report["unmatched"][0]["account"], "Globex Shipping");
     assert_eq!(report["unmatched"][0]["line"], 16);
 }
+
+#[test]
+fn intercom_conversations_per_account() {
+    let dir = vault();
+    let files = [fixture("intercom/conversations.csv")];
+    let output = import(dir.path(), "intercom", &files, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let northwind = read(dir.path(), "Active/Accounts/Northwind_Labs/Health.md");
+    let intercom = block(&northwind, "intercom");
+    assert!(
+        intercom.contains("## Support (imported from Intercom)"),
+        "{intercom}"
+    );
+    // Open and snoozed are open; "priority" is urgent; a rating of 1 is bad, 4 and 5 good.
+    assert!(
+        intercom.contains("| 2026-03-15 | 2 | 1 | 0 | 1 | 67% |"),
+        "{intercom}"
+    );
+    let overview = read(dir.path(), "Active/Accounts/Northwind_Labs/Overview.md");
+    assert_eq!(frontmatter(&overview, "zendesk_org"), None);
+}
