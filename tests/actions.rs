@@ -1,5 +1,5 @@
 //! Code actions, commands, code lenses and inlay hints through the built binary: the edits the
-//! server sends, the CreateFile options, and that no existing note is ever targeted.
+//! server sends, the `CreateFile` options, and that no existing note is ever targeted.
 
 #![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
 

@@ -2,6 +2,7 @@
 //! `dex portfolio` and `dex accounts`: the account model and note generators on the command
 //! line. Notes are printed, or written with `--write`, never over an existing file.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -356,10 +357,11 @@ pub fn run_accounts(args: &ReviewArgs) -> ExitCode {
             _ => "-".to_string(),
         };
         let score = row.score.map_or("-".to_string(), |s| s.to_string());
-        text.push_str(&format!(
-            "{:<width$}  {score:>5}  {:<6}  {renewal:<19}  {:>4}  {:>7}  {:>5}\n",
+        let _ = writeln!(
+            text,
+            "{:<width$}  {score:>5}  {:<6}  {renewal:<19}  {:>4}  {:>7}  {:>5}",
             row.name, row.band, row.open_commitments, row.overdue_commitments, row.open_risks
-        ));
+        );
     }
     stdout(&text)
 }
@@ -416,15 +418,16 @@ pub fn run_init(args: &InitArgs) -> ExitCode {
     }
     let mut report = String::new();
     for line in &created {
-        report.push_str(&format!("created {line}\n"));
+        let _ = writeln!(report, "created {line}");
     }
     for line in &kept {
-        report.push_str(&format!("kept    {line}\n"));
+        let _ = writeln!(report, "kept    {line}");
     }
-    report.push_str(&format!(
-        "{} created, {} kept as they were\n",
+    let _ = writeln!(
+        report,
+        "{} created, {} kept as they were",
         created.len(),
         kept.len()
-    ));
+    );
     stdout(&report)
 }

@@ -397,7 +397,7 @@ fn apply_meeting_action(
         let page_text = texts.text(vault, stakeholders)?;
         let lines: String = new_people
             .iter()
-            .map(|p| format!("- {p} (met {date})\n"))
+            .flat_map(|p| [format!("- {p} (met {date})"), "\n".to_string()])
             .collect();
         changes.push(append_under_heading(
             vault,

@@ -242,7 +242,12 @@ fn link_completion(
 const RANKED: usize = 512;
 
 fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidate)> {
-    let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+    let pattern = Pattern::new(
+        query,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
     // The fuzzy pass is the cost of a large vault: run it on every core, one matcher a chunk.
     let mut scored: Vec<(u32, &Candidate)> = candidates
         .par_chunks(4096)

@@ -46,7 +46,12 @@ pub(super) fn scan_line(
     }
     if out.len() == before && !is_task {
         // A `Key: value` item has its colon within the first few dozen bytes.
-        let colon_near = |content: usize| line.as_bytes()[content..].iter().take(48).any(|&b| b == b':');
+        let colon_near = |content: usize| {
+            line.as_bytes()[content..]
+                .iter()
+                .take(48)
+                .any(|&b| b == b':')
+        };
         if let Some(content) = item_content.filter(|&c| c <= line.len() && colon_near(c)) {
             if let Some(caps) = LIST_FIELD.captures(&line[content..]) {
                 push(

@@ -121,7 +121,7 @@ pub(super) fn parse(text: &str) -> NoteSummary {
         }
     }
     excluded.sort_by_key(|r| r.start);
-    summary.excluded = excluded.clone();
+    summary.excluded.clone_from(&excluded);
     let excluded = Excluded(excluded);
     let comments = comment_ranges(text, body_start, &excluded);
 
@@ -321,7 +321,9 @@ fn scan_lines(
         if let Some(item_start) = item {
             let item_text = &text[item_start as usize..line_range.end as usize];
             // Links are sorted by position: start the search at the item.
-            let first_link = summary.links.partition_point(|l| l.range.start < item_start);
+            let first_link = summary
+                .links
+                .partition_point(|l| l.range.start < item_start);
             let owner = summary.links[first_link..]
                 .iter()
                 .take_while(|l| l.range.start <= line_range.end)

@@ -275,7 +275,7 @@ impl NoteSummary {
             .iter()
             .filter(|h| h.range.start <= offset && offset < h.section_end)
             .filter_map(Heading::section_kind)
-            .last()
+            .next_back()
     }
 }
 

@@ -214,7 +214,10 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         };
         push_date(&mut dates, &mut removed, kind, &caps, &at);
     }
-    let has_due_word = body.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"due"));
+    let has_due_word = body
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"due"));
     for caps in BARE_DUE.captures_iter(if has_due_word { body } else { "" }) {
         let whole = caps.get(0).expect("group 0 always matches");
         if removed
@@ -229,28 +232,19 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
 
     // Priority signs are non-ASCII; the Dataview form needs `::`.
     let maybe_priority = has_fields || !body.is_ascii();
-    let priority = PRIORITY.captures(if maybe_priority { body } else { "" }).map_or(Priority::Normal, |caps| {
-        removed.push(caps.get(0).expect("group 0 always matches").range());
-        let word = caps
-            .get(1)
-            .or_else(|| caps.get(2))
-            .map_or("", |m| m.as_str());
-        match word.to_ascii_lowercase().as_str() {
-            "🔺" | "highest" => Priority::Highest,
-            "⏫" | "high" => Priority::High,
-            "🔼" | "medium" => Priority::Medium,
-            "🔽" | "low" => Priority::Low,
-            _ => Priority::Lowest,
-        }
-    });
-    let recurrence = RECURRENCE.captures(if body.contains('🔁') { body } else { "" }).map(|caps| {
-        removed.push(caps.get(0).expect("group 0 always matches").range());
-        caps[1].trim().to_string()
-    });
-    let block_id = BLOCK_ID.captures(if body.contains('^') { body } else { "" }).map(|caps| {
-        removed.push(caps.get(0).expect("group 0 always matches").range());
-        caps[1].to_string()
-    });
+    let priority = read_priority(if maybe_priority { body } else { "" }, &mut removed);
+    let recurrence = RECURRENCE
+        .captures(if body.contains('🔁') { body } else { "" })
+        .map(|caps| {
+            removed.push(caps.get(0).expect("group 0 always matches").range());
+            caps[1].trim().to_string()
+        });
+    let block_id = BLOCK_ID
+        .captures(if body.contains('^') { body } else { "" })
+        .map(|caps| {
+            removed.push(caps.get(0).expect("group 0 always matches").range());
+            caps[1].to_string()
+        });
     let owner = link_owner.map(str::to_string).or_else(|| {
         if !body.contains('@') {
             return None;
@@ -260,10 +254,12 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
             .map(|caps| caps[1].trim_end_matches(['.', '-']).to_string())
     });
     let has_emoji_due = dates.iter().any(|d| d.kind == DateKind::Due) && !body.is_ascii();
-    let due_not_at_end = EMOJI_DATE.captures_iter(if has_emoji_due { body } else { "" }).any(|caps| {
-        matches!(&caps[1], "📅" | "📆" | "🗓")
-            && !TRAILING_FIELDS.is_match(&body[caps.get(0).expect("always").end()..])
-    });
+    let due_not_at_end = EMOJI_DATE
+        .captures_iter(if has_emoji_due { body } else { "" })
+        .any(|caps| {
+            matches!(&caps[1], "📅" | "📆" | "🗓")
+                && !TRAILING_FIELDS.is_match(&body[caps.get(0).expect("always").end()..])
+        });
 
     Some(Task {
         status: TaskStatus::from_marker(marker),
@@ -297,6 +293,25 @@ fn push_date(
         range: at(date.range()),
         field_range: at(whole.range()),
     });
+}
+
+/// Reads a priority sign or `[priority:: ...]`, noting its range in `removed`.
+fn read_priority(body: &str, removed: &mut Vec<std::ops::Range<usize>>) -> Priority {
+    let Some(caps) = PRIORITY.captures(body) else {
+        return Priority::Normal;
+    };
+    removed.push(caps.get(0).expect("group 0 always matches").range());
+    let word = caps
+        .get(1)
+        .or_else(|| caps.get(2))
+        .map_or("", |m| m.as_str());
+    match word.to_ascii_lowercase().as_str() {
+        "🔺" | "highest" => Priority::Highest,
+        "⏫" | "high" => Priority::High,
+        "🔼" | "medium" => Priority::Medium,
+        "🔽" | "low" => Priority::Low,
+        _ => Priority::Lowest,
+    }
 }
 
 /// The body with the `removed` ranges cut out and whitespace collapsed.

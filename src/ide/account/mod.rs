@@ -670,9 +670,9 @@ pub fn account_report(
         });
     }
     report.observations.sort_by_key(|o| o.date);
-    report.signals.sort_by(|a, b| b.date.cmp(&a.date));
-    report.wins.sort_by(|a, b| b.date.cmp(&a.date));
-    report.expansion.sort_by(|a, b| b.date.cmp(&a.date));
+    report.signals.sort_by_key(|s| std::cmp::Reverse(s.date));
+    report.wins.sort_by_key(|i| std::cmp::Reverse(i.date));
+    report.expansion.sort_by_key(|i| std::cmp::Reverse(i.date));
     report
         .commitments
         .sort_by_key(|c| c.due.unwrap_or(NaiveDate::MAX));

@@ -135,7 +135,7 @@ pub fn score(report: &AccountReport, config: &Config) -> Option<Score> {
         let contact = if days <= 14 {
             100.0
         } else {
-            100.0 * (90.0 - days as f64).max(0.0) / 76.0
+            100.0 * (90.0 - count(usize::try_from(days).unwrap_or(usize::MAX))).max(0.0) / 76.0
         };
         push("contact", contact, format!("last meeting {days} days ago"));
     }
@@ -156,6 +156,12 @@ pub fn score(report: &AccountReport, config: &Config) -> Option<Score> {
         return None;
     }
     let weighted: f64 = components.iter().map(|c| c.weight * c.score).sum::<f64>() / total_weight;
+    // The weighted mean of scores in 0..=100 is itself in 0..=100.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=100"
+    )]
     let value = weighted.round().clamp(0.0, 100.0) as u32;
     Some(Score {
         value,

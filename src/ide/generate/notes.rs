@@ -44,8 +44,7 @@ fn source(vault: &Vault, note: NoteId, range: TextRange) -> String {
         .summary
         .headings
         .iter()
-        .filter(|h| h.range.start <= range.start && range.start < h.section_end && h.level > 1)
-        .last();
+        .rfind(|h| h.range.start <= range.start && range.start < h.section_end && h.level > 1);
     match heading {
         Some(h) => format!("([[{}#{}]])", link_text(vault, note), h.text),
         None => format!("([[{}]])", link_text(vault, note)),
@@ -648,174 +647,29 @@ pub fn escalation_brief(
     let account = account(req.vault, account_name)?;
     let report = account_report(req.vault, account, req.today, req.texts);
     let owner = csm(req.vault, &report);
-    let mut glance = String::new();
-    if let Some(arr) = report.current(HealthKey::Arr) {
-        let _ = writeln!(glance, "- ARR: {}", arr.parsed.value.display());
-    }
-    glance.push_str(&renewal_lines(&report));
-    if let Some(score) = &report.score {
-        let _ = writeln!(
-            glance,
-            "- Health: {} ({})",
-            score.value,
-            score.band.as_str()
-        );
-    }
-    let sponsors: Vec<String> = report
-        .stakeholders
-        .iter()
-        .filter(|p| p.sponsor)
-        .map(|p| format!("[[{}]]", link_text(req.vault, p.note)))
-        .collect();
-    let _ = writeln!(
-        glance,
-        "- Executive sponsor: {}",
-        if sponsors.is_empty() {
-            "none recorded".to_string()
-        } else {
-            sponsors.join(", ")
-        }
-    );
-    let issue_text = match issue.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => text.lines().map(|l| format!("> {l}\n")).collect(),
-        None => {
-            let lines: Vec<String> = report
-                .open_signals()
-                .take(5)
-                .map(|s| {
-                    format!(
-                        "- {}: {} {}\n",
-                        risk::display_name(&s.category),
-                        s.text,
-                        signal_source(req.vault, s)
-                    )
-                })
-                .collect();
-            if lines.is_empty() {
-                "- Describe the issue in three to five sentences.\n".to_string()
-            } else {
-                lines.concat()
-            }
-        }
-    };
-    let impact = format!(
-        "- Customer: {}\n- Us: {} and the renewal on {}\n",
-        report
-            .open_signals()
-            .next()
-            .map_or("to be confirmed".to_string(), |s| risk::display_name(
-                &s.category
-            )),
-        report
-            .current(HealthKey::Arr)
-            .map_or("revenue at risk".to_string(), |o| format!(
-                "{} ARR at risk",
-                o.parsed.value.display()
-            )),
-        report
-            .renewal
-            .map_or("(no date recorded)".to_string(), |r| r.date.to_string())
-    );
-    let mut timeline = String::new();
-    let since = req.today - Duration::days(60);
-    for meeting in report
-        .meetings
-        .iter()
-        .filter(|m| m.date >= since && m.date <= req.today)
-    {
-        let _ = writeln!(
-            timeline,
-            "- {} {} ([[{}]])",
-            meeting.date,
-            meeting.kind.as_deref().unwrap_or("meeting"),
-            link_text(req.vault, meeting.note)
-        );
-    }
-    if timeline.is_empty() {
-        timeline.push_str("- No meetings in the last 60 days.\n");
-    }
-    let mut asks = String::new();
-    for commitment in report.commitments.iter().take(8) {
-        let due = commitment
-            .due
-            .map_or(String::new(), |d| format!(" (due {d})"));
-        let _ = writeln!(
-            asks,
-            "- {}{due} {}",
-            commitment.task.text,
-            source(req.vault, commitment.note, commitment.task.range)
-        );
-    }
-    if asks.is_empty() {
-        asks.push_str("- What the customer is asking for:\n");
-    }
-    let mut owners: Vec<String> = report
-        .commitments
-        .iter()
-        .filter_map(|c| c.task.owner.clone())
-        .map(|o| {
-            if o.contains(' ') || !o.starts_with('@') {
-                format!("[[{o}]]")
-            } else {
-                o
-            }
-        })
-        .collect();
-    owners.sort();
-    owners.dedup();
-    let owners = format!(
-        "- Escalation owner: {owner}\n{}",
-        owners
-            .iter()
-            .map(|o| format!("- {o}\n"))
-            .collect::<String>()
-    );
-    let headline = report
-        .open_signals()
-        .next()
-        .map_or("the open issues".to_string(), |s| {
-            risk::display_name(&s.category).to_lowercase()
-        });
-    let customer = format!(
-        "Hello,\n\nThank you for raising {headline} with us. We have escalated it internally and {owner} is your single point of contact until it is resolved. We will send a written plan with owners and dates within two working days, and an update every week after that.\n\nBest regards,\n{owner}\n"
-    );
-    let bold = |text: &str| {
-        if slack {
-            format!("*{text}*")
-        } else {
-            format!("**{text}**")
-        }
-    };
-    let internal = format!(
-        "{}: {} ({}), renewal {}.\n{} {headline}.\n{} {}\n{} a named executive sponsor on our side and a decision on commercial options this week.\n",
-        bold("Escalation"),
-        report.name,
-        report
-            .score
-            .as_ref()
-            .map_or("no health score".to_string(), |s| format!(
-                "health {} {}",
-                s.value,
-                s.band.as_str()
-            )),
-        report
-            .renewal
-            .map_or("date unknown".to_string(), |r| format!(
-                "in {} days",
-                r.days
-            )),
-        bold("Issue:"),
-        bold("Overdue commitments:"),
-        report.overdue().count(),
-        bold("Ask:"),
-    );
+    let (customer, internal) = draft_messages(&report, &owner, slack);
     let sections = vec![
-        section("glance", "Account at a glance", None, glance),
-        section("issue", "Issue", Some(SectionKind::Risks), issue_text),
-        section("impact", "Impact", None, impact),
-        section("timeline", "Timeline", None, timeline),
-        section("asks", "Asks", None, asks),
-        section("owners", "Owners", None, owners),
+        section(
+            "glance",
+            "Account at a glance",
+            None,
+            glance_lines(req.vault, &report),
+        ),
+        section(
+            "issue",
+            "Issue",
+            Some(SectionKind::Risks),
+            issue_lines(req.vault, &report, issue),
+        ),
+        section("impact", "Impact", None, impact_lines(&report)),
+        section(
+            "timeline",
+            "Timeline",
+            None,
+            timeline_lines(req.vault, &report),
+        ),
+        section("asks", "Asks", None, ask_lines(req.vault, &report)),
+        section("owners", "Owners", None, owner_lines(&report, &owner)),
         section(
             "customer_message",
             "Draft message to the customer",
@@ -842,6 +696,175 @@ pub fn escalation_brief(
     );
     let path = unique_path(req.vault, req.root, "Inbox/Escalations", &stem);
     Ok(NewNote { path, text })
+}
+
+fn glance_lines(vault: &Vault, report: &AccountReport) -> String {
+    let mut glance = String::new();
+    if let Some(arr) = report.current(HealthKey::Arr) {
+        let _ = writeln!(glance, "- ARR: {}", arr.parsed.value.display());
+    }
+    glance.push_str(&renewal_lines(report));
+    if let Some(score) = &report.score {
+        let _ = writeln!(
+            glance,
+            "- Health: {} ({})",
+            score.value,
+            score.band.as_str()
+        );
+    }
+    let sponsors: Vec<String> = report
+        .stakeholders
+        .iter()
+        .filter(|p| p.sponsor)
+        .map(|p| format!("[[{}]]", link_text(vault, p.note)))
+        .collect();
+    let sponsors = if sponsors.is_empty() {
+        "none recorded".to_string()
+    } else {
+        sponsors.join(", ")
+    };
+    let _ = writeln!(glance, "- Executive sponsor: {sponsors}");
+    glance
+}
+
+/// The selected text as a quote, else the account's newest risk signals.
+fn issue_lines(vault: &Vault, report: &AccountReport, issue: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(text) = issue.map(str::trim).filter(|s| !s.is_empty()) {
+        for line in text.lines() {
+            let _ = writeln!(out, "> {line}");
+        }
+        return out;
+    }
+    for signal in report.open_signals().take(5) {
+        let _ = writeln!(
+            out,
+            "- {}: {} {}",
+            risk::display_name(&signal.category),
+            signal.text,
+            signal_source(vault, signal)
+        );
+    }
+    if out.is_empty() {
+        out.push_str("- Describe the issue in three to five sentences.\n");
+    }
+    out
+}
+
+fn impact_lines(report: &AccountReport) -> String {
+    let customer = report
+        .open_signals()
+        .next()
+        .map_or("to be confirmed".to_string(), |s| {
+            risk::display_name(&s.category)
+        });
+    let arr = report
+        .current(HealthKey::Arr)
+        .map_or("revenue at risk".to_string(), |o| {
+            format!("{} ARR at risk", o.parsed.value.display())
+        });
+    let renewal = report
+        .renewal
+        .map_or("(no date recorded)".to_string(), |r| r.date.to_string());
+    format!("- Customer: {customer}\n- Us: {arr} and the renewal on {renewal}\n")
+}
+
+fn timeline_lines(vault: &Vault, report: &AccountReport) -> String {
+    let mut timeline = String::new();
+    let since = report.today - Duration::days(60);
+    for meeting in report
+        .meetings
+        .iter()
+        .filter(|m| m.date >= since && m.date <= report.today)
+    {
+        let kind = meeting.kind.as_deref().unwrap_or("meeting");
+        let _ = writeln!(
+            timeline,
+            "- {} {kind} ([[{}]])",
+            meeting.date,
+            link_text(vault, meeting.note)
+        );
+    }
+    if timeline.is_empty() {
+        timeline.push_str("- No meetings in the last 60 days.\n");
+    }
+    timeline
+}
+
+fn ask_lines(vault: &Vault, report: &AccountReport) -> String {
+    let mut asks = String::new();
+    for commitment in report.commitments.iter().take(8) {
+        let due = commitment
+            .due
+            .map_or(String::new(), |d| format!(" (due {d})"));
+        let from = source(vault, commitment.note, commitment.task.range);
+        let _ = writeln!(asks, "- {}{due} {from}", commitment.task.text);
+    }
+    if asks.is_empty() {
+        asks.push_str("- What the customer is asking for:\n");
+    }
+    asks
+}
+
+fn owner_lines(report: &AccountReport, owner: &str) -> String {
+    let mut owners: Vec<String> = report
+        .commitments
+        .iter()
+        .filter_map(|c| c.task.owner.clone())
+        .map(|o| {
+            if o.contains(' ') || !o.starts_with('@') {
+                format!("[[{o}]]")
+            } else {
+                o
+            }
+        })
+        .collect();
+    owners.sort();
+    owners.dedup();
+    let mut out = format!("- Escalation owner: {owner}\n");
+    for other in owners {
+        let _ = writeln!(out, "- {other}");
+    }
+    out
+}
+
+/// Short drafts to the customer and to internal leadership (in Slack's mrkdwn when `slack`).
+fn draft_messages(report: &AccountReport, owner: &str, slack: bool) -> (String, String) {
+    let headline = report
+        .open_signals()
+        .next()
+        .map_or("the open issues".to_string(), |s| {
+            risk::display_name(&s.category).to_lowercase()
+        });
+    let customer = format!(
+        "Hello,\n\nThank you for raising {headline} with us. We have escalated it internally and {owner} is your single point of contact until it is resolved. We will send a written plan with owners and dates within two working days, and an update every week after that.\n\nBest regards,\n{owner}\n"
+    );
+    let bold = |text: &str| {
+        if slack {
+            format!("*{text}*")
+        } else {
+            format!("**{text}**")
+        }
+    };
+    let health = report
+        .score
+        .as_ref()
+        .map_or("no health score".to_string(), |s| {
+            format!("health {} {}", s.value, s.band.as_str())
+        });
+    let renewal = report.renewal.map_or("date unknown".to_string(), |r| {
+        format!("in {} days", r.days)
+    });
+    let internal = format!(
+        "{}: {} ({health}), renewal {renewal}.\n{} {headline}.\n{} {}\n{} a named executive sponsor on our side and a decision on commercial options this week.\n",
+        bold("Escalation"),
+        report.name,
+        bold("Issue:"),
+        bold("Overdue commitments:"),
+        report.overdue().count(),
+        bold("Ask:"),
+    );
+    (customer, internal)
 }
 
 /// The four pages of a new account (Overview, Health, Stakeholders, Success Plan) from the

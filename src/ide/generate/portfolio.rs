@@ -103,65 +103,8 @@ pub fn render(portfolio: &Portfolio, windows: &[u32]) -> String {
         "---\ndate: {}\ntype: portfolio-review\n---\n# {} - Portfolio review\n\n",
         portfolio.today, portfolio.today
     );
-    let _ = writeln!(out, "## Accounts by band\n");
-    for band in [Band::Red, Band::Yellow, Band::Green] {
-        let lines: Vec<&AccountLine> = portfolio
-            .accounts
-            .iter()
-            .filter(|a| a.band == band.as_str())
-            .collect();
-        let _ = writeln!(out, "### {} ({})", capitalize(band.as_str()), lines.len());
-        for line in lines {
-            let score = line
-                .score
-                .map_or(String::new(), |s| format!(" — health {s}"));
-            let arr = line.arr.map_or(String::new(), |a| {
-                format!(", ARR {}", values::format_money(a))
-            });
-            let _ = writeln!(out, "- [[{}]]{score}{arr}", line.name);
-        }
-        out.push('\n');
-    }
-    let no_data: Vec<&AccountLine> = portfolio
-        .accounts
-        .iter()
-        .filter(|a| a.band == "none")
-        .collect();
-    if !no_data.is_empty() {
-        let _ = writeln!(out, "### No health data ({})", no_data.len());
-        for line in no_data {
-            let _ = writeln!(out, "- [[{}]]", line.name);
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(out, "## Renewals inside a window\n");
-    let mut any = false;
-    for window in windows.iter().rev() {
-        let lines: Vec<&AccountLine> = portfolio
-            .accounts
-            .iter()
-            .filter(|a| a.renewal_window == Some(*window))
-            .collect();
-        if lines.is_empty() {
-            continue;
-        }
-        any = true;
-        let _ = writeln!(out, "### Within {window} days");
-        for line in lines {
-            let _ = writeln!(
-                out,
-                "- [[{}]] renews {} (in {} days), {}",
-                line.name,
-                line.renewal.map(|d| d.to_string()).unwrap_or_default(),
-                line.renewal_days.unwrap_or_default(),
-                line.band
-            );
-        }
-        out.push('\n');
-    }
-    if !any {
-        out.push_str("- None.\n\n");
-    }
+    render_bands(&mut out, portfolio);
+    render_renewals(&mut out, portfolio, windows);
     let _ = writeln!(out, "## Overdue commitments\n");
     let overdue: Vec<&AccountLine> = portfolio
         .accounts
@@ -213,6 +156,70 @@ pub fn render(portfolio: &Portfolio, windows: &[u32]) -> String {
         );
     }
     out
+}
+
+fn render_bands(out: &mut String, portfolio: &Portfolio) {
+    let _ = writeln!(out, "## Accounts by band\n");
+    for band in [Band::Red, Band::Yellow, Band::Green] {
+        let lines: Vec<&AccountLine> = portfolio
+            .accounts
+            .iter()
+            .filter(|a| a.band == band.as_str())
+            .collect();
+        let _ = writeln!(out, "### {} ({})", capitalize(band.as_str()), lines.len());
+        for line in lines {
+            let score = line
+                .score
+                .map_or(String::new(), |s| format!(" — health {s}"));
+            let arr = line.arr.map_or(String::new(), |a| {
+                format!(", ARR {}", values::format_money(a))
+            });
+            let _ = writeln!(out, "- [[{}]]{score}{arr}", line.name);
+        }
+        out.push('\n');
+    }
+    let no_data: Vec<&AccountLine> = portfolio
+        .accounts
+        .iter()
+        .filter(|a| a.band == "none")
+        .collect();
+    if !no_data.is_empty() {
+        let _ = writeln!(out, "### No health data ({})", no_data.len());
+        for line in no_data {
+            let _ = writeln!(out, "- [[{}]]", line.name);
+        }
+        out.push('\n');
+    }
+}
+
+fn render_renewals(out: &mut String, portfolio: &Portfolio, windows: &[u32]) {
+    let _ = writeln!(out, "## Renewals inside a window\n");
+    let mut any = false;
+    for window in windows.iter().rev() {
+        let lines: Vec<&AccountLine> = portfolio
+            .accounts
+            .iter()
+            .filter(|a| a.renewal_window == Some(*window))
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(out, "### Within {window} days");
+        for line in lines {
+            let date = line.renewal.map(|d| d.to_string()).unwrap_or_default();
+            let days = line.renewal_days.unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- [[{}]] renews {date} (in {days} days), {}",
+                line.name, line.band
+            );
+        }
+        out.push('\n');
+    }
+    if !any {
+        out.push_str("- None.\n\n");
+    }
 }
 
 fn capitalize(word: &str) -> String {

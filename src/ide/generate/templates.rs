@@ -3,6 +3,8 @@
 //! compiled sections (wins, risks, commitments, ...) fill a `{{wins}}`-style placeholder, or
 //! the template's section with the same heading, or are appended.
 
+use std::fmt::Write as _;
+
 use crate::ide::TextSource;
 use crate::syntax::SectionKind;
 use crate::vault::{Vault, model::name_key};
@@ -116,7 +118,7 @@ pub fn render(template: &str, vars: &[(&str, String)], sections: &[Section]) -> 
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            text.push_str(&format!("\n## {}\n{}", section.title, section.body));
+            let _ = write!(text, "\n## {}\n{}", section.title, section.body);
         }
     }
     // Placeholders nobody filled are left visible as empty values, not as `{{...}}`.
