@@ -20,7 +20,11 @@ fn dex(args: &[&str]) -> Output {
 
 fn stdout(args: &[&str]) -> String {
     let output = dex(args);
-    assert!(output.status.success(), "dex {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "dex {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -47,7 +51,13 @@ fn escalation_brief_note() {
 
 #[test]
 fn escalation_brief_in_slack_mrkdwn() {
-    let text = stdout(&with_vault(&["escalation", "Tidewater", "--slack", "--issue", "Exports fail since the upgrade"]));
+    let text = stdout(&with_vault(&[
+        "escalation",
+        "Tidewater",
+        "--slack",
+        "--issue",
+        "Exports fail since the upgrade",
+    ]));
     assert!(text.contains("> Exports fail since the upgrade"), "{text}");
     assert!(text.contains("*Escalation*: Tidewater Bank"), "{text}");
     assert!(!text.contains("**Escalation**"), "{text}");
@@ -60,15 +70,33 @@ fn new_account_pages() {
 
 #[test]
 fn portfolio_review() {
-    insta::assert_snapshot!(stdout(&["portfolio", "examples/vault", "--today", "2026-03-15"]));
+    insta::assert_snapshot!(stdout(&[
+        "portfolio",
+        "examples/vault",
+        "--today",
+        "2026-03-15"
+    ]));
 }
 
 #[test]
 fn portfolio_json_and_accounts() {
-    let json: serde_json::Value = serde_json::from_str(&stdout(&["portfolio", "examples/vault", "--today", "2026-03-15", "--format", "json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&[
+        "portfolio",
+        "examples/vault",
+        "--today",
+        "2026-03-15",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
     assert_eq!(json["accounts"][0]["name"], "Tidewater Bank");
     assert_eq!(json["accounts"][0]["band"], "red");
-    insta::assert_snapshot!(stdout(&["accounts", "examples/vault", "--today", "2026-03-15"]));
+    insta::assert_snapshot!(stdout(&[
+        "accounts",
+        "examples/vault",
+        "--today",
+        "2026-03-15"
+    ]));
 }
 
 #[test]
@@ -82,10 +110,32 @@ fn unknown_account_is_a_usage_error() {
 fn write_never_overwrites() {
     let dir = example_vault();
     let vault = dir.path().to_str().unwrap();
-    let args = ["qbr", "Kestrel Health", "--write", "--vault", vault, "--today", "2026-03-15"];
-    assert_eq!(stdout(&args), "created Inbox/Meetings/2026-03-15 - QBR: Kestrel Health.md\n");
-    assert_eq!(stdout(&args), "created Inbox/Meetings/2026-03-15 - QBR: Kestrel Health (2).md\n");
-    let account = ["new-account", "Zenith Air", "--write", "--vault", vault, "--today", "2026-03-15"];
+    let args = [
+        "qbr",
+        "Kestrel Health",
+        "--write",
+        "--vault",
+        vault,
+        "--today",
+        "2026-03-15",
+    ];
+    assert_eq!(
+        stdout(&args),
+        "created Inbox/Meetings/2026-03-15 - QBR: Kestrel Health.md\n"
+    );
+    assert_eq!(
+        stdout(&args),
+        "created Inbox/Meetings/2026-03-15 - QBR: Kestrel Health (2).md\n"
+    );
+    let account = [
+        "new-account",
+        "Zenith Air",
+        "--write",
+        "--vault",
+        vault,
+        "--today",
+        "2026-03-15",
+    ];
     let created = stdout(&account);
     assert_eq!(created.lines().count(), 4, "{created}");
     let again = dex(&account);
@@ -93,7 +143,12 @@ fn write_never_overwrites() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("account `Zenith Air` exists already"));
     let escape = dex(&["new-account", "../../outside", "--write", "--vault", vault]);
     assert!(escape.status.success());
-    assert!(dir.path().join("Active/Accounts/outside/Overview.md").exists(), "names stay inside the vault");
+    assert!(
+        dir.path()
+            .join("Active/Accounts/outside/Overview.md")
+            .exists(),
+        "names stay inside the vault"
+    );
 }
 
 #[test]
@@ -103,11 +158,25 @@ fn init_creates_then_keeps() {
     let first = stdout(&["init", target.to_str().unwrap()]);
     assert!(first.contains("created System/Templates/QBR.md"), "{first}");
     assert!(first.contains("created .dex.toml"), "{first}");
-    assert!(first.ends_with("27 created, 0 kept as they were\n"), "{first}");
+    assert!(
+        first.ends_with("27 created, 0 kept as they were\n"),
+        "{first}"
+    );
     std::fs::write(target.join("System/Templates/QBR.md"), "mine\n").unwrap();
     let second = stdout(&["init", target.to_str().unwrap()]);
-    assert!(second.ends_with("0 created, 27 kept as they were\n"), "{second}");
-    assert_eq!(std::fs::read_to_string(target.join("System/Templates/QBR.md")).unwrap(), "mine\n");
+    assert!(
+        second.ends_with("0 created, 27 kept as they were\n"),
+        "{second}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(target.join("System/Templates/QBR.md")).unwrap(),
+        "mine\n"
+    );
     let check = dex(&["check", target.to_str().unwrap(), "--today", "2026-03-15"]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
