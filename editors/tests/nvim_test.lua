@@ -111,6 +111,9 @@ end
 vim.notify = function(message)
   say('     notify: ' .. tostring(message))
 end
+print = function(...)
+  say('     print: ' .. table.concat(vim.tbl_map(tostring, { ... }), ' '))
+end
 
 -- 1. Start the server as MODE selects.
 vim.opt.runtimepath:prepend(PLUGIN)
@@ -153,6 +156,8 @@ if legacy_api then
   config.cmd = { DEX, 'lsp' }
   config.root_dir = VAULT
   config.settings = { dex = { today = TODAY } }
+  -- Neovim 0.7 replaces its default capabilities with the configured ones instead of merging.
+  config.capabilities = vim.tbl_deep_extend('force', vim.lsp.protocol.make_client_capabilities(), config.capabilities)
   local id = vim.lsp.start_client(config)
   vim.lsp.buf_attach_client(bufnr, id)
 end
@@ -253,7 +258,7 @@ check('code action offers the QBR generator', function()
   return string.format('%s (%s)', qbr_action.title, qbr_action.kind)
 end)
 
-check('running the QBR action creates and opens the note', function()
+check('running the QBR action creates the note', function()
   if qbr_action == nil then
     return false, 'no QBR action to run'
   end
@@ -273,13 +278,20 @@ check('running the QBR action creates and opens the note', function()
   if type(result) ~= 'table' or vim.uri_to_fname(result.uri) ~= created then
     return false, string.format('result %s does not name %s', vim.inspect(result), created)
   end
+  -- Neovim 0.11 keeps the merged capabilities in client.capabilities, 0.7 in client.config.
+  local capabilities = client.capabilities or client.config.capabilities or {}
+  local show_document = vim.tbl_get(capabilities, 'window', 'showDocument', 'support')
+  if not show_document then
+    -- Neovim 0.7 does not support window/showDocument, so the server cannot open the note.
+    return vim.fn.fnamemodify(created, ':t') .. ' (not opened: this Neovim lacks window/showDocument)'
+  end
   local shown = vim.wait(TIMEOUT_MS, function()
     return vim.api.nvim_buf_get_name(0) == created
   end, 50)
   if not shown then
     return false, 'created ' .. created .. ' but the current buffer is ' .. vim.api.nvim_buf_get_name(0)
   end
-  return vim.fn.fnamemodify(created, ':.')
+  return vim.fn.fnamemodify(created, ':t') .. ', opened'
 end)
 
 -- 5. The plugin's user command and health check (not on the raw 0.7 client).
@@ -293,6 +305,32 @@ if not legacy_api then
       return false, 'no new note after :DexQBR Tidewater Bank'
     end
     return vim.fn.fnamemodify(created, ':t')
+  end)
+
+  vim.cmd('buffer ' .. bufnr)
+  check(':DexSavePlan offers the accounts and creates a note', function()
+    local before = list_notes()
+    local offered = {}
+    local select = vim.ui.select
+    -- Stand in for the user: pick Tidewater Bank from the list.
+    vim.ui.select = function(items, opts, on_choice)
+      for _, item in ipairs(items) do
+        table.insert(offered, opts.format_item(item))
+        if item.name == 'Tidewater Bank' then
+          on_choice(item)
+        end
+      end
+    end
+    vim.cmd('DexSavePlan')
+    vim.ui.select = select
+    if #offered == 0 then
+      return false, 'no accounts offered'
+    end
+    local created = wait_for_new_note(before)
+    if created == nil then
+      return false, 'no new note after picking Tidewater Bank among: ' .. table.concat(offered, '; ')
+    end
+    return string.format('%s (offered %s)', vim.fn.fnamemodify(created, ':t'), table.concat(offered, '; '))
   end)
 
   vim.cmd('buffer ' .. bufnr)

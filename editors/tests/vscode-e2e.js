@@ -1,6 +1,7 @@
 // Drives code-server in Debian's headless Chromium with playwright-core and checks the Dex
-// extension the way a user would see it: completion after `[[`, the overdue warning, and the
-// "Generate QBR note" source action opening a new note.
+// extension the way a user would see it: completion after `[[`, the overdue warning, the
+// "Generate QBR note" source action opening a new note, and the save-plan command's account
+// picker.
 //
 // Environment:
 //   CS_URL    code-server address on loopback (http://127.0.0.1:PORT)
@@ -211,6 +212,26 @@ async function main() {
                 .waitFor({ timeout: 15_000 });
             await page.screenshot({ path: path.join(out, "vscode-qbr-note.png") });
             return created.join(", ");
+        });
+
+        await check(page, "save plan from the palette account picker", async () => {
+            const before = new Set(listNotes(vault));
+            await runCommand(page, "Dex: Generate Save Plan");
+            const rows = page.locator(".quick-input-widget .monaco-list-row");
+            const account = rows.filter({ hasText: "Tidewater Bank" }).first();
+            await account.waitFor({ timeout: 15_000 });
+            const offered = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, " "));
+            await account.click();
+            const created = await waitFor(
+                () => listNotes(vault).filter((file) => !before.has(file)),
+                (files) => files.length > 0,
+                30_000,
+            );
+            await page
+                .locator(".tabs-container .tab.active", { hasText: "Save plan" })
+                .waitFor({ timeout: 15_000 });
+            await page.screenshot({ path: path.join(out, "vscode-save-plan.png") });
+            return `${created.join(", ")} (offered ${offered.join("; ")})`;
         });
     } finally {
         await page.screenshot({ path: path.join(out, "vscode-final.png") }).catch(() => undefined);

@@ -82,7 +82,8 @@ function runForAccount(session: DexSession, command: string, title: string): Pro
 }
 
 async function pickAccount(client: LanguageClient, title: string): Promise<Account | undefined> {
-    const accounts = await client.sendRequest<Account[] | null>("dex/accounts", {});
+    // Sent without params: the server rejects an empty params object for this request.
+    const accounts = await client.sendRequest<Account[] | null>("dex/accounts");
     if (!accounts || accounts.length === 0) {
         void vscode.window.showInformationMessage(
             "Dex: the vault has no accounts yet (folders under Active/Accounts/).",

@@ -50,7 +50,8 @@ function M.accounts(client)
   if client == nil then
     return {}
   end
-  local result = request_sync(client, 'dex/accounts', vim.empty_dict(), vim.api.nvim_get_current_buf())
+  -- Sent without params: the server rejects an empty params object for this request.
+  local result = request_sync(client, 'dex/accounts', nil, vim.api.nvim_get_current_buf())
   return type(result) == 'table' and result or {}
 end
 

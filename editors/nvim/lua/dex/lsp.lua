@@ -51,12 +51,20 @@ end
 ---@return table
 function M.client_config(opts)
   local settings = vim.tbl_isempty(opts.settings) and vim.empty_dict() or opts.settings
+  -- Some Neovim versions replace the default capabilities with the configured ones instead of
+  -- merging them, so pass the whole table. lsp/dex.lua says why documentChanges is set.
+  local capabilities = vim.tbl_deep_extend(
+    'force',
+    vim.lsp.protocol.make_client_capabilities(),
+    { workspace = { workspaceEdit = { documentChanges = true } } }
+  )
   return {
     name = 'dex',
     cmd = opts.cmd,
     filetypes = opts.filetypes,
     settings = { dex = settings },
     init_options = { dex = settings },
+    capabilities = capabilities,
     on_attach = opts.on_attach,
   }
 end
