@@ -9,6 +9,9 @@ use super::{describe_due, plural};
 /// Risks listed on the card.
 const TOP_RISKS: usize = 3;
 
+/// Days ahead that count as due soon on the card.
+const DUE_SOON_DAYS: u32 = 7;
+
 /// Renders the card as Markdown.
 pub fn health_card(report: &AccountReport) -> String {
     let mut card = format!("**{}**", report.name);
@@ -41,9 +44,10 @@ pub fn health_card(report: &AccountReport) -> String {
             .map_or(String::new(), |w| format!(", inside the {w}-day window"));
         lines.push(format!("Renewal {} ({when}{window})", renewal.date));
     }
-    let overdue = report.overdue().count();
+        let overdue = report.overdue().count();
+    let soon = report.commitments.iter().filter(|c| c.is_due_soon(report.today, DUE_SOON_DAYS)).count();
     lines.push(format!(
-        "{}, {overdue} overdue",
+        "{}, {overdue} overdue, {soon} due within {DUE_SOON_DAYS} days",
         plural(report.commitments.len(), "open commitment")
     ));
     if let Some(last) = report.last_meeting() {
