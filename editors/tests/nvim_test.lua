@@ -333,6 +333,34 @@ if not legacy_api then
     return string.format('%s (offered %s)', vim.fn.fnamemodify(created, ':t'), table.concat(offered, '; '))
   end)
 
+  -- The other note commands, each from the meeting note, with text the new note must contain.
+  -- Lines 18 to 20 of the meeting note are its concerns, which the brief quotes as the issue.
+  local note_commands = {
+    { '18,20DexEscalationBrief', 'Usage dropped 30% since October' },
+    { 'DexPortfolio', 'Tidewater Bank' },
+    { 'DexNewAccount Acme Corp', 'Acme Corp' },
+  }
+  for _, case in ipairs(note_commands) do
+    local command, expected = case[1], case[2]
+    vim.cmd('buffer ' .. bufnr)
+    check(':' .. command .. ' creates a note', function()
+      local before = list_notes()
+      vim.cmd(command)
+      local created = wait_for_new_note(before)
+      if created == nil then
+        return false, 'no new note after :' .. command
+      end
+      -- The edit fills the note's buffer; the file on disk stays empty until it is written.
+      local created_buf = vim.fn.bufnr(created)
+      local lines = created_buf > 0 and vim.api.nvim_buf_get_lines(created_buf, 0, -1, false) or {}
+      local text = table.concat(lines, '\n')
+      if not text:find(expected, 1, true) then
+        return false, string.format('%s does not contain `%s`', created, expected)
+      end
+      return created:sub(#VAULT + 2)
+    end)
+  end
+
   vim.cmd('buffer ' .. bufnr)
   check(':checkhealth dex reports the binary, version and vault', function()
     vim.cmd('silent checkhealth dex')

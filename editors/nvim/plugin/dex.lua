@@ -30,5 +30,10 @@ vim.api.nvim_create_user_command('DexNewAccount', function(args)
 end, { nargs = '?', desc = 'Dex: create a new account' })
 
 vim.api.nvim_create_user_command('DexEscalationBrief', function(args)
-  commands().escalation_brief(args.range, args.line1, args.line2)
-end, { range = true, desc = 'Dex: draft an escalation brief from this note or the selected lines' })
+  commands().escalation_brief(args.args, args.range, args.line1, args.line2)
+end, {
+  nargs = '?',
+  range = true,
+  complete = complete_account,
+  desc = "Dex: draft an escalation brief for this note's account, quoting the selected lines",
+})

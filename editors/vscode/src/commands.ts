@@ -127,19 +127,29 @@ function isInAccountFolder(
     return noteUri.startsWith(folder);
 }
 
+/**
+ * Drafts an escalation brief for the account of the open note, quoting the selected text as the
+ * issue when there is a selection. Without an open note, the user picks the account.
+ */
 function draftEscalationBrief(session: DexSession): Promise<void> {
     return withClient(session, async (client) => {
         const editor = vscode.window.activeTextEditor;
-        if (editor === undefined || editor.document.languageId !== "markdown") {
-            void vscode.window.showErrorMessage(
-                "Dex: open the meeting or escalation note to draft the brief from, then run " +
-                    "the command again.",
+        let argument: Record<string, unknown>;
+        if (editor !== undefined && editor.document.languageId === "markdown") {
+            argument = { uri: editor.document.uri.toString() };
+            const selected = editor.document.getText(editor.selection).trim();
+            if (selected !== "") {
+                argument.issue = selected;
+            }
+        } else {
+            const account = await pickAccount(
+                client,
+                "Draft an escalation brief for which account?",
             );
-            return;
-        }
-        const argument: Record<string, unknown> = { uri: editor.document.uri.toString() };
-        if (!editor.selection.isEmpty) {
-            argument.range = client.code2ProtocolConverter.asRange(editor.selection);
+            if (account === undefined) {
+                return;
+            }
+            argument = { account: account.name };
         }
         await executeServerCommand(client, "dex.draftEscalationBrief", argument);
     });

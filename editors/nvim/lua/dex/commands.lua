@@ -155,19 +155,22 @@ function M.new_account(name)
   end)
 end
 
---- Drafts an escalation brief from the current note, limited to lines `line1`..`line2` when
---- the command was given a range.
+--- Drafts an escalation brief for `account`, or for the account of the current note. When the
+--- command was given a range, lines `line1`..`line2` are quoted as the issue.
+---@param account? string
 ---@param range? integer number of range items given to the command (0 for none)
 ---@param line1? integer
 ---@param line2? integer
-function M.escalation_brief(range, line1, line2)
-  local argument = { uri = vim.uri_from_bufnr(0) }
+function M.escalation_brief(account, range, line1, line2)
+  local argument
+  if account and account ~= '' then
+    argument = { account = account }
+  else
+    argument = { uri = vim.uri_from_bufnr(0) }
+  end
   if range and range > 0 then
-    -- Whole lines: the range ends at the start of the line after the last one.
-    argument.range = {
-      start = { line = line1 - 1, character = 0 },
-      ['end'] = { line = line2, character = 0 },
-    }
+    local lines = vim.api.nvim_buf_get_lines(0, line1 - 1, line2, false)
+    argument.issue = vim.trim(table.concat(lines, '\n'))
   end
   M.execute('dex.draftEscalationBrief', argument)
 end
