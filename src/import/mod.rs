@@ -274,6 +274,53 @@ pub fn display_name(path: &Path) -> String {
 
 /// Runs an import: reads every file, plans the edits, and writes them unless `--dry-run`.
 pub fn run(options: &Options) -> Result<Report, ImportError> {
+    let root = vault_root(options)?;
+    let (vault_config, error) = Config::load(&root);
+    if let Some(err) = error {
+        return Err(ImportError::Vault(format!("invalid configuration: {err}")));
+    }
+    let (context, parsed) = read_exports(&root, &vault_config, options)?;
+    let mut report = Report {
+        source: options.source.slug().to_string(),
+        today: options.today.to_string(),
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
+    apply::apply(&context, parsed, options, &mut report)?;
+    Ok(report)
+}
+
+/// Counts from reading exports without planning or writing anything.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadCounts {
+    /// Rows (events, tickets, messages) read.
+    pub rows_read: u64,
+    /// Rows rejected.
+    pub rows_rejected: u64,
+    /// Accounts with an update.
+    pub accounts: usize,
+    /// Rows whose account was not found, counted once per account name and file.
+    pub unmatched: usize,
+}
+
+/// Reads the exports and matches them to accounts, as [`run`] does, but plans and writes
+/// nothing. The import benchmark compares this streaming step with reading the same files.
+pub fn read_only(options: &Options) -> Result<ReadCounts, ImportError> {
+    let root = vault_root(options)?;
+    let (vault_config, error) = Config::load(&root);
+    if let Some(err) = error {
+        return Err(ImportError::Vault(format!("invalid configuration: {err}")));
+    }
+    let (_, parsed) = read_exports(&root, &vault_config, options)?;
+    Ok(ReadCounts {
+        rows_read: parsed.rows_read,
+        rows_rejected: parsed.rows_rejected,
+        accounts: parsed.updates.len(),
+        unmatched: parsed.unmatched.len(),
+    })
+}
+
+fn vault_root(options: &Options) -> Result<std::path::PathBuf, ImportError> {
     let root = options.vault.canonicalize().map_err(|err| {
         ImportError::Vault(format!(
             "cannot open vault folder `{}`: {err}",
@@ -286,21 +333,25 @@ pub fn run(options: &Options) -> Result<Report, ImportError> {
             options.vault.display()
         )));
     }
-    let (vault_config, error) = Config::load(&root);
-    if let Some(err) = error {
-        return Err(ImportError::Vault(format!("invalid configuration: {err}")));
-    }
+    Ok(root)
+}
+
+fn read_exports<'a>(
+    root: &'a Path,
+    vault_config: &'a Config,
+    options: &Options,
+) -> Result<(Context<'a>, Parsed), ImportError> {
     let config = config::load(&vault_config.import, options.source, vault_config.timezone)
         .map_err(|err| {
             ImportError::Vault(format!(
                 "invalid configuration: {}: {err}",
-                config_path(&root)
+                config_path(root)
             ))
         })?;
-    let matcher = Matcher::load(&root, &vault_config.accounts_folder, &config);
+    let matcher = Matcher::load(root, &vault_config.accounts_folder, &config);
     let mut context = Context {
-        root: &root,
-        vault: &vault_config,
+        root,
+        vault: vault_config,
         config,
         matcher,
         today: options.today,
@@ -317,14 +368,7 @@ pub fn run(options: &Options) -> Result<Report, ImportError> {
     }
     let mut parsed = Parsed::default();
     sources::read(&options.files, &mut context, &mut parsed)?;
-    let mut report = Report {
-        source: options.source.slug().to_string(),
-        today: options.today.to_string(),
-        dry_run: options.dry_run,
-        ..Report::default()
-    };
-    apply::apply(&context, parsed, options, &mut report)?;
-    Ok(report)
+    Ok((context, parsed))
 }
 
 fn config_path(root: &Path) -> String {
