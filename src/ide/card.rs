@@ -9,9 +9,6 @@ use super::{describe_due, plural};
 /// Risks listed on the card.
 const TOP_RISKS: usize = 3;
 
-/// Days ahead that count as due soon on the card.
-const DUE_SOON_DAYS: u32 = 7;
-
 /// Renders the card as Markdown.
 pub fn health_card(report: &AccountReport) -> String {
     let mut card = format!("**{}**", report.name);
@@ -45,9 +42,10 @@ pub fn health_card(report: &AccountReport) -> String {
         lines.push(format!("Renewal {} ({when}{window})", renewal.date));
     }
         let overdue = report.overdue().count();
-    let soon = report.commitments.iter().filter(|c| c.is_due_soon(report.today, DUE_SOON_DAYS)).count();
+    let days = report.due_soon_days;
+    let soon = report.commitments.iter().filter(|c| c.is_due_soon(report.today, days)).count();
     lines.push(format!(
-        "{}, {overdue} overdue, {soon} due within {DUE_SOON_DAYS} days",
+        "{}, {overdue} overdue, {soon} due within {days} days",
         plural(report.commitments.len(), "open commitment")
     ));
     if let Some(last) = report.last_meeting() {

@@ -516,6 +516,8 @@ pub struct AccountReport {
     pub score: Option<Score>,
     /// The day the report describes.
     pub today: NaiveDate,
+    /// Days ahead that count as due soon (`[tasks] due_soon_days`).
+    pub due_soon_days: u32,
 }
 
 impl AccountReport {
@@ -609,6 +611,7 @@ pub fn account_report(
         renewal: None,
         score: None,
         today,
+        due_soon_days: vault.config.due_soon_days,
     };
     let mut page_texts: Vec<(NoteId, std::sync::Arc<str>)> = Vec::new();
     for &id in &members {
