@@ -60,8 +60,10 @@ fn overdue_range_is_right_after_emoji_in_both_encodings() {
     for (offered, due_start) in [("utf-16", 30), ("utf-8", 32)] {
         let (mut lsp, _) = start(
             dir.path(),
-            json!({ "general": { "positionEncodings": [offered] } }),
+            json!({ "general": { "positionEncodings": [offered] }, "window": { "workDoneProgress": true } }),
         );
+        // Diagnostics published mid-scan may still miss notes; start from a complete index.
+        lsp.wait_indexed();
         let uri = lsp.open(&dir.path().join(MEETING), &text);
         let diagnostics = lsp.diagnostics(&uri, Some(1));
         let overdue = diagnostics
