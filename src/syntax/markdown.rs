@@ -254,8 +254,32 @@ fn markdown_link(text: &str, range: TextRange, destination: &str) -> Option<Link
     // `[shown](dest)`: the display text runs to the first `](`.
     let split = raw.find("](")?;
     let alias = raw.get(1..split).map(str::to_string);
-    let dest_start = range.start + to_size(split + 2);
-    let dest_end = range.end.saturating_sub(1).max(dest_start);
+    // The destination is `<...>`, or runs to the first space (before a title) or the closing
+    // parenthesis, counting nested parentheses.
+    let after = &raw[split + 2..];
+    let lead = after.len() - after.trim_start().len();
+    let body = &after[lead..];
+    let len = if body.starts_with('<') {
+        body.find('>').map_or(body.len(), |i| i + 1)
+    } else {
+        let mut depth = 0usize;
+        body.char_indices()
+            .find(|&(_, c)| match c {
+                '(' => {
+                    depth += 1;
+                    false
+                }
+                ')' if depth == 0 => true,
+                ')' => {
+                    depth -= 1;
+                    false
+                }
+                c => c.is_whitespace(),
+            })
+            .map_or(body.len(), |(i, _)| i)
+    };
+    let dest_start = range.start + to_size(split + 2 + lead);
+    let dest_end = dest_start + to_size(len);
     Some(Link {
         kind: LinkKind::Markdown,
         target,
