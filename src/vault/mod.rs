@@ -305,6 +305,11 @@ impl Vault {
         ids
     }
 
+    /// Notes whose file name (without `.md`) is `stem`, any case.
+    pub fn notes_named(&self, stem: &str) -> &[NoteId] {
+        self.by_name.get(&key(stem)).map_or(&[], Vec::as_slice)
+    }
+
     /// Notes that link to a name (the last path segment of a link target, any case).
     pub fn notes_linking_to_name(&self, name: &str) -> Vec<NoteId> {
         self.incoming

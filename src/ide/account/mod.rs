@@ -390,14 +390,13 @@ pub fn mitigation(
     texts: &dyn TextSource,
     category: &str,
 ) -> (String, Option<String>) {
-    let wanted = [
-        crate::vault::model::name_key(&risk::display_name(category)),
-        crate::vault::model::name_key(&category.replace('-', " ")),
-    ];
-    let playbook = vault.notes().find(|(_, n)| {
-        n.path.contains("Content/Playbooks/")
-            && wanted.contains(&crate::vault::model::name_key(&n.stem))
-    });
+        let display = risk::display_name(category);
+    let names = [display.replace(' ', "_"), display, category.replace('-', "_"), category.replace('-', " ")];
+    let playbook = names
+        .iter()
+        .flat_map(|name| vault.notes_named(name))
+        .filter_map(|&id| Some((id, vault.note(id)?)))
+        .find(|(_, n)| n.path.contains("Content/Playbooks/"));
     if let Some((id, note)) = playbook {
         if let Some(text) = texts.text(vault, id) {
             let steps = playbook_steps(&note.summary, &text);

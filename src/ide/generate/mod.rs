@@ -11,7 +11,7 @@ pub mod templates;
 
 use std::path::Path;
 
-use crate::vault::{NoteId, Vault, key};
+use crate::vault::{NoteId, Vault};
 
 pub use notes::{escalation_brief, new_account, person_note, qbr, save_plan};
 pub use templates::TemplateKind;
@@ -103,11 +103,7 @@ pub fn link_text(vault: &Vault, id: NoteId) -> String {
     let Some(note) = vault.note(id) else {
         return String::new();
     };
-    let same_name = vault
-        .notes()
-        .filter(|(_, n)| key(&n.stem) == key(&note.stem))
-        .count();
-    if same_name > 1 {
+        if vault.notes_named(&note.stem).len() > 1 {
         crate::syntax::strip_md(&note.path).to_string()
     } else {
         note.stem.clone()

@@ -93,11 +93,12 @@ pub struct Section {
 /// The template text for `kind`: the vault's file when there is one, else the built-in one.
 pub fn template_text(vault: &Vault, texts: &dyn TextSource, kind: TemplateKind) -> String {
     let prefix = format!("{}/", vault.config.templates_folder);
-    let wanted = name_key(kind.file_stem());
-    vault
-        .notes()
-        .find(|(_, n)| n.path.starts_with(&prefix) && name_key(&n.stem) == wanted)
-        .and_then(|(id, _)| texts.text(vault, id))
+    let stem = kind.file_stem();
+    [stem.to_string(), stem.replace(' ', "_")]
+        .iter()
+        .flat_map(|name| vault.notes_named(name))
+        .find(|&&id| vault.note(id).is_some_and(|n| n.path.starts_with(&prefix)))
+        .and_then(|&id| texts.text(vault, id))
         .map_or_else(|| kind.builtin().to_string(), |text| text.to_string())
 }
 
