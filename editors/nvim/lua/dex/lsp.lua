@@ -52,7 +52,8 @@ end
 function M.client_config(opts)
   local settings = vim.tbl_isempty(opts.settings) and vim.empty_dict() or opts.settings
   -- Some Neovim versions replace the default capabilities with the configured ones instead of
-  -- merging them, so pass the whole table. lsp/dex.lua says why documentChanges is set.
+  -- merging them, so pass the whole table. The comment in lsp/dex.lua gives the reason for
+  -- documentChanges.
   local capabilities = vim.tbl_deep_extend(
     'force',
     vim.lsp.protocol.make_client_capabilities(),
