@@ -9,7 +9,8 @@
 //! - the baseline: reading the same files with the `csv` crate (every record, no decoding), or
 //!   for Amplitude gunzipping every member and parsing each JSON line with `serde_json` into
 //!   `IgnoredAny`;
-//! - `dex::import::read_only`: the streaming step of the import (decoding, matching, counting);
+//! - `dex::import::read_only`: the streaming step of the import (decoding, matching, counting),
+//!   and the same on files without rows, which measures loading the vault's accounts alone;
 //! - `dex::import::run`: the whole import, writing into a fresh copy of the generated vault.
 //!
 //! The table goes to standard output and progress to standard error.
@@ -86,9 +87,9 @@ fn main() {
         ("amplitude", vec![dir.join("amplitude/export.zip")], "json"),
     ];
     println!(
-        "| Source | Rows | Baseline median | Read median | Read / baseline | Full import median | Peak RSS read | Peak RSS full |"
+        "| Source | Rows | Baseline | Read | Vault load | Read / baseline | (Read - load) / baseline | Full import | Peak RSS read | Peak RSS full |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (source, files, baseline) in cases {
         if settings.only.as_deref().is_some_and(|only| only != source) {
             continue;
@@ -101,18 +102,52 @@ fn main() {
             &files,
             Some(&dir.join("vault")),
         );
+        let empty = empty_exports(&files);
+        let load = median(
+            &settings,
+            &["read", source],
+            &empty,
+            Some(&dir.join("vault")),
+        );
+        let streaming = (read.seconds - load.seconds).max(0.0);
         let full = median_full(&settings, source, &files);
         println!(
-            "| {source} | {} | {:.2} s | {:.2} s | {:.2}x | {:.2} s | {:.0} MB | {:.0} MB |",
+            "| {source} | {} | {:.3} s | {:.3} s | {:.3} s | {:.2}x | {:.2}x | {:.2} s | {:.0} MB | {:.0} MB |",
             read.rows,
             base.seconds,
             read.seconds,
+            load.seconds,
             read.seconds / base.seconds,
+            streaming / base.seconds,
             full.seconds,
             read.peak_kib as f64 / 1024.0,
             full.peak_kib as f64 / 1024.0,
         );
     }
+}
+
+/// Writes export files with no rows (CSV header lines, an empty JSON-lines file) next to
+/// `files`, so a read of them measures only loading the vault's accounts.
+fn empty_exports(files: &[PathBuf]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .map(|file| {
+            let is_csv = file.extension().is_some_and(|e| e == "csv");
+            let empty = file.with_extension(if is_csv { "header.csv" } else { "empty.jsonl" });
+            let content = if is_csv {
+                let text = std::fs::File::open(file).expect("open export");
+                let mut header = String::new();
+                BufReader::new(text)
+                    .read_line(&mut header)
+                    .expect("read header");
+                header
+            } else {
+                String::new()
+            };
+            std::fs::write(&empty, content).expect("write empty export");
+            empty
+        })
+        .collect()
 }
 
 fn parse_settings(args: &[String]) -> Result<Settings, String> {
@@ -176,7 +211,7 @@ fn generate(settings: &Settings) {
     eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
 }
 
-/// The median of `runs` child runs of `mode`; peak RSS is the highest seen.
+/// Runs `mode` in `runs` children and returns the median; peak RSS is the highest seen.
 fn median(settings: &Settings, mode: &[&str], files: &[PathBuf], vault: Option<&Path>) -> Sample {
     let mut samples: Vec<Sample> = (0..settings.runs)
         .map(|_| run_child(mode, files, vault))
@@ -184,7 +219,7 @@ fn median(settings: &Settings, mode: &[&str], files: &[PathBuf], vault: Option<&
     summarize(&mut samples)
 }
 
-/// The median of full imports, each into a fresh copy of the generated vault.
+/// Runs full imports, each into a fresh copy of the generated vault, and returns the median.
 fn median_full(settings: &Settings, source: &str, files: &[PathBuf]) -> Sample {
     let mut samples = Vec::new();
     for _ in 0..settings.runs {

@@ -51,7 +51,7 @@ def account_names(count, rng):
 
 
 def sf_id(prefix, number):
-    """An 18-character Salesforce id: the 15-character id plus a 3-letter suffix."""
+    """Return an 18-character Salesforce id: the 15-character id plus a 3-letter suffix."""
     return f"{prefix}5g0{number:09d}AAA"
 
 

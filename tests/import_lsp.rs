@@ -13,7 +13,7 @@ const TODAY: &str = "2026-03-15";
 const PLAYBOOK: &str = "Active/Content/Playbooks/Champion_Loss.md";
 const HEALTH: &str = "Active/Accounts/Borealis_Freight/Health.md";
 
-/// The account hover card on `[[Borealis Freight]]` in line 28 of the playbook.
+/// Requests the account hover card on `[[Borealis Freight]]` in line 28 of the playbook.
 fn account_card(lsp: &mut Lsp, uri: &str) -> String {
     let hover: Value = lsp.request(
         "textDocument/hover",

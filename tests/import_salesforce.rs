@@ -62,7 +62,7 @@ fn opportunities_give_expansion_and_risks() {
     );
     // Closed won opportunities are not expansion items.
     assert!(!salesforce.contains("Osaka dashboards"), "{salesforce}");
-    // The stage says "Closed Won" but IsWon is 0: lost.
+    // The stage is named "Closed Won" but IsWon is 0, so the renewal is lost.
     let tidewater = read(dir.path(), "Active/Accounts/Tidewater_Bank/Health.md");
     assert!(
         block(&tidewater, "salesforce").contains(

@@ -29,7 +29,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-/// What one import says for one account's block.
+/// One import's content for one account's block.
 #[derive(Clone, Debug, Default)]
 pub struct Block {
     /// The source's slug, used in the markers.
@@ -71,7 +71,7 @@ pub struct ParsedBlock {
     pub provenance: Option<String>,
 }
 
-/// Where a block sits in a note.
+/// A block's position and content in a note.
 #[derive(Clone, Debug)]
 pub struct Located {
     /// Byte range from the start of the begin marker's line to the end of the end marker's line
@@ -84,13 +84,13 @@ pub struct Located {
 }
 
 impl Located {
-    /// Whether the content still matches the hash in the begin marker.
+    /// Returns whether the content still matches the hash in the begin marker.
     pub fn is_intact(&self) -> bool {
         self.recorded_hash.as_deref() == Some(hash_lines(&self.content).as_str())
     }
 }
 
-/// The first 16 hex digits of the SHA-256 of `lines` joined with `\n`.
+/// Hashes `lines` joined with `\n`: the first 16 hex digits of their SHA-256.
 pub fn hash_lines(lines: &[String]) -> String {
     let mut hasher = Sha256::new();
     for (i, line) in lines.iter().enumerate() {
@@ -207,7 +207,7 @@ fn split_row(line: &str) -> Vec<String> {
         .collect()
 }
 
-/// What merging a new import into an old block changed, one line each.
+/// The changes a merge made, one line each.
 pub type Changes = Vec<String>;
 
 /// Merges `new` into `old` (the block as found, if any) and renders the content lines, or
@@ -372,7 +372,7 @@ fn render(
     lines
 }
 
-/// The whole block text, markers included, with `eol` after every line.
+/// Renders the whole block text, markers included, with `eol` after every line.
 pub fn wrap(source: &str, content: &[String], eol: &str) -> String {
     let mut text = format!(
         "<!-- dex:begin {source} sha256={} -->{eol}",

@@ -7,6 +7,7 @@
 //! `encoding_rs_io`; a later cell that is not valid UTF-8 is decoded as Windows-1252 with a
 //! warning naming its line and column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -44,19 +45,19 @@ pub struct CsvInput {
     record: csv::ByteRecord,
 }
 
-/// Where a field is found in the file.
+/// The column index of each field found in the file.
 #[derive(Clone, Debug, Default)]
 pub struct Columns {
     index: HashMap<&'static str, usize>,
 }
 
 impl Columns {
-    /// The column index of `field`, if the file has it.
+    /// Returns the column index of `field`, if the file has it.
     pub fn get(&self, field: &str) -> Option<usize> {
         self.index.get(field).copied()
     }
 
-    /// Whether the file has `field`.
+    /// Returns whether the file has `field`.
     pub fn has(&self, field: &str) -> bool {
         self.index.contains_key(field)
     }
@@ -72,12 +73,17 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
-    /// The cell of column `index`, trimmed; `None` when empty or missing. A cell that is not
+    /// Returns the cell of column `index`, trimmed; `None` when empty or missing. A cell that is not
     /// valid UTF-8 is decoded as Windows-1252 and reported once per row.
     pub fn cell(&self, index: Option<usize>, messages: &mut Messages) -> Option<String> {
+        self.text(index, messages).map(Cow::into_owned)
+    }
+
+    /// [`Row::cell`] without copying the text when it is valid UTF-8.
+    pub fn text(&self, index: Option<usize>, messages: &mut Messages) -> Option<Cow<'_, str>> {
         let bytes = self.record.get(index?)?;
         let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.trim().to_string(),
+            Ok(text) => Cow::Borrowed(text.trim()),
             Err(_) => {
                 let (decoded, _, _) = WINDOWS_1252.decode(bytes);
                 if !self.fallback_1252 {
@@ -88,7 +94,7 @@ impl Row<'_> {
                         "cell is not valid UTF-8; read it as Windows-1252".to_string(),
                     );
                 }
-                decoded.trim().to_string()
+                Cow::Owned(decoded.trim().to_string())
             }
         };
         (!text.is_empty()).then_some(text)
@@ -226,7 +232,7 @@ impl CsvInput {
         Columns { index }
     }
 
-    /// The column whose header is exactly `header` (normalised), for configured custom fields.
+    /// Finds the column whose header is exactly `header` (normalised), for configured custom fields.
     pub fn column_named(&self, header: &str) -> Option<usize> {
         self.by_name.get(&header_key(header)).copied()
     }

@@ -33,7 +33,7 @@ pub struct AccountPage {
     pub created: bool,
 }
 
-/// What a row says about its account.
+/// The ids, names and domains a row gives for its account.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
     /// Ids, each with the frontmatter key it is compared against.
@@ -45,7 +45,7 @@ pub struct Query {
 }
 
 impl Query {
-    /// How the row names its account, for the unmatched list.
+    /// Describes how the row names its account, for the unmatched list.
     pub fn describe(&self) -> String {
         if let Some(name) = self.names.first() {
             return name.clone();
@@ -59,7 +59,7 @@ impl Query {
             .unwrap_or_else(|| "(no account named)".to_string())
     }
 
-    /// Whether the row names no account at all.
+    /// Returns whether the row names no account at all.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty() && self.names.is_empty() && self.domains.is_empty()
     }
@@ -104,10 +104,11 @@ impl Matcher {
         folders.sort();
         for folder in folders {
             let rel = format!("{accounts_folder}/{folder}");
-            let overview =
+            let text =
                 std::fs::read_to_string(root.join(&rel).join("Overview.md")).unwrap_or_default();
-            let page = page_from_overview(&folder, &rel, &overview);
-            let aliases = aliases_of(&overview);
+            let summary = crate::syntax::parse(frontmatter_only(&text));
+            let page = page_from_summary(&folder, &rel, &summary);
+            let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
             matcher.add(page, &aliases);
         }
         matcher
@@ -152,7 +153,7 @@ impl Matcher {
         None
     }
 
-    /// The account of an email address, domain or website, trying parent domains too.
+    /// Finds the account of an email address, domain or website, trying parent domains too.
     pub fn find_domain(&self, text: &str) -> Option<usize> {
         let mut domain = self.domain_of(text)?;
         loop {
@@ -167,7 +168,7 @@ impl Matcher {
         }
     }
 
-    /// The domain part of an email address or website, lower-cased; `None` for webmail and
+    /// Returns the domain part of an email address or website, lower-cased; `None` for webmail and
     /// ignored domains.
     pub fn domain_of(&self, text: &str) -> Option<String> {
         let domain = normalize_domain(text)?;
@@ -218,8 +219,25 @@ impl Matcher {
     }
 }
 
-fn page_from_overview(folder: &str, rel: &str, overview: &str) -> AccountPage {
-    let summary = crate::syntax::parse(overview);
+/// Returns the frontmatter block at the top of a note (fences included), which is all the matcher
+/// reads; the body is left unparsed.
+fn frontmatter_only(text: &str) -> &str {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !body.starts_with("---") {
+        return "";
+    }
+    let mut offset = 0;
+    for (index, line) in body.split_inclusive('\n').enumerate() {
+        offset += line.len();
+        let trimmed = line.trim_end();
+        if index > 0 && (trimmed == "---" || trimmed == "...") {
+            return &body[..offset];
+        }
+    }
+    ""
+}
+
+fn page_from_summary(folder: &str, rel: &str, summary: &crate::syntax::NoteSummary) -> AccountPage {
     let mut page = AccountPage {
         name: account_name_from_folder(folder),
         folder: rel.to_string(),
@@ -254,14 +272,7 @@ fn page_from_overview(folder: &str, rel: &str, overview: &str) -> AccountPage {
     page
 }
 
-fn aliases_of(overview: &str) -> Vec<String> {
-    crate::syntax::parse(overview)
-        .frontmatter
-        .map(|fm| fm.aliases)
-        .unwrap_or_default()
-}
-
-/// The comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
+/// Returns the comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
 /// (an 18-character id is the 15-character one plus a case checksum), others lower-cased.
 fn id_key(key: &str, id: &str) -> String {
     let id = id.trim();
@@ -272,7 +283,7 @@ fn id_key(key: &str, id: &str) -> String {
     }
 }
 
-/// The domain of an email address (`ana@sub.acme.com`), a website (`https://www.acme.com/x`)
+/// Extracts the domain of an email address (`ana@sub.acme.com`), a website (`https://www.acme.com/x`)
 /// or a bare domain, lower-cased; `None` when there is none.
 pub fn normalize_domain(text: &str) -> Option<String> {
     let text = text.trim().trim_matches(['<', '>', '"']).to_lowercase();
@@ -294,7 +305,7 @@ pub fn normalize_domain(text: &str) -> Option<String> {
     valid.then(|| host.to_string())
 }
 
-/// A folder name for a new account: spaces as `_`, characters that file systems reject
+/// Makes a folder name for a new account: spaces as `_`, characters that file systems reject
 /// dropped; `None` when nothing is left.
 pub fn folder_name(name: &str) -> Option<String> {
     let cleaned: String = name
@@ -331,8 +342,10 @@ mod tests {
         };
         let overview =
             "---\naliases: [Acme]\nsalesforce_id: 001000000000001AAA\ndomain: acme.com\n---\n";
-        let page = page_from_overview("Acme_Corp", "Active/Accounts/Acme_Corp", overview);
-        matcher.add(page, &aliases_of(overview));
+        let summary = crate::syntax::parse(overview);
+        let page = page_from_summary("Acme_Corp", "Active/Accounts/Acme_Corp", &summary);
+        let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
+        matcher.add(page, &aliases);
         matcher
     }
 

@@ -1,5 +1,5 @@
 //! `dex import`: reads exports from CRM, success-platform, support, analytics, calendar and chat
-//! tools and writes what they say about each account into the vault.
+//! tools and writes their account data into the vault.
 //!
 //! Every source follows the same path: read the files as streams into per-account aggregates
 //! (memory grows with the number of accounts, not rows), match each row to an account, then plan
@@ -48,7 +48,7 @@ impl Source {
         Source::Slack,
     ];
 
-    /// The lower-case name used on the command line, in `.dex.toml` and in block markers.
+    /// Returns the lower-case name used on the command line, in `.dex.toml` and in block markers.
     pub fn slug(self) -> &'static str {
         match self {
             Source::Salesforce => "salesforce",
@@ -63,7 +63,7 @@ impl Source {
         }
     }
 
-    /// The product name as its vendor writes it.
+    /// Returns the product name as its vendor writes it.
     pub fn title(self) -> &'static str {
         match self {
             Source::Salesforce => "Salesforce",
@@ -84,7 +84,7 @@ impl Source {
     }
 }
 
-/// What one `dex import` run is asked to do.
+/// The settings of one `dex import` run.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The vault root.
@@ -127,7 +127,7 @@ use self::matching::{Matcher, Query};
 use self::report::{Message, Report, Unmatched};
 use crate::vault::Config;
 
-/// Why a run stopped before writing anything.
+/// An error that stopped a run before it wrote anything.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The vault folder or its configuration cannot be used.
@@ -138,7 +138,7 @@ pub enum ImportError {
     Refused {
         /// The file as given on the command line.
         file: String,
-        /// What is missing or wrong.
+        /// The missing or wrong part.
         message: String,
     },
     /// Writing a note failed; the notes written before it stay written.
@@ -146,7 +146,7 @@ pub enum ImportError {
     Write(String),
 }
 
-/// What one account gets from an import.
+/// An import's updates for one account.
 #[derive(Clone, Debug, Default)]
 pub struct AccountUpdate {
     /// Overview frontmatter keys to set.
@@ -178,7 +178,7 @@ pub struct NoteWrite {
     pub detail: String,
 }
 
-/// What reading a source's files produced.
+/// The result of reading a source's files.
 #[derive(Debug, Default)]
 pub struct Parsed {
     /// Data rows read.
@@ -196,7 +196,7 @@ pub struct Parsed {
     pub notes: Vec<NoteWrite>,
 }
 
-/// What a source's reader gets: the vault, the settings and the account matcher.
+/// The input of a source's reader: the vault, the settings and the account matcher.
 pub struct Context<'a> {
     /// The vault root.
     pub root: &'a Path,
@@ -248,12 +248,12 @@ impl Context<'_> {
         None
     }
 
-    /// The zone dates are counted in: the source's `timezone`.
+    /// Returns the zone that dates are counted in: the source's `timezone`.
     pub fn zone(&self) -> Tz {
         self.config.timezone
     }
 
-    /// The provenance line for a block built from `files`.
+    /// Builds the provenance line for a block made from `files`.
     pub fn provenance(&self, files: &[String]) -> String {
         format!(
             "Imported from {} on {} by dex import {}.",
@@ -264,7 +264,7 @@ impl Context<'_> {
     }
 }
 
-/// The name of a file as shown in messages and provenance lines: its file name.
+/// Returns the name of a file as messages and provenance lines show it: its file name.
 pub fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),

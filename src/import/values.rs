@@ -161,6 +161,9 @@ fn parse_date_only(text: &str, order: DateOrder) -> Option<NaiveDate> {
 /// read in `zone`. A bare date is midnight in `zone`.
 pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime<Utc>, String> {
     let trimmed = text.trim();
+    if let Some(local) = parse_iso_local(trimmed) {
+        return Ok(local_to_utc(local, zone));
+    }
     let invalid = || {
         format!(
             "invalid date and time `{text}`; expected YYYY-MM-DD HH:MM[:SS], optionally with an \
@@ -186,6 +189,41 @@ pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime
     }
     let local = parse_naive_datetime(trimmed, order).ok_or_else(invalid)?;
     Ok(local_to_utc(local, zone))
+}
+
+/// Parses `YYYY-MM-DD HH:MM:SS` (or with `T`, and an optional fraction) without an offset, the
+/// form most exports write, without trying other formats; `None` for anything else.
+fn parse_iso_local(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 19 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b' ' | b'T')
+    {
+        return None;
+    }
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let rest = &text[19..];
+    let fraction = match rest.strip_prefix('.') {
+        Some(digits)
+            if !digits.is_empty()
+                && digits.len() <= 9
+                && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let padded = format!("{digits:0<9}");
+            padded.parse::<u32>().ok()?
+        }
+        None if rest.is_empty() => 0,
+        _ => return None,
+    };
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(number(0..4)?).ok()?,
+        number(5..7)?,
+        number(8..10)?,
+    )?;
+    let time =
+        NaiveTime::from_hms_nano_opt(number(11..13)?, number(14..16)?, number(17..19)?, fraction)?;
+    Some(date.and_time(time))
 }
 
 /// Reads a wall-clock time in `zone`; in a DST gap the later reading is used, in an overlap the

@@ -7,6 +7,7 @@
 //! event exported twice (the same `$insert_id`) cannot change them and no per-event state is
 //! kept. Memory is one 8-byte hash per distinct user, account and week.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Read};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 use super::usage::{self, Reading};
 use crate::import::archive::{self, Container};
@@ -22,16 +24,138 @@ use crate::import::report::{Level, Messages};
 use crate::import::values::parse_datetime;
 use crate::import::{Context, ImportError, Parsed};
 
-/// The fields of an event that the import reads; serde skips the rest without building them.
+/// The fields of an event that the import reads; serde skips the rest without building them,
+/// and strings without escapes are borrowed from the line.
 #[derive(Deserialize)]
-struct ExportedEvent {
-    user_id: Option<String>,
-    device_id: Option<String>,
+struct ExportedEvent<'a> {
+    #[serde(borrow)]
+    user_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    device_id: Option<Text<'a>>,
     amplitude_id: Option<u64>,
-    event_time: Option<String>,
-    event_type: Option<String>,
-    groups: Option<serde_json::Map<String, serde_json::Value>>,
-    user_properties: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(borrow)]
+    event_time: Option<Text<'a>>,
+    #[serde(borrow)]
+    event_type: Option<Text<'a>>,
+    #[serde(borrow)]
+    groups: Option<Properties<'a>>,
+    #[serde(borrow)]
+    user_properties: Option<Properties<'a>>,
+}
+
+/// A JSON string, borrowed when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An object of properties (`groups`, `user_properties`), each value read as text: a string,
+/// the first string of an array, or a number. Other values are skipped.
+struct Properties<'a>(Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>);
+
+impl Properties<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+/// One property value as text.
+struct PropertyValue<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for PropertyValue<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = PropertyValue<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a property value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(PropertyValue(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PropertyValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(PropertyValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(PropertyValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(PropertyValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(PropertyValue(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PropertyValue(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let first = seq.next_element::<PropertyValue<'de>>()?.and_then(|v| v.0);
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(PropertyValue(first))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(PropertyValue(None))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Properties<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = Properties<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<Text<'de>, PropertyValue<'de>>()? {
+                    entries.push((key.0, value.0));
+                }
+                Ok(Properties(entries))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor)
+    }
 }
 
 #[derive(Default)]
@@ -40,7 +164,7 @@ struct Week {
     days: u8,
 }
 
-/// Where events name their account: `groups.<type>` or `user_properties.<key>`.
+/// The event property that names the account: `groups.<type>` or `user_properties.<key>`.
 struct AccountProperty {
     in_groups: bool,
     key: String,
@@ -172,7 +296,7 @@ impl Counter<'_, '_> {
             if text.is_empty() {
                 continue;
             }
-            let event: ExportedEvent = match serde_json::from_str(text) {
+            let event: ExportedEvent<'_> = match serde_json::from_str(text) {
                 Ok(event) => event,
                 Err(err) => {
                     if !checked {
@@ -208,7 +332,7 @@ impl Counter<'_, '_> {
 
     fn count(
         &mut self,
-        event: &ExportedEvent,
+        event: &ExportedEvent<'_>,
         label: &str,
         line: u64,
         parsed: &mut Parsed,
@@ -235,8 +359,8 @@ impl Counter<'_, '_> {
             return;
         };
         let user = match (&event.user_id, &event.device_id, event.amplitude_id) {
-            (Some(user), _, _) => hash(user),
-            (None, Some(device), _) => hash(device),
+            (Some(user), _, _) => hash(user.0.as_ref()),
+            (None, Some(device), _) => hash(device.0.as_ref()),
             (None, None, Some(id)) => hash(&id),
             (None, None, None) => {
                 messages.warning(
@@ -267,11 +391,11 @@ impl Counter<'_, '_> {
         Some(utc.with_timezone(&zone).date_naive())
     }
 
-    /// The event's account: the configured group or user property, else the domain of a
+    /// Finds the event's account: the configured group or user property, else the domain of a
     /// `user_id` that is an email address. Lookups are cached per distinct value.
     fn account_of(
         &mut self,
-        event: &ExportedEvent,
+        event: &ExportedEvent<'_>,
         label: &str,
         line: u64,
         parsed: &mut Parsed,
@@ -283,32 +407,30 @@ impl Counter<'_, '_> {
         };
         let named = properties
             .as_ref()
-            .and_then(|map| match map.get(&self.property.key)? {
-                serde_json::Value::String(name) => Some(name.clone()),
-                serde_json::Value::Array(items) => items.first()?.as_str().map(str::to_string),
-                serde_json::Value::Number(number) => Some(number.to_string()),
-                _ => None,
-            });
-        let key = match (&named, &event.user_id) {
-            (Some(name), _) => name.clone(),
+            .and_then(|map| map.get(&self.property.key));
+        let user = event.user_id.as_ref().map(|t| t.0.as_ref());
+        // Names are cached as they are; email domains with a leading `@`.
+        let (key, domain) = match (named, user) {
+            (Some(name), _) => (name, None),
             (None, Some(user)) if user.contains('@') => {
-                format!("@{}", user.rsplit('@').next().unwrap_or(""))
+                let domain = user.rsplit('@').next().unwrap_or("");
+                (&user[user.len() - domain.len() - 1..], Some(domain))
             }
             _ => return None,
         };
-        if let Some(cached) = self.accounts.get(&key) {
+        if let Some(cached) = self.accounts.get(key) {
             return *cached;
         }
         let mut query = Query::default();
-        match named {
-            Some(name) => {
-                query.ids.push(("salesforce_id", name.clone()));
-                query.names.push(name);
+        match domain {
+            None => {
+                query.ids.push(("salesforce_id", key.to_string()));
+                query.names.push(key.to_string());
             }
-            None => query.domains.push(key.trim_start_matches('@').to_string()),
+            Some(domain) => query.domains.push(domain.to_string()),
         }
         let found = self.ctx.resolve(&query, label, line, parsed);
-        self.accounts.insert(key, found);
+        self.accounts.insert(key.to_string(), found);
         found
     }
 

@@ -18,7 +18,7 @@ use crate::import::report::{Level, Messages, Unmatched};
 use crate::import::risk;
 use crate::import::{Context, ImportError, Parsed};
 
-/// Channel-name words that say how a channel is used, not which customer it is for.
+/// Channel-name words that describe how a channel is used, not which customer it is for.
 const CHANNEL_WORDS: [&str; 10] = [
     "ext", "external", "shared", "cust", "customer", "client", "support", "acct", "account", "team",
 ];
@@ -160,7 +160,7 @@ fn write_blocks(
     }
 }
 
-/// The account a channel is about: the configured one, else the account whose name the
+/// Finds the account a channel is about: the configured one, else the account whose name the
 /// channel name spells. A configured account that does not exist is listed as unmatched.
 fn channel_account(
     channel: &str,

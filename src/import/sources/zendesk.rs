@@ -7,6 +7,7 @@
 //! run is counted once. Memory is the per-account counters plus one 8-byte id per ticket for
 //! that check.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -116,7 +117,7 @@ pub(super) fn read(
             };
             parsed.rows_read += 1;
             let fields =
-                |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
+                |name: &str, messages: &mut Messages| row.text(columns.get(name), messages);
             let ticket = Ticket {
                 id: fields("id", &mut messages),
                 created: fields("created", &mut messages),
@@ -148,17 +149,17 @@ pub(super) fn read(
 }
 
 /// The cells of one ticket row.
-struct Ticket {
-    id: Option<String>,
-    created: Option<String>,
-    updated: Option<String>,
-    organization: Option<String>,
-    domain: Option<String>,
-    email: Option<String>,
-    status: Option<String>,
-    priority: Option<String>,
-    reopens: Option<String>,
-    rating: Option<String>,
+struct Ticket<'a> {
+    id: Option<Cow<'a, str>>,
+    created: Option<Cow<'a, str>>,
+    updated: Option<Cow<'a, str>>,
+    organization: Option<Cow<'a, str>>,
+    domain: Option<Cow<'a, str>>,
+    email: Option<Cow<'a, str>>,
+    status: Option<Cow<'a, str>>,
+    priority: Option<Cow<'a, str>>,
+    reopens: Option<Cow<'a, str>>,
+    rating: Option<Cow<'a, str>>,
 }
 
 /// Counters for every account, and the ticket ids seen so far.
@@ -166,12 +167,15 @@ struct Ticket {
 struct Tally {
     stats: HashMap<usize, Stats>,
     seen: HashSet<u64>,
+    /// Account by organization (else domain or email) for the current file.
+    cache: HashMap<String, Option<usize>>,
+    cache_file: String,
 }
 
 impl Tally {
     fn add(
         &mut self,
-        ticket: &Ticket,
+        ticket: &Ticket<'_>,
         line: u64,
         file: &str,
         ctx: &mut Context<'_>,
@@ -228,20 +232,13 @@ impl Tally {
             .as_deref()
             .and_then(|text| parse_datetime(text, zone, order).ok())
             .map_or(created, |value| value.with_timezone(&zone).date_naive());
-        let organization = ticket.organization.clone().filter(|o| o != "-");
-        let mut query = Query::default();
-        if let Some(org) = &organization {
-            query.ids.push(("zendesk_org", org.clone()));
-            query.names.push(org.clone());
-        }
-        query.domains.extend(ticket.domain.clone());
-        query.domains.extend(ticket.email.clone());
-        let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+        let organization = ticket.organization.as_deref().filter(|o| *o != "-");
+        let Some(account) = self.account(ticket, organization, file, line, ctx, parsed) else {
             return;
         };
         let entry = self.stats.entry(account).or_default();
         if entry.organization.is_none() {
-            entry.organization.clone_from(&organization);
+            entry.organization = organization.map(str::to_string);
         }
         entry.count(
             ticket,
@@ -254,31 +251,68 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Finds the ticket's account by organization, requester domain or email, looked up once per
+    /// distinct value and file.
+    fn account(
+        &mut self,
+        ticket: &Ticket<'_>,
+        organization: Option<&str>,
+        file: &str,
+        line: u64,
+        ctx: &mut Context<'_>,
+        parsed: &mut Parsed,
+    ) -> Option<usize> {
+        let key = organization
+            .or(ticket.domain.as_deref())
+            .or(ticket.email.as_deref())
+            .unwrap_or_default();
+        if self.cache_file != file {
+            self.cache.clear();
+            self.cache_file = file.to_string();
+        }
+        if let Some(found) = self.cache.get(key) {
+            return *found;
+        }
+        let mut query = Query::default();
+        if let Some(org) = organization {
+            query.ids.push(("zendesk_org", org.to_string()));
+            query.names.push(org.to_string());
+        }
+        query
+            .domains
+            .extend(ticket.domain.as_deref().map(str::to_string));
+        query
+            .domains
+            .extend(ticket.email.as_deref().map(str::to_string));
+        let found = ctx.resolve(&query, file, line, parsed);
+        self.cache.insert(key.to_string(), found);
+        found
+    }
+}
+
 impl Stats {
     /// Adds one ticket, `age` days after it was created and `rating_age` days after its last
     /// update (when its rating was given, at the latest).
     fn count(
         &mut self,
-        ticket: &Ticket,
+        ticket: &Ticket<'_>,
         id: u64,
         age: i64,
         rating_age: i64,
         line: u64,
         messages: &mut Messages,
     ) {
-        let status = ticket.status.as_deref().unwrap_or_default().to_lowercase();
-        if matches!(
-            status.as_str(),
-            "new" | "open" | "pending" | "hold" | "on-hold" | "snoozed"
+        let status = ticket.status.as_deref().unwrap_or_default();
+        let is = |value: &str, names: &[&str]| names.iter().any(|n| value.eq_ignore_ascii_case(n));
+        if is(
+            status,
+            &["new", "open", "pending", "hold", "on-hold", "snoozed"],
         ) {
             self.open += 1;
         }
-        let priority = ticket
-            .priority
-            .as_deref()
-            .unwrap_or_default()
-            .to_lowercase();
-        let urgent = matches!(priority.as_str(), "urgent" | "high" | "priority" | "true");
+        let priority = ticket.priority.as_deref().unwrap_or_default();
+        let urgent = is(priority, &["urgent", "high", "priority", "true"]);
         if urgent && (0..30).contains(&age) {
             self.urgent_30 += 1;
             self.urgent_ids.push(id);
@@ -316,14 +350,18 @@ impl Stats {
 /// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad, or an
 /// Intercom 1 to 5 rating where 1 and 2 are bad and 4 and 5 good.
 fn rating_kind(text: &str) -> Option<bool> {
-    let lower = text.trim().to_lowercase();
-    if lower.starts_with("good") {
+    let text = text.trim();
+    let starts = |word: &str| {
+        text.get(..word.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(word))
+    };
+    if starts("good") {
         return Some(true);
     }
-    if lower.starts_with("bad") {
+    if starts("bad") {
         return Some(false);
     }
-    match lower.chars().next()? {
+    match text.chars().next()? {
         '1' | '2' => Some(false),
         '4' | '5' => Some(true),
         _ => None,
