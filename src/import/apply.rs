@@ -62,7 +62,7 @@ pub(super) fn apply(
     for (&index, update) in &parsed.updates {
         let account = &ctx.matcher.accounts[index];
         if account.created {
-            plan_new_pages(ctx, account, index, &mut plans);
+            plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
         plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
         if let Some(block) = &update.block {
@@ -135,10 +135,19 @@ pub(super) fn apply(
     Ok(())
 }
 
-fn plan_new_pages(ctx: &Context<'_>, account: &AccountPage, index: usize, plans: &mut Vec<Plan>) {
-    for (file, _, _) in &ACCOUNT_PAGES[2..] {
+fn plan_new_pages(
+    ctx: &Context<'_>,
+    account: &AccountPage,
+    index: usize,
+    has_block: bool,
+    plans: &mut Vec<Plan>,
+) {
+    // Overview.md is planned with its frontmatter, and Health.md with its block when there is
+    // one, so only the pages nothing else writes are planned here.
+    for (file, _, _) in &ACCOUNT_PAGES[1..] {
         let rel = format!("{}/{file}", account.folder);
-        if ctx.root.join(&rel).exists() {
+        let has_block = *file == "Health.md" && has_block;
+        if has_block || ctx.root.join(&rel).exists() {
             continue;
         }
         plans.push(Plan {
