@@ -385,3 +385,42 @@ fn positions_past_the_end_are_clamped() {
     assert_eq!(text["text"], "short tail");
     lsp.shutdown();
 }
+
+#[test]
+fn initialization_options_survive_an_empty_configuration_answer() {
+    let dir = acme_vault();
+    let mut lsp = Lsp::start(&[]);
+    let uri = file_uri(dir.path());
+    let mut caps = capabilities();
+    caps["workspace"] = json!({ "configuration": true });
+    lsp.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri,
+            "capabilities": caps,
+            "initializationOptions": { "dex": { "today": "2026-03-15" } },
+            "workspaceFolders": [{ "uri": uri, "name": "vault" }],
+        }),
+    );
+    lsp.notify("initialized", json!({}));
+    lsp.wait_indexed();
+    assert!(
+        lsp.seen
+            .iter()
+            .any(|m| m["method"] == "workspace/configuration"),
+        "the server pulled settings"
+    );
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let note = lsp.open(&dir.path().join(MEETING), &text);
+    let diagnostics = lsp.diagnostics(&note, Some(1));
+    let overdue = diagnostics.iter().find(|d| d["code"] == "overdue").unwrap();
+    assert!(
+        overdue["message"]
+            .as_str()
+            .unwrap()
+            .contains("5 days overdue"),
+        "{overdue}"
+    );
+    lsp.shutdown();
+}

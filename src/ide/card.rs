@@ -41,9 +41,13 @@ pub fn health_card(report: &AccountReport) -> String {
             .map_or(String::new(), |w| format!(", inside the {w}-day window"));
         lines.push(format!("Renewal {} ({when}{window})", renewal.date));
     }
-        let overdue = report.overdue().count();
+    let overdue = report.overdue().count();
     let days = report.due_soon_days;
-    let soon = report.commitments.iter().filter(|c| c.is_due_soon(report.today, days)).count();
+    let soon = report
+        .commitments
+        .iter()
+        .filter(|c| c.is_due_soon(report.today, days))
+        .count();
     lines.push(format!(
         "{}, {overdue} overdue, {soon} due within {days} days",
         plural(report.commitments.len(), "open commitment")

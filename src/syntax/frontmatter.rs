@@ -22,6 +22,8 @@ pub struct Frontmatter {
     pub status: Option<String>,
     /// `role`.
     pub role: Option<String>,
+    /// `csm`, with link brackets removed.
+    pub csm: Option<String>,
 }
 
 /// What parsing the frontmatter adds to a summary.
@@ -98,6 +100,7 @@ fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRang
         "date" => fm.date = yaml_scalar(value),
         "status" => fm.status = yaml_scalar(value).map(|v| v.to_lowercase()),
         "role" => fm.role = yaml_scalar(value),
+        "csm" => fm.csm = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
         _ => {}
     }
 }

@@ -253,6 +253,17 @@ impl Heading {
 }
 
 impl NoteSummary {
+    /// Drops what only a reader of the note's text needs (fields, list items, tables and the
+    /// non-prose ranges), keeping what the vault index serves without the text: headings, block
+    /// ids, links, tags, tasks, frontmatter and problems. Callers that need the rest parse the
+    /// text again.
+    pub fn strip_for_index(&mut self) {
+        self.fields = Vec::new();
+        self.list_items = Vec::new();
+        self.tables = Vec::new();
+        self.excluded = Vec::new();
+    }
+
     /// Releases the spare capacity of every list, which a large vault would otherwise pay for
     /// in memory.
     pub fn shrink_to_fit(&mut self) {

@@ -309,6 +309,10 @@ fn field_key_range_skips_space_after_bold() {
 fn markdown_link_target_range_stops_before_the_title() {
     let text = "See [QBR](Notes/QBR%20Q1.md \"the deck\") and [x](<a b.md>) and [y](p(1).md).\n";
     let summary = parse(text);
-    let targets: Vec<&str> = summary.links.iter().map(|l| &text[l.target_range.as_usize()]).collect();
+    let targets: Vec<&str> = summary
+        .links
+        .iter()
+        .map(|l| &text[l.target_range.as_usize()])
+        .collect();
     assert_eq!(targets, ["Notes/QBR%20Q1.md", "<a b.md>", "p(1).md"]);
 }

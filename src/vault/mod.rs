@@ -44,8 +44,14 @@ pub struct Note {
 impl Note {
     /// Parses `text` as the note at vault-relative `path`.
     pub fn parse(path: &str, text: &str, config: &Config) -> Note {
-        let summary = syntax::parse(text);
-        Note::from_summary(path, Arc::new(summary), config)
+        let mut summary = syntax::parse(text);
+        let mut note = Note::from_summary(path, Arc::new(NoteSummary::default()), config);
+        note.kind = model::classify(&note.path, &note.stem, &summary, config);
+        // The index keeps only what it serves without the text; a large vault cannot afford
+        // every note's fields and list items in memory.
+        summary.strip_for_index();
+        note.summary = Arc::new(summary);
+        note
     }
 
     /// Builds a note from an existing summary.

@@ -128,7 +128,9 @@ pub fn note_facts(vault: &Vault, id: NoteId, text: &str) -> NoteFacts {
     if is_reference(vault, id) {
         return facts;
     }
-    let summary = &note.summary;
+    // The index keeps no fields or list items: read them from the text.
+    let parsed = crate::syntax::parse(text);
+    let summary = &parsed;
     let date = note_date(vault, id);
     let on_account_page = matches!(note.kind, NoteKind::AccountPage { .. });
     let slice = |range: TextRange| text.get(range.as_usize()).unwrap_or("");
@@ -390,8 +392,13 @@ pub fn mitigation(
     texts: &dyn TextSource,
     category: &str,
 ) -> (String, Option<String>) {
-        let display = risk::display_name(category);
-    let names = [display.replace(' ', "_"), display, category.replace('-', "_"), category.replace('-', " ")];
+    let display = risk::display_name(category);
+    let names = [
+        display.replace(' ', "_"),
+        display,
+        category.replace('-', "_"),
+        category.replace('-', " "),
+    ];
     let playbook = names
         .iter()
         .flat_map(|name| vault.notes_named(name))
@@ -399,7 +406,7 @@ pub fn mitigation(
         .find(|(_, n)| n.path.contains("Content/Playbooks/"));
     if let Some((id, note)) = playbook {
         if let Some(text) = texts.text(vault, id) {
-            let steps = playbook_steps(&note.summary, &text);
+            let steps = playbook_steps(&crate::syntax::parse(&text), &text);
             if !steps.is_empty() {
                 return (steps.join("; "), Some(note.stem.clone()));
             }

@@ -103,7 +103,7 @@ pub fn link_text(vault: &Vault, id: NoteId) -> String {
     let Some(note) = vault.note(id) else {
         return String::new();
     };
-        if vault.notes_named(&note.stem).len() > 1 {
+    if vault.notes_named(&note.stem).len() > 1 {
         crate::syntax::strip_md(&note.path).to_string()
     } else {
         note.stem.clone()

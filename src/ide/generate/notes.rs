@@ -54,14 +54,9 @@ fn source(vault: &Vault, note: NoteId, range: TextRange) -> String {
 fn csm(vault: &Vault, report: &AccountReport) -> String {
     let overview = report.overview.and_then(|id| vault.note(id));
     overview
-        .and_then(|n| {
-            n.summary
-                .fields
-                .iter()
-                .find(|f| f.key.eq_ignore_ascii_case("csm"))
-        })
-        .map(|f| f.value.trim_matches('"').to_string())
+        .and_then(|n| n.summary.frontmatter.as_ref()?.csm.clone())
         .filter(|v| !v.is_empty())
+        .map(|v| format!("[[{v}]]"))
         .unwrap_or_else(|| "the CSM".to_string())
 }
 

@@ -119,6 +119,28 @@ fn workspace_edit(shared: &Shared, index: &Vault, changes: &[NoteChange]) -> Opt
             }
         }
     }
+    let creates = changes.iter().any(|c| matches!(c, NoteChange::Create(_)));
+    if !creates && !shared.flags.read().document_changes {
+        // A client without `documentChanges` takes plain per-document edits.
+        let mut by_uri: std::collections::HashMap<Uri, Vec<TextEdit>> =
+            std::collections::HashMap::new();
+        for operation in operations {
+            if let DocumentChangeOperation::Edit(edit) = operation {
+                let edits = edit.edits.into_iter().filter_map(|e| match e {
+                    OneOf::Left(edit) => Some(edit),
+                    OneOf::Right(_) => None,
+                });
+                by_uri
+                    .entry(edit.text_document.uri)
+                    .or_default()
+                    .extend(edits);
+            }
+        }
+        return Some(WorkspaceEdit {
+            changes: Some(by_uri),
+            ..WorkspaceEdit::default()
+        });
+    }
     Some(WorkspaceEdit {
         document_changes: Some(DocumentChanges::Operations(operations)),
         ..WorkspaceEdit::default()
@@ -131,7 +153,9 @@ fn unsupported(shared: &Shared, creates: bool) -> Option<String> {
     if !flags.apply_edit {
         return Some("this editor does not accept edits from the language server (workspace/applyEdit); use the `dex` command line with --write instead".to_string());
     }
-    if creates && !(flags.document_changes && flags.create_files) {
+    // Listing the `create` resource operation implies `documentChanges` support: Neovim lists
+    // the operation without the flag, and applies such edits.
+    if creates && !flags.create_files {
         return Some("this editor cannot create files through the language server (no CreateFile support); use the `dex` command line with --write instead".to_string());
     }
     None

@@ -115,7 +115,11 @@ async fn pull_settings(shared: &Arc<Shared>) {
     match shared.client.configuration(vec![item]).await {
         Ok(values) => {
             let value = values.into_iter().next().unwrap_or_default();
-            apply_settings(shared, &value);
+            // A client with nothing configured answers null; keep what initializationOptions
+            // gave rather than resetting it.
+            if !value.is_null() {
+                apply_settings(shared, &value);
+            }
         }
         Err(err) => tracing::debug!(%err, "client did not answer workspace/configuration"),
     }
