@@ -345,12 +345,40 @@ fn apply_meeting_appends_health_history_and_new_people() {
     let actions = actions_at(&mut lsp, &uri, 5, 2);
     let apply = titled(&actions, "Apply this meeting to Kestrel Health");
     let changes = apply["edit"]["documentChanges"].as_array().unwrap();
-    let health = changes.iter().find(|c| c["textDocument"]["uri"].as_str().unwrap().ends_with("Kestrel_Health/Health.md")).unwrap();
+    let health = changes
+        .iter()
+        .find(|c| {
+            c["textDocument"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("Kestrel_Health/Health.md")
+        })
+        .unwrap();
     let line = health["edits"][0]["newText"].as_str().unwrap();
-    assert!(line.contains("2026-03-16: NPS: 9, Adoption: 81% ([[2026-03-16 - Check-in: Kestrel Health]])"), "{line}");
-    assert_eq!(health["textDocument"]["version"], Value::Null, "a closed page is edited against the disk copy");
-    let people = changes.iter().find(|c| c["textDocument"]["uri"].as_str().unwrap().ends_with("Kestrel_Health/Stakeholders.md")).unwrap();
+    assert!(
+        line.contains(
+            "2026-03-16: NPS: 9, Adoption: 81% ([[2026-03-16 - Check-in: Kestrel Health]])"
+        ),
+        "{line}"
+    );
+    assert_eq!(
+        health["textDocument"]["version"],
+        Value::Null,
+        "a closed page is edited against the disk copy"
+    );
+    let people = changes
+        .iter()
+        .find(|c| {
+            c["textDocument"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("Kestrel_Health/Stakeholders.md")
+        })
+        .unwrap();
     let added = people["edits"][0]["newText"].as_str().unwrap();
-    assert!(added.contains("[[Priya Raman]] (met 2026-03-16)"), "{added}");
+    assert!(
+        added.contains("[[Priya Raman]] (met 2026-03-16)"),
+        "{added}"
+    );
     lsp.shutdown();
 }
