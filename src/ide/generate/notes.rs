@@ -56,8 +56,7 @@ fn csm(vault: &Vault, report: &AccountReport) -> String {
     overview
         .and_then(|n| n.summary.frontmatter.as_ref()?.csm.clone())
         .filter(|v| !v.is_empty())
-        .map(|v| format!("[[{v}]]"))
-        .unwrap_or_else(|| "the CSM".to_string())
+        .map_or_else(|| "the CSM".to_string(), |v| format!("[[{v}]]"))
 }
 
 fn bullet_items(vault: &Vault, items: &[Item], empty: &str) -> String {
