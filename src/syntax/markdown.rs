@@ -406,7 +406,7 @@ fn scan_lines(
                 }
             }
         }
-        if line.contains('#') {
+        if may_hold_tag(line) {
             scan_tags(line, line_range.start, excluded, &mut summary.tags);
         }
     }
@@ -431,6 +431,18 @@ fn item_marker_len(item: &str) -> Option<usize> {
         i += 1;
     }
     Some(i)
+}
+
+/// Whether some `#` in the line is followed by a character a tag can start with; most `#` are
+/// heading markers, which this rules out without running the tag pattern.
+fn may_hold_tag(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'#'
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&next| !matches!(next, b' ' | b'\t' | b'#'))
+    })
 }
 
 fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {

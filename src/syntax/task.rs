@@ -179,6 +179,9 @@ static TRAILING_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
 /// is the first wikilink target on the line, if any. Returns `None` when the item has no
 /// checkbox.
 pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Option<Task> {
+    if !has_checkbox_start(line) {
+        return None;
+    }
     let captures = TASK_LINE.captures(line)?;
     let marker_match = captures.get(1)?;
     let marker = marker_match.as_str().chars().next()?;
@@ -332,5 +335,17 @@ fn description(body: &str, removed: &mut [std::ops::Range<usize>]) -> String {
 
 /// Length of the task prefix (`- [ ]`) if `line` starts with one.
 pub(super) fn checkbox_len(line: &str) -> Option<usize> {
+    if !has_checkbox_start(line) {
+        return None;
+    }
     TASK_LINE.find(line).map(|m| m.end())
+}
+
+/// A cheap test before the task pattern: a `[` right after the list marker and its spaces.
+fn has_checkbox_start(line: &str) -> bool {
+    line.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '.' | ')')
+    })
+    .trim_start_matches([' ', '\t'])
+    .starts_with('[')
 }
