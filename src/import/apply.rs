@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::block::{self, Block};
 use super::frontmatter::{self, Policy, Value};
 use super::matching::AccountPage;
@@ -104,6 +106,13 @@ pub(super) fn apply(
     }
     let mut updated = BTreeSet::new();
     let mut created = BTreeSet::new();
+    if !options.dry_run {
+        // Each write waits for its fsync, so notes are written in parallel.
+        plans
+            .par_iter()
+            .map(|plan| write_plan(ctx.root, plan))
+            .collect::<Result<Vec<()>, ImportError>>()?;
+    }
     for plan in plans {
         if let Some(index) = plan.account {
             if ctx.matcher.accounts[index].created {
@@ -115,9 +124,6 @@ pub(super) fn apply(
             report.summary.notes_created += 1;
         }
         let diff = options.dry_run.then(|| unified_diff(&plan));
-        if !options.dry_run {
-            write_plan(ctx.root, &plan)?;
-        }
         report.changes.push(FileChange {
             path: plan.rel,
             action: if plan.old.is_some() {

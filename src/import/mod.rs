@@ -141,7 +141,7 @@ pub enum ImportError {
         /// The missing or wrong part.
         message: String,
     },
-    /// Writing a note failed; the notes written before it stay written.
+    /// Writing a note failed; the notes written before it or alongside it stay written.
     #[error("{0}")]
     Write(String),
 }

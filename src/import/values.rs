@@ -92,6 +92,9 @@ fn normalize_separators(number: &str) -> Option<String> {
 
 /// Parses a count such as `1,200` or `45`; a fraction is rejected.
 pub fn parse_count(text: &str) -> Result<u64, String> {
+    if let Ok(count) = text.trim().parse::<u64>() {
+        return Ok(count);
+    }
     let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
     if value < 0.0 || value.fract() != 0.0 || value > 9.0e15 {
         return Err(format!(
@@ -189,6 +192,15 @@ pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime
     }
     let local = parse_naive_datetime(trimmed, order).ok_or_else(invalid)?;
     Ok(local_to_utc(local, zone))
+}
+
+/// Parses the date of a date-time in `zone`. A value without an offset is already a wall-clock
+/// time there, so its written date is taken as it is; one with an offset is converted.
+pub fn parse_local_date(text: &str, zone: Tz, order: DateOrder) -> Result<NaiveDate, String> {
+    if let Some(local) = parse_iso_local(text.trim()) {
+        return Ok(local.date());
+    }
+    parse_datetime(text, zone, order).map(|time| time.with_timezone(&zone).date_naive())
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with `T`, and an optional fraction) without an offset, the

@@ -8,8 +8,10 @@
 //! kept. Memory is one 8-byte hash per distinct user, account and week.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -160,7 +162,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Properties<'a> {
 
 #[derive(Default)]
 struct Week {
-    users: HashSet<u64>,
+    users: FxHashSet<u64>,
     days: u8,
 }
 
@@ -173,8 +175,8 @@ struct AccountProperty {
 struct Counter<'c, 'v> {
     ctx: &'c mut Context<'v>,
     property: AccountProperty,
-    weeks: HashMap<(usize, NaiveDate), Week>,
-    accounts: HashMap<String, Option<usize>>,
+    weeks: FxHashMap<(usize, NaiveDate), Week>,
+    accounts: FxHashMap<String, Option<usize>>,
     last_date: Option<NaiveDate>,
 }
 
@@ -202,8 +204,8 @@ pub(super) fn read(
     let mut counter = Counter {
         ctx,
         property,
-        weeks: HashMap::new(),
-        accounts: HashMap::new(),
+        weeks: FxHashMap::default(),
+        accounts: FxHashMap::default(),
         last_date: None,
     };
     let mut names = Vec::new();
@@ -385,7 +387,7 @@ impl Counter<'_, '_> {
     fn event_date(&self, time: &str) -> Option<NaiveDate> {
         let zone = self.ctx.config.timezone;
         if zone == chrono_tz::UTC {
-            return NaiveDate::parse_from_str(time.get(..10)?, "%Y-%m-%d").ok();
+            return parse_ymd(time);
         }
         let utc = parse_datetime(time, chrono_tz::UTC, self.ctx.config.date_order).ok()?;
         Some(utc.with_timezone(&zone).date_naive())
@@ -464,7 +466,25 @@ impl Counter<'_, '_> {
 }
 
 fn hash(value: &(impl Hash + ?Sized)) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
+}
+
+/// Reads the `YYYY-MM-DD` at the start of `text` without a format parser.
+fn parse_ymd(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |acc, b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(
+        i32::try_from(number(0..4)?).ok()?,
+        number(5..7)?,
+        number(8..10)?,
+    )
 }

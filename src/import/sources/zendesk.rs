@@ -8,7 +8,8 @@
 //! that check.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 
 use super::{field, open_csv};
@@ -17,7 +18,7 @@ use crate::import::csvin::FieldSpec;
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
 use crate::import::report::{Level, Messages};
-use crate::import::values::{parse_count, parse_datetime};
+use crate::import::values::{parse_count, parse_local_date};
 use crate::import::{Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 10] = [
@@ -165,10 +166,10 @@ struct Ticket<'a> {
 /// Counters for every account, and the ticket ids seen so far.
 #[derive(Default)]
 struct Tally {
-    stats: HashMap<usize, Stats>,
-    seen: HashSet<u64>,
+    stats: FxHashMap<usize, Stats>,
+    seen: FxHashSet<u64>,
     /// Account by organization (else domain or email) for the current file.
-    cache: HashMap<String, Option<usize>>,
+    cache: FxHashMap<String, Option<usize>>,
     cache_file: String,
 }
 
@@ -214,8 +215,8 @@ impl Tally {
         let zone = ctx.config.timezone;
         let order = ctx.config.date_order;
         let created_text = ticket.created.as_deref().unwrap_or_default();
-        let created = match parse_datetime(created_text, zone, order) {
-            Ok(value) => value.with_timezone(&zone).date_naive(),
+        let created = match parse_local_date(created_text, zone, order) {
+            Ok(date) => date,
             Err(err) => {
                 messages.error(
                     "invalid-date",
@@ -230,8 +231,8 @@ impl Tally {
         let updated = ticket
             .updated
             .as_deref()
-            .and_then(|text| parse_datetime(text, zone, order).ok())
-            .map_or(created, |value| value.with_timezone(&zone).date_naive());
+            .and_then(|text| parse_local_date(text, zone, order).ok())
+            .unwrap_or(created);
         let organization = ticket.organization.as_deref().filter(|o| *o != "-");
         let Some(account) = self.account(ticket, organization, file, line, ctx, parsed) else {
             return;
