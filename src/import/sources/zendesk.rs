@@ -101,6 +101,20 @@ pub(super) fn read(
     let mut names = Vec::new();
     for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
         let file = crate::import::display_name(path);
+        // Column indices in the order of the `Ticket` fields, looked up once per file.
+        let index_of = [
+            "id",
+            "created",
+            "updated",
+            "organization",
+            "requester_domain",
+            "requester_email",
+            "status",
+            "priority",
+            "reopens",
+            "satisfaction",
+        ]
+        .map(|name| columns.get(name));
         loop {
             let row = match input.next_row(&mut messages) {
                 Ok(Some(row)) => row,
@@ -117,19 +131,18 @@ pub(super) fn read(
                 }
             };
             parsed.rows_read += 1;
-            let fields =
-                |name: &str, messages: &mut Messages| row.text(columns.get(name), messages);
+            let mut cell = |index: usize| row.text(index_of[index], &mut messages);
             let ticket = Ticket {
-                id: fields("id", &mut messages),
-                created: fields("created", &mut messages),
-                updated: fields("updated", &mut messages),
-                organization: fields("organization", &mut messages),
-                domain: fields("requester_domain", &mut messages),
-                email: fields("requester_email", &mut messages),
-                status: fields("status", &mut messages),
-                priority: fields("priority", &mut messages),
-                reopens: fields("reopens", &mut messages),
-                rating: fields("satisfaction", &mut messages),
+                id: cell(0),
+                created: cell(1),
+                updated: cell(2),
+                organization: cell(3),
+                domain: cell(4),
+                email: cell(5),
+                status: cell(6),
+                priority: cell(7),
+                reopens: cell(8),
+                rating: cell(9),
             };
             tally.add(&ticket, row.line, &file, ctx, parsed, &mut messages);
         }
