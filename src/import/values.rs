@@ -394,6 +394,28 @@ mod tests {
     }
 
     #[test]
+    fn local_dates_in_the_source_zone() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let chicago = chrono_tz::America::Chicago;
+        let order = DateOrder::MonthFirst;
+        // Zendesk CSV times have no offset: they are already in the Zendesk account's zone.
+        assert_eq!(
+            parse_local_date("2026-02-13 23:30:00", chicago, order),
+            Ok(d(2026, 2, 13))
+        );
+        // A time with an offset is converted into the zone first.
+        assert_eq!(
+            parse_local_date("2026-02-14T05:30:00Z", chicago, order),
+            Ok(d(2026, 2, 13))
+        );
+        assert_eq!(
+            parse_local_date("2026-02-14T05:30:00+0100", chicago, order),
+            Ok(d(2026, 2, 13))
+        );
+        assert!(parse_local_date("2026-02-30 10:00:00", chicago, order).is_err());
+    }
+
+    #[test]
     fn money_formatting() {
         assert_eq!(format_money(45_000.0), "$45,000");
         assert_eq!(format_money(1200.5), "$1,200.50");
