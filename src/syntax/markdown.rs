@@ -433,8 +433,8 @@ fn item_marker_len(item: &str) -> Option<usize> {
     Some(i)
 }
 
-/// Whether some `#` in the line is followed by a character a tag can start with; most `#` are
-/// heading markers, which this rules out without running the tag pattern.
+/// Checks whether some `#` in the line is followed by a character a tag can start with.
+/// Most `#` are heading markers, so this skips the tag pattern on most lines.
 fn may_hold_tag(line: &str) -> bool {
     let bytes = line.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| {

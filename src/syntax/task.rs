@@ -39,7 +39,7 @@ impl TaskStatus {
         }
     }
 
-    /// Whether the task still needs doing: to-do, in progress or on hold.
+    /// Checks whether the task still needs doing: to-do, in progress or on hold.
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -127,12 +127,12 @@ pub struct Task {
 }
 
 impl Task {
-    /// The due date field, if the task has one; the first one wins when there are several.
+    /// Returns the due date field, if the task has one; the first one wins when there are several.
     pub fn due(&self) -> Option<&DateField> {
         self.dates.iter().find(|d| d.kind == DateKind::Due)
     }
 
-    /// The date of the given kind, if the task has a valid one.
+    /// Returns the date of the given kind, if the task has a valid one.
     pub fn date(&self, kind: DateKind) -> Option<NaiveDate> {
         self.dates
             .iter()
@@ -317,7 +317,7 @@ fn read_priority(body: &str, removed: &mut Vec<std::ops::Range<usize>>) -> Prior
     }
 }
 
-/// The body with the `removed` ranges cut out and whitespace collapsed.
+/// Cuts the `removed` ranges out of the body and collapses whitespace.
 fn description(body: &str, removed: &mut [std::ops::Range<usize>]) -> String {
     removed.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(body.len());
@@ -341,7 +341,7 @@ pub(super) fn checkbox_len(line: &str) -> Option<usize> {
     TASK_LINE.find(line).map(|m| m.end())
 }
 
-/// A cheap test before the task pattern: a `[` right after the list marker and its spaces.
+/// Checks cheaply, before the task pattern, for a `[` right after the list marker and its spaces.
 fn has_checkbox_start(line: &str) -> bool {
     line.trim_start_matches(|c: char| {
         c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '.' | ')')

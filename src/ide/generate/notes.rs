@@ -75,7 +75,7 @@ fn bullet_items(vault: &Vault, items: &[Item], empty: &str) -> String {
     out
 }
 
-/// One entry per risk category, newest signal first, with the other mentions, the mitigation
+/// Lists one entry per risk category, newest signal first, with the other mentions, the mitigation
 /// and the owner.
 fn risk_lines(req: &Request<'_>, report: &AccountReport, with_owner: bool) -> String {
     let mut categories: Vec<&str> = Vec::new();
@@ -242,7 +242,7 @@ fn health_lines(report: &AccountReport) -> String {
     out
 }
 
-/// The latest QBR before today, if any.
+/// Finds the latest QBR before today.
 fn last_qbr(report: &AccountReport) -> Option<NaiveDate> {
     report
         .meetings
@@ -335,7 +335,7 @@ fn section(
     }
 }
 
-/// A QBR note for an account: health and its trend since the last QBR, wins, risks with
+/// Compiles a QBR note for an account: health and its trend since the last QBR, wins, risks with
 /// mitigations, commitments, stakeholders, renewal and expansion, each item linking back to
 /// the note it came from.
 pub fn qbr(req: &Request<'_>, account_name: &str) -> Result<NewNote, GenerateError> {
@@ -444,7 +444,7 @@ fn expansion_lines(vault: &Vault, report: &AccountReport) -> String {
     out
 }
 
-/// A save plan: situation, risks with mitigations and owners, stakeholders and executive
+/// Compiles a save plan: situation, risks with mitigations and owners, stakeholders and executive
 /// engagement, milestones dated back from the renewal, success criteria.
 pub fn save_plan(req: &Request<'_>, account_name: &str) -> Result<NewNote, GenerateError> {
     let account = account(req.vault, account_name)?;
@@ -629,7 +629,7 @@ fn success_criteria(report: &AccountReport, yellow: u32) -> String {
     out
 }
 
-/// An escalation brief from a note or a selection in it: issue, impact, timeline, asks,
+/// Drafts an escalation brief from a note or a selection in it: issue, impact, timeline, requests,
 /// owners, and short drafts to the customer and to internal leadership. `slack` writes the
 /// internal draft in Slack's mrkdwn.
 pub fn escalation_brief(
@@ -721,7 +721,7 @@ fn glance_lines(vault: &Vault, report: &AccountReport) -> String {
     glance
 }
 
-/// The selected text as a quote, else the account's newest risk signals.
+/// Quotes the selected text, else lists the account's newest risk signals.
 fn issue_lines(vault: &Vault, report: &AccountReport, issue: Option<&str>) -> String {
     let mut out = String::new();
     if let Some(text) = issue.map(str::trim).filter(|s| !s.is_empty()) {
@@ -861,7 +861,7 @@ fn draft_messages(report: &AccountReport, owner: &str, slack: bool) -> (String, 
     (customer, internal)
 }
 
-/// The four pages of a new account (Overview, Health, Stakeholders, Success Plan) from the
+/// Builds the four pages of a new account (Overview, Health, Stakeholders, Success Plan) from the
 /// templates.
 pub fn new_account(req: &Request<'_>, name: &str) -> Result<Vec<NewNote>, GenerateError> {
     let display =
@@ -895,7 +895,7 @@ pub fn new_account(req: &Request<'_>, name: &str) -> Result<Vec<NewNote>, Genera
         .collect())
 }
 
-/// A stakeholder page for a person linked but not yet written, in the relationship group
+/// Builds a stakeholder page for a person linked but not yet written, in the relationship group
 /// folder `group` (for example `Champions`), for the account of the linking note.
 pub fn person_note(
     req: &Request<'_>,
@@ -924,7 +924,7 @@ pub fn person_note(
     Ok(NewNote { path, text })
 }
 
-/// The folder for a relationship group: an existing `.../Relationships/<group>` folder in the
+/// Picks the folder for a relationship group: an existing `.../Relationships/<group>` folder in the
 /// vault, else `Active/Relationships/<group>`.
 pub fn relationships_folder(vault: &Vault, group: &str) -> String {
     let marker = format!("{}/{group}/", vault.config.relationships_folder);

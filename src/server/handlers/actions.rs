@@ -147,7 +147,7 @@ fn workspace_edit(shared: &Shared, index: &Vault, changes: &[NoteChange]) -> Opt
     })
 }
 
-/// Why the client cannot take an edit, in words the user can act on; `None` when it can.
+/// Explains why the client cannot take an edit, in words the user can act on; `None` when it can.
 fn unsupported(shared: &Shared, creates: bool) -> Option<String> {
     let flags = shared.flags.read();
     if !flags.apply_edit {
@@ -268,7 +268,7 @@ pub async fn handle_code_action(
     Ok(Some(response))
 }
 
-/// The vault a command acts on: the one holding `uri`, else the one with the account, else the
+/// Picks the vault a command acts on: the one holding `uri`, else the one with the account, else the
 /// only one.
 fn command_vault(shared: &Shared, args: &CommandArgs) -> Option<Arc<VaultHandle>> {
     if let Some(path) = args.uri.as_ref().and_then(from_proto::path) {
