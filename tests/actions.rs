@@ -382,3 +382,38 @@ fn apply_meeting_appends_health_history_and_new_people() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn create_actions_explain_missing_create_support() {
+    let dir = example_vault();
+    let mut caps = capabilities();
+    caps["workspace"] = json!({ "applyEdit": true, "workspaceEdit": { "documentChanges": true } });
+    caps["textDocument"]["codeAction"] =
+        json!({ "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } });
+    let mut lsp = start(dir.path(), caps);
+    let uri = open(&mut lsp, dir.path(), MEETING);
+    let text = std::fs::read_to_string(dir.path().join(MEETING)).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("[[Jordan Vale]]"))
+        .unwrap();
+    let column = text.lines().nth(line).unwrap().find("[[Jordan").unwrap() + 3;
+    let actions = actions_at(
+        &mut lsp,
+        &uri,
+        u32::try_from(line).unwrap(),
+        u32::try_from(column).unwrap(),
+    );
+    let fix = titled(&actions, "Create stakeholder note");
+    assert!(fix.get("edit").is_none_or(Value::is_null), "{fix}");
+    assert_eq!(fix["command"]["command"], "dex.applyEdit");
+    let response = lsp.request_response("workspace/executeCommand", fix["command"].clone());
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot create files"),
+        "{response}"
+    );
+    lsp.shutdown();
+}

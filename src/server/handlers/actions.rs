@@ -233,6 +233,7 @@ pub async fn handle_code_action(
         return Ok(None);
     };
     let literals = shared.flags.read().code_action_literals;
+    let create_files = shared.flags.read().create_files;
     let mut response = Vec::new();
     for (action, edit) in found.iter().zip(edits) {
         let kind = kind(action);
@@ -242,9 +243,13 @@ pub async fn handle_code_action(
         {
             continue;
         }
+        // An edit that creates a note goes through the server when the client cannot create
+        // files, so running it tells the user why nothing happened.
+        let creates = matches!(&action.effect, Effect::Edits(changes) if changes.iter().any(|c| matches!(c, NoteChange::Create(_))));
+        let through_server = !literals || (creates && !create_files);
         let command = match &action.effect {
             Effect::Command(command) => Some(command_for(command, &uri)),
-            Effect::Edits(_) if !literals => Some(LspCommand {
+            Effect::Edits(_) if through_server => Some(LspCommand {
                 title: action.title.clone(),
                 command: "dex.applyEdit".to_string(),
                 arguments: Some(vec![serde_json::to_value(&edit).unwrap_or_default()]),
