@@ -164,7 +164,7 @@ fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<Te
                 TextRange::from_usize(start..offset + line.trim_end_matches(['\n', '\r']).len());
             let parsed =
                 frontmatter::parse(&text[content_start..offset], to_size(content_start), range);
-            summary.frontmatter = Some(parsed.frontmatter);
+            summary.frontmatter = Some(Box::new(parsed.frontmatter));
             summary.tags.extend(parsed.tags);
             summary.fields.extend(parsed.fields);
             summary.problems.extend(parsed.problem);

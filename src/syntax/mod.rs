@@ -24,8 +24,9 @@ use crate::text::{LineIndex, TextRange};
 pub struct NoteSummary {
     /// Line index of the text the summary was parsed from.
     pub line_index: LineIndex,
-    /// YAML frontmatter, when the note starts with a closed `---` block.
-    pub frontmatter: Option<Frontmatter>,
+    /// YAML frontmatter, when the note starts with a closed `---` block; boxed because most
+    /// notes of a large vault are smaller without it inline.
+    pub frontmatter: Option<Box<Frontmatter>>,
     /// Headings in document order.
     pub headings: Vec<Heading>,
     /// Block ids (`^id` at the end of a line) in document order.

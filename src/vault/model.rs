@@ -17,8 +17,8 @@ pub enum NoteKind {
         /// Account name (folder name with `_` read as spaces).
         account: String,
     },
-    /// A stakeholder.
-    Person(Person),
+    /// A stakeholder (boxed: it is the largest kind and most notes are not people).
+    Person(Box<Person>),
     /// A dated meeting note.
     Meeting(Meeting),
     /// Anything else.
@@ -103,13 +103,13 @@ pub fn classify(path: &str, stem: &str, summary: &NoteSummary, config: &Config) 
                 })
                 .map(|f| f.value.clone())
         };
-        return NoteKind::Person(Person {
+        return NoteKind::Person(Box::new(Person {
             role: fm.and_then(|f| f.role.clone()),
             account: fm.and_then(|f| f.account.clone()),
             group,
             email: field("email"),
             status: fm.and_then(|f| f.status.clone()),
-        });
+        }));
     }
     if let Some(meeting) = meeting(stem, summary) {
         return NoteKind::Meeting(meeting);
