@@ -1,12 +1,6 @@
-//! Risk phrases: the table of patterns that signal churn risk in free text, with negation
-//! handling, used for Slack messages.
-//!
-//! The same categories are used for notes (`#risk/<category>` tags); the table lives in
-//! [`risk_phrases`] so that notes and Slack can later share one list.
-
-use std::sync::LazyLock;
-
-use regex::Regex;
+//! Risk phrases in imported free text (Slack messages), read with the same phrase list and
+//! categories as notes (`crate::ide::account::risk`), and the `#risk/<category>` tags written
+//! for them.
 
 /// A risk category and the tag written for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,105 +23,16 @@ impl Category {
     }
 }
 
-/// The risk phrases: each a case-insensitive regular expression and its category.
-pub fn risk_phrases() -> &'static [(&'static str, Category)] {
-    &[
-        (
-            r"\b(champion|main contact|our contact|point of contact)\b.{0,40}\b(leav\w*|left|depart\w*|mov\w* (to|on)|resign\w*|quit\w*)",
-            Category("champion-loss"),
-        ),
-        (
-            r"\b(leav\w*|left|depart\w*|resign\w*)\b.{0,40}\b(the company|for another (job|company|role))",
-            Category("champion-loss"),
-        ),
-        (
-            r"\b(sponsor|vp|cfo|cto|cio|ceo|executive)\b.{0,40}\b(leav\w*|left|depart\w*|replac\w*|resign\w*)",
-            Category("sponsor-loss"),
-        ),
-        (
-            r"\b(usage|adoption|logins?|engagement|active users)\b.{0,30}\b(drop\w*|declin\w*|down|fall\w*|fell|low\w*)",
-            Category("usage-drop"),
-        ),
-        (r"\b(stopped|stop) using\b", Category("usage-drop")),
-        (
-            r"\bbudget\b.{0,30}\b(cut\w*|freez\w*|frozen|slash\w*|reduc\w*|review)",
-            Category("budget"),
-        ),
-        (
-            r"\b(cost|spend)\b.{0,20}\b(cut\w*|reduc\w*)",
-            Category("budget"),
-        ),
-        (
-            r"\b(competitor|alternative vendor|other vendors?|rfp)\b",
-            Category("competitor"),
-        ),
-        (
-            r"\b(evaluat\w*|look\w* at|demo\w*|trial\w*)\b.{0,30}\b(alternatives?|competitors?|other tools?)",
-            Category("competitor"),
-        ),
-        (r"\bescalat\w*", Category("escalation")),
-        (
-            r"\b(outage|down for|service down|incident|not loading)\b",
-            Category("outage"),
-        ),
-        (
-            r"\b(missed|breach\w*|violat\w*)\b.{0,20}\bsla\b|\bsla\b.{0,20}\b(missed|breach\w*)",
-            Category("missed-sla"),
-        ),
-        (
-            r"\b(downgrad\w*|reduc\w* (seats|licen[cs]es)|fewer (seats|licen[cs]es))",
-            Category("downgrade"),
-        ),
-        (
-            r"\b(not (going to )?renew\w*|won't renew|will not renew|cancel\w*|churn\w*|terminat\w* (the )?contract)",
-            Category("not-renewing"),
-        ),
-    ]
-}
-
-static COMPILED: LazyLock<Vec<(Regex, Category)>> = LazyLock::new(|| {
-    risk_phrases()
-        .iter()
-        .filter_map(|(pattern, category)| {
-            Regex::new(&format!("(?i){pattern}"))
-                .ok()
-                .map(|re| (re, *category))
+/// The risk categories `text` signals, each once, with the matched text. The phrases and the
+/// negation rule ("no risk of churn" does not count) are the ones notes are read with.
+pub fn scan(text: &str) -> Vec<(Category, String)> {
+    crate::ide::account::risk::find_phrases(text, &[])
+        .into_iter()
+        .map(|hit| {
+            let slug = crate::ide::account::risk::category(&hit.category).slug;
+            (Category(slug), text[hit.range].to_string())
         })
         .collect()
-});
-
-/// Words that, shortly before a match, turn it into its negation: "no risk of churn", "not
-/// seeing a usage drop", "without any outage".
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(no|not|never|without|zero|nor|isn't|aren't|wasn't|don't|doesn't|didn't|won't be|no longer|unlikely|ruled out)\b[^.;!?]{0,30}$")
-        .expect("valid regex")
-});
-
-/// The risk categories `text` signals, each once, with the matched text. A match preceded in
-/// the same clause by a negation ("no risk of churn") does not count, except "won't renew" and
-/// "not renewing", which are the signal itself.
-pub fn scan(text: &str) -> Vec<(Category, String)> {
-    let mut found: Vec<(Category, String)> = Vec::new();
-    for (regex, category) in COMPILED.iter() {
-        if found.iter().any(|(c, _)| c == category) {
-            continue;
-        }
-        for hit in regex.find_iter(text) {
-            let before = &text[..hit.start()];
-            let self_negating = category.0 == "not-renewing" && {
-                let lower = hit.as_str().to_lowercase();
-                lower.starts_with("not")
-                    || lower.starts_with("won't")
-                    || lower.starts_with("will not")
-            };
-            if !self_negating && NEGATION.is_match(before) {
-                continue;
-            }
-            found.push((*category, hit.as_str().to_string()));
-            break;
-        }
-    }
-    found
 }
 
 #[cfg(test)]

@@ -208,6 +208,35 @@ fn negated(line: &str, start: usize) -> bool {
         .any(|word| NEGATIONS.contains(&word.replace('’', "'").as_str()))
 }
 
+/// Finds every category with a phrase in `text`, once each, in the order of the categories
+/// (configured phrases first); negated phrases do not count.
+pub fn find_phrases(text: &str, extra: &[(Regex, String)]) -> Vec<PhraseHit> {
+    let mut hits: Vec<PhraseHit> = Vec::new();
+    for (regex, category) in extra {
+        if let Some(found) = regex.find_iter(text).find(|m| !negated(text, m.start())) {
+            if !hits.iter().any(|h| &h.category == category) {
+                hits.push(PhraseHit {
+                    category: category.clone(),
+                    range: found.range(),
+                });
+            }
+        }
+    }
+    for (index, regex) in COMPILED.iter() {
+        let slug = CATEGORIES[*index].slug;
+        if hits.iter().any(|h| h.category == slug) {
+            continue;
+        }
+        if let Some(found) = regex.find_iter(text).find(|m| !negated(text, m.start())) {
+            hits.push(PhraseHit {
+                category: slug.to_string(),
+                range: found.range(),
+            });
+        }
+    }
+    hits
+}
+
 /// The built-in category with this slug; unknown slugs get the general category's mitigation.
 pub fn category(slug: &str) -> &'static Category {
     CATEGORIES
