@@ -184,7 +184,13 @@ fn account_diagnostics(
     let is_page = vault
         .note(id)
         .is_some_and(|n| matches!(n.kind, NoteKind::AccountPage { .. }));
-    if !is_page {
+    let is_overview = vault.account_overview(account) == Some(id);
+    let has_renewal = facts
+        .observations
+        .iter()
+        .any(|o| o.key == account::HealthKey::Renewal);
+    // The account report reads every note of the account: build it only where it is used.
+    if !is_page || !(is_overview || has_renewal) {
         return;
     }
     let report = account::account_report(vault, account, today, texts);

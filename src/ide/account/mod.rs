@@ -323,14 +323,21 @@ fn scan_prose(
         {
             continue;
         }
-        let excluded = summary
-            .excluded
+        // Both lists are sorted by start. Excluded ranges can nest (an HTML block and its lines),
+        // so look back over a few of the ranges that start before the line.
+        let before = summary.excluded.partition_point(|r| r.start <= range.start);
+        let excluded = summary.excluded[..before]
             .iter()
-            .any(|r| r.start <= range.start && range.start < r.end);
+            .rev()
+            .take(8)
+            .any(|r| range.start < r.end);
+        let first_task = summary
+            .tasks
+            .partition_point(|t| t.range.start < range.start);
         let is_task = summary
             .tasks
-            .iter()
-            .any(|t| range.contains_inclusive(t.range.start));
+            .get(first_task)
+            .is_some_and(|t| t.range.start <= range.end);
         if excluded || is_task {
             continue;
         }
