@@ -61,7 +61,7 @@ fn last_apply_edit(lsp: &Lsp) -> Value {
 }
 
 #[test]
-fn qbr_action_creates_a_new_note_and_opens_it() {
+fn qbr_action_creates_and_opens_note() {
     let dir = example_vault();
     let mut lsp = start(dir.path(), editing_client());
     let uri = open(&mut lsp, dir.path(), MEETING);
@@ -93,13 +93,13 @@ fn qbr_action_creates_a_new_note_and_opens_it() {
         "{text}"
     );
     assert!(text.contains("[[Priya Raman]]"), "{text}");
-    let shown = lsp
+    let show_request = lsp
         .seen
         .iter()
         .rev()
         .find(|m| m["method"] == "window/showDocument")
         .expect("showDocument");
-    assert_eq!(shown["params"]["uri"], file_uri(&expected));
+    assert_eq!(show_request["params"]["uri"], file_uri(&expected));
     assert!(!expected.exists(), "the server never writes files itself");
     lsp.shutdown();
 }
@@ -107,10 +107,10 @@ fn qbr_action_creates_a_new_note_and_opens_it() {
 #[test]
 fn existing_note_is_never_targeted() {
     let dir = example_vault();
-    let taken = dir
+    let existing_note = dir
         .path()
         .join("Inbox/Meetings/2026-03-15 - QBR: Borealis Freight.md");
-    std::fs::write(&taken, "my own notes\n").unwrap();
+    std::fs::write(&existing_note, "my own notes\n").unwrap();
     let mut lsp = start(dir.path(), editing_client());
     let result = lsp.request(
         "workspace/executeCommand",
@@ -122,7 +122,10 @@ fn existing_note_is_never_targeted() {
     assert_eq!(result["uri"], file_uri(&free));
     let edit = last_apply_edit(&lsp);
     assert_eq!(edit["documentChanges"][0]["uri"], file_uri(&free));
-    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "my own notes\n");
+    assert_eq!(
+        std::fs::read_to_string(&existing_note).unwrap(),
+        "my own notes\n"
+    );
     lsp.shutdown();
 }
 
@@ -136,8 +139,13 @@ fn client_without_create_support_gets_a_clear_error() {
         message.contains("does not accept edits") || message.contains("cannot create files"),
         "{message}"
     );
-    let shown = lsp.wait_notification("window/showMessage", |p| p["type"] == 1);
-    assert!(shown["message"].as_str().unwrap().starts_with("Dex: "));
+    let show_request = lsp.wait_notification("window/showMessage", |p| p["type"] == 1);
+    assert!(
+        show_request["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dex: ")
+    );
     lsp.shutdown();
 }
 

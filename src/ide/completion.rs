@@ -61,7 +61,7 @@ pub struct CompletionItem {
     pub replace: TextRange,
 }
 
-/// A completion answer.
+/// A completion result.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Completions {
     /// The proposals, best first.
@@ -477,8 +477,8 @@ static HEALTH_VALUE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[ \t>]*[-*+][ \t]+health:: ?[ \t]*([a-z]*)$|^[ \t>]*[-*+][ \t]+health: ?[ \t]*([a-z]*)$").expect("valid regex")
 });
 
-/// Dates after a Tasks signifier or a `due:` key: today, tomorrow, the coming weekdays, next
-/// week, in two weeks, the end of the month; each inserts the ISO date.
+/// Offers dates after a Tasks signifier or a `due:` key: today, tomorrow, the coming weekdays,
+/// next week, in two weeks and the end of the month. Each inserts the ISO date.
 fn date_completion(before: &str, line_start: u32, today: NaiveDate) -> Option<Completions> {
     let caps = DATE_CONTEXT.captures(before)?;
     let typed = caps.get(1).expect("the word group always matches");

@@ -1,9 +1,9 @@
 //! Server state shared by all handlers: the open documents, the vaults and what the client
 //! supports.
 //!
-//! Open documents live in a `DashMap` of ropes (cheap to clone); each vault's index sits behind
-//! a `parking_lot` read-write lock that handlers hold only inside blocking tasks, never across an
-//! `.await`.
+//! Open documents live in a `DashMap` of ropes, which are cheap to clone.
+//! Each vault's index sits behind a `parking_lot` read-write lock that handlers take only inside
+//! blocking tasks, never across an `.await`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +20,7 @@ use crate::ide::CompletionCache;
 use crate::text::PositionEncoding;
 use crate::vault::{Config, Vault, config::TODAY_ENV};
 
-/// What the client told us it can do, reduced to the flags the server branches on.
+/// Client capabilities, reduced to the flags the server branches on.
 #[derive(Clone, Debug, Default)]
 #[allow(
     clippy::struct_excessive_bools,

@@ -1,9 +1,9 @@
 //! Markdown parsing: one note's text in, a [`NoteSummary`] out.
 //!
-//! pulldown-cmark decides the block structure, code spans, HTML and math; our own scanners then
-//! read the Obsidian, Tasks and Dataview syntax (wikilinks, tags, block ids, task fields, inline
-//! fields) from the text that is left. No pulldown-cmark type leaves this module, and nothing in
-//! it knows about files, the vault or the protocol.
+//! pulldown-cmark decides the block structure, code spans, HTML and math.
+//! Our own scanners then read the Obsidian, Tasks and Dataview syntax (wikilinks, tags, block
+//! ids, task fields, inline fields) from the text that is left. No pulldown-cmark type leaves
+//! this module, and nothing in it deals with files, the vault or the protocol.
 
 mod fields;
 mod frontmatter;
@@ -291,7 +291,8 @@ impl NoteSummary {
     }
 }
 
-/// Parses one note. Never fails: text that cannot be read as Markdown structure is plain text.
+/// Parses one note. It has no error case: text that cannot be read as Markdown structure is
+/// plain text, and the fuzz target `parse_note` checks that no input panics.
 pub fn parse(text: &str) -> NoteSummary {
     markdown::parse(text)
 }

@@ -168,7 +168,7 @@ pub fn check_windows(windows: &[u32], key: &str) -> Result<Vec<u32>, String> {
 pub struct FoldersFile {
     /// Folder whose subfolders are accounts (default `Active/Accounts`).
     pub accounts: Option<String>,
-    /// Folder name that holds stakeholder groups, anywhere in the vault (default `Relationships`).
+    /// Folder name that contains stakeholder groups, anywhere in the vault (default `Relationships`).
     pub relationships: Option<String>,
     /// Folder for meeting notes (default `Inbox/Meetings`).
     pub meetings: Option<String>,
@@ -485,11 +485,13 @@ mod tests {
     #[test]
     fn invalid_values_name_key_and_value() {
         let err = Config::from_toml("today = \"2026-02-30\"").unwrap_err();
-        assert!(err.contains("today") && err.contains("2026-02-30"), "{err}");
+        assert!(err.contains("today"), "{err}");
+        assert!(err.contains("2026-02-30"), "{err}");
         let err = Config::from_toml("timezone = \"Mars/Base\"").unwrap_err();
         assert!(err.contains("Mars/Base"), "{err}");
         let err = Config::from_toml("[diagnostics.severity]\noverdue = \"loud\"").unwrap_err();
-        assert!(err.contains("overdue") && err.contains("loud"), "{err}");
+        assert!(err.contains("overdue"), "{err}");
+        assert!(err.contains("loud"), "{err}");
         let err = Config::from_toml("tody = \"2026-01-01\"").unwrap_err();
         assert!(err.contains("tody"), "{err}");
     }

@@ -158,7 +158,7 @@ fn memchr_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
 }
 
-/// Why reading `path` failed; a dangling symbolic link is told apart from a file that vanished.
+/// Why reading `path` failed; a dangling symbolic link is distinguished from a file that vanished.
 fn read_error(path: &Path, err: &std::io::Error) -> SkipReason {
     if err.kind() == std::io::ErrorKind::NotFound {
         if let Ok(target) = std::fs::read_link(path) {

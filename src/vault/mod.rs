@@ -1,6 +1,6 @@
 //! The vault index: every note's summary, the link graph, accounts, people and tags.
 //!
-//! The index holds parsed summaries only, never the notes' text. It is updated one note at a
+//! The index contains parsed summaries only, never the notes' text. It is updated one note at a
 //! time ([`Vault::insert`], [`Vault::remove`]), so an edit or a changed file costs one parse and
 //! a few map updates, whatever the size of the vault.
 
@@ -35,9 +35,9 @@ pub struct Note {
     pub path: String,
     /// File name without `.md`.
     pub stem: String,
-    /// What the note is.
+    /// Role of the note in the vault.
     pub kind: NoteKind,
-    /// What the note contains.
+    /// Parsed contents of the note.
     pub summary: Arc<NoteSummary>,
 }
 
@@ -68,12 +68,12 @@ impl Note {
         }
     }
 
-    /// The folder part of the path, without a trailing `/`; empty at the root.
+    /// Returns the folder part of the path, without a trailing `/`; empty at the root.
     pub fn folder(&self) -> &str {
         self.path.rsplit_once('/').map_or("", |(folder, _)| folder)
     }
 
-    /// The account the note's own kind names: its account folder, a person's or a meeting's
+    /// Returns the account the note's own kind names: its account folder, a person's or a meeting's
     /// `account`.
     pub fn declared_account(&self) -> Option<&str> {
         match &self.kind {
@@ -129,7 +129,7 @@ pub struct Vault {
 }
 
 impl Vault {
-    /// An empty index for the vault at `root`.
+    /// Creates an empty index for the vault at `root`.
     pub fn new(root: PathBuf, config: Config) -> Vault {
         Vault {
             root,
@@ -152,17 +152,17 @@ impl Vault {
         self.by_path.len()
     }
 
-    /// Whether no note is indexed.
+    /// Checks whether no note is indexed.
     pub fn is_empty(&self) -> bool {
         self.by_path.is_empty()
     }
 
-    /// The note with this id.
+    /// Returns the note with this id.
     pub fn note(&self, id: NoteId) -> Option<&Arc<Note>> {
         self.notes.get(id.0 as usize)?.as_ref()
     }
 
-    /// Every note with its id, in no particular order.
+    /// Iterates over every note with its id, in no particular order.
     pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Arc<Note>)> {
         self.notes
             .iter()
@@ -170,7 +170,7 @@ impl Vault {
             .filter_map(|(i, n)| Some((NoteId(u32::try_from(i).ok()?), n.as_ref()?)))
     }
 
-    /// The note at a vault-relative path (`.md` included), case-insensitively.
+    /// Finds the note at a vault-relative path (`.md` included), case-insensitively.
     pub fn id_of_path(&self, path: &str) -> Option<NoteId> {
         self.by_path
             .get(&key(syntax::strip_md(&path.replace('\\', "/"))))
@@ -199,7 +199,7 @@ impl Vault {
         self.accounts.values()
     }
 
-    /// The account called `name` (folder name or display name, any case).
+    /// Finds the account called `name` (folder name or display name, any case).
     pub fn account(&self, name: &str) -> Option<&Account> {
         self.accounts
             .get(&key(&model::account_name_from_folder(name)))
@@ -433,7 +433,7 @@ impl Vault {
     }
 }
 
-/// The name under which a note is filed as a possible account member: its declared account,
+/// Returns the name under which a note is filed as a possible account member: its declared account,
 /// else its first wikilink's target.
 fn account_candidate(note: &Note) -> Option<String> {
     let name = note.declared_account().map(str::to_string).or_else(|| {

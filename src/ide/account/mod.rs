@@ -1,4 +1,4 @@
-//! The account model: everything the vault says about one account — health fields as time
+//! The account model: everything the vault records about one account — health fields as time
 //! series, the health score and band, renewal, commitments, stakeholders, wins, risks and
 //! expansion — each pointing back to the note and range it came from.
 //!
@@ -83,7 +83,7 @@ pub struct Item {
     pub amount: Option<f64>,
 }
 
-/// What one note contributes to its account.
+/// Facts one note contributes to its account.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoteFacts {
     /// Health field readings.
@@ -98,7 +98,7 @@ pub struct NoteFacts {
     pub expansion: Vec<Item>,
 }
 
-/// The date a note speaks for: a meeting's date or a `date` property.
+/// Returns the date a note speaks for: a meeting's date or a `date` property.
 pub fn note_date(vault: &Vault, id: NoteId) -> Option<NaiveDate> {
     let note = vault.note(id)?;
     if let NoteKind::Meeting(meeting) = &note.kind {
@@ -108,7 +108,7 @@ pub fn note_date(vault: &Vault, id: NoteId) -> Option<NaiveDate> {
     values::parse_date(raw.get(..10)?)
 }
 
-/// Whether a note's text is reference material (templates, playbooks) rather than facts about an
+/// Checks whether a note's text is reference material (templates, playbooks) rather than facts about an
 /// account.
 pub fn is_reference(vault: &Vault, id: NoteId) -> bool {
     let Some(note) = vault.note(id) else {
@@ -283,7 +283,7 @@ fn read_tables(facts: &mut NoteFacts, summary: &NoteSummary, id: NoteId, on_acco
     }
 }
 
-/// The risk category of a `#risk/...` tag inside `range`.
+/// Returns the risk category of a `#risk/...` tag inside `range`.
 fn tag_category(summary: &NoteSummary, range: TextRange) -> Option<String> {
     summary
         .tags
@@ -374,14 +374,14 @@ fn scan_prose(
     }
 }
 
-/// The text of the table cell that contains byte `at` of a table row.
+/// Returns the text of the table cell that contains byte `at` of a table row.
 fn table_cell_at(row: &str, at: usize) -> String {
     let start = row[..at.min(row.len())].rfind('|').map_or(0, |i| i + 1);
     let end = row[start..].find('|').map_or(row.len(), |i| start + i);
     row[start..end].trim().to_string()
 }
 
-/// A line without its list marker, quote markers and surrounding space.
+/// Strips a line's list marker, quote markers and surrounding space.
 fn clean_line(line: &str) -> String {
     let trimmed = line.trim_start_matches(['>', ' ', '\t']);
     let trimmed = trimmed
@@ -391,7 +391,7 @@ fn clean_line(line: &str) -> String {
     trimmed.trim().to_string()
 }
 
-/// The mitigation for a risk category: from the vault's playbook for it
+/// Finds the mitigation for a risk category: from the vault's playbook for it
 /// (`Content/Playbooks/<Category>.md`, its first list items), else from the configuration, else
 /// built in. Returns the text and the playbook's name when one was used.
 pub fn mitigation(
@@ -447,7 +447,7 @@ fn playbook_steps(summary: &NoteSummary, text: &str) -> Vec<String> {
 /// An open commitment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Commitment {
-    /// The note that holds the task.
+    /// The note that contains the task.
     pub note: NoteId,
     /// The task.
     pub task: Task,
@@ -456,12 +456,12 @@ pub struct Commitment {
 }
 
 impl Commitment {
-    /// Whether the due date has passed.
+    /// Checks whether the due date has passed.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.due.is_some_and(|d| d < today)
     }
 
-    /// Whether it is due from today up to `days` ahead.
+    /// Checks whether it is due from today up to `days` ahead.
     pub fn is_due_soon(&self, today: NaiveDate, days: u32) -> bool {
         self.due
             .is_some_and(|d| d >= today && (d - today).num_days() <= i64::from(days))

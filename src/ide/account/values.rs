@@ -1,4 +1,4 @@
-//! Health fields: which keys Dex knows and how their values are read.
+//! Health fields: which keys Dex reads and how their values are read.
 //!
 //! Values are written by people, so the readers are lenient about form ("$240k", "64% WAU,
 //! target 75%", "7 (down from 9 last quarter)", "Q3 2026") and strict about range: an NPS of 11
@@ -189,7 +189,7 @@ impl Value {
     }
 }
 
-/// A value with the previous value when the text says it ("down from 9").
+/// A value with the previous value when the text gives it ("down from 9").
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
     /// The value now.
@@ -234,12 +234,12 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Whether a field's text says there is no value yet ("not surveyed yet", "n/a", "TBD", "-").
+/// Checks whether a field's text states that there is no value yet ("not surveyed yet", "n/a", "TBD", "-").
 pub fn is_absent(text: &str) -> bool {
     ABSENT.is_match(text.trim())
 }
 
-/// Reads the value of a health field, or says why it cannot be read.
+/// Reads the value of a health field, or explains why it cannot be read.
 pub fn parse(key: HealthKey, text: &str) -> Result<Parsed, String> {
     let text = text.trim();
     if text.is_empty() {

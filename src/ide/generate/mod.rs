@@ -1,4 +1,4 @@
-//! Notes Dex writes from what the vault knows: QBR, save plan, escalation brief, new account
+//! Notes Dex writes from what the vault records: QBR, save plan, escalation brief, new account
 //! pages, a missing stakeholder's page and the portfolio review.
 //!
 //! Generators return the path and text of each new note; callers create the files (the server

@@ -9,7 +9,7 @@ use crate::ide::TextSource;
 use crate::syntax::SectionKind;
 use crate::vault::{Vault, model::name_key};
 
-/// The templates Dex knows.
+/// The templates Dex can fill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TemplateKind {
     /// An account's Overview page.
@@ -122,7 +122,7 @@ pub fn render(template: &str, vars: &[(&str, String)], sections: &[Section]) -> 
             let _ = write!(text, "\n## {}\n{}", section.title, section.body);
         }
     }
-    // Placeholders nobody filled are left visible as empty values, not as `{{...}}`.
+    // Unfilled placeholders are left visible as empty values, not as `{{...}}`.
     let unfilled = regex::Regex::new(r"\{\{\s*[a-z_]+\s*\}\}").expect("valid regex");
     let text = unfilled.replace_all(&text, "").into_owned();
     let mut text = text.trim_end().to_string();

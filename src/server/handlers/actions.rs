@@ -244,7 +244,7 @@ pub async fn handle_code_action(
             continue;
         }
         // An edit that creates a note goes through the server when the client cannot create
-        // files, so running it tells the user why nothing happened.
+        // files, so running it shows the user why nothing happened.
         let creates = matches!(&action.effect, Effect::Edits(changes) if changes.iter().any(|c| matches!(c, NoteChange::Create(_))));
         let through_server = !literals || (creates && !create_files);
         let command = match &action.effect {
