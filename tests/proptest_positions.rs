@@ -237,8 +237,11 @@ fn summary_ranges(summary: &NoteSummary) -> Vec<(String, TextRange)> {
         ranges.push((format!("task {:?}", task.text), task.range));
         ranges.push((format!("marker of task {:?}", task.text), task.marker_range));
         for date in &task.dates {
-            ranges.push((format!("date {:?}", date.raw), date.range));
-            ranges.push((format!("date field {:?}", date.raw), date.field_range));
+            ranges.push((format!("date of task {:?}", task.text), date.range));
+            ranges.push((
+                format!("date field of task {:?}", task.text),
+                date.field_range,
+            ));
         }
     }
 
@@ -317,7 +320,18 @@ fn check_range_contents(text: &str, summary: &NoteSummary) -> Result<(), TestCas
     for task in &summary.tasks {
         prop_assert_eq!(slice(task.marker_range), task.marker.to_string());
         for date in &task.dates {
-            prop_assert_eq!(slice(date.range), date.raw.as_str());
+            let written = slice(date.range);
+            prop_assert!(
+                written.len() == 10
+                    && written.as_bytes()[4] == b'-'
+                    && written.as_bytes()[7] == b'-',
+                "date range {:?} holds {:?}",
+                date.range,
+                written
+            );
+            if let Some(day) = date.date {
+                prop_assert_eq!(written, day.to_string());
+            }
             prop_assert!(
                 task.range.start <= date.field_range.start
                     && date.field_range.end <= task.range.end,

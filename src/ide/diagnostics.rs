@@ -351,7 +351,7 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
     };
     let Some(target) = vault.note(id) else { return };
     let summary = &target.summary;
-    let (code, message) = match &link.subpath {
+    let (code, message) = match link.subpath.as_deref() {
         Some(Subpath::Heading(chain)) => {
             let wanted = chain.last().map_or("", String::as_str);
             if summary

@@ -50,7 +50,11 @@ pub fn hover(
                     };
                     format!("**{label}** {day} ({}) · {relative}", day.format("%A"))
                 }
-                None => format!("**{label}**: {}", explain_impossible_date(&date.raw)),
+                None => {
+                    let text = texts.text(vault, id)?;
+                    let raw = text.get(date.range.as_usize()).unwrap_or_default();
+                    format!("**{label}**: {}", explain_impossible_date(raw))
+                }
             };
             return Some(HoverResult {
                 markdown,

@@ -27,7 +27,7 @@ pub fn goto_definition(vault: &Vault, id: NoteId, offset: u32) -> Option<Locatio
 pub fn link_target(vault: &Vault, source_path: &str, link: &Link) -> Option<Location> {
     let target = vault.resolve(&link.target, source_path).id()?;
     let note = vault.note(target)?;
-    let range = match &link.subpath {
+    let range = match link.subpath.as_deref() {
         Some(Subpath::Heading(chain)) => {
             let wanted = chain.last().map_or("", String::as_str);
             note.summary
@@ -71,7 +71,7 @@ pub fn references(
         let Some(location) = link_target(vault, &note.path, link) else {
             return Vec::new();
         };
-        let heading = match &link.subpath {
+        let heading = match link.subpath.as_deref() {
             Some(Subpath::Heading(chain)) => chain.last().cloned(),
             _ => None,
         };
@@ -94,7 +94,7 @@ pub fn references(
             if vault.resolve(&link.target, &source_note.path).id() != Some(target) {
                 continue;
             }
-            let matches_heading = match (&heading, &link.subpath) {
+            let matches_heading = match (&heading, link.subpath.as_deref()) {
                 (None, _) => true,
                 (Some(wanted), Some(Subpath::Heading(chain))) => {
                     chain.last().is_some_and(|h| heading_matches(h, wanted))

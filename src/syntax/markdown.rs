@@ -42,7 +42,18 @@ impl Excluded {
     }
 }
 
-pub(super) fn parse(text: &str) -> NoteSummary {
+/// How much of a note to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Detail {
+    /// Everything in a [`NoteSummary`].
+    Full,
+    /// What the vault index keeps: no inline fields (frontmatter fields stay), list items,
+    /// tables or non-prose ranges.
+    Outline,
+}
+
+pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
+    let full = detail == Detail::Full;
     let mut summary = NoteSummary {
         line_index: LineIndex::new(text),
         ..NoteSummary::default()
@@ -76,25 +87,10 @@ pub(super) fn parse(text: &str) -> NoteSummary {
                 summary.headings.push(heading(text, range, level as u8));
             }
             Event::Start(MdTag::Item) => item_starts.push(range.start),
-            Event::Start(MdTag::Table(_)) => {
-                summary.tables.push(Table {
-                    range,
-                    ..Table::default()
-                });
-            }
-            Event::Start(MdTag::TableRow) => {
-                if let Some(table) = summary.tables.last_mut() {
-                    table.rows.push(Vec::new());
-                }
-            }
-            Event::Start(MdTag::TableCell) => {
-                if let Some(table) = summary.tables.last_mut() {
-                    let cell = cell(text, range);
-                    match table.rows.last_mut() {
-                        Some(row) => row.push(cell),
-                        None => table.header.push(cell),
-                    }
-                }
+            Event::Start(tag @ (MdTag::Table(_) | MdTag::TableRow | MdTag::TableCell))
+                if full =>
+            {
+                read_table_part(&mut summary.tables, text, &tag, range);
             }
             Event::Start(MdTag::Link {
                 link_type: LinkType::WikiLink { .. },
@@ -121,7 +117,9 @@ pub(super) fn parse(text: &str) -> NoteSummary {
         }
     }
     excluded.sort_by_key(|r| r.start);
-    summary.excluded.clone_from(&excluded);
+    if full {
+        summary.excluded.clone_from(&excluded);
+    }
     let excluded = Excluded(excluded);
     let comments = comment_ranges(text, body_start, &excluded);
 
@@ -135,6 +133,7 @@ pub(super) fn parse(text: &str) -> NoteSummary {
     scan_lines(
         text,
         body_start,
+        detail,
         &mut summary,
         &item_starts,
         &excluded,
@@ -178,6 +177,29 @@ fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<Te
         range: TextRange::from_usize(start..start + 3),
     });
     0
+}
+
+/// Adds the start of a table, row or cell to the tables read so far.
+fn read_table_part(tables: &mut Vec<Table>, text: &str, tag: &MdTag<'_>, range: TextRange) {
+    if let MdTag::Table(_) = tag {
+        tables.push(Table {
+            range,
+            ..Table::default()
+        });
+        return;
+    }
+    let Some(table) = tables.last_mut() else {
+        return;
+    };
+    if let MdTag::TableRow = tag {
+        table.rows.push(Vec::new());
+    } else {
+        let cell = cell(text, range);
+        match table.rows.last_mut() {
+            Some(row) => row.push(cell),
+            None => table.header.push(cell),
+        }
+    }
 }
 
 fn cell(text: &str, range: TextRange) -> Cell {
@@ -239,9 +261,9 @@ fn wikilink(text: &str, kind: LinkKind, range: TextRange, comments: &[TextRange]
     let lead = to_size(inner.len() - inner.trim_start().len());
     Some(Link {
         kind,
-        target: parsed.target,
-        subpath: parsed.subpath,
-        alias: parsed.alias,
+        target: parsed.target.into(),
+        subpath: parsed.subpath.map(Box::new),
+        alias: parsed.alias.map(String::into_boxed_str),
         range,
         target_range: TextRange::new(inner_start + lead, inner_start + to_size(parsed.target_len)),
         in_comment: comments.iter().any(|c| c.intersects(range)),
@@ -282,9 +304,9 @@ fn markdown_link(text: &str, range: TextRange, destination: &str) -> Option<Link
     let dest_end = dest_start + to_size(len);
     Some(Link {
         kind: LinkKind::Markdown,
-        target,
-        subpath,
-        alias,
+        target: target.into(),
+        subpath: subpath.map(Box::new),
+        alias: alias.map(String::into_boxed_str),
         range,
         target_range: TextRange::new(dest_start, dest_end),
         in_comment: false,
@@ -317,6 +339,7 @@ fn comment_ranges(text: &str, body_start: u32, excluded: &Excluded) -> Vec<TextR
 fn scan_lines(
     text: &str,
     body_start: u32,
+    detail: Detail,
     summary: &mut NoteSummary,
     item_starts: &[u32],
     excluded: &Excluded,
@@ -352,45 +375,50 @@ fn scan_lines(
                 .iter()
                 .take_while(|l| l.range.start <= line_range.end)
                 .find(|l| l.kind == LinkKind::Wiki && !l.target.is_empty())
-                .map(|l| l.target.as_str());
+                .map(|l| &*l.target);
             let content_start = task::checkbox_len(item_text)
                 .or_else(|| item_marker_len(item_text))
                 .unwrap_or(0);
             if let Some(task) = task::parse_task(item_text, item_start, owner) {
                 for date in task.dates.iter().filter(|d| d.date.is_none()) {
                     summary.problems.push(Problem {
-                        kind: ProblemKind::ImpossibleDate(date.raw.clone()),
+                        kind: ProblemKind::ImpossibleDate(text[date.range.as_usize()].to_string()),
                         range: date.range,
                     });
                 }
                 summary.tasks.push(task);
                 is_task = true;
             }
-            summary.list_items.push(ListItem {
-                range: TextRange::new(item_start, line_range.end),
-                content_start: item_start + to_size(content_start),
-                indent: item_start - line_range.start,
-            });
+            if detail == Detail::Full {
+                summary.list_items.push(ListItem {
+                    range: TextRange::new(item_start, line_range.end),
+                    content_start: item_start + to_size(content_start),
+                    indent: item_start - line_range.start,
+                });
+            }
         }
-        let content_offset = item.map(|s| {
-            (s - line_range.start) as usize
-                + item_marker_len(&text[s as usize..line_range.end as usize]).unwrap_or(0)
-        });
-        let before = summary.fields.len();
-        fields::scan_line(
-            line,
-            line_range.start,
-            content_offset,
-            is_task,
-            &mut summary.fields,
-        );
-        let mut index = before;
-        while index < summary.fields.len() {
-            let field = &summary.fields[index];
-            if excluded.intersects(TextRange::new(field.key_range.start, field.value_range.end)) {
-                summary.fields.remove(index);
-            } else {
-                index += 1;
+        if detail == Detail::Full {
+            let content_offset = item.map(|s| {
+                (s - line_range.start) as usize
+                    + item_marker_len(&text[s as usize..line_range.end as usize]).unwrap_or(0)
+            });
+            let before = summary.fields.len();
+            fields::scan_line(
+                line,
+                line_range.start,
+                content_offset,
+                is_task,
+                &mut summary.fields,
+            );
+            let mut index = before;
+            while index < summary.fields.len() {
+                let field = &summary.fields[index];
+                if excluded.intersects(TextRange::new(field.key_range.start, field.value_range.end))
+                {
+                    summary.fields.remove(index);
+                } else {
+                    index += 1;
+                }
             }
         }
         if line.contains('^') {

@@ -147,11 +147,11 @@ pub struct Link {
     /// How the link is written.
     pub kind: LinkKind,
     /// The link path before `#`, without a trailing `.md`; empty for `[[#Heading]]`.
-    pub target: String,
-    /// Heading or block part.
-    pub subpath: Option<Subpath>,
+    pub target: Box<str>,
+    /// Heading or block part; boxed, since most links have none.
+    pub subpath: Option<Box<Subpath>>,
     /// Display text after `|` (wikilinks) or between brackets (Markdown links).
-    pub alias: Option<String>,
+    pub alias: Option<Box<str>>,
     /// The whole link, brackets included.
     pub range: TextRange,
     /// The link path and subpath, without brackets and alias.
@@ -294,7 +294,13 @@ impl NoteSummary {
 /// Parses one note. It has no error case: text that cannot be read as Markdown structure is
 /// plain text, and the fuzz target `parse_note` checks that no input panics.
 pub fn parse(text: &str) -> NoteSummary {
-    markdown::parse(text)
+    markdown::parse(text, markdown::Detail::Full)
+}
+
+/// Parses what the vault index keeps of a note: like [`parse`], without inline fields, list items,
+/// tables and non-prose ranges. Frontmatter fields are read.
+pub fn parse_outline(text: &str) -> NoteSummary {
+    markdown::parse(text, markdown::Detail::Outline)
 }
 
 /// Checks whether `name` is a valid tag body (without `#`): at least one character that is not a

@@ -88,8 +88,6 @@ pub enum Priority {
 pub struct DateField {
     /// Which date this is.
     pub kind: DateKind,
-    /// The date text, `YYYY-MM-DD`.
-    pub raw: String,
     /// The date, or `None` when the text names a day that does not exist (`2026-02-30`).
     pub date: Option<NaiveDate>,
     /// Range of the date text.
@@ -112,7 +110,7 @@ pub struct Task {
     /// The checkbox character.
     pub marker_range: TextRange,
     /// All dates on the line, in line order.
-    pub dates: Vec<DateField>,
+    pub dates: Box<[DateField]>,
     /// Priority sign.
     pub priority: Priority,
     /// First `[[Person]]` link target or `@Name` on the line.
@@ -141,8 +139,6 @@ impl Task {
     }
 }
 
-static TASK_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\[(.)\]").expect("valid regex"));
 static EMOJI_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *(\d{4}-\d{2}-\d{2})").expect("valid regex")
 });
@@ -179,58 +175,29 @@ static TRAILING_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
 /// is the first wikilink target on the line, if any. Returns `None` when the item has no
 /// checkbox.
 pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Option<Task> {
-    if !has_checkbox_start(line) {
-        return None;
-    }
-    let captures = TASK_LINE.captures(line)?;
-    let marker_match = captures.get(1)?;
-    let marker = marker_match.as_str().chars().next()?;
-    let body_start = captures.get(0)?.end();
+    let checkbox = read_checkbox(line)?;
+    let marker = checkbox.marker;
+    let body_start = checkbox.end;
     let body = &line[body_start..];
     let at = |range: std::ops::Range<usize>| {
         TextRange::from_usize(range.start + body_start..range.end + body_start).shifted(start)
     };
 
     let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut dates = Vec::new();
-    // Every date signifier is a non-ASCII emoji.
-    for caps in EMOJI_DATE.captures_iter(if body.is_ascii() { "" } else { body }) {
-        let kind = match &caps[1] {
-            "📅" | "📆" | "🗓" => DateKind::Due,
-            "⏳" | "⌛" => DateKind::Scheduled,
-            "🛫" => DateKind::Start,
-            "➕" => DateKind::Created,
-            "✅" => DateKind::Done,
-            _ => DateKind::Cancelled,
-        };
-        push_date(&mut dates, &mut removed, kind, &caps, &at);
-    }
+    let mut dates: Vec<DateField> = find_dates(body)
+        .into_iter()
+        .map(|found| {
+            let date = found.date_start..found.date_start + ISO_DATE_LEN;
+            removed.push(found.whole.clone());
+            DateField {
+                kind: found.kind,
+                date: iso_date(&body[date.clone()]),
+                range: at(date),
+                field_range: at(found.whole),
+            }
+        })
+        .collect();
     let has_fields = body.contains("::");
-    for caps in DATAVIEW_DATE.captures_iter(if has_fields { body } else { "" }) {
-        let kind = match caps[1].to_ascii_lowercase().as_str() {
-            "due" => DateKind::Due,
-            "scheduled" => DateKind::Scheduled,
-            "start" => DateKind::Start,
-            "created" => DateKind::Created,
-            "completion" => DateKind::Done,
-            _ => DateKind::Cancelled,
-        };
-        push_date(&mut dates, &mut removed, kind, &caps, &at);
-    }
-    let has_due_word = body
-        .as_bytes()
-        .windows(3)
-        .any(|w| w.eq_ignore_ascii_case(b"due"));
-    for caps in BARE_DUE.captures_iter(if has_due_word { body } else { "" }) {
-        let whole = caps.get(0).expect("group 0 always matches");
-        if removed
-            .iter()
-            .any(|r| r.start < whole.end() && whole.start() < r.end)
-        {
-            continue;
-        }
-        push_date(&mut dates, &mut removed, DateKind::Due, &caps, &at);
-    }
     dates.sort_by_key(|d| d.range.start);
 
     // Priority signs are non-ASCII; the Dataview form needs `::`.
@@ -269,8 +236,8 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         marker,
         text: description(body, &mut removed),
         range: TextRange::from_usize(0..line.len()).shifted(start),
-        marker_range: TextRange::from_usize(marker_match.range()).shifted(start),
-        dates,
+        marker_range: TextRange::from_usize(checkbox.marker_range).shifted(start),
+        dates: dates.into_boxed_slice(),
         priority,
         owner,
         block_id,
@@ -279,23 +246,82 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
     })
 }
 
-fn push_date(
-    dates: &mut Vec<DateField>,
-    removed: &mut Vec<std::ops::Range<usize>>,
+/// A date field found on a task line.
+struct FoundDate {
     kind: DateKind,
-    caps: &regex::Captures<'_>,
-    at: &impl Fn(std::ops::Range<usize>) -> TextRange,
-) {
-    let whole = caps.get(0).expect("group 0 always matches");
-    let date = caps.get(2).expect("the date group always matches");
-    removed.push(whole.range());
-    dates.push(DateField {
-        kind,
-        raw: date.as_str().to_string(),
-        date: NaiveDate::parse_from_str(date.as_str(), "%Y-%m-%d").ok(),
-        range: at(date.range()),
-        field_range: at(whole.range()),
-    });
+    /// The whole field: signifier or key, and date.
+    whole: std::ops::Range<usize>,
+    /// Where the `YYYY-MM-DD` date starts.
+    date_start: usize,
+}
+
+/// Finds the emoji, Dataview and bare `due:` dates of a task's text, in that order; a bare
+/// `due` inside one of the other fields is not read twice.
+fn find_dates(body: &str) -> Vec<FoundDate> {
+    let mut found = Vec::new();
+    // Every date signifier is a non-ASCII emoji.
+    for field in EMOJI_DATE.find_iter(if body.is_ascii() { "" } else { body }) {
+        let kind = match field.as_str().chars().next() {
+            Some('📅' | '📆' | '🗓') => DateKind::Due,
+            Some('⏳' | '⌛') => DateKind::Scheduled,
+            Some('🛫') => DateKind::Start,
+            Some('➕') => DateKind::Created,
+            Some('✅') => DateKind::Done,
+            _ => DateKind::Cancelled,
+        };
+        found.push(FoundDate {
+            kind,
+            whole: field.range(),
+            date_start: field.end() - ISO_DATE_LEN,
+        });
+    }
+    for field in DATAVIEW_DATE.find_iter(if body.contains("::") { body } else { "" }) {
+        // `[key:: date]`: the key runs from after the bracket to `::`, the date follows.
+        let text = field.as_str();
+        let separator = text.find("::").unwrap_or(0);
+        let after = &text[separator + 2..];
+        let kind = match text[1..separator].trim().to_ascii_lowercase().as_str() {
+            "due" => DateKind::Due,
+            "scheduled" => DateKind::Scheduled,
+            "start" => DateKind::Start,
+            "created" => DateKind::Created,
+            "completion" => DateKind::Done,
+            _ => DateKind::Cancelled,
+        };
+        found.push(FoundDate {
+            kind,
+            whole: field.range(),
+            date_start: field.start() + separator + 2 + (after.len() - after.trim_start().len()),
+        });
+    }
+    let has_due_word = body
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"due"));
+    for field in BARE_DUE.find_iter(if has_due_word { body } else { "" }) {
+        let overlaps = found
+            .iter()
+            .any(|f| f.whole.start < field.end() && field.start() < f.whole.end);
+        if !overlaps {
+            found.push(FoundDate {
+                kind: DateKind::Due,
+                whole: field.range(),
+                date_start: field.end() - ISO_DATE_LEN,
+            });
+        }
+    }
+    found
+}
+
+/// Length of a `YYYY-MM-DD` date.
+const ISO_DATE_LEN: usize = 10;
+
+/// Reads a date that the patterns above matched as `\d{4}-\d{2}-\d{2}`; `None` for a day
+/// that does not exist.
+fn iso_date(raw: &str) -> Option<NaiveDate> {
+    let number = |range: std::ops::Range<usize>| raw.get(range)?.parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 /// Reads a priority sign or `[priority:: ...]`, noting its range in `removed`.
@@ -333,19 +359,55 @@ fn description(body: &str, removed: &mut [std::ops::Range<usize>]) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Length of the task prefix (`- [ ]`) if `line` starts with one.
-pub(super) fn checkbox_len(line: &str) -> Option<usize> {
-    if !has_checkbox_start(line) {
-        return None;
-    }
-    TASK_LINE.find(line).map(|m| m.end())
+/// The start of a task line: list marker, spaces and the `[c]` checkbox.
+struct Checkbox {
+    /// The character between the brackets.
+    marker: char,
+    /// Byte range of that character.
+    marker_range: std::ops::Range<usize>,
+    /// Byte offset just after the closing bracket.
+    end: usize,
 }
 
-/// Checks cheaply, before the task pattern, for a `[` right after the list marker and its spaces.
-fn has_checkbox_start(line: &str) -> bool {
-    line.trim_start_matches(|c: char| {
-        c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '.' | ')')
+/// Reads the checkbox of a line that starts with a list marker (`-`, `*`, `+`, or up to nine
+/// digits and `.` or `)`), then spaces or tabs, then `[c]`.
+fn read_checkbox(line: &str) -> Option<Checkbox> {
+    let bytes = line.as_bytes();
+    let mut i = match bytes.first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ => {
+            let digits = bytes
+                .iter()
+                .take(10)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if !(1..=9).contains(&digits) || !matches!(bytes.get(digits), Some(b'.' | b')')) {
+                return None;
+            }
+            digits + 1
+        }
+    };
+    let spaces = bytes[i..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    if spaces == 0 || bytes.get(i + spaces) != Some(&b'[') {
+        return None;
+    }
+    i += spaces + 1;
+    let marker = line[i..].chars().next()?;
+    let marker_end = i + marker.len_utf8();
+    if marker == '\n' || bytes.get(marker_end) != Some(&b']') {
+        return None;
+    }
+    Some(Checkbox {
+        marker,
+        marker_range: i..marker_end,
+        end: marker_end + 1,
     })
-    .trim_start_matches([' ', '\t'])
-    .starts_with('[')
+}
+
+/// Length of the task prefix (`- [ ]`) if `line` starts with one.
+pub(super) fn checkbox_len(line: &str) -> Option<usize> {
+    read_checkbox(line).map(|checkbox| checkbox.end)
 }

@@ -67,7 +67,7 @@ fn render(text: &str) -> String {
             write!(out, " due-not-at-end").unwrap();
         }
         for d in &t.dates {
-            write!(out, " {:?}={}@{:?}", d.kind, d.raw, slice(d.range)).unwrap();
+            write!(out, " {:?}={}@{:?}", d.kind, slice(d.range), slice(d.range)).unwrap();
             if d.date.is_none() {
                 write!(out, "(invalid)").unwrap();
             }

@@ -48,39 +48,17 @@ impl LineIndex {
         let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
         let mut wide = Vec::new();
         let mut start = 0usize;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => {
-                    lines.push(line(start, i));
-                    i += 1;
-                    start = i;
-                }
-                b'\r' => {
-                    lines.push(line(start, i));
-                    i += if bytes.get(i + 1) == Some(&b'\n') {
-                        2
-                    } else {
-                        1
-                    };
-                    start = i;
-                }
-                byte if byte < 0x80 => i += 1,
-                _ => {
-                    let ch = text[i..]
-                        .chars()
-                        .next()
-                        .expect("index is on a char boundary");
-                    let len_utf8 = ch.len_utf8();
-                    wide.push(WideChar {
-                        offset: super::to_size(i),
-                        len_utf8: u8::try_from(len_utf8).expect("a char has at most 4 bytes"),
-                        len_utf16: u8::try_from(ch.len_utf16()).expect("at most 2 units"),
-                    });
-                    i += len_utf8;
-                }
+        for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // The `\n` of a `\r\n` pair: the line ended at the `\r`.
+            if bytes[end] == b'\n' && end > 0 && bytes[end - 1] == b'\r' && start == end {
+                start = end + 1;
+                continue;
             }
+            wide_chars(text, start, end, &mut wide);
+            lines.push(line(start, end));
+            start = end + 1;
         }
+        wide_chars(text, start, bytes.len(), &mut wide);
         lines.push(line(start, bytes.len()));
         lines.shrink_to_fit();
         wide.shrink_to_fit();
@@ -189,6 +167,21 @@ impl WideChar {
             PositionEncoding::Utf16 => u32::from(self.len_utf16),
             PositionEncoding::Utf32 => 1,
         }
+    }
+}
+
+/// Records the non-ASCII characters of `text[start..end]`.
+fn wide_chars(text: &str, start: usize, end: usize, wide: &mut Vec<WideChar>) {
+    let part = &text[start..end];
+    if part.is_ascii() {
+        return;
+    }
+    for (offset, ch) in part.char_indices().filter(|(_, ch)| !ch.is_ascii()) {
+        wide.push(WideChar {
+            offset: super::to_size(start + offset),
+            len_utf8: u8::try_from(ch.len_utf8()).expect("a char has at most 4 bytes"),
+            len_utf16: u8::try_from(ch.len_utf16()).expect("at most 2 units"),
+        });
     }
 }
 

@@ -44,7 +44,7 @@ pub struct Note {
 impl Note {
     /// Parses `text` as the note at vault-relative `path`.
     pub fn parse(path: &str, text: &str, config: &Config) -> Note {
-        let mut summary = syntax::parse(text);
+        let mut summary = syntax::parse_outline(text);
         let mut note = Note::from_summary(path, Arc::new(NoteSummary::default()), config);
         note.kind = model::classify(&note.path, &note.stem, &summary, config);
         // The index keeps only what it serves without the text; a large vault cannot afford
@@ -441,7 +441,7 @@ fn account_candidate(note: &Note) -> Option<String> {
             .links
             .iter()
             .find(|l| l.kind != crate::syntax::LinkKind::Markdown && !l.target.is_empty())
-            .map(|l| l.target.clone())
+            .map(|l| l.target.to_string())
     })?;
     let last = name.rsplit('/').next().unwrap_or(&name).to_string();
     Some(model::name_key(&last))
