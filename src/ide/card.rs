@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::account::{AccountReport, HealthKey, Value, risk, values};
+use super::account::{AccountReport, HealthKey, Observation, Value, risk, values};
 use super::{describe_due, plural};
 
 /// Risks listed on the card.
@@ -39,7 +39,10 @@ pub fn health_card(report: &AccountReport) -> String {
         let window = renewal
             .window
             .map_or(String::new(), |w| format!(", inside the {w}-day window"));
-        lines.push(format!("Renewal {} ({when}{window})", renewal.date));
+        let source = report
+            .current(HealthKey::Renewal)
+            .map_or(String::new(), imported_from);
+        lines.push(format!("Renewal {} ({when}{window}){source}", renewal.date));
     }
     let overdue = report.overdue().count();
     let days = report.due_soon_days;
@@ -104,5 +107,16 @@ pub fn reading(report: &AccountReport, key: HealthKey) -> Option<String> {
             let _ = write!(line, ", {trend} from {before}");
         }
     }
+    line.push_str(&imported_from(current));
     Some(line)
+}
+
+/// Formats " · imported from Salesforce on 2026-03-15" for an imported reading, with the
+/// reading's date, and nothing for a value written by hand.
+fn imported_from(reading: &Observation) -> String {
+    match (&reading.imported, reading.date) {
+        (Some(imported), Some(date)) => format!(" · imported from {} on {date}", imported.title),
+        (Some(imported), None) => format!(" · imported from {}", imported.title),
+        (None, _) => String::new(),
+    }
 }

@@ -5,9 +5,11 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
+use super::account::{self, Imported};
 use super::navigation::link_target;
 use super::{TextSource, describe_due, explain_impossible_date, link_at};
-use crate::syntax::{DateKind, Task};
+use crate::syntax::dex_block;
+use crate::syntax::{DateKind, FieldSource, Task};
 use crate::text::TextRange;
 use crate::vault::{NoteId, NoteKind, Resolution, Vault};
 
@@ -63,6 +65,9 @@ pub fn hover(
         }
     }
     if let NoteKind::AccountPage { account } = &note.kind {
+        if let Some(result) = import_hover(vault, id, offset, texts) {
+            return Some(result);
+        }
         // The card also shows over an account page's title or properties.
         let title = note.summary.headings.first().map(|h| h.range);
         let properties = note.summary.frontmatter.as_ref().map(|f| f.range);
@@ -118,6 +123,69 @@ pub fn hover(
         markdown,
         range: link.range,
     })
+}
+
+/// Describes where an imported value on an account page came from: for a property an import
+/// set, or for any line of a Dex-owned block that is not a link.
+fn import_hover(
+    vault: &Vault,
+    id: NoteId,
+    offset: u32,
+    texts: &dyn TextSource,
+) -> Option<HoverResult> {
+    let note = vault.note(id)?;
+    let summary = &note.summary;
+    let in_frontmatter = summary
+        .frontmatter
+        .as_ref()
+        .is_some_and(|f| f.range.contains_inclusive(offset));
+    if !in_frontmatter && link_at(summary, offset).is_some() {
+        return None;
+    }
+    let text = texts.text(vault, id)?;
+    if in_frontmatter {
+        let parsed = crate::syntax::parse(&text);
+        let field = parsed.fields.iter().find(|f| {
+            f.source == FieldSource::Frontmatter
+                && TextRange::new(f.key_range.start, f.value_range.end).contains_inclusive(offset)
+        })?;
+        let written = text.get(field.value_range.as_usize())?;
+        let imported = account::imported_property(vault, id, &field.key, written, texts)?;
+        return Some(HoverResult {
+            markdown: provenance_markdown(&imported),
+            range: TextRange::new(field.key_range.start, field.value_range.end),
+        });
+    }
+    let block = dex_block::blocks(&text)
+        .into_iter()
+        .find(|b| b.range.start <= offset && offset < b.range.end)?;
+    let imported = Imported {
+        title: block.title,
+        provenance: block.provenance?,
+    };
+    let line = summary.line_index.line_of(offset);
+    Some(HoverResult {
+        markdown: provenance_markdown(&imported),
+        range: summary.line_index.line_range(line),
+    })
+}
+
+/// Formats an import as "Imported from Salesforce (`accounts.csv`) on 2026-03-10 by
+/// `dex import salesforce`".
+pub fn provenance_markdown(imported: &Imported) -> String {
+    let files: Vec<String> = imported
+        .provenance
+        .files
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect();
+    format!(
+        "Imported from {} ({}) on {} by `{}`",
+        imported.title,
+        files.join(", "),
+        imported.provenance.date,
+        imported.provenance.command
+    )
 }
 
 fn date_label(kind: DateKind) -> &'static str {

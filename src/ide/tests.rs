@@ -32,13 +32,25 @@ fn fixture(spec: &str) -> Fixture {
     let mut texts: std::collections::HashMap<NoteId, Arc<str>> = std::collections::HashMap::new();
     let mut current_text = String::new();
     for chunk in spec.split("//- /").skip(1) {
-        let (path, body) = chunk.split_once('\n').unwrap();
+        let (header, body) = chunk.split_once('\n').unwrap();
+        // A last word `modified=YYYY-MM-DD` after the path (which may hold spaces) sets the
+        // file's modification date.
+        let header = header.trim();
+        let (path, modified) = match header.rsplit_once(' ') {
+            Some((path, word)) if word.starts_with("modified=") => {
+                let date = word["modified=".len()..].parse::<NaiveDate>().unwrap();
+                (path.trim(), Some(date))
+            }
+            _ => (header, None),
+        };
         let mut body = body.to_string();
         let cursor = body.find("$0");
         if let Some(at) = cursor {
             body.replace_range(at..at + 2, "");
         }
-        let id = vault.insert(Note::parse(path.trim(), &body, &vault.config));
+        let mut note = Note::parse(path, &body, &vault.config);
+        note.modified = modified;
+        let id = vault.insert(note);
         texts.insert(id, Arc::from(body.as_str()));
         if let Some(at) = cursor {
             current = Some(id);
@@ -471,6 +483,166 @@ $0",
         .map(|o| o.raw.clone())
         .collect();
     assert_eq!(series, ["70%", "66%"]);
+}
+
+/// An account whose Overview has ARR $240k and NPS 8 written by hand, next to a history table
+/// on `Health.md` whose newest row (2026-03-10) has $250k and NPS 6. `OVERVIEW` is replaced by the
+/// Overview's file metadata and `FRONTMATTER` by extra properties.
+const READINGS: &str = "//- /Active/Accounts/Acme_Corp/Overview.md OVERVIEW
+---
+type: account
+FRONTMATTER
+---
+# Acme Corp
+## Account Health
+- ARR: $240k
+- NPS: 8
+//- /Active/Accounts/Acme_Corp/Health.md modified=2026-01-01
+| Date | ARR | NPS |
+|---|---|---|
+| 2026-02-01 | $230k | 9 |
+| 2026-03-10 | $250k | 6 |
+$0";
+
+fn readings(overview: &str, frontmatter: &str) -> account::AccountReport {
+    let spec = READINGS
+        .replace("OVERVIEW", overview)
+        .replace("FRONTMATTER", frontmatter);
+    report(&spec, "Acme Corp")
+}
+
+fn current_arr(report: &account::AccountReport) -> String {
+    report
+        .current(account::HealthKey::Arr)
+        .unwrap()
+        .parsed
+        .value
+        .display()
+}
+
+#[test]
+fn newer_dated_reading_wins() {
+    let report = readings("modified=2026-03-01", "");
+    assert_eq!(current_arr(&report), "$250k");
+    let nps = report.current(account::HealthKey::Nps).unwrap();
+    assert_eq!(nps.date, NaiveDate::from_ymd_opt(2026, 3, 10));
+    // Before the current row comes the older row, not the older hand-written value.
+    assert_eq!(
+        report.previous(account::HealthKey::Nps),
+        Some(account::Value::Number(9.0))
+    );
+}
+
+#[test]
+fn newer_hand_written_value_wins() {
+    let report = readings("modified=2026-03-12", "");
+    assert_eq!(current_arr(&report), "$240k");
+    let nps = report.current(account::HealthKey::Nps).unwrap();
+    assert_eq!(nps.date, None);
+    // The page's NPS 8 differs from the newest row's 6, so that row is the value before it.
+    assert_eq!(
+        report.previous(account::HealthKey::Nps),
+        Some(account::Value::Number(6.0))
+    );
+}
+
+#[test]
+fn same_day_goes_to_hand_written_value() {
+    let report = readings("modified=2026-03-10", "");
+    assert_eq!(current_arr(&report), "$240k");
+}
+
+#[test]
+fn updated_property_dates_the_page() {
+    // The file changed after the newest row, but the page's `updated` property dates its
+    // content before that row.
+    let report = readings("modified=2026-03-14", "updated: 2026-03-05");
+    assert_eq!(current_arr(&report), "$250k");
+    let report = readings("modified=2026-01-01", "updated: 2026-03-11");
+    assert_eq!(current_arr(&report), "$240k");
+}
+
+#[test]
+fn modified_after_today_counts_as_today() {
+    // A file changed after the pinned today (2026-03-15) counts as changed today, so a row
+    // dated after today is newer.
+    let spec = READINGS
+        .replace("OVERVIEW", "modified=2026-12-04")
+        .replace("FRONTMATTER", "")
+        .replace("2026-03-10", "2026-03-16");
+    let report = report(&spec, "Acme Corp");
+    assert_eq!(current_arr(&report), "$250k");
+}
+
+#[test]
+fn hand_written_value_without_dated_readings() {
+    let spec = "//- /Active/Accounts/Acme_Corp/Overview.md modified=2025-01-01
+# Acme Corp
+- ARR: $240k
+//- /Active/Accounts/Acme_Corp/Health.md modified=2026-03-01
+ARR:: $260k
+$0";
+    let report = report(spec, "Acme Corp");
+    // The newer page wins among hand-written values; there is no trend without dated readings.
+    assert_eq!(current_arr(&report), "$260k");
+    assert_eq!(report.previous(account::HealthKey::Arr), None);
+    assert!(report.series(account::HealthKey::Arr).is_empty());
+}
+
+#[test]
+fn imported_rows_and_properties_carry_their_import() {
+    let spec = "//- /Active/Accounts/Acme_Corp/Overview.md modified=2026-03-15
+---
+type: account
+arr: 275000
+---
+# Acme Corp
+- ARR: $240k
+//- /Active/Accounts/Acme_Corp/Health.md modified=2026-03-15
+# Health
+Renewal:: 2026-09-30
+
+<!-- dex:begin salesforce sha256=0000000000000000 -->
+## CRM (imported from Salesforce)
+
+| Date | ARR | Renewal |
+| --- | --- | --- |
+| 2026-03-12 | $275,000 | 2026-12-31 |
+
+Imported from accounts.csv on 2026-03-12 by dex import salesforce.
+Set on Overview.md: `arr: 275000`.
+<!-- dex:pages Overview.md 2026-03-01 OVERVIEW_PRINT; Health.md 2026-03-02 HEALTH_PRINT -->
+<!-- dex:end salesforce -->
+$0";
+    let overview_text = "---\ntype: account\narr: 275000\n---\n# Acme Corp\n- ARR: $240k\n";
+    let health_text = "# Health\nRenewal:: 2026-09-30\n";
+    let spec = spec
+        .replace(
+            "OVERVIEW_PRINT",
+            &crate::syntax::dex_block::page_fingerprint(overview_text),
+        )
+        .replace(
+            "HEALTH_PRINT",
+            &crate::syntax::dex_block::page_fingerprint(health_text),
+        );
+    let acme = report(&spec, "Acme Corp");
+    // Both pages were written on 2026-03-15 by the import, whose records date their
+    // hand-written values to 2026-03-01 and 2026-03-02.
+    let arr = acme.current(account::HealthKey::Arr).unwrap();
+    assert_eq!(arr.parsed.value.display(), "$275k");
+    let imported = arr.imported.as_ref().unwrap();
+    assert_eq!(imported.title, "Salesforce");
+    assert_eq!(imported.provenance.files, ["accounts.csv"]);
+    let renewal = acme.current(account::HealthKey::Renewal).unwrap();
+    assert_eq!(renewal.parsed.value.display(), "2026-12-31");
+    assert_eq!(renewal.date, NaiveDate::from_ymd_opt(2026, 3, 12));
+    let hand = acme.observations.iter().find(|o| o.raw == "$240k").unwrap();
+    assert_eq!(hand.as_of, NaiveDate::from_ymd_opt(2026, 3, 1));
+    assert_eq!(hand.imported, None);
+    // Once the Overview changes by hand, its fingerprint no longer matches and the file's
+    // date counts: the hand-written value is then the newest.
+    let edited = spec.replace("- ARR: $240k", "- ARR: $245k");
+    assert_eq!(current_arr(&report(&edited, "Acme Corp")), "$245k");
 }
 
 #[test]

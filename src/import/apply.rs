@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::block::{self, Block};
 use super::frontmatter::{self, Policy, Value};
 use super::matching::AccountPage;
+use super::records::{self, HEALTH, HealthText, OVERVIEW, OverviewText};
 use super::report::{Conflict, FileChange, Level, Message, Report};
 use super::{Context, ImportError, Options, Parsed};
 
@@ -66,17 +67,15 @@ pub(super) fn apply(
         if account.created {
             plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
-        plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
+        let overview = plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
         if let Some(block) = &update.block {
-            plan_health(
-                ctx,
-                account,
-                index,
+            let health = HealthUpdate {
                 block,
-                options.force,
-                &mut plans,
-                report,
-            );
+                frontmatter: &update.frontmatter,
+                overview: overview.as_ref(),
+                force: options.force,
+            };
+            plan_health(ctx, account, index, &health, &mut plans, report);
         }
     }
     for note in parsed.notes {
@@ -185,6 +184,8 @@ fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
         .replace("{{date}}", &ctx.today.to_string())
 }
 
+/// Plans the Overview's frontmatter updates; returns the Overview's old and new text, or `None`
+/// when it cannot be read.
 fn plan_overview(
     ctx: &Context<'_>,
     account: &AccountPage,
@@ -192,19 +193,17 @@ fn plan_overview(
     updates: &[(&'static str, Value, Policy)],
     plans: &mut Vec<Plan>,
     report: &mut Report,
-) {
-    let rel = format!("{}/Overview.md", account.folder);
-    let old = if ctx.root.join(&rel).exists() {
-        let Some(text) = read_note(ctx.root, &rel, report) else {
-            return;
-        };
-        Some(text)
+) -> Option<OverviewText> {
+    let rel = format!("{}/{OVERVIEW}", account.folder);
+    let path = ctx.root.join(&rel);
+    let old = if path.exists() {
+        Some(read_note(ctx.root, &rel, report)?)
     } else {
         None
     };
     let base = old
         .clone()
-        .unwrap_or_else(|| page_template(ctx, "Overview.md", &account.name));
+        .unwrap_or_else(|| page_template(ctx, OVERVIEW, &account.name));
     let (new, details) = frontmatter::update(&base, updates);
     if old.as_deref() != Some(new.as_str()) {
         plans.push(Plan {
@@ -214,23 +213,38 @@ fn plan_overview(
             } else {
                 details
             },
-            old,
-            new,
+            old: old.clone(),
+            new: new.clone(),
             account: Some(index),
         });
     }
+    Some(OverviewText { old, new, path })
+}
+
+/// A source's block for one account's `Health.md`, with what it records about the Overview.
+struct HealthUpdate<'a> {
+    block: &'a Block,
+    /// The Overview properties the import sets.
+    frontmatter: &'a [(&'static str, Value, Policy)],
+    overview: Option<&'a OverviewText>,
+    /// Replace the block even when it was edited by hand.
+    force: bool,
 }
 
 fn plan_health(
     ctx: &Context<'_>,
     account: &AccountPage,
     index: usize,
-    new_block: &Block,
-    force: bool,
+    update: &HealthUpdate<'_>,
     plans: &mut Vec<Plan>,
     report: &mut Report,
 ) {
-    let rel = format!("{}/Health.md", account.folder);
+    let HealthUpdate {
+        block: new_block,
+        force,
+        ..
+    } = *update;
+    let rel = format!("{}/{HEALTH}", account.folder);
     let old = if ctx.root.join(&rel).exists() {
         let Some(text) = read_note(ctx.root, &rel, report) else {
             return;
@@ -260,7 +274,18 @@ fn plan_health(
         Some(found) => Some(block::parse(&found.content)),
         None => None,
     };
-    let Some((content, mut details)) = block::merge(previous.as_ref(), new_block, ctx.today) else {
+    let path = ctx.root.join(&rel);
+    let health = old.as_deref().map(|old| HealthText { old, path: &path });
+    let records = records::records(
+        source,
+        update.frontmatter,
+        update.overview,
+        health.as_ref(),
+        ctx.vault,
+    );
+    let Some((content, mut details)) =
+        block::merge(previous.as_ref(), new_block, &records, ctx.today)
+    else {
         return;
     };
     let wrapped = block::wrap(source, &content, eol);

@@ -29,6 +29,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::syntax::dex_block::{self, PageRecord};
+
 /// One import's content for one account's block.
 #[derive(Clone, Debug, Default)]
 pub struct Block {
@@ -54,6 +56,19 @@ pub struct Block {
     pub provenance: String,
 }
 
+/// The records a block keeps about the account's pages, next to its provenance line.
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    /// The line listing the properties the import set on the Overview, if any.
+    pub properties: Option<String>,
+    /// The `dex:pages` record: for each page the import wrote, the day its hand-written content
+    /// dates from and its fingerprint after the write.
+    pub pages: Vec<PageRecord>,
+    /// Whether the import writes a page other than `Health.md`, whose record must be renewed even
+    /// when the block's data stays the same.
+    pub renews_pages: bool,
+}
+
 /// A block as found in a note.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParsedBlock {
@@ -69,6 +84,10 @@ pub struct ParsedBlock {
     pub notes: Vec<String>,
     /// The provenance line, if any.
     pub provenance: Option<String>,
+    /// The properties line, if any.
+    pub properties: Option<String>,
+    /// The `dex:pages` record line, if any.
+    pub pages: Option<String>,
 }
 
 /// A block's position and content in a note.
@@ -99,12 +118,7 @@ pub fn hash_lines(lines: &[String]) -> String {
         }
         hasher.update(line.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(16);
-    for byte in &digest[..8] {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
+    dex_block::short_hex(&hasher.finalize())
 }
 
 /// Finds the block of `source` in `text`. A begin marker without its end marker is not a block.
@@ -191,6 +205,10 @@ pub fn parse(content: &[String]) -> ParsedBlock {
         }
         if trimmed.starts_with("Imported from ") {
             parsed.provenance = Some(trimmed.to_string());
+        } else if trimmed.starts_with(dex_block::PROPERTIES) && section.is_empty() {
+            parsed.properties = Some(trimmed.to_string());
+        } else if trimmed.starts_with(dex_block::PAGES) {
+            parsed.pages = Some(trimmed.to_string());
         } else if !trimmed.is_empty() && !trimmed.starts_with("## ") && section.is_empty() {
             parsed.notes.push(trimmed.to_string());
         }
@@ -210,11 +228,12 @@ fn split_row(line: &str) -> Vec<String> {
 /// The changes a merge made, one line each.
 pub type Changes = Vec<String>;
 
-/// Merges `new` into `old` (the block as found, if any) and renders the content lines, or
-/// returns `None` when nothing would change.
+/// Merges `new` into `old` (the block as found, if any) and renders the content lines with
+/// `records`, or returns `None` when nothing would change.
 pub fn merge(
     old: Option<&ParsedBlock>,
     new: &Block,
+    records: &Records,
     today: NaiveDate,
 ) -> Option<(Vec<String>, Changes)> {
     let empty = ParsedBlock::default();
@@ -279,16 +298,7 @@ pub fn merge(
             }
         }
     }
-    let mut risks = old.risks.clone();
-    for risk in &new.risks {
-        // The same signal found again on a later day keeps its first date.
-        let same_signal = |old: &String| old.get(11..) == risk.get(11..);
-        if !risks.iter().any(same_signal) {
-            changes.push(format!("risk signal: {risk}"));
-            risks.push(risk.clone());
-        }
-    }
-    risks.sort_by(|a, b| a.get(..10).cmp(&b.get(..10)));
+    let risks = merge_risks(&old.risks, &new.risks, &mut changes);
     let expansion = match &new.expansion {
         Some(items) => {
             if *items != old.expansion {
@@ -304,16 +314,37 @@ pub fn merge(
         None => old.expansion.clone(),
     };
     let notes_changed = new.notes != old.notes;
-    let data_changed = !changes.is_empty() || notes_changed || columns != old.columns;
-    let provenance = match (&old.provenance, data_changed) {
-        (Some(old_line), false) => old_line.clone(),
-        _ => new.provenance.clone(),
-    };
-    let content = render(new, &columns, &rows, &risks, &expansion, &provenance);
+    let data_changed = !changes.is_empty()
+        || notes_changed
+        || columns != old.columns
+        || records.properties != old.properties
+        || records.renews_pages;
     if old.provenance.is_some() && !data_changed {
         return None;
     }
-    Some((content, changes))
+    let tables = Tables {
+        columns: &columns,
+        rows: &rows,
+        risks: &risks,
+        expansion: &expansion,
+    };
+    Some((render(new, &tables, records), changes))
+}
+
+/// Adds the new risk items to the old ones, sorted by date; a signal already listed keeps its
+/// first date.
+fn merge_risks(old: &[String], new: &[String], changes: &mut Changes) -> Vec<String> {
+    let mut risks = old.to_vec();
+    for risk in new {
+        // The same signal found again on a later day keeps its first date.
+        let same_signal = |old: &String| old.get(11..) == risk.get(11..);
+        if !risks.iter().any(same_signal) {
+            changes.push(format!("risk signal: {risk}"));
+            risks.push(risk.clone());
+        }
+    }
+    risks.sort_by(|a, b| a.get(..10).cmp(&b.get(..10)));
+    risks
 }
 
 fn describe(columns: &[String], cells: &BTreeMap<String, String>) -> String {
@@ -328,14 +359,21 @@ fn describe(columns: &[String], cells: &BTreeMap<String, String>) -> String {
     }
 }
 
-fn render(
-    new: &Block,
-    columns: &[String],
-    rows: &BTreeMap<NaiveDate, BTreeMap<String, String>>,
-    risks: &[String],
-    expansion: &[String],
-    provenance: &str,
-) -> Vec<String> {
+/// The merged table and lists of a block.
+struct Tables<'a> {
+    columns: &'a [String],
+    rows: &'a BTreeMap<NaiveDate, BTreeMap<String, String>>,
+    risks: &'a [String],
+    expansion: &'a [String],
+}
+
+fn render(new: &Block, tables: &Tables<'_>, records: &Records) -> Vec<String> {
+    let Tables {
+        columns,
+        rows,
+        risks,
+        expansion,
+    } = *tables;
     let mut lines = vec![format!("## {}", new.heading), String::new()];
     let mut header = "| Date |".to_string();
     let mut separator = "| --- |".to_string();
@@ -358,7 +396,11 @@ fn render(
         lines.push(note.clone());
         lines.push(String::new());
     }
-    lines.push(provenance.to_string());
+    lines.push(new.provenance.clone());
+    lines.extend(records.properties.clone());
+    if !records.pages.is_empty() {
+        lines.push(PageRecord::render(&records.pages));
+    }
     if !expansion.is_empty() {
         lines.push(String::new());
         lines.push("### Expansion".to_string());
@@ -408,7 +450,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_hash() {
-        let (content, changes) = merge(None, &block("4"), day(15)).unwrap();
+        let (content, changes) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
         assert_eq!(changes.len(), 1);
         let text = format!("intro\n{}outro\n", wrap("zendesk", &content, "\n"));
         let located = locate(&text, "zendesk").unwrap();
@@ -419,14 +461,14 @@ mod tests {
         );
         let parsed = parse(&located.content);
         assert_eq!(parsed.rows[&day(15)]["Open tickets"], "4");
-        assert!(merge(Some(&parsed), &block("4"), day(16)).is_none());
-        let (_, changes) = merge(Some(&parsed), &block("5"), day(16)).unwrap();
+        assert!(merge(Some(&parsed), &block("4"), &Records::default(), day(16)).is_none());
+        let (_, changes) = merge(Some(&parsed), &block("5"), &Records::default(), day(16)).unwrap();
         assert_eq!(changes, vec!["added row 2026-03-16: Open tickets 5"]);
     }
 
     #[test]
     fn edited_block_is_detected() {
-        let (content, _) = merge(None, &block("4"), day(15)).unwrap();
+        let (content, _) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
         let text = wrap("zendesk", &content, "\r\n").replace("| 4 |", "| 40 |");
         assert!(!locate(&text, "zendesk").unwrap().is_intact());
     }

@@ -16,7 +16,8 @@ use std::path::Path;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::report::Messages;
+use super::Parsed;
+use super::report::{Level, Messages};
 
 /// Bytes looked at to guess the encoding and the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -98,6 +99,65 @@ impl Row<'_> {
             }
         };
         (!text.is_empty()).then_some(text)
+    }
+}
+
+/// An export file opened for reading, with the columns found and the messages about it.
+pub struct Export {
+    /// The file name, as messages and provenance lines show it.
+    pub file: String,
+    /// The open file.
+    pub input: CsvInput,
+    /// The column of each field the file has.
+    pub columns: Columns,
+    /// Messages about the file.
+    pub messages: Messages,
+}
+
+impl Export {
+    /// Reads every data row in order, counts it in `parsed` and passes it to `read_row` with the
+    /// file's columns, name and messages. A row that cannot be read ends the file with a
+    /// `truncated` error, and the rows before it stay read. The file's messages then move to
+    /// `parsed`. Returns the file name, for the provenance line.
+    pub fn read_rows(
+        self,
+        parsed: &mut Parsed,
+        read_row: impl FnMut(&Row<'_>, &Columns, &str, &mut Messages, &mut Parsed),
+    ) -> String {
+        self.read_rows_except(parsed, |_, _| false, read_row)
+    }
+
+    /// Reads the rows as [`Export::read_rows`] does, but leaves out, uncounted, the rows for
+    /// which `skip` returns true.
+    pub fn read_rows_except(
+        mut self,
+        parsed: &mut Parsed,
+        mut skip: impl FnMut(&Row<'_>, &mut Messages) -> bool,
+        mut read_row: impl FnMut(&Row<'_>, &Columns, &str, &mut Messages, &mut Parsed),
+    ) -> String {
+        loop {
+            let row = match self.input.next_row(&mut self.messages) {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(err) => {
+                    self.messages.push(
+                        "truncated",
+                        Level::Error,
+                        None,
+                        None,
+                        format!("{err}; the rows before it were imported"),
+                    );
+                    break;
+                }
+            };
+            if skip(&row, &mut self.messages) {
+                continue;
+            }
+            parsed.rows_read += 1;
+            read_row(&row, &self.columns, &self.file, &mut self.messages, parsed);
+        }
+        parsed.messages.extend(self.messages.finish());
+        self.file
     }
 }
 
@@ -386,6 +446,49 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_rows_counts_skips_and_keeps_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.csv");
+        std::fs::write(&path, b"Id,Name\n1,Caf\xE9\nTotal\n2,Globex\n").unwrap();
+        let mut messages = Messages::new("accounts.csv");
+        let input = CsvInput::open(&path, &mut messages).unwrap();
+        let fields = [FieldSpec {
+            name: "name",
+            aliases: &["Name"],
+        }];
+        let columns = input.columns(&fields, &HashMap::new());
+        let export = Export {
+            file: "accounts.csv".into(),
+            input,
+            columns,
+            messages,
+        };
+
+        let mut parsed = Parsed::default();
+        let mut seen = Vec::new();
+        let is_total = |row: &Row<'_>, messages: &mut Messages| {
+            row.cell(Some(0), messages).as_deref() == Some("Total")
+        };
+        let file =
+            export.read_rows_except(&mut parsed, is_total, |row, columns, file, messages, _| {
+                let name = row.cell(columns.get("name"), messages);
+                seen.push((file.to_string(), row.line, name));
+            });
+
+        assert_eq!(file, "accounts.csv");
+        assert_eq!(parsed.rows_read, 2, "the skipped row is not counted");
+        assert_eq!(
+            seen,
+            [
+                ("accounts.csv".to_string(), 2, Some("Café".to_string())),
+                ("accounts.csv".to_string(), 4, Some("Globex".to_string())),
+            ]
+        );
+        assert_eq!(parsed.messages.len(), 1, "{:?}", parsed.messages);
+        assert!(parsed.messages[0].message.contains("windows-1252"));
+    }
 
     #[test]
     fn header_keys_fold_case_space_and_list_suffix() {

@@ -32,7 +32,7 @@ impl Value {
     }
 
     /// Whether `existing` (the YAML text after the colon) already says this value.
-    fn same_as(&self, existing: &str) -> bool {
+    pub fn same_as(&self, existing: &str) -> bool {
         let unquoted = unquote(existing);
         match self {
             Value::Number(n) => {
@@ -64,19 +64,7 @@ pub fn update(text: &str, updates: &[(&str, Value, Policy)]) -> (String, Vec<Str
     };
     let eol = if body.contains("\r\n") { "\r\n" } else { "\n" };
     let mut lines: Vec<String> = body.split_inclusive('\n').map(str::to_string).collect();
-    let is_fence = |line: &str, closing: bool| {
-        let t = line.trim_end_matches(['\n', '\r']).trim_end();
-        t == "---" || (closing && t == "...")
-    };
-    let closing = if lines.first().is_some_and(|l| is_fence(l, false)) {
-        lines
-            .iter()
-            .skip(1)
-            .position(|l| is_fence(l, true))
-            .map(|i| i + 1)
-    } else {
-        None
-    };
+    let closing = closing_fence(&lines);
     let mut changes = Vec::new();
     let Some(mut closing) = closing else {
         let mut block = format!("---{eol}");
@@ -141,6 +129,39 @@ pub fn update(text: &str, updates: &[(&str, Value, Policy)]) -> (String, Vec<Str
     (format!("{bom}{}", lines.concat()), changes)
 }
 
+/// Finds the index of the line that closes the frontmatter, when `lines` start with one.
+fn closing_fence<S: AsRef<str>>(lines: &[S]) -> Option<usize> {
+    let is_fence = |line: &str, closing: bool| {
+        let t = line.trim_end_matches(['\n', '\r']).trim_end();
+        t == "---" || (closing && t == "...")
+    };
+    if !lines.first().is_some_and(|l| is_fence(l.as_ref(), false)) {
+        return None;
+    }
+    lines
+        .iter()
+        .skip(1)
+        .position(|l| is_fence(l.as_ref(), true))
+        .map(|i| i + 1)
+}
+
+/// Reads the value text of the top-level frontmatter key `key`, without a trailing comment.
+/// Returns `None` when the key is missing or its value spans several lines.
+pub fn value_text(text: &str, key: &str) -> Option<String> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = body.split_inclusive('\n').collect();
+    let closing = closing_fence(&lines)?;
+    let i =
+        (1..closing).find(|&i| key_of(lines[i]).is_some_and(|k| k.eq_ignore_ascii_case(key)))?;
+    let continues = lines.get(i + 1).is_some_and(|l| {
+        i + 1 < closing && (l.starts_with([' ', '\t']) || l.trim_start().starts_with("- "))
+    });
+    let content = lines[i].trim_end_matches(['\n', '\r']);
+    let (_, after) = content.split_once(':')?;
+    let value = split_comment(after).0.trim();
+    (!continues && !value.is_empty()).then(|| value.to_string())
+}
+
 /// The key of a top-level `key: value` line.
 fn key_of(line: &str) -> Option<&str> {
     if line.starts_with([' ', '\t', '-', '#']) {
@@ -153,22 +174,8 @@ fn key_of(line: &str) -> Option<&str> {
 
 /// Splits ` value # comment` into the value and the comment (with its leading space).
 fn split_comment(after: &str) -> (&str, &str) {
-    let mut quote: Option<char> = None;
-    let mut previous = ' ';
-    for (i, c) in after.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '#') if previous.is_whitespace() => {
-                let value = &after[..i];
-                let trimmed = value.trim_end();
-                return (trimmed, &after[trimmed.len()..]);
-            }
-            _ => {}
-        }
-        previous = c;
-    }
-    (after, "")
+    let value = crate::syntax::strip_yaml_comment(after);
+    (value, &after[value.len()..])
 }
 
 /// Removes `[[` `]]` and any `|alias` around a link written as a value.
@@ -253,6 +260,19 @@ mod tests {
         );
         assert_eq!(new, text);
         assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn value_text_of_keys() {
+        let text = "\u{feff}---\r\narr: 250000 # finance\r\nowner: \"Dana Whitfield\"\r\naliases:\r\n  - A\r\n---\r\nnps: 7\r\n";
+        assert_eq!(value_text(text, "arr").as_deref(), Some("250000"));
+        assert_eq!(
+            value_text(text, "Owner").as_deref(),
+            Some("\"Dana Whitfield\"")
+        );
+        assert_eq!(value_text(text, "aliases"), None);
+        assert_eq!(value_text(text, "nps"), None);
+        assert_eq!(value_text("# no frontmatter\n", "arr"), None);
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub mod config;
 mod csvin;
 mod frontmatter;
 mod matching;
+mod records;
 pub mod report;
 pub mod risk;
 mod sources;

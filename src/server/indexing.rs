@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::diagnostics;
-use super::handlers::index_text;
+use super::handlers::{index_text, open_note_modified};
 use super::lsp::{MessageType, NumberOrString};
 use super::state::{Shared, VaultHandle};
 use crate::vault::discover::{self, ScanItem, Skipped};
@@ -278,7 +278,8 @@ pub fn rebuild(shared: &Arc<Shared>, vault: &Arc<VaultHandle>) {
     *vault.index.write() = Vault::new(vault.root.clone(), config);
     for uri in shared.open_docs_in(vault) {
         if let Some(doc) = shared.docs.get(&uri).map(|d| d.clone()) {
-            index_text(vault, &doc.path, &doc.rope.to_string());
+            let modified = open_note_modified(shared, vault, &doc.path, doc.edited);
+            index_text(vault, &doc.path, &doc.rope.to_string(), modified);
         }
     }
     let shared = shared.clone();

@@ -94,6 +94,8 @@ pub struct OpenDocument {
     pub path: PathBuf,
     /// The vault the note belongs to.
     pub vault: Arc<VaultHandle>,
+    /// Whether the editor has changed the text since it opened the note.
+    pub edited: bool,
 }
 
 /// State shared by every handler.

@@ -18,6 +18,8 @@ pub struct Frontmatter {
     pub account: Option<String>,
     /// `date`, as written.
     pub date: Option<String>,
+    /// `updated`, as written: the day the note's content was last brought up to date.
+    pub updated: Option<String>,
     /// `status`, lower-cased.
     pub status: Option<String>,
     /// `role`.
@@ -98,11 +100,28 @@ fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRang
         "type" => fm.kind = yaml_scalar(value).map(|v| v.to_lowercase()),
         "account" => fm.account = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
         "date" => fm.date = yaml_scalar(value),
+        "updated" => fm.updated = yaml_scalar(value),
         "status" => fm.status = yaml_scalar(value).map(|v| v.to_lowercase()),
         "role" => fm.role = yaml_scalar(value),
         "csm" => fm.csm = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
         _ => {}
     }
+}
+
+/// Strips a trailing ` # comment` from a YAML value; a `#` inside quotes stays.
+pub fn strip_yaml_comment(value: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in value.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if previous.is_whitespace() => return value[..i].trim_end(),
+            _ => {}
+        }
+        previous = c;
+    }
+    value
 }
 
 /// Removes `[[` `]]` around a link written as a property value, and any `|alias`.
@@ -158,15 +177,17 @@ fn top_level_lines(content: &str, content_start: u32) -> Vec<KeyLine> {
         if let Some(colon) = line.find(':') {
             let key = &line[..colon];
             if !key.is_empty() && !key.starts_with([' ', '\t', '-', '#']) {
-                let value = &line[colon + 1..];
+                // The value's range stops before a trailing ` # comment`.
+                let value = strip_yaml_comment(&line[colon + 1..]);
                 let value_start = colon + 1 + (value.len() - value.trim_start().len());
+                let value_end = colon + 1 + value.trim_end().len();
                 let start = content_start + to_size(offset);
                 lines.push(KeyLine {
                     key: key.trim().trim_matches(['"', '\'']).to_string(),
                     key_range: TextRange::new(start, start + to_size(colon)),
                     value_range: TextRange::new(
                         start + to_size(value_start),
-                        start + to_size(line.trim_end().len().max(value_start)),
+                        start + to_size(value_end.max(value_start)),
                     ),
                 });
             }

@@ -5,6 +5,7 @@
 //! ids, task fields, inline fields) from the text that is left. No pulldown-cmark type leaves
 //! this module, and nothing in it deals with files, the vault or the protocol.
 
+pub mod dex_block;
 mod fields;
 mod frontmatter;
 mod link;
@@ -13,7 +14,7 @@ mod task;
 #[cfg(test)]
 mod tests;
 
-pub use frontmatter::Frontmatter;
+pub use frontmatter::{Frontmatter, strip_yaml_comment};
 pub use link::{parse_link_text, strip_md};
 pub use task::{DateField, DateKind, Priority, Task, TaskStatus};
 

@@ -231,6 +231,19 @@ fn unclosed_frontmatter_is_reported() {
 }
 
 #[test]
+fn frontmatter_updated_and_commented_values() {
+    let text = "---\r\narr: 250000 # finance\r\nupdated: 2026-03-01\r\n---\r\n";
+    let summary = parse(text);
+    let fm = summary.frontmatter.as_ref().unwrap();
+    assert_eq!(fm.updated.as_deref(), Some("2026-03-01"));
+    let arr = summary.fields.iter().find(|f| f.key == "arr").unwrap();
+    assert_eq!(arr.value, "250000");
+    assert_eq!(&text[arr.value_range.as_usize()], "250000");
+    let updated = summary.fields.iter().find(|f| f.key == "updated").unwrap();
+    assert_eq!(&text[updated.value_range.as_usize()], "2026-03-01");
+}
+
+#[test]
 fn empty_and_whitespace_notes() {
     for text in ["", "\n", "\r\n\r\n", "   ", "---", "---\n"] {
         let summary = parse(text);

@@ -125,13 +125,13 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
             reason,
         })
     };
-    match std::fs::metadata(path) {
+    let modified = match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_NOTE_BYTES => {
             return skipped(SkipReason::TooLarge { bytes: meta.len() });
         }
-        Ok(_) => {}
+        Ok(meta) => meta.modified().ok(),
         Err(err) => return skipped(read_error(path, &err)),
-    }
+    };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => return skipped(read_error(path, &err)),
@@ -141,7 +141,9 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
         Err(reason) => return skipped(reason),
     };
     let relative = relative(root, path);
-    ScanItem::Note(Note::parse(&relative, &text, config))
+    let mut note = Note::parse(&relative, &text, config);
+    note.modified = modified.map(|time| super::modified_date(time, config));
+    ScanItem::Note(note)
 }
 
 /// Accepts bytes that are UTF-8 text without NUL bytes.

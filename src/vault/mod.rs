@@ -11,6 +11,9 @@ mod resolve;
 pub mod watch;
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
@@ -39,6 +42,9 @@ pub struct Note {
     pub kind: NoteKind,
     /// Parsed contents of the note.
     pub summary: Arc<NoteSummary>,
+    /// The day the note was last changed: the file's modification date, or today for an open
+    /// note edited in the editor; `None` when unknown.
+    pub modified: Option<NaiveDate>,
 }
 
 impl Note {
@@ -65,6 +71,7 @@ impl Note {
             stem,
             kind,
             summary,
+            modified: None,
         }
     }
 
@@ -83,6 +90,21 @@ impl Note {
             NoteKind::Plain => self.summary.frontmatter.as_ref()?.account.as_deref(),
         }
     }
+}
+
+/// Converts a file's modification time to a date in the vault's time zone (else the machine's).
+pub fn modified_date(modified: SystemTime, config: &Config) -> NaiveDate {
+    let time: chrono::DateTime<chrono::Utc> = modified.into();
+    match config.timezone {
+        Some(zone) => time.with_timezone(&zone).date_naive(),
+        None => time.with_timezone(&chrono::Local).date_naive(),
+    }
+}
+
+/// Reads the modification date of the file at `path`, or `None` when it cannot be read.
+pub fn file_modified(path: &Path, config: &Config) -> Option<NaiveDate> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(modified_date(modified, config))
 }
 
 /// An account: a folder under the accounts folder.

@@ -16,7 +16,8 @@ pub use score::{Renewal, Score};
 pub use values::{Band, HealthKey, Parsed, Value};
 
 use super::TextSource;
-use crate::syntax::{NoteSummary, SectionKind, Task};
+use crate::syntax::dex_block::{self, DexBlock, Provenance};
+use crate::syntax::{FieldSource, NoteSummary, SectionKind, Task};
 use crate::text::TextRange;
 use crate::vault::{Account, NoteId, NoteKind, Vault};
 
@@ -32,14 +33,41 @@ pub struct Observation {
     pub parsed: Parsed,
     /// The value as written.
     pub raw: String,
-    /// When it was true: the table row's or meeting's date; `None` on undated account pages.
+    /// When it was true: the table row's, meeting's or note's `date`, or the day of the import
+    /// that set an imported property. It is `None` for values written by hand on undated pages.
     pub date: Option<NaiveDate>,
+    /// For a reading without a date: the day its page was last changed by hand (see
+    /// [`AccountReport::current`]); `None` when unknown.
+    pub as_of: Option<NaiveDate>,
+    /// The import that wrote the value, for rows of Dex-owned blocks and for properties an
+    /// import set.
+    pub imported: Option<Imported>,
+    /// Whether the value is a frontmatter property.
+    pub property: bool,
     /// The note it is written in.
     pub note: NoteId,
     /// The value's range in that note.
     pub range: TextRange,
     /// Whether the note is one of the account's own pages.
     pub on_account_page: bool,
+}
+
+/// The import a value came from: a Dex-owned block's source and provenance line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The product name, such as `Salesforce`.
+    pub title: String,
+    /// The block's provenance line.
+    pub provenance: Provenance,
+}
+
+impl Imported {
+    fn of(block: &DexBlock) -> Option<Imported> {
+        Some(Imported {
+            title: block.title.clone(),
+            provenance: block.provenance.clone()?,
+        })
+    }
 }
 
 /// A health field whose value cannot be read.
@@ -133,22 +161,24 @@ pub fn note_facts(vault: &Vault, id: NoteId, text: &str) -> NoteFacts {
     let summary = &parsed;
     let date = note_date(vault, id);
     let on_account_page = matches!(note.kind, NoteKind::AccountPage { .. });
+    let page = NoteContext {
+        note: id,
+        as_of: summary
+            .frontmatter
+            .as_ref()
+            .and_then(|fm| fm.updated.as_deref())
+            .and_then(values::parse_date)
+            .or(note.modified),
+        on_account_page,
+    };
     let slice = |range: TextRange| text.get(range.as_usize()).unwrap_or("");
-    for field in &summary.fields {
-        let Some(key) = HealthKey::from_name(&field.key) else {
-            continue;
-        };
-        push_reading(
-            &mut facts,
-            key,
-            &field.value,
-            field.value_range,
-            date,
-            id,
-            on_account_page,
-        );
-    }
-    read_tables(&mut facts, summary, id, on_account_page);
+    read_fields(&mut facts, summary, &page, date);
+    let blocks = if on_account_page {
+        dex_block::blocks(text)
+    } else {
+        Vec::new()
+    };
+    read_tables(&mut facts, summary, &page, &blocks);
     let mut signal_lines: Vec<u32> = Vec::new();
     for item in &summary.list_items {
         let content = TextRange::new(item.content_start, item.range.end);
@@ -213,15 +243,28 @@ pub fn note_facts(vault: &Vault, id: NoteId, text: &str) -> NoteFacts {
     facts
 }
 
-fn push_reading(
-    facts: &mut NoteFacts,
+/// The facts that every reading of one note shares.
+struct NoteContext {
+    note: NoteId,
+    /// The note's `updated` property, else its modification date.
+    as_of: Option<NaiveDate>,
+    on_account_page: bool,
+}
+
+/// One value to read, with where and when it was written.
+struct Reading<'a> {
     key: HealthKey,
-    raw: &str,
+    raw: &'a str,
     range: TextRange,
     date: Option<NaiveDate>,
-    note: NoteId,
-    on_account_page: bool,
-) {
+    imported: Option<Imported>,
+    property: bool,
+}
+
+fn push_reading(facts: &mut NoteFacts, page: &NoteContext, reading: Reading<'_>) {
+    let Reading {
+        key, raw, range, ..
+    } = reading;
     if values::is_absent(raw) {
         return;
     }
@@ -230,10 +273,17 @@ fn push_reading(
             key,
             parsed,
             raw: raw.to_string(),
-            date,
-            note,
+            date: reading.date,
+            as_of: if reading.date.is_none() {
+                page.as_of
+            } else {
+                None
+            },
+            imported: reading.imported,
+            property: reading.property,
+            note: page.note,
             range,
-            on_account_page,
+            on_account_page: page.on_account_page,
         }),
         Err(message) => facts.invalid.push(InvalidValue {
             key,
@@ -243,8 +293,37 @@ fn push_reading(
     }
 }
 
-/// Reads history tables: a first column `Date` and one column per health field.
-fn read_tables(facts: &mut NoteFacts, summary: &NoteSummary, id: NoteId, on_account_page: bool) {
+/// Reads the health fields written as properties, inline fields and `Key: value` items.
+fn read_fields(
+    facts: &mut NoteFacts,
+    summary: &NoteSummary,
+    page: &NoteContext,
+    date: Option<NaiveDate>,
+) {
+    for field in &summary.fields {
+        let Some(key) = HealthKey::from_name(&field.key) else {
+            continue;
+        };
+        let reading = Reading {
+            key,
+            raw: &field.value,
+            range: field.value_range,
+            date,
+            imported: None,
+            property: field.source == FieldSource::Frontmatter,
+        };
+        push_reading(facts, page, reading);
+    }
+}
+
+/// Reads history tables: a first column `Date` and one column per health field. Rows of a
+/// Dex-owned block carry the block's import.
+fn read_tables(
+    facts: &mut NoteFacts,
+    summary: &NoteSummary,
+    page: &NoteContext,
+    blocks: &[DexBlock],
+) {
     for table in &summary.tables {
         if !table
             .header
@@ -253,6 +332,10 @@ fn read_tables(facts: &mut NoteFacts, summary: &NoteSummary, id: NoteId, on_acco
         {
             continue;
         }
+        let imported = blocks
+            .iter()
+            .find(|b| b.range.contains_inclusive(table.range.start))
+            .and_then(Imported::of);
         for row in &table.rows {
             let Some(date) = row.first().and_then(|c| values::parse_date(&c.text)) else {
                 continue;
@@ -268,15 +351,15 @@ fn read_tables(facts: &mut NoteFacts, summary: &NoteSummary, id: NoteId, on_acco
                     HealthKey::from_name(&column.text)
                 };
                 if let Some(key) = key {
-                    push_reading(
-                        facts,
+                    let reading = Reading {
                         key,
-                        &cell.text,
-                        cell.range,
-                        Some(date),
-                        id,
-                        on_account_page,
-                    );
+                        raw: &cell.text,
+                        range: cell.range,
+                        date: Some(date),
+                        imported: imported.clone(),
+                        property: false,
+                    };
+                    push_reading(facts, page, reading);
                 }
             }
         }
@@ -534,31 +617,69 @@ pub struct AccountReport {
 }
 
 impl AccountReport {
-    /// The current reading of a field: the account pages' undated value when they have one
-    /// (the CSM keeps those pages current), else the newest dated reading.
+    /// The current reading of a field: the most recent one. A dated reading (a history or
+    /// imported table row, a meeting's field, an imported property) counts from its date. A
+    /// value written by hand on an undated account page counts from the day the page was last
+    /// changed by hand, and never from later than today. That day is the page's `updated`
+    /// property, else the day recorded by the import that last wrote the page while the page is
+    /// unchanged since, else its modification date (today for a note being edited). On the same
+    /// day the hand-written value wins, and among hand-written values of the same day the
+    /// Overview's.
     pub fn current(&self, key: HealthKey) -> Option<&Observation> {
-        let readings = self.observations.iter().filter(|o| o.key == key);
-        let page = readings
-            .clone()
-            .filter(|o| o.on_account_page && o.date.is_none())
-            .min_by_key(|o| {
-                // Overview first, then the other pages.
-                self.overview != Some(o.note)
-            });
-        page.or_else(|| readings.filter(|o| o.date.is_some()).max_by_key(|o| o.date))
+        let newest_dated = self.series(key).last().copied();
+        let mut hand_written: Option<&Observation> = None;
+        for reading in self
+            .observations
+            .iter()
+            .filter(|o| o.key == key && o.on_account_page && o.date.is_none())
+        {
+            let rank = |o: &Observation| (self.as_of(o), self.overview == Some(o.note));
+            // A later reading replaces an earlier one only when it ranks strictly higher, so the
+            // first written wins a tie.
+            if hand_written.is_none_or(|best| rank(reading) > rank(best)) {
+                hand_written = Some(reading);
+            }
+        }
+        match (hand_written, newest_dated) {
+            (Some(page), Some(dated)) if dated.date > Some(self.as_of(page)) => Some(dated),
+            (Some(page), _) => Some(page),
+            (None, dated) => dated,
+        }
+    }
+
+    /// Returns the day a reading counts from in [`AccountReport::current`].
+    pub fn as_of(&self, observation: &Observation) -> NaiveDate {
+        match observation.date {
+            Some(date) => date,
+            None => observation
+                .as_of
+                .map_or(self.today, |day| day.min(self.today)),
+        }
     }
 
     /// The value before the current one: written in the same field ("down from 9"), else the
-    /// dated reading before the newest.
+    /// dated reading before the current one. A hand-written current value usually restates the
+    /// newest dated reading, so that reading is skipped when the two values are the same.
     pub fn previous(&self, key: HealthKey) -> Option<Value> {
         let current = self.current(key)?;
         if let Some(previous) = &current.parsed.previous {
             return Some(previous.clone());
         }
         let series = self.series(key);
-        let newest = series.last()?;
-        let before = series.iter().rev().find(|o| o.date < newest.date)?;
-        Some(before.parsed.value.clone())
+        let before: Vec<&Observation> = match current.date {
+            Some(date) => series.into_iter().filter(|o| o.date < Some(date)).collect(),
+            None => {
+                let mut older = series;
+                if older
+                    .last()
+                    .is_some_and(|o| same_value(&o.parsed.value, &current.parsed.value))
+                {
+                    older.pop();
+                }
+                older
+            }
+        };
+        before.last().map(|o| o.parsed.value.clone())
     }
 
     /// Dated readings of a field, oldest first; one per date (the last written wins).
@@ -597,6 +718,15 @@ impl AccountReport {
             .iter()
             .filter(|m| m.date <= self.today)
             .max_by_key(|m| m.date)
+    }
+}
+
+/// Checks whether two values are the same reading: equal numbers (a percentage's target aside), else
+/// equal values.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a.number(), b.number()) {
+        (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+        _ => a == b,
     }
 }
 
@@ -661,6 +791,7 @@ pub fn account_report(
             });
         }
     }
+    date_from_import_records(vault, account, &mut report.observations, &page_texts);
     report.stakeholders = stakeholders(vault, &members, &page_texts);
     for person in report
         .stakeholders
@@ -696,6 +827,130 @@ pub fn account_report(
     report.renewal = score::renewal(&report, &vault.config);
     report.score = score::score(&report, &vault.config);
     report
+}
+
+/// Dates the account pages' undated values from the records in their Dex-owned blocks. A
+/// property that an import set, and that still has the value the import recorded, counts from
+/// that import's day. Another value on a page the import wrote counts from the day the import
+/// recorded for the page's hand-written content, as long as the page is unchanged since. A
+/// page's `updated` property takes precedence over that record.
+fn date_from_import_records(
+    vault: &Vault,
+    account: &Account,
+    observations: &mut [Observation],
+    pages: &[(NoteId, std::sync::Arc<str>)],
+) {
+    let blocks: Vec<DexBlock> = pages
+        .iter()
+        .flat_map(|(_, text)| dex_block::blocks(text))
+        .collect();
+    if blocks.is_empty() {
+        return;
+    }
+    for (id, text) in pages {
+        let Some(note) = vault.note(*id) else {
+            continue;
+        };
+        let Some(page) = page_name(account, &note.path) else {
+            continue;
+        };
+        let has_updated = note
+            .summary
+            .frontmatter
+            .as_ref()
+            .is_some_and(|fm| fm.updated.is_some());
+        let recorded = if has_updated {
+            None
+        } else {
+            recorded_date(&blocks, page, text)
+        };
+        for observation in observations
+            .iter_mut()
+            .filter(|o| o.note == *id && o.date.is_none())
+        {
+            let written = text.get(observation.range.as_usize()).unwrap_or("");
+            let key = observation.key;
+            let imported = observation
+                .property
+                .then(|| {
+                    property_import(&blocks, page, written, |name| {
+                        HealthKey::from_name(name) == Some(key)
+                    })
+                })
+                .flatten();
+            if let Some(imported) = imported {
+                observation.date = Some(imported.provenance.date);
+                observation.as_of = None;
+                observation.imported = Some(imported);
+            } else if let Some(day) = recorded {
+                observation.as_of = Some(day);
+            }
+        }
+    }
+}
+
+/// Returns the path of an account page relative to the account folder, as import records name
+/// it.
+fn page_name<'a>(account: &Account, path: &'a str) -> Option<&'a str> {
+    path.strip_prefix(account.folder.as_str())?
+        .strip_prefix('/')
+}
+
+/// Finds the day recorded for a page's hand-written content by an import whose fingerprint of the
+/// page still matches `text`; the latest when several do.
+fn recorded_date(blocks: &[DexBlock], page: &str, text: &str) -> Option<NaiveDate> {
+    let mut records = blocks
+        .iter()
+        .flat_map(|b| &b.pages)
+        .filter(|r| r.page == page)
+        .peekable();
+    records.peek()?;
+    let fingerprint = dex_block::page_fingerprint(text);
+    records
+        .filter(|r| r.fingerprint == fingerprint)
+        .map(|r| r.date)
+        .max()
+}
+
+/// Finds the latest import that set a property named as `key_matches` accepts on `page` to the value
+/// text `written`.
+fn property_import(
+    blocks: &[DexBlock],
+    page: &str,
+    written: &str,
+    key_matches: impl Fn(&str) -> bool,
+) -> Option<Imported> {
+    blocks
+        .iter()
+        .filter(|b| {
+            b.properties
+                .iter()
+                .any(|p| p.page == page && p.value == written && key_matches(&p.key))
+        })
+        .filter_map(Imported::of)
+        .max_by_key(|i| i.provenance.date)
+}
+
+/// Finds the import that set the frontmatter property `key` of account page `id` to the value
+/// text `written`, from the Dex-owned blocks on the account's pages.
+pub fn imported_property(
+    vault: &Vault,
+    id: NoteId,
+    key: &str,
+    written: &str,
+    texts: &dyn TextSource,
+) -> Option<Imported> {
+    let account = vault.account_of(id)?;
+    let page = page_name(account, &vault.note(id)?.path)?;
+    let blocks: Vec<DexBlock> = account
+        .pages
+        .iter()
+        .filter_map(|&page| texts.text(vault, page))
+        .flat_map(|text| dex_block::blocks(&text))
+        .collect();
+    property_import(&blocks, page, written, |name| {
+        name.eq_ignore_ascii_case(key)
+    })
 }
 
 /// People of the account: person notes that name it, marked champion, sponsor or leaving from

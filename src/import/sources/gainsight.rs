@@ -15,7 +15,7 @@ use crate::import::block::Block;
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::Messages;
 use crate::import::values::{
     format_amount, format_money, parse_count, parse_date, parse_money, parse_number,
 };
@@ -116,39 +116,23 @@ pub(super) fn read(
     let what = format!("{} company export", ctx.source.title());
     let mut opened = Vec::new();
     for path in files {
-        let (input, columns, messages) = open_csv(path, &FIELDS, &[], &METRICS, &what, ctx)?;
-        if !columns.has("gsid") && !columns.has("name") {
+        let export = open_csv(path, &FIELDS, &[], &METRICS, &what, ctx)?;
+        if !export.columns.has("gsid") && !export.columns.has("name") {
             return Err(ImportError::Refused {
                 file: path.display().to_string(),
                 message: format!("not a {what}: missing columns GSID or Name"),
             });
         }
-        opened.push((input, columns, messages));
+        opened.push(export);
     }
     let mut companies: HashMap<usize, Company> = HashMap::new();
     let mut names = Vec::new();
-    for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
-        let file = crate::import::display_name(path);
-        loop {
-            let row = match input.next_row(&mut messages) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(err) => {
-                    messages.push(
-                        "truncated",
-                        Level::Error,
-                        None,
-                        None,
-                        format!("{err}; the rows before it were imported"),
-                    );
-                    break;
-                }
-            };
-            parsed.rows_read += 1;
+    for export in opened {
+        let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
             let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
-            let gsid = cell("gsid", &mut messages);
-            let name = cell("name", &mut messages);
+            let gsid = cell("gsid", messages);
+            let name = cell("name", messages);
             if gsid.is_none() && name.is_none() {
                 messages.error(
                     "missing-name",
@@ -157,7 +141,7 @@ pub(super) fn read(
                     "row has neither a GSID nor a company name; row skipped".to_string(),
                 );
                 parsed.rows_rejected += 1;
-                continue;
+                return;
             }
             let mut query = Query::default();
             if let (Some(id), Source::Gainsight) = (&gsid, ctx.source) {
@@ -165,16 +149,15 @@ pub(super) fn read(
             }
             query
                 .ids
-                .extend(cell("sfdc_id", &mut messages).map(|id| ("salesforce_id", id)));
+                .extend(cell("sfdc_id", messages).map(|id| ("salesforce_id", id)));
             query.names.extend(name);
-            let Some(account) = ctx.resolve(&query, &file, line, parsed) else {
-                continue;
+            let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+                return;
             };
-            let company = parse_company(&row, &columns, gsid, ctx, &mut messages);
+            let company = parse_company(row, columns, gsid, ctx, messages);
             companies.insert(account, company);
-        }
+        });
         names.push(file);
-        parsed.messages.extend(messages.finish());
     }
     let provenance = ctx.provenance(&names);
     for (account, company) in companies {

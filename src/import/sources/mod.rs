@@ -12,7 +12,7 @@ mod zendesk;
 
 use std::path::{Path, PathBuf};
 
-use super::csvin::{Columns, CsvInput, FieldSpec};
+use super::csvin::{CsvInput, Export, FieldSpec};
 use super::report::Messages;
 use super::{Context, ImportError, Parsed, Source};
 
@@ -42,7 +42,7 @@ pub(super) fn open_csv(
     any_of: &[&str],
     what: &str,
     ctx: &Context<'_>,
-) -> Result<(CsvInput, Columns, Messages), ImportError> {
+) -> Result<Export, ImportError> {
     let file = super::display_name(path);
     let mut messages = Messages::new(&file);
     let input = CsvInput::open(path, &mut messages).map_err(|message| ImportError::Refused {
@@ -88,7 +88,12 @@ pub(super) fn open_csv(
             ),
         });
     }
-    Ok((input, columns, messages))
+    Ok(Export {
+        file,
+        input,
+        columns,
+        messages,
+    })
 }
 
 /// A shorthand for a [`FieldSpec`].

@@ -13,7 +13,7 @@ use super::usage::{self, Reading};
 use super::{field, open_csv};
 use crate::import::csvin::FieldSpec;
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::Messages;
 use crate::import::values::{parse_count, parse_datetime};
 use crate::import::{Context, ImportError, Parsed};
 
@@ -70,35 +70,19 @@ pub(super) fn read(
     }
     let mut totals: HashMap<usize, Totals> = HashMap::new();
     let mut names = Vec::new();
-    for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
-        let file = crate::import::display_name(path);
-        let visitors = columns.has("visitor_id");
-        loop {
-            let row = match input.next_row(&mut messages) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(err) => {
-                    messages.push(
-                        "truncated",
-                        Level::Error,
-                        None,
-                        None,
-                        format!("{err}; the rows before it were imported"),
-                    );
-                    break;
-                }
-            };
-            parsed.rows_read += 1;
+    for export in opened {
+        let visitors = export.columns.has("visitor_id");
+        let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
             let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
-            let account_id = cell("account_id", &mut messages);
+            let account_id = cell("account_id", messages);
             let mut query = Query::default();
             query
                 .ids
                 .extend(account_id.clone().map(|id| ("salesforce_id", id)));
-            query.names.extend(cell("account_name", &mut messages));
+            query.names.extend(cell("account_name", messages));
             query.names.extend(account_id);
-            query.domains.extend(cell("email", &mut messages));
+            query.domains.extend(cell("email", messages));
             if query.is_empty() {
                 messages.error(
                     "missing-account",
@@ -107,7 +91,7 @@ pub(super) fn read(
                     "row names no account; row skipped".to_string(),
                 );
                 parsed.rows_rejected += 1;
-                continue;
+                return;
             }
             let count = |name: &str, header: &str, messages: &mut Messages| {
                 let text = cell(name, messages)?;
@@ -122,12 +106,12 @@ pub(super) fn read(
                     })
                     .ok()
             };
-            let days = count("days_active", "Days Active", &mut messages);
-            let known = count("visitors", "Number of Visitors", &mut messages);
-            let active = count("active_visitors", "Active Visitors", &mut messages);
-            let last_visit = cell("last_visit", &mut messages);
-            let Some(account) = ctx.resolve(&query, &file, line, parsed) else {
-                continue;
+            let days = count("days_active", "Days Active", messages);
+            let known = count("visitors", "Number of Visitors", messages);
+            let active = count("active_visitors", "Active Visitors", messages);
+            let last_visit = cell("last_visit", messages);
+            let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+                return;
             };
             let entry = totals.entry(account).or_default();
             if visitors {
@@ -148,9 +132,8 @@ pub(super) fn read(
                 entry.known_users += known.unwrap_or(0);
                 entry.days_active = entry.days_active.max(days);
             }
-        }
+        });
         names.push(file);
-        parsed.messages.extend(messages.finish());
     }
     write_blocks(ctx, parsed, totals, &names);
     Ok(())

@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 
 use super::{field, open_csv};
 use crate::import::block::Block;
-use crate::import::csvin::{Columns, CsvInput, FieldSpec};
+use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::Messages;
 use crate::import::values::{format_money, parse_bool, parse_count, parse_date, parse_money};
 use crate::import::{Context, ImportError, Parsed};
 
@@ -124,57 +124,40 @@ pub(super) fn read(
             Kind::Account => &[],
             Kind::Opportunity => &["account_id", "account_name"],
         };
-        let (input, columns, messages) = open_csv(path, fields, required, any_of, what, ctx)?;
-        opened.push((kind, path.clone(), input, columns, messages));
+        let export = open_csv(path, fields, required, any_of, what, ctx)?;
+        opened.push((kind, export));
     }
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
     let mut facts: HashMap<usize, AccountFacts> = HashMap::new();
     let mut names = Vec::new();
-    for (kind, path, mut input, columns, mut messages) in opened {
-        let file = crate::import::display_name(&path);
-        let custom = CustomColumns::find(&input, ctx);
-        loop {
-            let row = match input.next_row(&mut messages) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(err) => {
-                    messages.push(
-                        "truncated",
-                        Level::Error,
-                        None,
-                        None,
-                        format!("{err}; the rows before it were imported"),
-                    );
-                    break;
-                }
-            };
+    for (kind, export) in opened {
+        let custom = CustomColumns::find(&export.input, ctx);
+        let is_footer = |row: &Row<'_>, messages: &mut Messages| {
             let first = row
-                .cell(Some(0), &mut messages)
+                .cell(Some(0), messages)
                 .unwrap_or_default()
                 .to_lowercase();
-            if CsvInput::cells_in(&row) == 1 && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
-            {
-                continue;
-            }
-            parsed.rows_read += 1;
-            let cells = Cells {
-                row: &row,
-                columns: &columns,
-                custom: &custom,
-                line: row.line,
-            };
-            match kind {
-                Kind::Account => {
-                    read_account(&cells, &file, ctx, parsed, &mut messages, &mut facts);
+            CsvInput::cells_in(row) == 1 && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
+        };
+        let file =
+            export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
+                let cells = Cells {
+                    row,
+                    columns,
+                    custom: &custom,
+                    line: row.line,
+                };
+                match kind {
+                    Kind::Account => {
+                        read_account(&cells, file, ctx, parsed, messages, &mut facts);
+                    }
+                    Kind::Opportunity => {
+                        read_opportunity(&cells, file, ctx, parsed, messages, &mut facts);
+                    }
                 }
-                Kind::Opportunity => {
-                    read_opportunity(&cells, &file, ctx, parsed, &mut messages, &mut facts);
-                }
-            }
-        }
+            });
         names.push(file);
-        parsed.messages.extend(messages.finish());
     }
     let provenance = ctx.provenance(&names);
     for (account, facts) in facts {

@@ -17,7 +17,7 @@ use crate::import::block::Block;
 use crate::import::csvin::FieldSpec;
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::Messages;
 use crate::import::values::{parse_count, parse_local_date};
 use crate::import::{Context, ImportError, Parsed, Source};
 
@@ -99,8 +99,7 @@ pub(super) fn read(
     }
     let mut tally = Tally::default();
     let mut names = Vec::new();
-    for (path, (mut input, columns, mut messages)) in files.iter().zip(opened) {
-        let file = crate::import::display_name(path);
+    for export in opened {
         // Column indices in the order of the `Ticket` fields, looked up once per file.
         let index_of = [
             "id",
@@ -114,24 +113,9 @@ pub(super) fn read(
             "reopens",
             "satisfaction",
         ]
-        .map(|name| columns.get(name));
-        loop {
-            let row = match input.next_row(&mut messages) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(err) => {
-                    messages.push(
-                        "truncated",
-                        Level::Error,
-                        None,
-                        None,
-                        format!("{err}; the rows before it were imported"),
-                    );
-                    break;
-                }
-            };
-            parsed.rows_read += 1;
-            let mut cell = |index: usize| row.text(index_of[index], &mut messages);
+        .map(|name| export.columns.get(name));
+        let file = export.read_rows(parsed, |row, _, file, messages, parsed| {
+            let mut cell = |index: usize| row.text(index_of[index], messages);
             let ticket = Ticket {
                 id: cell(0),
                 created: cell(1),
@@ -144,10 +128,9 @@ pub(super) fn read(
                 reopens: cell(8),
                 rating: cell(9),
             };
-            tally.add(&ticket, row.line, &file, ctx, parsed, &mut messages);
-        }
+            tally.add(&ticket, row.line, file, ctx, parsed, messages);
+        });
         names.push(file);
-        parsed.messages.extend(messages.finish());
     }
     let provenance = ctx.provenance(&names);
     for (account, stats) in tally.stats {

@@ -8,6 +8,8 @@ pub mod workspace;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use super::lsp::{ErrorCode, RpcError, RpcResult};
 use super::state::{Shared, VaultHandle};
 use crate::ide::TextSource;
@@ -47,17 +49,40 @@ pub fn to_jsonrpc_error(err: tokio::task::JoinError) -> RpcError {
     }
 }
 
-/// Parses `text` as the note at absolute `path` and stores it in the vault's index. Returns
-/// whether the set of note names or aliases changed, which changes other notes' links.
-pub fn index_text(vault: &VaultHandle, path: &Path, text: &str) -> bool {
+/// Parses `text` as the note at absolute `path` and stores it in the vault's index, dated
+/// `modified` (see [`Note::modified`]). Returns whether the set of note names or aliases
+/// changed, which changes other notes' links.
+pub fn index_text(
+    vault: &VaultHandle,
+    path: &Path,
+    text: &str,
+    modified: Option<NaiveDate>,
+) -> bool {
     let mut index = vault.index.write();
     let Some(relative) = index.relative_path(path) else {
         return false;
     };
-    let note = Note::parse(&relative, text, &index.config);
+    let mut note = Note::parse(&relative, text, &index.config);
+    note.modified = modified;
     let before = index.names_generation;
     index.insert(note);
     index.names_generation != before
+}
+
+/// Dates an open note's last change: today once the editor has changed it, else the file's
+/// modification date.
+pub fn open_note_modified(
+    shared: &Shared,
+    vault: &VaultHandle,
+    path: &Path,
+    edited: bool,
+) -> Option<NaiveDate> {
+    let index = vault.index.read();
+    if edited {
+        Some(shared.today(&index.config))
+    } else {
+        crate::vault::file_modified(path, &index.config)
+    }
 }
 
 /// Reads notes from the editor when they are open and from disk otherwise.

@@ -4,9 +4,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use ropey::Rope;
 
-use super::index_text;
+use super::{index_text, open_note_modified};
 use crate::server::convert::from_proto;
 use crate::server::diagnostics;
 use crate::server::indexing;
@@ -35,9 +36,11 @@ pub fn handle_did_open(shared: &Arc<Shared>, params: DidOpenTextDocumentParams) 
             rope,
             path: path.clone(),
             vault: vault.clone(),
+            edited: false,
         },
     );
-    let names_changed = reindex(&vault, &path, &document.text);
+    let modified = open_note_modified(shared, &vault, &path, false);
+    let names_changed = reindex(&vault, &path, &document.text, modified);
     diagnostics::schedule(shared, &document.uri);
     if names_changed {
         diagnostics::refresh_others(shared, &vault, &document.uri);
@@ -66,9 +69,11 @@ pub fn handle_did_change(shared: &Arc<Shared>, params: DidChangeTextDocumentPara
             apply_change(&mut doc.rope, range, &change.text, encoding);
         }
         doc.version = version;
+        doc.edited = true;
         (doc.vault.clone(), doc.path.clone(), doc.rope.to_string())
     };
-    let names_changed = reindex(&vault, &path, &text);
+    let modified = open_note_modified(shared, &vault, &path, true);
+    let names_changed = reindex(&vault, &path, &text, modified);
     diagnostics::schedule(shared, &uri);
     if names_changed {
         diagnostics::refresh_others(shared, &vault, &uri);
@@ -104,9 +109,9 @@ pub fn handle_did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams
 }
 
 /// Parses the note without letting a parser bug take the server down.
-fn reindex(vault: &VaultHandle, path: &Path, text: &str) -> bool {
+fn reindex(vault: &VaultHandle, path: &Path, text: &str, modified: Option<NaiveDate>) -> bool {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        index_text(vault, path, text)
+        index_text(vault, path, text, modified)
     })) {
         Ok(changed) => changed,
         Err(_) => {
