@@ -293,6 +293,52 @@ fn pull_diagnostics_replace_push_when_the_client_pulls() {
 }
 
 #[test]
+fn closing_an_edited_note_brings_back_the_saved_text() {
+    let dir = acme_vault();
+    let path = dir.path().join(MEETING);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let uri = lsp.open(&path, &text);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "text": format!("{text}\n## Unsaved Heading\n") }],
+        }),
+    );
+    let names = |found: &Value| -> Vec<String> {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let found = lsp.request("workspace/symbol", json!({ "query": "Unsaved Heading" }));
+    assert!(
+        names(&found).contains(&"Unsaved Heading".to_string()),
+        "{found}"
+    );
+
+    lsp.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let cleared = lsp.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["diagnostics"] == json!([])
+    });
+    assert!(cleared["version"].is_null(), "{cleared}");
+    // The server still answers, and its index holds the file as saved.
+    let found = lsp.request("workspace/symbol", json!({ "query": "Unsaved Heading" }));
+    assert!(
+        !names(&found).contains(&"Unsaved Heading".to_string()),
+        "{found}"
+    );
+    lsp.shutdown();
+}
+
+#[test]
 fn watched_file_events_resolve_links() {
     let dir = acme_vault();
     let mut caps = capabilities();

@@ -65,8 +65,12 @@ async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
     }
     report_skipped(shared, &skipped).await;
     let warm = vault.clone();
-    let warmed =
-        tokio::task::spawn_blocking(move || warm.completion.lock().warm(&warm.index.read())).await;
+    // Lock order, here as in the completion handler: the index, then the candidate cache.
+    let warmed = tokio::task::spawn_blocking(move || {
+        let index = warm.index.read();
+        warm.completion.lock().warm(&index);
+    })
+    .await;
     if let Err(err) = warmed {
         tracing::error!(%err, "building completion candidates failed");
     }

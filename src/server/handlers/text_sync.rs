@@ -89,8 +89,10 @@ pub fn handle_did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams
     shared.open_paths.remove(&doc.path);
     shared.diagnostics_pending.remove(&uri);
     let root = doc.vault.root.clone();
-    let names_changed = match discover::read_note(&root, &doc.path, &doc.vault.index.read().config)
-    {
+    // The read guard must be gone before the write below: a match scrutinee's temporaries live
+    // until the end of the match.
+    let config = doc.vault.index.read().config.clone();
+    let names_changed = match discover::read_note(&root, &doc.path, &config) {
         ScanItem::Note(note) => {
             let mut index = doc.vault.index.write();
             let before = index.names_generation;
