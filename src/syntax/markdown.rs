@@ -87,9 +87,7 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
                 summary.headings.push(heading(text, range, level as u8));
             }
             Event::Start(MdTag::Item) => item_starts.push(range.start),
-            Event::Start(tag @ (MdTag::Table(_) | MdTag::TableRow | MdTag::TableCell))
-                if full =>
-            {
+            Event::Start(tag @ (MdTag::Table(_) | MdTag::TableRow | MdTag::TableCell)) if full => {
                 read_table_part(&mut summary.tables, text, &tag, range);
             }
             Event::Start(MdTag::Link {

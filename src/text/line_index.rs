@@ -36,8 +36,12 @@ struct WideChar {
 /// Line starts and non-ASCII characters of one text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    lines: Vec<Line>,
-    wide: Vec<WideChar>,
+    /// Byte offset of each line's first character.
+    starts: Box<[TextSize]>,
+    /// One bit a line, set when the line ends in the two bytes `\r\n` rather than one; empty
+    /// when no line does. With `starts`, this gives each line's end.
+    crlf: Box<[u64]>,
+    wide: Box<[WideChar]>,
     len: TextSize,
 }
 
@@ -45,28 +49,49 @@ impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
+        let mut starts = Vec::with_capacity(bytes.len() / 40 + 1);
+        let mut crlf: Vec<u64> = Vec::new();
         let mut wide = Vec::new();
         let mut start = 0usize;
+        starts.push(0);
         for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            // The `\n` of a `\r\n` pair: the line ended at the `\r`.
-            if bytes[end] == b'\n' && end > 0 && bytes[end - 1] == b'\r' && start == end {
+            if bytes[end] == b'\n' && end > 0 && bytes[end - 1] == b'\r' {
+                // The `\n` of a `\r\n` pair: the line ended at the `\r`; mark it two bytes long.
+                let line = starts.len() - 2;
+                crlf.resize(crlf.len().max(line / 64 + 1), 0);
+                crlf[line / 64] |= 1 << (line % 64);
+                let last = starts.len() - 1;
+                starts[last] = super::to_size(end + 1);
                 start = end + 1;
                 continue;
             }
             wide_chars(text, start, end, &mut wide);
-            lines.push(line(start, end));
             start = end + 1;
+            starts.push(super::to_size(start));
         }
         wide_chars(text, start, bytes.len(), &mut wide);
-        lines.push(line(start, bytes.len()));
-        lines.shrink_to_fit();
-        wide.shrink_to_fit();
         LineIndex {
-            lines,
-            wide,
+            starts: starts.into_boxed_slice(),
+            crlf: crlf.into_boxed_slice(),
+            wide: wide.into_boxed_slice(),
             len: super::to_size(bytes.len()),
         }
+    }
+
+    /// Start and content end of line `line`, which must exist.
+    fn line(&self, line: usize) -> Line {
+        let start = self.starts[line];
+        let end = match self.starts.get(line + 1) {
+            Some(&next) => {
+                let two = self
+                    .crlf
+                    .get(line / 64)
+                    .is_some_and(|bits| bits & (1 << (line % 64)) != 0);
+                next - if two { 2 } else { 1 }
+            }
+            None => self.len,
+        };
+        Line { start, end }
     }
 
     /// Length of the indexed text in bytes.
@@ -81,22 +106,22 @@ impl LineIndex {
 
     /// Number of lines; a text ending in a line break has an empty last line.
     pub fn line_count(&self) -> u32 {
-        u32::try_from(self.lines.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.starts.len()).unwrap_or(u32::MAX)
     }
 
     /// Zero-based line that contains `offset` (clamped to the text).
     pub fn line_of(&self, offset: TextSize) -> u32 {
         let offset = offset.min(self.len);
         let index = self
-            .lines
-            .partition_point(|line| line.start <= offset)
+            .starts
+            .partition_point(|&start| start <= offset)
             .saturating_sub(1);
         u32::try_from(index).unwrap_or(u32::MAX)
     }
 
     /// Byte range of line `line`'s content, without its terminator; clamped to the last line.
     pub fn line_range(&self, line: u32) -> super::TextRange {
-        let line = self.lines[(line as usize).min(self.lines.len() - 1)];
+        let line = self.line((line as usize).min(self.starts.len() - 1));
         super::TextRange::new(line.start, line.end)
     }
 
@@ -106,7 +131,7 @@ impl LineIndex {
     pub fn line_col(&self, offset: TextSize, encoding: PositionEncoding) -> LineCol {
         let mut offset = offset.min(self.len);
         let line_no = self.line_of(offset);
-        let line = self.lines[line_no as usize];
+        let line = self.line(line_no as usize);
         offset = offset.min(line.end);
         let wide = self.wide_chars(line.start, offset + 1);
         // Snap an offset that falls inside a multi-byte character back to its first byte.
@@ -128,9 +153,10 @@ impl LineIndex {
     /// column past the end of its line to the line's end, and a column inside a character (the
     /// middle of a UTF-8 sequence or of a surrogate pair) to that character's start.
     pub fn offset(&self, position: LineCol, encoding: PositionEncoding) -> TextSize {
-        let Some(line) = self.lines.get(position.line as usize) else {
+        if position.line as usize >= self.starts.len() {
             return self.len;
-        };
+        }
+        let line = self.line(position.line as usize);
         let wide = self.wide_chars(line.start, line.end);
         let mut at = line.start;
         let mut remaining = position.col;
@@ -182,13 +208,6 @@ fn wide_chars(text: &str, start: usize, end: usize, wide: &mut Vec<WideChar>) {
             len_utf8: u8::try_from(ch.len_utf8()).expect("a char has at most 4 bytes"),
             len_utf16: u8::try_from(ch.len_utf16()).expect("at most 2 units"),
         });
-    }
-}
-
-fn line(start: usize, end: usize) -> Line {
-    Line {
-        start: super::to_size(start),
-        end: super::to_size(end),
     }
 }
 
