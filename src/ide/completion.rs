@@ -71,18 +71,78 @@ pub struct Completions {
     pub incomplete: bool,
 }
 
+/// One `[[` target. Only the label is stored, in the matcher's form; the rest is read from the
+/// vault for the few candidates that are returned.
 #[derive(Clone, Debug)]
 struct Candidate {
-    label: String,
-    /// `label` in the matcher's form, built once.
+    /// The label in the matcher's form, built once.
     haystack: Utf32String,
-    /// `label` folded for prefix checks.
-    label_key: String,
+    /// The label when it is not ASCII: the matcher's form keeps one character a grapheme, so it
+    /// cannot give the label back. An ASCII label is the haystack itself.
+    unicode_label: Option<Box<str>>,
     kind: CompletionKind,
+    /// The note linked to; `None` for an account.
+    note: Option<NoteId>,
+    /// Whether the note's name is shared with another note, so the link writes its path.
+    by_path: bool,
+}
+
+impl Candidate {
+    fn new(label: &str, kind: CompletionKind, note: Option<NoteId>, by_path: bool) -> Candidate {
+        Candidate {
+            haystack: Utf32String::from(label),
+            unicode_label: (!label.is_ascii()).then(|| label.into()),
+            kind,
+            note,
+            by_path,
+        }
+    }
+
+    fn label_str(&self) -> &str {
+        match (&self.unicode_label, &self.haystack) {
+            (Some(label), _) | (None, Utf32String::Ascii(label)) => label,
+            (None, Utf32String::Unicode(_)) => "",
+        }
+    }
+
+    fn label(&self) -> String {
+        self.label_str().to_string()
+    }
+
+    fn cmp_label(&self, other: &Candidate) -> std::cmp::Ordering {
+        self.label_str().cmp(other.label_str())
+    }
+
     /// What goes between `[[` and `]]`, before any `|alias`.
-    link_text: String,
-    alias: Option<String>,
-    detail: Option<String>,
+    fn link_text(&self, vault: &Vault) -> String {
+        match self.note.and_then(|id| vault.note(id)) {
+            Some(note) if self.by_path => crate::syntax::strip_md(&note.path).to_string(),
+            Some(note) => note.stem.clone(),
+            None => self.label(),
+        }
+    }
+
+    fn detail(&self, vault: &Vault) -> Option<String> {
+        let Some(note) = self.note.and_then(|id| vault.note(id)) else {
+            let account = vault.account(&self.label())?;
+            return Some(format!("account · {}", account.folder));
+        };
+        match (&note.kind, self.kind) {
+            (_, CompletionKind::Alias) => Some(format!("alias of {}", note.stem)),
+            (NoteKind::Person(person), _) => {
+                let parts: Vec<&str> = [person.role.as_deref(), person.account.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                Some(if parts.is_empty() {
+                    "person".to_string()
+                } else {
+                    parts.join(" · ")
+                })
+            }
+            _ => Some(note.folder().to_string()).filter(|f| !f.is_empty()),
+        }
+    }
 }
 
 /// The `[[` candidates of a vault, rebuilt only when notes are added, removed or renamed.
@@ -205,7 +265,7 @@ fn link_completion(
         Reverse(*a_score)
             .cmp(&Reverse(*b_score))
             .then(a.kind.cmp(&b.kind))
-            .then_with(|| a.label.cmp(&b.label))
+            .then_with(|| a.cmp_label(b))
     };
     let incomplete = scored.len() > MAX_ITEMS;
     // Only the best items are returned: partition them out before sorting, since a short query
@@ -220,16 +280,19 @@ fn link_completion(
         .take(MAX_ITEMS)
         .enumerate()
         .map(|(rank, (_, c))| {
-            let insert = match &c.alias {
-                Some(alias) => format!("{}|{alias}{close}", c.link_text),
-                None => format!("{}{close}", c.link_text),
+            let label = c.label();
+            let link_text = c.link_text(vault);
+            let insert = if c.kind == CompletionKind::Alias {
+                format!("{link_text}|{label}{close}")
+            } else {
+                format!("{link_text}{close}")
             };
             CompletionItem {
-                label: c.label.clone(),
                 kind: c.kind,
-                detail: c.detail.clone(),
+                detail: c.detail(vault),
                 insert,
-                filter: c.label.clone(),
+                filter: label.clone(),
+                label,
                 rank: u32::try_from(rank).unwrap_or(u32::MAX),
                 replace,
             }
@@ -266,9 +329,10 @@ fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidat
     let query_key = key(query);
     for (score, c) in &mut scored {
         // Prefix and word-start matches read as what the user meant; rank them first.
-        if c.label_key.starts_with(&query_key) {
+        let label_key = key(c.label_str());
+        if label_key.starts_with(&query_key) {
             *score += 1000;
-        } else if c.label_key.split(' ').any(|w| w.starts_with(&query_key)) {
+        } else if label_key.split(' ').any(|w| w.starts_with(&query_key)) {
             *score += 500;
         }
     }
@@ -399,69 +463,38 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
     }
     let mut candidates = Vec::with_capacity(vault.len() + vault.accounts().count());
     for account in vault.accounts() {
-        candidates.push(Candidate {
-            haystack: Utf32String::from(account.name.as_str()),
-            label_key: key(&account.name),
-            label: account.name.clone(),
-            kind: CompletionKind::Account,
-            link_text: account.name.clone(),
-            alias: None,
-            detail: Some(format!("account · {}", account.folder)),
-        });
+        candidates.push(Candidate::new(
+            &account.name,
+            CompletionKind::Account,
+            None,
+            false,
+        ));
     }
-    for (_, note) in vault.notes() {
+    for (id, note) in vault.notes() {
         // A link by bare name is enough when the name is unique; otherwise write the path.
-        let link_text = if name_counts.get(&key(&note.stem)).copied().unwrap_or(0) > 1 {
-            crate::syntax::strip_md(&note.path).to_string()
+        let by_path = name_counts.get(&key(&note.stem)).copied().unwrap_or(0) > 1;
+        let label = if by_path {
+            crate::syntax::strip_md(&note.path)
         } else {
-            note.stem.clone()
+            note.stem.as_str()
         };
-        let (kind, detail) = match &note.kind {
-            NoteKind::Person(person) => {
-                let parts: Vec<&str> = [person.role.as_deref(), person.account.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                let detail = if parts.is_empty() {
-                    "person".to_string()
-                } else {
-                    parts.join(" · ")
-                };
-                (CompletionKind::Person, Some(detail))
-            }
-            _ => (
-                CompletionKind::Note,
-                Some(note.folder().to_string()).filter(|f| !f.is_empty()),
-            ),
+        let kind = match &note.kind {
+            NoteKind::Person(_) => CompletionKind::Person,
+            _ => CompletionKind::Note,
         };
-        let label = if link_text == note.stem {
-            note.stem.clone()
-        } else {
-            link_text.clone()
-        };
-        candidates.push(Candidate {
-            haystack: Utf32String::from(label.as_str()),
-            label_key: key(&label),
-            label,
-            kind,
-            link_text: link_text.clone(),
-            alias: None,
-            detail,
-        });
+        candidates.push(Candidate::new(label, kind, Some(id), by_path));
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
-                candidates.push(Candidate {
-                    haystack: Utf32String::from(alias.as_str()),
-                    label_key: key(alias),
-                    label: alias.clone(),
-                    kind: CompletionKind::Alias,
-                    link_text: link_text.clone(),
-                    alias: Some(alias.clone()),
-                    detail: Some(format!("alias of {}", note.stem)),
-                });
+                candidates.push(Candidate::new(
+                    alias,
+                    CompletionKind::Alias,
+                    Some(id),
+                    by_path,
+                ));
             }
         }
     }
+    candidates.shrink_to_fit();
     candidates
 }
 

@@ -218,6 +218,20 @@ fn alias_completion_inserts_name_and_alias() {
 }
 
 #[test]
+fn completion_keeps_combining_marks_and_emoji_sequences_in_labels() {
+    // The matcher keeps one character a grapheme; labels and links must keep every one.
+    let out = check_completion(
+        "//- /a.md\n[[zoe$0\n//- /People/Zoe\u{308} Fa\u{308}rber.md\n---\naliases: [\"Zoe\u{308} 👩‍💻\"]\n---\n",
+    );
+    let name = "Zoe\u{308} Fa\u{308}rber";
+    let alias = "Zoe\u{308} 👩\u{200d}💻";
+    let note_line = format!("Note {name:?} -> {:?}", format!("{name}]]"));
+    let alias_line = format!("Alias {alias:?} -> {:?}", format!("{name}|{alias}]]"));
+    assert!(out.contains(&note_line), "{out}");
+    assert!(out.contains(&alias_line), "{out}");
+}
+
+#[test]
 fn heading_and_block_completion() {
     let heading = check_completion(
         "//- /a.md\n[[Target#ri$0\n//- /Target.md\n# Top\n## Risks\n## Wins\nx ^blk-1\n",
