@@ -301,6 +301,12 @@ fn link_completion(
     Completions { items, incomplete }
 }
 
+thread_local! {
+    /// A fuzzy-pass thread's matcher and its list of (score, index in chunk) matches.
+    static SCRATCH: std::cell::RefCell<(Matcher, Vec<(u32, u32)>)> =
+        std::cell::RefCell::new((Matcher::new(MatcherConfig::DEFAULT), Vec::new()));
+}
+
 /// Candidates kept for the prefix and word-start ranking after the fuzzy pass.
 const RANKED: usize = 512;
 
@@ -311,15 +317,28 @@ fn fuzzy<'a>(query: &str, candidates: &'a [Candidate]) -> Vec<(u32, &'a Candidat
         Normalization::Smart,
         AtomKind::Fuzzy,
     );
-    // The fuzzy pass is the cost of a large vault: run it on every core, one matcher a chunk.
+    // The fuzzy pass is the cost of a large vault: run it on every core. Each thread keeps its
+    // matcher and a scratch list: allocating them a request costs page faults, since the
+    // allocator hands freed memory back to the system between keystrokes. Each chunk passes on
+    // only its best matches, which hold the best of all.
     let mut scored: Vec<(u32, &Candidate)> = candidates
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
-            let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
-            chunk
-                .iter()
-                .filter_map(|c| Some((pattern.score(c.haystack.slice(..), &mut matcher)?, c)))
-                .collect::<Vec<_>>()
+            SCRATCH.with_borrow_mut(|(matcher, found)| {
+                found.clear();
+                found.extend(chunk.iter().enumerate().filter_map(|(i, c)| {
+                    let score = pattern.score(c.haystack.slice(..), matcher)?;
+                    Some((score, u32::try_from(i).unwrap_or(u32::MAX)))
+                }));
+                if found.len() > RANKED {
+                    found.select_nth_unstable_by(RANKED, |a, b| b.0.cmp(&a.0));
+                    found.truncate(RANKED);
+                }
+                found
+                    .iter()
+                    .map(|&(score, i)| (score, &chunk[i as usize]))
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     if scored.len() > RANKED {
