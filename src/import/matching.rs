@@ -9,6 +9,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use super::config::{MatchRule, SourceConfig};
 use crate::syntax::FieldSource;
 use crate::vault::model::account_name_from_folder;
@@ -71,9 +74,9 @@ pub struct Matcher {
     /// Every account, existing ones first in folder order, then created ones.
     pub accounts: Vec<AccountPage>,
     accounts_folder: String,
-    by_id: HashMap<(&'static str, String), usize>,
-    by_name: HashMap<String, usize>,
-    by_domain: HashMap<String, usize>,
+    by_id: FxHashMap<(&'static str, String), usize>,
+    by_name: FxHashMap<String, usize>,
+    by_domain: FxHashMap<String, usize>,
     rules: Vec<MatchRule>,
     suffixes: Vec<String>,
     ignore_domains: Vec<String>,
@@ -86,9 +89,9 @@ impl Matcher {
         let mut matcher = Matcher {
             accounts: Vec::new(),
             accounts_folder: accounts_folder.to_string(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_domain: HashMap::new(),
+            by_id: FxHashMap::default(),
+            by_name: FxHashMap::default(),
+            by_domain: FxHashMap::default(),
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),
@@ -102,13 +105,21 @@ impl Matcher {
             .filter(|name| !name.starts_with('.'))
             .collect();
         folders.sort();
-        for folder in folders {
-            let rel = format!("{accounts_folder}/{folder}");
-            let text =
-                std::fs::read_to_string(root.join(&rel).join("Overview.md")).unwrap_or_default();
-            let summary = crate::syntax::parse(frontmatter_only(&text));
-            let page = page_from_summary(&folder, &rel, &summary);
-            let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
+        // Reading and parsing the Overviews is most of the load, so it runs on rayon's pool;
+        // `collect` keeps folder order, and indexing stays sequential.
+        let pages: Vec<(AccountPage, Vec<String>)> = folders
+            .par_iter()
+            .map(|folder| {
+                let rel = format!("{accounts_folder}/{folder}");
+                let text = std::fs::read_to_string(root.join(&rel).join("Overview.md"))
+                    .unwrap_or_default();
+                let summary = crate::syntax::parse_frontmatter(frontmatter_only(&text));
+                let page = page_from_summary(folder, &rel, &summary);
+                let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
+                (page, aliases)
+            })
+            .collect();
+        for (page, aliases) in pages {
             matcher.add(page, &aliases);
         }
         matcher
@@ -333,9 +344,9 @@ mod tests {
         let mut matcher = Matcher {
             accounts: Vec::new(),
             accounts_folder: "Active/Accounts".into(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_domain: HashMap::new(),
+            by_id: FxHashMap::default(),
+            by_name: FxHashMap::default(),
+            by_domain: FxHashMap::default(),
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),
