@@ -7,10 +7,11 @@
 //! renewal as a not-renewing risk signal. Open, won and lost come from `IsClosed` and `IsWon`,
 //! never from stage names, because every org names its stages differently.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::{field, open_csv};
 use crate::import::block::Block;
@@ -129,7 +130,7 @@ pub(super) fn read(
     }
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
-    let mut facts: HashMap<usize, AccountFacts> = HashMap::new();
+    let mut facts: FxHashMap<usize, AccountFacts> = FxHashMap::default();
     let mut names = Vec::new();
     for (kind, path, mut input, columns, mut messages) in opened {
         let file = crate::import::display_name(&path);
@@ -149,13 +150,13 @@ pub(super) fn read(
                     break;
                 }
             };
-            let first = row
-                .cell(Some(0), &mut messages)
-                .unwrap_or_default()
-                .to_lowercase();
-            if CsvInput::cells_in(&row) == 1 && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
-            {
-                continue;
+            // Read even when the row has more cells, for the encoding warning it may give.
+            let first = row.text(Some(0), &mut messages);
+            if CsvInput::cells_in(&row) == 1 {
+                let first = first.unwrap_or_default().to_lowercase();
+                if REPORT_FOOTERS.iter().any(|f| first.starts_with(f)) {
+                    continue;
+                }
             }
             parsed.rows_read += 1;
             let cells = Cells {
@@ -246,15 +247,15 @@ struct Cells<'a> {
     line: u64,
 }
 
-impl Cells<'_> {
-    fn get(&self, name: &str, messages: &mut Messages) -> Option<String> {
+impl<'a> Cells<'a> {
+    fn get(&self, name: &str, messages: &mut Messages) -> Option<Cow<'a, str>> {
         let custom = match name {
             "arr" => self.custom.arr,
             "renewal_date" => self.custom.renewal,
             _ => None,
         };
         self.row
-            .cell(custom.or_else(|| self.columns.get(name)), messages)
+            .text(custom.or_else(|| self.columns.get(name)), messages)
     }
 }
 
@@ -264,7 +265,7 @@ fn read_account(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut HashMap<usize, AccountFacts>,
+    facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
@@ -280,19 +281,19 @@ fn read_account(
     let name = cells.get("name", messages);
     let website = cells.get("website", messages);
     let query = Query {
-        ids: vec![("salesforce_id", id.clone())],
-        names: name.clone().into_iter().collect(),
-        domains: website.clone().into_iter().collect(),
+        ids: vec![("salesforce_id", id.to_string())],
+        names: name.iter().map(ToString::to_string).collect(),
+        domains: website.iter().map(ToString::to_string).collect(),
     };
     let Some(account) = ctx.resolve(&query, file, line, parsed) else {
         return;
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
     let entry = facts.entry(account).or_default();
-    entry.id = Some(id);
-    entry.website = website;
-    entry.owner = cells.get("owner", messages);
-    entry.industry = cells.get("industry", messages);
+    entry.id = Some(id.into_owned());
+    entry.website = website.map(Cow::into_owned);
+    entry.owner = cells.get("owner", messages).map(Cow::into_owned);
+    entry.industry = cells.get("industry", messages).map(Cow::into_owned);
     if let Some(text) = cells.get("employees", messages) {
         match parse_count(&text) {
             Ok(n) => entry.employees = Some(n),
@@ -334,7 +335,7 @@ fn read_opportunity(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut HashMap<usize, AccountFacts>,
+    facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
@@ -395,10 +396,14 @@ fn read_opportunity(
     let query = Query {
         ids: cells
             .get("account_id", messages)
-            .map(|id| ("salesforce_id", id))
+            .map(|id| ("salesforce_id", id.into_owned()))
             .into_iter()
             .collect(),
-        names: cells.get("account_name", messages).into_iter().collect(),
+        names: cells
+            .get("account_name", messages)
+            .map(Cow::into_owned)
+            .into_iter()
+            .collect(),
         domains: Vec::new(),
     };
     let Some(account) = ctx.resolve(&query, file, line, parsed) else {
@@ -406,7 +411,7 @@ fn read_opportunity(
     };
     let name = cells
         .get("name", messages)
-        .unwrap_or_else(|| format!("Opportunity {id}"));
+        .unwrap_or_else(|| Cow::Owned(format!("Opportunity {id}")));
     let kind = cells.get("type", messages).unwrap_or_default();
     let renewal = ctx
         .config
