@@ -130,7 +130,7 @@ impl Matcher {
     fn add(&mut self, page: AccountPage, aliases: &[String]) -> usize {
         let index = self.accounts.len();
         for (key, id) in &page.ids {
-            self.learn_id(*key, id, index);
+            self.learn_id(key, id, index);
         }
         for name in std::iter::once(&page.name).chain(aliases) {
             let key = self.name_key(name);
