@@ -15,6 +15,7 @@ use std::path::Path;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
+use rustc_hash::FxHashMap;
 
 use super::Parsed;
 use super::report::{Level, Messages};
@@ -43,13 +44,49 @@ pub struct CsvInput {
     fallback_1252: bool,
     /// Lines before the header that the CSV reader does not see (a `sep=` line).
     line_offset: u64,
-    record: csv::ByteRecord,
+    /// The current row, kept between rows so its buffers are reused.
+    record: Record,
+}
+
+/// A row as the CSV reader read it: as text when all of it is valid UTF-8, which `csv`
+/// checks once per row, else as bytes.
+enum Record {
+    Text(csv::StringRecord),
+    Bytes(csv::ByteRecord),
+    /// Only while [`CsvInput::next_row`] reads into the buffers.
+    Empty,
+}
+
+impl Record {
+    fn len(&self) -> usize {
+        match self {
+            Record::Text(record) => record.len(),
+            Record::Bytes(record) => record.len(),
+            Record::Empty => 0,
+        }
+    }
+
+    /// Takes the buffers to read the next row into, leaving [`Record::Empty`].
+    fn take_bytes(&mut self) -> csv::ByteRecord {
+        match std::mem::replace(self, Record::Empty) {
+            Record::Text(record) => record.into_byte_record(),
+            Record::Bytes(record) => record,
+            Record::Empty => csv::ByteRecord::new(),
+        }
+    }
+
+    fn from_bytes(record: csv::ByteRecord) -> Record {
+        match csv::StringRecord::from_byte_record(record) {
+            Ok(text) => Record::Text(text),
+            Err(err) => Record::Bytes(err.into_byte_record()),
+        }
+    }
 }
 
 /// The column index of each field found in the file.
 #[derive(Clone, Debug, Default)]
 pub struct Columns {
-    index: HashMap<&'static str, usize>,
+    index: FxHashMap<&'static str, usize>,
 }
 
 impl Columns {
@@ -68,7 +105,7 @@ impl Columns {
 pub struct Row<'a> {
     /// One-based line where the row starts.
     pub line: u64,
-    record: &'a csv::ByteRecord,
+    record: &'a Record,
     headers: &'a [String],
     fallback_1252: bool,
 }
@@ -82,9 +119,13 @@ impl Row<'_> {
 
     /// [`Row::cell`] without copying the text when it is valid UTF-8.
     pub fn text(&self, index: Option<usize>, messages: &mut Messages) -> Option<Cow<'_, str>> {
-        let bytes = self.record.get(index?)?;
+        let bytes = match self.record {
+            Record::Text(record) => return non_empty(Cow::Borrowed(trim(record.get(index?)?))),
+            Record::Bytes(record) => record.get(index?)?,
+            Record::Empty => return None,
+        };
         let text = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text.trim()),
+            Ok(text) => Cow::Borrowed(trim(text)),
             Err(_) => {
                 let (decoded, _, _) = WINDOWS_1252.decode(bytes);
                 if !self.fallback_1252 {
@@ -98,7 +139,20 @@ impl Row<'_> {
                 Cow::Owned(decoded.trim().to_string())
             }
         };
-        (!text.is_empty()).then_some(text)
+        non_empty(text)
+    }
+}
+
+fn non_empty(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    (!text.is_empty()).then_some(text)
+}
+
+/// Returns `text.trim()`, skipping the Unicode whitespace search when the text starts and ends
+/// with a visible ASCII character, as most cells do.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -264,7 +318,7 @@ impl CsvInput {
             by_name,
             fallback_1252,
             line_offset,
-            record: csv::ByteRecord::new(),
+            record: Record::Bytes(csv::ByteRecord::new()),
         })
     }
 
@@ -276,7 +330,7 @@ impl CsvInput {
     /// Finds each field's column: a `columns` override from the configuration first, then the
     /// aliases.
     pub fn columns(&self, fields: &[FieldSpec], overrides: &HashMap<String, String>) -> Columns {
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for field in fields {
             let found = match overrides.get(field.name) {
                 Some(header) => self.by_name.get(&header_key(header)).copied(),
@@ -301,25 +355,29 @@ impl CsvInput {
     /// `Ok(None)` at the end of the file and `Err` when the file cannot be read further (a
     /// truncated or unreadable file), after which the rows already read still count.
     pub fn next_row(&mut self, messages: &mut Messages) -> Result<Option<Row<'_>>, String> {
+        let mut record = self.record.take_bytes();
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return Ok(None),
+            match self.reader.read_byte_record(&mut record) {
+                Ok(false) => {
+                    self.record = Record::Bytes(record);
+                    return Ok(None);
+                }
                 Ok(true) => {}
                 Err(err) => {
+                    self.record = Record::Bytes(record);
                     let line = err.position().map_or(0, csv::Position::line) + self.line_offset;
                     return Err(format!("line {line}: cannot read further: {err}"));
                 }
             }
-            let line = self.record.position().map_or(0, csv::Position::line) + self.line_offset;
-            let blank = self
-                .record
+            let line = record.position().map_or(0, csv::Position::line) + self.line_offset;
+            let blank = record
                 .iter()
                 .all(|cell| cell.iter().all(u8::is_ascii_whitespace));
             if blank {
                 continue;
             }
             let expected = self.headers.len();
-            let found = self.record.len();
+            let found = record.len();
             // A single-cell row is a comment or a report footer; the source decides about it.
             if found != expected && found > 1 {
                 messages.warning(
@@ -339,6 +397,7 @@ impl CsvInput {
                     },
                 );
             }
+            self.record = Record::from_bytes(record);
             return Ok(Some(Row {
                 line,
                 record: &self.record,
@@ -494,6 +553,24 @@ mod tests {
     fn header_keys_fold_case_space_and_list_suffix() {
         assert_eq!(header_key(" Plan  Tier [list] "), "plan tier");
         assert_eq!(header_key("\u{feff}ID"), "id");
+    }
+
+    #[test]
+    fn cell_trim_matches_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a\u{a0}",
+            "\u{2003}a",
+            "a\u{b}",
+            "\tA b\r",
+            "é",
+            "ab",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]

@@ -6,8 +6,12 @@
 //! punctuation-insensitively with legal-form suffixes dropped, so `Acme Corp`, `Acme_Corp` and
 //! `ACME Corp.` are one account.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::config::{MatchRule, SourceConfig};
 use crate::syntax::FieldSource;
@@ -71,9 +75,10 @@ pub struct Matcher {
     /// Every account, existing ones first in folder order, then created ones.
     pub accounts: Vec<AccountPage>,
     accounts_folder: String,
-    by_id: HashMap<(&'static str, String), usize>,
-    by_name: HashMap<String, usize>,
-    by_domain: HashMap<String, usize>,
+    /// Accounts by id, per frontmatter key: one map for each key seen.
+    by_id: Vec<(&'static str, FxHashMap<String, usize>)>,
+    by_name: FxHashMap<String, usize>,
+    by_domain: FxHashMap<String, usize>,
     rules: Vec<MatchRule>,
     suffixes: Vec<String>,
     ignore_domains: Vec<String>,
@@ -86,9 +91,9 @@ impl Matcher {
         let mut matcher = Matcher {
             accounts: Vec::new(),
             accounts_folder: accounts_folder.to_string(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_domain: HashMap::new(),
+            by_id: Vec::new(),
+            by_name: FxHashMap::default(),
+            by_domain: FxHashMap::default(),
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),
@@ -102,13 +107,21 @@ impl Matcher {
             .filter(|name| !name.starts_with('.'))
             .collect();
         folders.sort();
-        for folder in folders {
-            let rel = format!("{accounts_folder}/{folder}");
-            let text =
-                std::fs::read_to_string(root.join(&rel).join("Overview.md")).unwrap_or_default();
-            let summary = crate::syntax::parse(frontmatter_only(&text));
-            let page = page_from_summary(&folder, &rel, &summary);
-            let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
+        // Reading and parsing the Overviews is most of the load, so it runs on rayon's pool;
+        // `collect` keeps folder order, and indexing stays sequential.
+        let pages: Vec<(AccountPage, Vec<String>)> = folders
+            .par_iter()
+            .map(|folder| {
+                let rel = format!("{accounts_folder}/{folder}");
+                let text = std::fs::read_to_string(root.join(&rel).join("Overview.md"))
+                    .unwrap_or_default();
+                let summary = crate::syntax::parse_frontmatter(frontmatter_only(&text));
+                let page = page_from_summary(folder, &rel, &summary);
+                let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
+                (page, aliases)
+            })
+            .collect();
+        for (page, aliases) in pages {
             matcher.add(page, &aliases);
         }
         matcher
@@ -117,7 +130,7 @@ impl Matcher {
     fn add(&mut self, page: AccountPage, aliases: &[String]) -> usize {
         let index = self.accounts.len();
         for (key, id) in &page.ids {
-            self.by_id.entry((key, id_key(key, id))).or_insert(index);
+            self.learn_id(key, id, index);
         }
         for name in std::iter::once(&page.name).chain(aliases) {
             let key = self.name_key(name);
@@ -136,10 +149,10 @@ impl Matcher {
     pub fn find(&self, query: &Query) -> Option<usize> {
         for rule in &self.rules {
             let found = match rule {
-                MatchRule::Id => query
-                    .ids
-                    .iter()
-                    .find_map(|(key, id)| self.by_id.get(&(*key, id_key(key, id))).copied()),
+                MatchRule::Id => query.ids.iter().find_map(|(key, id)| {
+                    let (_, ids) = self.by_id.iter().find(|(k, _)| k == key)?;
+                    ids.get(id_key(key, id).as_ref()).copied()
+                }),
                 MatchRule::Name => query
                     .names
                     .iter()
@@ -197,7 +210,18 @@ impl Matcher {
     /// Records an id learnt from an export (an Account file's Salesforce Id, say), so later rows
     /// with that id match the account.
     pub fn learn_id(&mut self, key: &'static str, id: &str, account: usize) {
-        self.by_id.entry((key, id_key(key, id))).or_insert(account);
+        let position = match self.by_id.iter().position(|(k, _)| *k == key) {
+            Some(position) => position,
+            None => {
+                self.by_id.push((key, FxHashMap::default()));
+                self.by_id.len() - 1
+            }
+        };
+        let ids = &mut self.by_id[position].1;
+        let id = id_key(key, id);
+        if !ids.contains_key(id.as_ref()) {
+            ids.insert(id.into_owned(), account);
+        }
     }
 
     /// Normalises a name: lower case, punctuation and `_` as spaces, legal suffixes dropped.
@@ -274,12 +298,15 @@ fn page_from_summary(folder: &str, rel: &str, summary: &crate::syntax::NoteSumma
 
 /// Returns the comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
 /// (an 18-character id is the 15-character one plus a case checksum), others lower-cased.
-fn id_key(key: &str, id: &str) -> String {
+fn id_key<'a>(key: &str, id: &'a str) -> Cow<'a, str> {
     let id = id.trim();
     if key == "salesforce_id" {
-        id.chars().take(15).collect()
+        let end = id.char_indices().nth(15).map_or(id.len(), |(i, _)| i);
+        Cow::Borrowed(&id[..end])
+    } else if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(id)
     } else {
-        id.to_lowercase()
+        Cow::Owned(id.to_lowercase())
     }
 }
 
@@ -333,9 +360,9 @@ mod tests {
         let mut matcher = Matcher {
             accounts: Vec::new(),
             accounts_folder: "Active/Accounts".into(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_domain: HashMap::new(),
+            by_id: Vec::new(),
+            by_name: FxHashMap::default(),
+            by_domain: FxHashMap::default(),
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),

@@ -20,6 +20,10 @@ pub fn parse_money(text: &str) -> Result<f64, String> {
     let invalid =
         || format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k");
     let mut value = text.trim();
+    // Plain digits, the common case, parse the same way without the copies below.
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse().map_err(|_| invalid());
+    }
     let mut negative = false;
     if let Some(inner) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
         negative = true;
@@ -118,10 +122,14 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 /// Parses a boolean as Salesforce Data Loader writes them (`true/false`, `yes/no`, `y/n`,
 /// `on/off`, `1/0`), case-insensitively.
 pub fn parse_bool(text: &str) -> Result<bool, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "on" | "1" => Ok(true),
-        "false" | "no" | "n" | "off" | "0" => Ok(false),
-        _ => Err(format!("invalid boolean `{text}`; expected true or false")),
+    let word = text.trim();
+    let is_any = |words: &[&str]| words.iter().any(|w| word.eq_ignore_ascii_case(w));
+    if is_any(&["true", "yes", "y", "on", "1"]) {
+        Ok(true)
+    } else if is_any(&["false", "no", "n", "off", "0"]) {
+        Ok(false)
+    } else {
+        Err(format!("invalid boolean `{text}`; expected true or false"))
     }
 }
 
@@ -140,8 +148,10 @@ pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
 }
 
 fn parse_date_only(text: &str, order: DateOrder) -> Option<NaiveDate> {
-    let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
-    let [a, b, c] = parts.as_slice() else {
+    let mut parts = text.split(['-', '/', '.']);
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return None;
     };
     let number = |s: &str| s.parse::<u32>().ok();
@@ -221,13 +231,14 @@ fn parse_iso_local(text: &str) -> Option<NaiveDateTime> {
                 && digits.len() <= 9
                 && digits.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            let padded = format!("{digits:0<9}");
-            padded.parse::<u32>().ok()?
+            // Nanoseconds: the digits padded with zeros on the right to nine.
+            let value = parse_digits(digits.as_bytes())?;
+            value * 10u32.pow(u32::try_from(9 - digits.len()).ok()?)
         }
         None if rest.is_empty() => 0,
         _ => return None,
     };
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let number = |range: std::ops::Range<usize>| parse_digits(&bytes[range]);
     let date = NaiveDate::from_ymd_opt(
         i32::try_from(number(0..4)?).ok()?,
         number(5..7)?,
@@ -236,6 +247,19 @@ fn parse_iso_local(text: &str) -> Option<NaiveDateTime> {
     let time =
         NaiveTime::from_hms_nano_opt(number(11..13)?, number(14..16)?, number(17..19)?, fraction)?;
     Some(date.and_time(time))
+}
+
+/// Parses a field of at most nine bytes as `str::parse::<u32>` does, without building a `str`:
+/// an optional `+`, then one or more ASCII digits.
+fn parse_digits(bytes: &[u8]) -> Option<u32> {
+    let digits = bytes.strip_prefix(b"+").unwrap_or(bytes);
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |value, byte| {
+        byte.is_ascii_digit()
+            .then(|| value * 10 + u32::from(byte - b'0'))
+    })
 }
 
 /// Reads a wall-clock time in `zone`; in a DST gap the later reading is used, in an overlap the
@@ -413,6 +437,52 @@ mod tests {
             Ok(d(2026, 2, 13))
         );
         assert!(parse_local_date("2026-02-30 10:00:00", chicago, order).is_err());
+    }
+
+    #[test]
+    fn digit_fields_parse_like_str_parse() {
+        for text in [
+            "0",
+            "7",
+            "07",
+            "+7",
+            "+",
+            "",
+            "-1",
+            "1a",
+            " 1",
+            "2026",
+            "+202",
+            "999999999",
+            "1.5",
+            "\u{663}",
+        ] {
+            assert_eq!(
+                parse_digits(text.as_bytes()),
+                text.parse::<u32>().ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn iso_local_times_with_fractions() {
+        let time = |text: &str| parse_iso_local(text).map(|t| t.to_string());
+        assert_eq!(
+            time("2026-03-14 18:30:00.5"),
+            Some("2026-03-14 18:30:00.500".to_string())
+        );
+        assert_eq!(
+            time("2026-03-14T18:30:00.000000001"),
+            Some("2026-03-14 18:30:00.000000001".to_string())
+        );
+        assert_eq!(
+            time("2026-+3-14 18:30:00"),
+            Some("2026-03-14 18:30:00".to_string())
+        );
+        assert_eq!(time("2026-03-14 18:30:00.1234567890"), None);
+        assert_eq!(time("2026-03-14 18:30:00."), None);
+        assert_eq!(time("2026-13-14 18:30:00"), None);
     }
 
     #[test]

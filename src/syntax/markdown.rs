@@ -141,6 +141,12 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     summary
 }
 
+pub(super) fn parse_frontmatter(text: &str) -> NoteSummary {
+    let mut summary = NoteSummary::default();
+    read_frontmatter(text, &mut summary, &mut Vec::new());
+    summary
+}
+
 /// Reads a frontmatter block at the very top (after an optional byte-order mark) and returns the
 /// offset where the body starts.
 fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<TextRange>) -> u32 {

@@ -304,6 +304,13 @@ pub fn parse_outline(text: &str) -> NoteSummary {
     markdown::parse(text, markdown::Detail::Outline)
 }
 
+/// Parses only the frontmatter block at the top of `text`, giving the same frontmatter,
+/// frontmatter fields and frontmatter tags as [`parse`]. The body is not read, so the summary
+/// has no line index, headings, links or body fields.
+pub fn parse_frontmatter(text: &str) -> NoteSummary {
+    markdown::parse_frontmatter(text)
+}
+
 /// Checks whether `name` is a valid tag body (without `#`): at least one character that is not a
 /// digit, and none of the characters that end a tag.
 pub fn is_valid_tag(name: &str) -> bool {

@@ -329,3 +329,57 @@ fn markdown_link_target_range_stops_before_the_title() {
         .collect();
     assert_eq!(targets, ["Notes/QBR%20Q1.md", "<a b.md>", "p(1).md"]);
 }
+
+#[test]
+fn frontmatter_only_parse_matches_full_parse() {
+    let texts = [
+        "---\naliases: [Acme, ACME Inc]\nsalesforce_id: 001A\nseats: 012\ntags: [a, '#b']\n---\n# Body #tag\nkey:: v\n",
+        "\u{feff}---\r\ndomain: acme.com\r\n---\r\nbody\r\n",
+        "---\ntitle: [unclosed\naliases: x\n---\n# Body\n",
+        "---\ntitle: x\n# Body [[Link]]\n",
+        "----\ntitle: x\n---\n",
+        "# No frontmatter\nkey:: v\n",
+        "",
+    ];
+    let is_frontmatter_problem = |p: &&Problem| {
+        matches!(
+            p.kind,
+            ProblemKind::InvalidFrontmatter(_) | ProblemKind::UnclosedFrontmatter
+        )
+    };
+    for text in texts {
+        let full = parse(text);
+        let only = parse_frontmatter(text);
+        assert_eq!(only.frontmatter, full.frontmatter, "{text:?}");
+        let full_fields: Vec<&Field> = full
+            .fields
+            .iter()
+            .filter(|f| f.source == FieldSource::Frontmatter)
+            .collect();
+        assert_eq!(
+            only.fields.iter().collect::<Vec<_>>(),
+            full_fields,
+            "{text:?}"
+        );
+        let full_tags: Vec<&Tag> = full
+            .tags
+            .iter()
+            .filter(|t| {
+                only.frontmatter.as_ref().is_some_and(|fm| {
+                    fm.range.start <= t.range.start && t.range.end <= fm.range.end
+                })
+            })
+            .collect();
+        assert_eq!(only.tags.iter().collect::<Vec<_>>(), full_tags, "{text:?}");
+        let full_problems: Vec<&Problem> = full
+            .problems
+            .iter()
+            .filter(is_frontmatter_problem)
+            .collect();
+        assert_eq!(
+            only.problems.iter().collect::<Vec<_>>(),
+            full_problems,
+            "{text:?}"
+        );
+    }
+}

@@ -7,10 +7,11 @@
 //! renewal as a not-renewing risk signal. Open, won and lost come from `IsClosed` and `IsWon`,
 //! never from stage names, because every org names its stages differently.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::{field, open_csv};
 use crate::import::block::Block;
@@ -129,16 +130,17 @@ pub(super) fn read(
     }
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
-    let mut facts: HashMap<usize, AccountFacts> = HashMap::new();
+    let mut facts: FxHashMap<usize, AccountFacts> = FxHashMap::default();
     let mut names = Vec::new();
     for (kind, export) in opened {
         let custom = CustomColumns::find(&export.input, ctx);
         let is_footer = |row: &Row<'_>, messages: &mut Messages| {
-            let first = row
-                .cell(Some(0), messages)
-                .unwrap_or_default()
-                .to_lowercase();
-            CsvInput::cells_in(row) == 1 && REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
+            // Read even when the row has more cells, for the encoding warning it may give.
+            let first = row.text(Some(0), messages);
+            CsvInput::cells_in(row) == 1 && {
+                let first = first.unwrap_or_default().to_lowercase();
+                REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
+            }
         };
         let file =
             export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
@@ -229,15 +231,15 @@ struct Cells<'a> {
     line: u64,
 }
 
-impl Cells<'_> {
-    fn get(&self, name: &str, messages: &mut Messages) -> Option<String> {
+impl<'a> Cells<'a> {
+    fn get(&self, name: &str, messages: &mut Messages) -> Option<Cow<'a, str>> {
         let custom = match name {
             "arr" => self.custom.arr,
             "renewal_date" => self.custom.renewal,
             _ => None,
         };
         self.row
-            .cell(custom.or_else(|| self.columns.get(name)), messages)
+            .text(custom.or_else(|| self.columns.get(name)), messages)
     }
 }
 
@@ -247,7 +249,7 @@ fn read_account(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut HashMap<usize, AccountFacts>,
+    facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
@@ -263,19 +265,19 @@ fn read_account(
     let name = cells.get("name", messages);
     let website = cells.get("website", messages);
     let query = Query {
-        ids: vec![("salesforce_id", id.clone())],
-        names: name.clone().into_iter().collect(),
-        domains: website.clone().into_iter().collect(),
+        ids: vec![("salesforce_id", id.to_string())],
+        names: name.iter().map(ToString::to_string).collect(),
+        domains: website.iter().map(ToString::to_string).collect(),
     };
     let Some(account) = ctx.resolve(&query, file, line, parsed) else {
         return;
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
     let entry = facts.entry(account).or_default();
-    entry.id = Some(id);
-    entry.website = website;
-    entry.owner = cells.get("owner", messages);
-    entry.industry = cells.get("industry", messages);
+    entry.id = Some(id.into_owned());
+    entry.website = website.map(Cow::into_owned);
+    entry.owner = cells.get("owner", messages).map(Cow::into_owned);
+    entry.industry = cells.get("industry", messages).map(Cow::into_owned);
     if let Some(text) = cells.get("employees", messages) {
         match parse_count(&text) {
             Ok(n) => entry.employees = Some(n),
@@ -317,7 +319,7 @@ fn read_opportunity(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut HashMap<usize, AccountFacts>,
+    facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
     let line = cells.line;
     let Some(id) = cells.get("id", messages) else {
@@ -378,10 +380,14 @@ fn read_opportunity(
     let query = Query {
         ids: cells
             .get("account_id", messages)
-            .map(|id| ("salesforce_id", id))
+            .map(|id| ("salesforce_id", id.into_owned()))
             .into_iter()
             .collect(),
-        names: cells.get("account_name", messages).into_iter().collect(),
+        names: cells
+            .get("account_name", messages)
+            .map(Cow::into_owned)
+            .into_iter()
+            .collect(),
         domains: Vec::new(),
     };
     let Some(account) = ctx.resolve(&query, file, line, parsed) else {
@@ -389,7 +395,7 @@ fn read_opportunity(
     };
     let name = cells
         .get("name", messages)
-        .unwrap_or_else(|| format!("Opportunity {id}"));
+        .unwrap_or_else(|| Cow::Owned(format!("Opportunity {id}")));
     let kind = cells.get("type", messages).unwrap_or_default();
     let renewal = ctx
         .config
