@@ -224,7 +224,8 @@ fn parse_iso_local(text: &str) -> Option<NaiveDateTime> {
     if bytes[13] != b':' || bytes[16] != b':' {
         return None;
     }
-    let rest = &text[19..];
+    // Byte 19 may fall inside a character when the text is not a date at all.
+    let rest = text.get(19..)?;
     let fraction = match rest.strip_prefix('.') {
         Some(digits)
             if !digits.is_empty()
@@ -437,6 +438,25 @@ mod tests {
             Ok(d(2026, 2, 13))
         );
         assert!(parse_local_date("2026-02-30 10:00:00", chicago, order).is_err());
+    }
+
+    #[test]
+    fn dates_with_multibyte_characters_are_errors_not_panics() {
+        let chicago = chrono_tz::America::Chicago;
+        let order = DateOrder::MonthFirst;
+        let base = "2026-03-14 10:22:00.123";
+        // A two-, three- and four-byte character inserted at, or written over, every position.
+        for ch in ['é', '€', '📅'] {
+            for at in 0..base.len() {
+                let inserted = format!("{}{ch}{}", &base[..at], &base[at..]);
+                let replaced = format!("{}{ch}{}", &base[..at], &base[at + 1..]);
+                for text in [inserted, replaced] {
+                    let _ = parse_local_date(&text, chicago, order);
+                    let _ = parse_datetime(&text, chicago, order);
+                }
+            }
+        }
+        assert!(parse_local_date("2026-03-14 10:22:0é", chicago, order).is_err());
     }
 
     #[test]
