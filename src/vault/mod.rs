@@ -31,6 +31,14 @@ use crate::syntax::{self, NoteSummary};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NoteId(pub u32);
 
+/// A vault-relative path with `/` separators, and its file name without `.md`.
+fn path_and_stem(path: &str) -> (String, String) {
+    let path = path.replace('\\', "/");
+    let file = path.rsplit('/').next().unwrap_or(&path);
+    let stem = syntax::strip_md(file).to_string();
+    (path, stem)
+}
+
 /// One indexed note.
 #[derive(Debug)]
 pub struct Note {
@@ -51,20 +59,23 @@ impl Note {
     /// Parses `text` as the note at vault-relative `path`.
     pub fn parse(path: &str, text: &str, config: &Config) -> Note {
         let mut summary = syntax::parse_outline(text);
-        let mut note = Note::from_summary(path, Arc::new(NoteSummary::default()), config);
-        note.kind = model::classify(&note.path, &note.stem, &summary, config);
+        let (path, stem) = path_and_stem(path);
+        let kind = model::classify(&path, &stem, &summary, config);
         // The index keeps only what it serves without the text; a large vault cannot afford
         // every note's fields and list items in memory.
         summary.strip_for_index();
-        note.summary = Arc::new(summary);
-        note
+        Note {
+            path,
+            stem,
+            kind,
+            summary: Arc::new(summary),
+            modified: None,
+        }
     }
 
     /// Builds a note from an existing summary.
     pub fn from_summary(path: &str, summary: Arc<NoteSummary>, config: &Config) -> Note {
-        let path = path.replace('\\', "/");
-        let file = path.rsplit('/').next().unwrap_or(&path);
-        let stem = syntax::strip_md(file).to_string();
+        let (path, stem) = path_and_stem(path);
         let kind = model::classify(&path, &stem, &summary, config);
         Note {
             path,

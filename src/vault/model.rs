@@ -83,15 +83,17 @@ pub fn classify(path: &str, stem: &str, summary: &NoteSummary, config: &Config) 
             account: account_name_from_folder(folder),
         };
     }
-    let relationships = format!("{}/", config.relationships_folder);
-    let group = path
-        .split('/')
-        .collect::<Vec<_>>()
+    let relationships = config.relationships_folder.as_str();
+    let folders: Vec<&str> = path.split('/').collect();
+    let group = folders
         .windows(3)
-        .find(|w| format!("{}/", w[0]) == relationships)
+        .find(|w| w[0] == relationships)
         .map(|w| w[1].to_string());
-    let in_relationships =
-        path.starts_with(&relationships) || path.contains(&format!("/{relationships}"));
+    // The folder setting may span several path segments (`People/Stakeholders`).
+    let bytes = path.as_bytes();
+    let in_relationships = path.match_indices(relationships).any(|(at, _)| {
+        (at == 0 || bytes[at - 1] == b'/') && bytes.get(at + relationships.len()) == Some(&b'/')
+    });
     if in_relationships || fm.and_then(|f| f.kind.as_deref()) == Some("person") {
         let field = |key: &str| {
             summary
@@ -200,6 +202,27 @@ mod tests {
             NoteKind::Meeting(_)
         ));
         assert_eq!(kind("Active/Accounts/Top.md", ""), NoteKind::Plain);
+    }
+
+    #[test]
+    fn people_folder_is_matched_by_whole_segments() {
+        let config = Config {
+            relationships_folder: "People/Stakeholders".into(),
+            ..Config::default()
+        };
+        let is_person = |path: &str| {
+            let stem = path.rsplit('/').next().unwrap().trim_end_matches(".md");
+            matches!(
+                classify(path, stem, &parse(""), &config),
+                NoteKind::Person(_)
+            )
+        };
+        assert!(is_person("People/Stakeholders/Ann Lee.md"));
+        assert!(is_person("Work/People/Stakeholders/Champions/Ann Lee.md"));
+        assert!(!is_person("OtherPeople/Stakeholders/Ann Lee.md"));
+        assert!(!is_person("People/StakeholdersOld/Ann Lee.md"));
+        assert!(!is_person("Notes/People/Stakeholders.md"));
+        assert!(!is_person("Relationships/Ann Lee.md"));
     }
 
     #[test]
