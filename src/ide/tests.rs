@@ -218,7 +218,7 @@ fn alias_completion_inserts_name_and_alias() {
 }
 
 #[test]
-fn completion_keeps_combining_marks_and_emoji_sequences_in_labels() {
+fn completion_labels_keep_whole_graphemes() {
     // The matcher keeps one character a grapheme; labels and links must keep every one.
     let out = check_completion(
         "//- /a.md\n[[zoe$0\n//- /People/Zoe\u{308} Fa\u{308}rber.md\n---\naliases: [\"Zoe\u{308} 👩‍💻\"]\n---\n",
