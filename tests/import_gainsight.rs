@@ -65,11 +65,11 @@ fn gainsight_values_per_key() {
         "{out}"
     );
     assert!(
-        out.contains("companies.txt:3: warning: Current Score: invalid number `n/a`"),
+        out.contains("companies.txt:4: warning: Current Score: invalid number `n/a`"),
         "{out}"
     );
     assert!(
-        out.contains("companies.txt:4: unmatched: `Initech Robotics`"),
+        out.contains("companies.txt:5: unmatched: `Initech Robotics`"),
         "{out}"
     );
 }

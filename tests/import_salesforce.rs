@@ -82,9 +82,9 @@ fn excel_quirks_are_read_and_reported() {
         "accounts_excel.csv: note: read as windows-1252",
         "accounts_excel.csv: note: columns are separated by `;`",
         "opportunities.csv:1: warning: Stage: duplicate column `Stage` (columns 5 and 11); using column 5",
-        "opportunities.csv:6: error: CloseDate: invalid date `13/45/2026`",
-        "opportunities.csv:7: error: IsClosed: invalid boolean `maybe`",
-        "accounts_excel.csv:2: unmatched: `Café Lumière` matches no account",
+        "opportunities.csv:7: error: CloseDate: invalid date `13/45/2026`",
+        "opportunities.csv:8: error: IsClosed: invalid boolean `maybe`",
+        "accounts_excel.csv:3: unmatched: `Café Lumière` matches no account",
         "dex import salesforce: 14 rows read, updated 4 accounts, 0 created, 2 unmatched, 3 rows rejected",
     ];
     for line in expected {

@@ -56,7 +56,7 @@ fn ticket_counts_per_account() {
     assert!(!block(&kestrel, "zendesk").contains("### Risks"));
 
     assert!(
-        out.contains("tickets.csv:16: unmatched: `Globex Shipping` matches no account"),
+        out.contains("tickets.csv:17: unmatched: `Globex Shipping` matches no account"),
         "{out}"
     );
     assert!(out.ends_with(
@@ -69,11 +69,11 @@ fn bad_rows_are_named_and_the_rest_imports() {
     let dir = vault();
     let out = stdout(&import(dir.path(), "zendesk", &tickets(), &[]));
     let expected = [
-        "tickets.csv:17: error: Created at: invalid date and time `2026-02-31 10:00:00`",
-        "tickets.csv:18: warning: ID: ticket 4512 appears again; the first row for it is used",
-        "tickets.csv:19: warning: row has 8 fields but the header has 16",
-        "tickets.csv:20: error: ID: row has no ticket id; row skipped",
-        "tickets.csv:21: warning: Reopens: invalid number `two`; reopens not counted",
+        "tickets.csv:18: error: Created at: invalid date and time `2026-02-31 10:00:00`",
+        "tickets.csv:19: warning: ID: ticket 4512 appears again; the first row for it is used",
+        "tickets.csv:20: warning: row has 8 fields but the header has 16",
+        "tickets.csv:21: error: ID: row has no ticket id; row skipped",
+        "tickets.csv:22: warning: Reopens: invalid number `two`; reopens not counted",
     ];
     for line in expected {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
@@ -232,7 +232,7 @@ fn json_report_has_the_summary() {
     assert_eq!(report["summary"]["rows_rejected"], 3);
     assert_eq!(report["summary"]["accounts_updated"], 3);
     assert_eq!(report["unmatched"][0]["account"], "Globex Shipping");
-    assert_eq!(report["unmatched"][0]["line"], 16);
+    assert_eq!(report["unmatched"][0]["line"], 17);
 }
 
 #[test]

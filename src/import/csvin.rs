@@ -8,10 +8,12 @@
 //! warning naming its line and column.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -44,6 +46,8 @@ pub struct CsvInput {
     fallback_1252: bool,
     /// Lines before the header that the CSV reader does not see (a `sep=` line).
     line_offset: u64,
+    /// Where the stream has a `\n` after a `\r`, for line numbers.
+    crlf: CrlfOffsets,
     /// The current row, kept between rows so its buffers are reused.
     record: Record,
 }
@@ -215,6 +219,63 @@ impl Export {
     }
 }
 
+/// Offsets in a stream of each `\n` that follows a `\r`, recorded as the stream is read and
+/// dropped once the reader has passed them.
+#[derive(Clone, Default)]
+struct CrlfOffsets(Rc<RefCell<VecDeque<u64>>>);
+
+impl CrlfOffsets {
+    fn watch<R: Read>(&self, inner: R) -> CrlfWatch<R> {
+        CrlfWatch {
+            inner,
+            offsets: self.clone(),
+            read: 0,
+            last_cr: false,
+        }
+    }
+
+    /// Checks whether byte `offset` is the `\n` of a `\r\n`; offsets before it are forgotten,
+    /// so calls must come in stream order.
+    fn is_crlf_newline(&self, offset: u64) -> bool {
+        let mut offsets = self.0.borrow_mut();
+        while offsets.front().is_some_and(|&at| at < offset) {
+            offsets.pop_front();
+        }
+        offsets.front() == Some(&offset)
+    }
+}
+
+/// A reader that records the `\r\n` pairs of what passes through it.
+struct CrlfWatch<R> {
+    inner: R,
+    offsets: CrlfOffsets,
+    read: u64,
+    last_cr: bool,
+}
+
+impl<R: Read> Read for CrlfWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let mut offsets = self.offsets.0.borrow_mut();
+        for at in memchr::memchr_iter(b'\n', chunk) {
+            let after_cr = if at == 0 {
+                self.last_cr
+            } else {
+                chunk[at - 1] == b'\r'
+            };
+            if after_cr {
+                offsets.push_back(self.read + at as u64);
+            }
+        }
+        if let Some(&last) = chunk.last() {
+            self.last_cr = last == b'\r';
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// Normalises a header for lookup: trimmed, lower case, whitespace folded, a trailing
 /// ` [list]` (Zendesk drop-down fields) removed.
 pub fn header_key(header: &str) -> String {
@@ -290,7 +351,8 @@ impl CsvInput {
             };
             messages.note(format!("columns are separated by {name}"));
         }
-        let stream: Box<dyn Read> = Box::new(Cursor::new(first_line).chain(decoded));
+        let crlf = CrlfOffsets::default();
+        let stream: Box<dyn Read> = Box::new(crlf.watch(Cursor::new(first_line).chain(decoded)));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -318,8 +380,16 @@ impl CsvInput {
             by_name,
             fallback_1252,
             line_offset,
+            crlf,
             record: Record::Bytes(csv::ByteRecord::new()),
         })
+    }
+
+    /// The line of the file where a record starts. The CSV reader ends a record at the `\r` of a
+    /// `\r\n` and starts the next at its `\n`, a line too early; such a start is moved on.
+    fn line_of(&self, at: &csv::Position) -> u64 {
+        let after_crlf = self.crlf.is_crlf_newline(at.byte());
+        at.line() + self.line_offset + u64::from(after_crlf)
     }
 
     /// Number of cells in the current row.
@@ -365,11 +435,11 @@ impl CsvInput {
                 Ok(true) => {}
                 Err(err) => {
                     self.record = Record::Bytes(record);
-                    let line = err.position().map_or(0, csv::Position::line) + self.line_offset;
+                    let line = err.position().map_or(0, |at| self.line_of(at));
                     return Err(format!("line {line}: cannot read further: {err}"));
                 }
             }
-            let line = record.position().map_or(0, csv::Position::line) + self.line_offset;
+            let line = record.position().map_or(0, |at| self.line_of(at));
             let blank = record
                 .iter()
                 .all(|cell| cell.iter().all(u8::is_ascii_whitespace));
@@ -505,6 +575,30 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_lines_with_every_line_ending() {
+        let lines_of = |bytes: &[u8]| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("accounts.csv");
+            std::fs::write(&path, bytes).unwrap();
+            let mut messages = Messages::new("accounts.csv");
+            let mut input = CsvInput::open(&path, &mut messages).unwrap();
+            let mut lines = Vec::new();
+            while let Some(row) = input.next_row(&mut messages).unwrap() {
+                lines.push(row.line);
+            }
+            lines
+        };
+        assert_eq!(lines_of(b"Id,Name\n1,a\n2,b\n"), [2, 3]);
+        assert_eq!(lines_of(b"Id,Name\r\n1,a\r\n2,b\r\n"), [2, 3]);
+        // A quoted cell that spans two lines, and mixed endings.
+        assert_eq!(
+            lines_of(b"Id,Name\r\n1,\"x\r\ny\"\r\n2,b\n3,c\r\n4,d"),
+            [2, 4, 5, 6]
+        );
+        assert_eq!(lines_of(b"sep=;\r\nId;Name\r\n1;a\r\n"), [3]);
+    }
 
     #[test]
     fn read_rows_counts_skips_and_keeps_messages() {
