@@ -339,6 +339,14 @@ fn closing_an_edited_note_brings_back_the_saved_text() {
 }
 
 #[test]
+fn exit_without_shutdown_ends_with_status_1() {
+    let dir = acme_vault();
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    let status = lsp.exit();
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
 fn watched_file_events_resolve_links() {
     let dir = acme_vault();
     let mut caps = capabilities();

@@ -1,6 +1,7 @@
 //! The `LanguageServer` implementation: each method hands over to a handler.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -22,13 +23,16 @@ use super::state::Shared;
 /// The server object the framework calls.
 pub struct Backend {
     shared: Arc<Shared>,
+    /// Set by `shutdown`, so that the process can exit with 1 after an `exit` without it.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl Backend {
     /// A backend for a new connection.
-    pub fn new(client: Client, today: Option<NaiveDate>) -> Backend {
+    pub fn new(client: Client, today: Option<NaiveDate>, shut_down: Arc<AtomicBool>) -> Backend {
         Backend {
             shared: Arc::new(Shared::new(client, today)),
+            shut_down,
         }
     }
 
@@ -75,6 +79,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> RpcResult<()> {
         tracing::info!("shutdown requested");
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -16,6 +16,8 @@ pub mod lsp;
 mod state;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
@@ -39,8 +41,10 @@ pub fn run(today: Option<NaiveDate>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let shut_down = Arc::new(AtomicBool::new(false));
     runtime.block_on(async {
-        let (service, socket) = LspService::build(|client| Backend::new(client, today))
+        let flag = shut_down.clone();
+        let (service, socket) = LspService::build(|client| Backend::new(client, today, flag))
             .custom_method("dex/noteText", Backend::note_text)
             .custom_method("dex/accounts", Backend::accounts)
             .finish();
@@ -51,5 +55,10 @@ pub fn run(today: Option<NaiveDate>) -> ExitCode {
     });
     // Blocking tasks (a scan in progress) must not keep the process alive after `exit`.
     runtime.shutdown_background();
-    ExitCode::SUCCESS
+    // The protocol asks for status 1 when the client ends the session without `shutdown`.
+    if shut_down.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

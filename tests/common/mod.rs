@@ -222,15 +222,20 @@ impl Lsp {
 
     /// Sends `shutdown` and `exit` and checks the process ends with status 0.
     pub fn shutdown(mut self) {
-        self.shut_down = true;
         let result = self.request("shutdown", Value::Null);
         assert_eq!(result, Value::Null);
+        let status = self.exit();
+        assert!(status.success(), "dex exited with {status}");
+    }
+
+    /// Sends `exit` and returns the status the process ends with.
+    pub fn exit(&mut self) -> std::process::ExitStatus {
+        self.shut_down = true;
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait works") {
-                assert!(status.success(), "dex exited with {status}");
-                return;
+                return status;
             }
             assert!(Instant::now() < deadline, "dex did not exit after `exit`");
             std::thread::sleep(Duration::from_millis(10));
