@@ -154,3 +154,52 @@ fn zendesk_file_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn conflicting_block_keeps_the_overview_too() {
+    let dir = vault();
+    import(
+        dir.path(),
+        "salesforce",
+        &[fixture("salesforce/accounts.csv")],
+        &[],
+    );
+    let health_rel = "Active/Accounts/Borealis_Freight/Health.md";
+    let overview_rel = "Active/Accounts/Borealis_Freight/Overview.md";
+    let edited =
+        read(dir.path(), health_rel).replace("| 2026-03-15 | $250,000 |", "| 2026-03-15 | $999 |");
+    std::fs::write(dir.path().join(health_rel), &edited).unwrap();
+    let overview = read(dir.path(), overview_rel);
+    let exports = tempfile::tempdir().unwrap();
+    let newer = exports.path().join("accounts_newer.csv");
+    std::fs::write(
+        &newer,
+        "Id,Name,ARR__c\n0015g00000Borea1AAA,Borealis Freight,\"$300,000.00\"\n",
+    )
+    .unwrap();
+    let newer = vec![newer.display().to_string()];
+
+    let output = import_common::import_on(dir.path(), "salesforce", &newer, "2026-03-20", &[]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("Health.md: conflict: the salesforce block was edited by hand"),
+        "{out}"
+    );
+    assert_eq!(read(dir.path(), health_rel), edited);
+    assert_eq!(read(dir.path(), overview_rel), overview);
+
+    let output =
+        import_common::import_on(dir.path(), "salesforce", &newer, "2026-03-20", &["--force"]);
+    let out = stdout(&output);
+    assert_eq!(
+        frontmatter(&read(dir.path(), overview_rel), "arr").as_deref(),
+        Some("300000"),
+        "{out}"
+    );
+    let health = read(dir.path(), health_rel);
+    assert!(
+        block(&health, "salesforce").contains("| 2026-03-20 | $300,000 |"),
+        "{health}"
+    );
+}

@@ -67,6 +67,7 @@ pub(super) fn apply(
         if account.created {
             plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
+        let before_overview = plans.len();
         let overview = plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
         if let Some(block) = &update.block {
             let health = HealthUpdate {
@@ -75,7 +76,11 @@ pub(super) fn apply(
                 overview: overview.as_ref(),
                 force: options.force,
             };
-            plan_health(ctx, account, index, &health, &mut plans, report);
+            if plan_health(ctx, account, index, &health, &mut plans, report) == Planned::Conflict {
+                // The block records what the import set on the Overview; changing one without
+                // the other would break that record, so the account is left as a whole.
+                plans.truncate(before_overview);
+            }
         }
     }
     for note in parsed.notes {
@@ -231,6 +236,15 @@ struct HealthUpdate<'a> {
     force: bool,
 }
 
+/// What planning an account's `Health.md` came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Planned {
+    /// A change is planned, or none is needed.
+    Done,
+    /// The source's block was edited by hand and is left alone.
+    Conflict,
+}
+
 fn plan_health(
     ctx: &Context<'_>,
     account: &AccountPage,
@@ -238,7 +252,7 @@ fn plan_health(
     update: &HealthUpdate<'_>,
     plans: &mut Vec<Plan>,
     report: &mut Report,
-) {
+) -> Planned {
     let HealthUpdate {
         block: new_block,
         force,
@@ -247,7 +261,7 @@ fn plan_health(
     let rel = format!("{}/{HEALTH}", account.folder);
     let old = if ctx.root.join(&rel).exists() {
         let Some(text) = read_note(ctx.root, &rel, report) else {
-            return;
+            return Planned::Done;
         };
         Some(text)
     } else {
@@ -265,11 +279,12 @@ fn plan_health(
                 path: rel.clone(),
                 source: source.clone(),
                 reason: format!(
-                    "the {source} block was edited by hand since the last import, so it was left \
-                     as it is; run again with --force to replace it"
+                    "the {source} block was edited by hand since the last import, so it and the \
+                     account's Overview properties were left as they are; run again with --force \
+                     to replace them"
                 ),
             });
-            return;
+            return Planned::Conflict;
         }
         Some(found) => Some(block::parse(&found.content)),
         None => None,
@@ -286,7 +301,7 @@ fn plan_health(
     let Some((content, mut details)) =
         block::merge(previous.as_ref(), new_block, &records, ctx.today)
     else {
-        return;
+        return Planned::Done;
     };
     let wrapped = block::wrap(source, &content, eol);
     let new = match &located {
@@ -316,7 +331,7 @@ fn plan_health(
         }
     };
     if old.as_deref() == Some(new.as_str()) {
-        return;
+        return Planned::Done;
     }
     let details = details
         .into_iter()
@@ -329,6 +344,7 @@ fn plan_health(
         details,
         account: Some(index),
     });
+    Planned::Done
 }
 
 /// Reads a note as UTF-8; a note that cannot be read is reported and left alone.
