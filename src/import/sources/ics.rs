@@ -146,17 +146,32 @@ pub(super) fn read(
 }
 
 /// Unfolds the file's lines, keeping the number of each logical line's first physical line.
-fn unfold(text: &str) -> Vec<(u64, String)> {
-    let mut lines: Vec<(u64, String)> = Vec::new();
-    for (index, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if let (Some(rest), Some(last)) = (line.strip_prefix([' ', '\t']), lines.last_mut()) {
-            last.1.push_str(rest);
-        } else if !line.is_empty() {
-            lines.push((index as u64 + 1, line.to_string()));
+/// Lines are joined as bytes before they are decoded: RFC 5545 folds at any octet, so a fold may
+/// split a multi-byte character. The flag tells whether some line was not valid UTF-8 and had
+/// its invalid bytes replaced.
+fn unfold(bytes: &[u8]) -> (Vec<(u64, String)>, bool) {
+    let mut joined: Vec<(u64, Vec<u8>)> = Vec::new();
+    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        match joined.last_mut() {
+            Some(last) if continuation => last.1.extend_from_slice(&line[1..]),
+            _ if !line.is_empty() => joined.push((index as u64 + 1, line.to_vec())),
+            _ => {}
         }
     }
-    lines
+    let mut replaced = false;
+    let lines = joined
+        .into_iter()
+        .map(|(number, line)| {
+            let text = String::from_utf8(line).unwrap_or_else(|err| {
+                replaced = true;
+                String::from_utf8_lossy(err.as_bytes()).into_owned()
+            });
+            (number, text)
+        })
+        .collect();
+    (lines, replaced)
 }
 
 /// Reads the events of one file, and counts the events that could not be read.
@@ -169,15 +184,11 @@ fn read_file(
         file: path.display().to_string(),
         message: format!("cannot read: {err}"),
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            messages.note("the file is not valid UTF-8; invalid bytes were replaced".to_string());
-            String::from_utf8_lossy(err.as_bytes()).into_owned()
-        }
-    };
-    let text = text.trim_start_matches('\u{feff}');
-    let lines = unfold(text);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let (lines, replaced) = unfold(bytes);
+    if replaced {
+        messages.note("the file is not valid UTF-8; invalid bytes were replaced".to_string());
+    }
     if !lines
         .first()
         .is_some_and(|(_, l)| l.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
@@ -782,4 +793,32 @@ fn stub_text(
         let _ = writeln!(text, "- [ ] Prepare QBR for [[{account}]] 📅 {due}");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unfold;
+
+    #[test]
+    fn folds_join_before_decoding() {
+        // `í` is C3 AD; the fold falls between its two bytes, and a tab also continues a line.
+        let bytes = b"BEGIN:VEVENT\r\nSUMMARY:QBR with Luc\xC3\r\n \xADa Fern\xC3\xA1ndez\n\t review\r\n\r\nEND:VEVENT";
+        let (lines, replaced) = unfold(bytes);
+        assert!(!replaced);
+        assert_eq!(
+            lines,
+            [
+                (1, "BEGIN:VEVENT".to_string()),
+                (2, "SUMMARY:QBR with Lucía Fernández review".to_string()),
+                (6, "END:VEVENT".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_bytes_are_replaced_and_reported() {
+        let (lines, replaced) = unfold(b"SUMMARY:Stra\x9Fe\n");
+        assert!(replaced);
+        assert_eq!(lines, [(1, "SUMMARY:Stra\u{FFFD}e".to_string())]);
+    }
 }
