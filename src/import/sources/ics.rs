@@ -147,7 +147,7 @@ pub(super) fn read(
 
 /// Unfolds the file's lines, keeping the number of each logical line's first physical line.
 /// Lines are joined as bytes before they are decoded: RFC 5545 folds at any octet, so a fold may
-/// split a multi-byte character. The flag tells whether some line was not valid UTF-8 and had
+/// split a multi-byte character. The flag is set when some line was not valid UTF-8 and had
 /// its invalid bytes replaced.
 fn unfold(bytes: &[u8]) -> (Vec<(u64, String)>, bool) {
     let mut joined: Vec<(u64, Vec<u8>)> = Vec::new();
