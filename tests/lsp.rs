@@ -293,7 +293,7 @@ fn pull_diagnostics_replace_push_when_the_client_pulls() {
 }
 
 #[test]
-fn closing_an_edited_note_brings_back_the_saved_text() {
+fn did_close_restores_saved_text() {
     let dir = acme_vault();
     let path = dir.path().join(MEETING);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -329,7 +329,7 @@ fn closing_an_edited_note_brings_back_the_saved_text() {
         p["uri"] == uri && p["diagnostics"] == json!([])
     });
     assert!(cleared["version"].is_null(), "{cleared}");
-    // The server still answers, and its index holds the file as saved.
+    // The server still responds, and its index contains the file as saved.
     let found = lsp.request("workspace/symbol", json!({ "query": "Unsaved Heading" }));
     assert!(
         !names(&found).contains(&"Unsaved Heading".to_string()),

@@ -77,8 +77,8 @@ pub(super) fn apply(
                 force: options.force,
             };
             if plan_health(ctx, account, index, &health, &mut plans, report) == Planned::Conflict {
-                // The block records what the import set on the Overview; changing one without
-                // the other would break that record, so the account is left as a whole.
+                // The block records what the import set on the Overview. Changing only one of
+                // them would break that record, so the whole account is left unchanged.
                 plans.truncate(before_overview);
             }
         }
@@ -236,7 +236,7 @@ struct HealthUpdate<'a> {
     force: bool,
 }
 
-/// What planning an account's `Health.md` came to.
+/// Outcome of planning an account's `Health.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Planned {
     /// A change is planned, or none is needed.

@@ -46,7 +46,7 @@ pub struct CsvInput {
     fallback_1252: bool,
     /// Lines before the header that the CSV reader does not see (a `sep=` line).
     line_offset: u64,
-    /// Where the stream has a `\n` after a `\r`, for line numbers.
+    /// Offsets of each `\n` that follows a `\r`, used to number lines.
     crlf: CrlfOffsets,
     /// The current row, kept between rows so its buffers are reused.
     record: Record,
@@ -385,8 +385,8 @@ impl CsvInput {
         })
     }
 
-    /// The line of the file where a record starts. The CSV reader ends a record at the `\r` of a
-    /// `\r\n` and starts the next at its `\n`, a line too early; such a start is moved on.
+    /// Returns the line of the file where a record starts. The CSV reader ends a record at the
+    /// `\r` of a `\r\n` and starts the next one at its `\n`, so that start is one line early.
     fn line_of(&self, at: &csv::Position) -> u64 {
         let after_crlf = self.crlf.is_crlf_newline(at.byte());
         at.line() + self.line_offset + u64::from(after_crlf)

@@ -55,7 +55,7 @@ pub fn run(today: Option<NaiveDate>) -> ExitCode {
     });
     // Blocking tasks (a scan in progress) must not keep the process alive after `exit`.
     runtime.shutdown_background();
-    // The protocol asks for status 1 when the client ends the session without `shutdown`.
+    // The protocol requires exit status 1 when `exit` arrives without a prior `shutdown`.
     if shut_down.load(Ordering::SeqCst) {
         ExitCode::SUCCESS
     } else {

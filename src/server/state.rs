@@ -61,7 +61,7 @@ pub struct VaultHandle {
     pub file_config: RwLock<Config>,
     /// The index.
     pub index: RwLock<Vault>,
-    /// Cached `[[` completion candidates. Whoever needs both takes `index` first, then this.
+    /// Cached `[[` completion candidates. Code that locks both locks `index` first.
     pub completion: Mutex<CompletionCache>,
     /// The server's own watcher, when the client does not watch files for us.
     pub watcher: Mutex<Option<notify::RecommendedWatcher>>,

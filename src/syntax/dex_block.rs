@@ -1,5 +1,5 @@
 //! Reads the Dex-owned blocks that `dex import` writes into an account's `Health.md`.
-//! A block tells where it sits, which source and import wrote it, which properties that import
+//! A block records its position, the source and import that wrote it, the properties that import
 //! set on the account's other pages, and when the pages it wrote were last edited by hand.
 //!
 //! The import renders a block like this, with the note's own line endings:

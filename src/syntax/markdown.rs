@@ -47,8 +47,8 @@ impl Excluded {
 pub(super) enum Detail {
     /// Everything in a [`NoteSummary`].
     Full,
-    /// What the vault index keeps: no inline fields (frontmatter fields stay), list items,
-    /// tables or non-prose ranges.
+    /// The parts the vault index keeps: no inline fields (frontmatter fields stay), list
+    /// items, tables or non-prose ranges.
     Outline,
 }
 

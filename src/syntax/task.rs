@@ -251,12 +251,12 @@ struct FoundDate {
     kind: DateKind,
     /// The whole field: signifier or key, and date.
     whole: std::ops::Range<usize>,
-    /// Where the `YYYY-MM-DD` date starts.
+    /// Start offset of the `YYYY-MM-DD` date.
     date_start: usize,
 }
 
-/// Finds the emoji, Dataview and bare `due:` dates of a task's text, in that order; a bare
-/// `due` inside one of the other fields is not read twice.
+/// Finds the emoji, Dataview and bare `due:` dates of a task's text, in that order. A bare
+/// `due` inside one of the other fields is skipped, so no date is read twice.
 fn find_dates(body: &str) -> Vec<FoundDate> {
     let mut found = Vec::new();
     // Every date signifier is a non-ASCII emoji.

@@ -31,7 +31,7 @@ use crate::syntax::{self, NoteSummary};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NoteId(pub u32);
 
-/// A vault-relative path with `/` separators, and its file name without `.md`.
+/// Returns the vault-relative path with `/` separators, and its file name without `.md`.
 fn path_and_stem(path: &str) -> (String, String) {
     let path = path.replace('\\', "/");
     let file = path.rsplit('/').next().unwrap_or(&path);

@@ -96,8 +96,8 @@ pub async fn handle_completion(
             .iter()
             .map(|item| to_proto::completion_item(line_index, item, snap.encoding))
             .collect();
-        // While the scan runs, the list is marked incomplete so the editor asks again as the
-        // user types, and sees the notes indexed meanwhile.
+        // While the scan runs, the list is marked incomplete, so the editor requests it again
+        // as the user types and gets the notes indexed meanwhile.
         let scanning = !snap.vault.ready.load(std::sync::atomic::Ordering::SeqCst);
         Some(CompletionResponse::List(CompletionList {
             is_incomplete: result.incomplete || scanning,
