@@ -26,6 +26,8 @@ pub struct Frontmatter {
     pub role: Option<String>,
     /// `csm`, with link brackets removed.
     pub csm: Option<String>,
+    /// `email`, as written.
+    pub email: Option<String>,
 }
 
 /// What parsing the frontmatter adds to a summary.
@@ -37,8 +39,14 @@ pub(super) struct Parsed {
 }
 
 /// Parses the YAML `content` of a frontmatter block. `content_start` is the byte offset of the
-/// content in the note; `range` is the whole block.
-pub(super) fn parse(content: &str, content_start: u32, range: TextRange) -> Parsed {
+/// content in the note; `range` is the whole block. When `with_fields` is set, every scalar
+/// property also becomes a field.
+pub(super) fn parse(
+    content: &str,
+    content_start: u32,
+    range: TextRange,
+    with_fields: bool,
+) -> Parsed {
     let mut parsed = Parsed {
         frontmatter: Frontmatter {
             range,
@@ -74,6 +82,9 @@ pub(super) fn parse(content: &str, content_start: u32, range: TextRange) -> Pars
         let key_range = line.map_or(range, |line| line.key_range);
         let value_range = line.map_or(range, |line| line.value_range);
         apply_key(&mut parsed, &key, &value, value_range);
+        if !with_fields {
+            continue;
+        }
         if let Some(value) = yaml_scalar(&value) {
             parsed.fields.push(Field {
                 key,
@@ -89,22 +100,32 @@ pub(super) fn parse(content: &str, content_start: u32, range: TextRange) -> Pars
 
 fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRange) {
     let fm = &mut parsed.frontmatter;
-    match key.to_ascii_lowercase().as_str() {
-        "aliases" | "alias" => fm.aliases.extend(yaml_list(value)),
-        "tags" | "tag" => parsed
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    if is("aliases") || is("alias") {
+        fm.aliases.extend(yaml_list(value));
+    } else if is("tags") || is("tag") {
+        parsed
             .tags
             .extend(yaml_list(value).into_iter().map(|name| Tag {
                 name: name.trim_start_matches('#').to_string(),
                 range: value_range,
-            })),
-        "type" => fm.kind = yaml_scalar(value).map(|v| v.to_lowercase()),
-        "account" => fm.account = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
-        "date" => fm.date = yaml_scalar(value),
-        "updated" => fm.updated = yaml_scalar(value),
-        "status" => fm.status = yaml_scalar(value).map(|v| v.to_lowercase()),
-        "role" => fm.role = yaml_scalar(value),
-        "csm" => fm.csm = yaml_scalar(value).map(|v| strip_link(&v).to_string()),
-        _ => {}
+            }));
+    } else if is("type") {
+        fm.kind = yaml_scalar(value).map(|v| v.to_lowercase());
+    } else if is("account") {
+        fm.account = yaml_scalar(value).map(|v| strip_link(&v).to_string());
+    } else if is("date") {
+        fm.date = yaml_scalar(value);
+    } else if is("updated") {
+        fm.updated = yaml_scalar(value);
+    } else if is("status") {
+        fm.status = yaml_scalar(value).map(|v| v.to_lowercase());
+    } else if is("role") {
+        fm.role = yaml_scalar(value);
+    } else if is("csm") {
+        fm.csm = yaml_scalar(value).map(|v| strip_link(&v).to_string());
+    } else if is("email") {
+        fm.email = yaml_scalar(value);
     }
 }
 
@@ -162,14 +183,14 @@ fn yaml_list(value: &Yaml) -> Vec<String> {
     }
 }
 
-struct KeyLine {
-    key: String,
+struct KeyLine<'a> {
+    key: &'a str,
     key_range: TextRange,
     value_range: TextRange,
 }
 
 /// Finds `key: value` lines at the top level of the YAML text, for ranges.
-fn top_level_lines(content: &str, content_start: u32) -> Vec<KeyLine> {
+fn top_level_lines(content: &str, content_start: u32) -> Vec<KeyLine<'_>> {
     let mut lines = Vec::new();
     let mut offset = 0usize;
     for raw in content.split_inclusive('\n') {
@@ -183,7 +204,7 @@ fn top_level_lines(content: &str, content_start: u32) -> Vec<KeyLine> {
                 let value_end = colon + 1 + value.trim_end().len();
                 let start = content_start + to_size(offset);
                 lines.push(KeyLine {
-                    key: key.trim().trim_matches(['"', '\'']).to_string(),
+                    key: key.trim().trim_matches(['"', '\'']),
                     key_range: TextRange::new(start, start + to_size(colon)),
                     value_range: TextRange::new(
                         start + to_size(value_start),

@@ -59,7 +59,7 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
         ..NoteSummary::default()
     };
     let mut excluded = Vec::new();
-    let body_start = read_frontmatter(text, &mut summary, &mut excluded);
+    let body_start = read_frontmatter(text, full, &mut summary, &mut excluded);
 
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
@@ -143,13 +143,18 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
 
 pub(super) fn parse_frontmatter(text: &str) -> NoteSummary {
     let mut summary = NoteSummary::default();
-    read_frontmatter(text, &mut summary, &mut Vec::new());
+    read_frontmatter(text, true, &mut summary, &mut Vec::new());
     summary
 }
 
 /// Reads a frontmatter block at the very top (after an optional byte-order mark) and returns the
 /// offset where the body starts.
-fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<TextRange>) -> u32 {
+fn read_frontmatter(
+    text: &str,
+    with_fields: bool,
+    summary: &mut NoteSummary,
+    excluded: &mut Vec<TextRange>,
+) -> u32 {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let Some(first_line) = rest.split_inclusive('\n').next() else {
@@ -165,8 +170,12 @@ fn read_frontmatter(text: &str, summary: &mut NoteSummary, excluded: &mut Vec<Te
         if trimmed == "---" || trimmed == "..." {
             let range =
                 TextRange::from_usize(start..offset + line.trim_end_matches(['\n', '\r']).len());
-            let parsed =
-                frontmatter::parse(&text[content_start..offset], to_size(content_start), range);
+            let parsed = frontmatter::parse(
+                &text[content_start..offset],
+                to_size(content_start),
+                range,
+                with_fields,
+            );
             summary.frontmatter = Some(Box::new(parsed.frontmatter));
             summary.tags.extend(parsed.tags);
             summary.fields.extend(parsed.fields);
@@ -321,7 +330,7 @@ fn markdown_link(text: &str, range: TextRange, destination: &str) -> Option<Link
 fn comment_ranges(text: &str, body_start: u32, excluded: &Excluded) -> Vec<TextRange> {
     let mut ranges = Vec::new();
     let mut open: Option<usize> = None;
-    for (at, _) in text.match_indices("%%") {
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"%%") {
         if to_size(at) < body_start || excluded.contains(to_size(at)) {
             continue;
         }
@@ -425,7 +434,7 @@ fn scan_lines(
                 }
             }
         }
-        if line.contains('^') {
+        if memchr::memchr(b'^', line.as_bytes()).is_some() {
             if let Some(caps) = BLOCK_ID.captures(line) {
                 let id = caps.get(1).expect("id group always matches");
                 let range =
@@ -469,11 +478,10 @@ fn item_marker_len(item: &str) -> Option<usize> {
 /// Most `#` are heading markers, so this skips the tag pattern on most lines.
 fn may_hold_tag(line: &str) -> bool {
     let bytes = line.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'#'
-            && bytes
-                .get(i + 1)
-                .is_some_and(|&next| !matches!(next, b' ' | b'\t' | b'#'))
+    memchr::memchr_iter(b'#', bytes).any(|i| {
+        bytes
+            .get(i + 1)
+            .is_some_and(|&next| !matches!(next, b' ' | b'\t' | b'#'))
     })
 }
 

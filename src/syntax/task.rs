@@ -139,20 +139,14 @@ impl Task {
     }
 }
 
-static EMOJI_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *(\d{4}-\d{2}-\d{2})").expect("valid regex")
-});
 static DATAVIEW_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)[\[(]\s*(due|scheduled|start|created|completion|cancelled)\s*::\s*(\d{4}-\d{2}-\d{2})\s*,?\s*[\])]",
+        r"(?i)[\[(]\s*(due|scheduled|start|created|completion|cancelled)\s*::\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*,?\s*[\])]",
     )
     .expect("valid regex")
 });
-static BARE_DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\s)(due)::? *(\d{4}-\d{2}-\d{2})").expect("valid regex")
-});
-static PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(🔺|⏫|🔼|🔽|⏬)\x{FE0F}?|(?i)[\[(]\s*priority\s*::\s*(highest|high|medium|low|lowest)\s*[\])]")
+static DATAVIEW_PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\[(]\s*priority\s*::\s*(highest|high|medium|low|lowest)\s*[\])]")
         .expect("valid regex")
 });
 static RECURRENCE: LazyLock<Regex> =
@@ -164,7 +158,7 @@ static MENTION: LazyLock<Regex> =
 /// Tokens that the Tasks plugin accepts in the run of fields at the end of a task line.
 static TRAILING_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:\s|(?:📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *\d{4}-\d{2}-\d{2}",
+        r"^(?:\s|(?:📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\x{FE0F}? *[0-9]{4}-[0-9]{2}-[0-9]{2}",
         r"|(?:🔺|⏫|🔼|🔽|⏬)\x{FE0F}?|#[^\s#]+|🔁\x{FE0F}? *[A-Za-z0-9, !]+",
         r"|🏁 *\w+|🆔 *[\w-]+|⛔ *[\w,-]+|\^[A-Za-z0-9-]+)*$"
     ))
@@ -183,17 +177,17 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         TextRange::from_usize(range.start + body_start..range.end + body_start).shifted(start)
     };
 
-    let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut dates: Vec<DateField> = find_dates(body)
-        .into_iter()
+    let found = find_dates(body);
+    let mut removed: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.whole.clone()).collect();
+    let mut dates: Vec<DateField> = found
+        .iter()
         .map(|found| {
             let date = found.date_start..found.date_start + ISO_DATE_LEN;
-            removed.push(found.whole.clone());
             DateField {
                 kind: found.kind,
                 date: iso_date(&body[date.clone()]),
                 range: at(date),
-                field_range: at(found.whole),
+                field_range: at(found.whole.clone()),
             }
         })
         .collect();
@@ -223,13 +217,10 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
             .captures(body)
             .map(|caps| caps[1].trim_end_matches(['.', '-']).to_string())
     });
-    let has_emoji_due = dates.iter().any(|d| d.kind == DateKind::Due) && !body.is_ascii();
-    let due_not_at_end = EMOJI_DATE
-        .captures_iter(if has_emoji_due { body } else { "" })
-        .any(|caps| {
-            matches!(&caps[1], "📅" | "📆" | "🗓")
-                && !TRAILING_FIELDS.is_match(&body[caps.get(0).expect("always").end()..])
-        });
+    // The Tasks plugin reads a 📅 date only in the run of fields that ends the line.
+    let due_not_at_end = found.iter().any(|f| {
+        f.kind == DateKind::Due && f.emoji && !TRAILING_FIELDS.is_match(&body[f.whole.end..])
+    });
 
     Some(Task {
         status: TaskStatus::from_marker(marker),
@@ -253,6 +244,53 @@ struct FoundDate {
     whole: std::ops::Range<usize>,
     /// Start offset of the `YYYY-MM-DD` date.
     date_start: usize,
+    /// Whether an emoji signifier introduced the date.
+    emoji: bool,
+}
+
+/// The Tasks plugin's date signifiers and the date each one sets.
+const DATE_SIGNIFIERS: [(char, DateKind); 9] = [
+    ('📅', DateKind::Due),
+    ('📆', DateKind::Due),
+    ('🗓', DateKind::Due),
+    ('⏳', DateKind::Scheduled),
+    ('⌛', DateKind::Scheduled),
+    ('🛫', DateKind::Start),
+    ('➕', DateKind::Created),
+    ('✅', DateKind::Done),
+    ('❌', DateKind::Cancelled),
+];
+
+/// The Tasks plugin's priority signs, highest first.
+const PRIORITY_SIGNS: [(char, Priority); 5] = [
+    ('🔺', Priority::Highest),
+    ('⏫', Priority::High),
+    ('🔼', Priority::Medium),
+    ('🔽', Priority::Low),
+    ('⏬', Priority::Lowest),
+];
+
+/// Emoji variation selector, which may follow a signifier.
+const VARIATION_SELECTOR: char = '\u{FE0F}';
+
+/// Checks whether `bytes` starts with a `YYYY-MM-DD` date in ASCII digits.
+fn starts_with_iso_date(bytes: &[u8]) -> bool {
+    bytes.len() >= ISO_DATE_LEN
+        && bytes[..ISO_DATE_LEN].iter().enumerate().all(|(i, &b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
+/// Returns the offset after the variation selector and spaces that follow `at` in `body`.
+fn skip_selector_and_spaces(body: &str, mut at: usize) -> usize {
+    if body[at..].starts_with(VARIATION_SELECTOR) {
+        at += VARIATION_SELECTOR.len_utf8();
+    }
+    at + body[at..].bytes().take_while(|&b| b == b' ').count()
 }
 
 /// Finds the emoji, Dataview and bare `due:` dates of a task's text, in that order. A bare
@@ -260,20 +298,20 @@ struct FoundDate {
 fn find_dates(body: &str) -> Vec<FoundDate> {
     let mut found = Vec::new();
     // Every date signifier is a non-ASCII emoji.
-    for field in EMOJI_DATE.find_iter(if body.is_ascii() { "" } else { body }) {
-        let kind = match field.as_str().chars().next() {
-            Some('📅' | '📆' | '🗓') => DateKind::Due,
-            Some('⏳' | '⌛') => DateKind::Scheduled,
-            Some('🛫') => DateKind::Start,
-            Some('➕') => DateKind::Created,
-            Some('✅') => DateKind::Done,
-            _ => DateKind::Cancelled,
+    let signs = body.char_indices().filter(|(_, c)| !c.is_ascii());
+    for (at, sign) in signs.take(if body.is_ascii() { 0 } else { usize::MAX }) {
+        let Some(&(_, kind)) = DATE_SIGNIFIERS.iter().find(|(s, _)| *s == sign) else {
+            continue;
         };
-        found.push(FoundDate {
-            kind,
-            whole: field.range(),
-            date_start: field.end() - ISO_DATE_LEN,
-        });
+        let date_start = skip_selector_and_spaces(body, at + sign.len_utf8());
+        if starts_with_iso_date(&body.as_bytes()[date_start..]) {
+            found.push(FoundDate {
+                kind,
+                whole: at..date_start + ISO_DATE_LEN,
+                date_start,
+                emoji: true,
+            });
+        }
     }
     for field in DATAVIEW_DATE.find_iter(if body.contains("::") { body } else { "" }) {
         // `[key:: date]`: the key runs from after the bracket to `::`, the date follows.
@@ -292,22 +330,53 @@ fn find_dates(body: &str) -> Vec<FoundDate> {
             kind,
             whole: field.range(),
             date_start: field.start() + separator + 2 + (after.len() - after.trim_start().len()),
+            emoji: false,
         });
     }
-    let has_due_word = body
-        .as_bytes()
-        .windows(3)
-        .any(|w| w.eq_ignore_ascii_case(b"due"));
-    for field in BARE_DUE.find_iter(if has_due_word { body } else { "" }) {
+    for field in bare_due_dates(body) {
         let overlaps = found
             .iter()
-            .any(|f| f.whole.start < field.end() && field.start() < f.whole.end);
+            .any(|f| f.whole.start < field.whole.end && field.whole.start < f.whole.end);
         if !overlaps {
+            found.push(field);
+        }
+    }
+    found
+}
+
+/// Finds `due: YYYY-MM-DD` and `due:: YYYY-MM-DD` (any case) at the start of `body` or after
+/// whitespace. The range of each starts at that whitespace.
+fn bare_due_dates(body: &str) -> Vec<FoundDate> {
+    let bytes = body.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = (from..bytes.len().saturating_sub(2))
+        .find(|&i| bytes[i..i + 3].eq_ignore_ascii_case(b"due"))
+    {
+        from = i + 1;
+        let before = body[..i].chars().next_back();
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let mut at = i + 3;
+        if bytes.get(at) != Some(&b':') {
+            continue;
+        }
+        at += if bytes.get(at + 1) == Some(&b':') {
+            2
+        } else {
+            1
+        };
+        let date_start = at + bytes[at..].iter().take_while(|&&b| b == b' ').count();
+        if starts_with_iso_date(&bytes[date_start..]) {
+            let start = i - before.map_or(0, char::len_utf8);
             found.push(FoundDate {
                 kind: DateKind::Due,
-                whole: field.range(),
-                date_start: field.end() - ISO_DATE_LEN,
+                whole: start..date_start + ISO_DATE_LEN,
+                date_start,
+                emoji: false,
             });
+            from = date_start + ISO_DATE_LEN;
         }
     }
     found
@@ -316,30 +385,49 @@ fn find_dates(body: &str) -> Vec<FoundDate> {
 /// Length of a `YYYY-MM-DD` date.
 const ISO_DATE_LEN: usize = 10;
 
-/// Reads a date that the patterns above matched as `\d{4}-\d{2}-\d{2}`; `None` for a day
-/// that does not exist.
+/// Reads a `YYYY-MM-DD` date in ASCII digits; `None` for a day that does not exist.
 fn iso_date(raw: &str) -> Option<NaiveDate> {
     let number = |range: std::ops::Range<usize>| raw.get(range)?.parse::<u32>().ok();
     let year = i32::try_from(number(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
-/// Reads a priority sign or `[priority:: ...]`, noting its range in `removed`.
+/// Reads the first priority sign or `[priority:: ...]`, noting its range in `removed`.
 fn read_priority(body: &str, removed: &mut Vec<std::ops::Range<usize>>) -> Priority {
-    let Some(caps) = PRIORITY.captures(body) else {
-        return Priority::Normal;
-    };
-    removed.push(caps.get(0).expect("group 0 always matches").range());
-    let word = caps
-        .get(1)
-        .or_else(|| caps.get(2))
-        .map_or("", |m| m.as_str());
-    match word.to_ascii_lowercase().as_str() {
-        "🔺" | "highest" => Priority::Highest,
-        "⏫" | "high" => Priority::High,
-        "🔼" | "medium" => Priority::Medium,
-        "🔽" | "low" => Priority::Low,
-        _ => Priority::Lowest,
+    let sign = body.char_indices().find_map(|(at, c)| {
+        let (_, priority) = PRIORITY_SIGNS.iter().find(|(s, _)| *s == c)?;
+        let mut end = at + c.len_utf8();
+        if body[end..].starts_with(VARIATION_SELECTOR) {
+            end += VARIATION_SELECTOR.len_utf8();
+        }
+        Some((at..end, *priority))
+    });
+    let search_end = sign.as_ref().map_or(body.len(), |(range, _)| range.start);
+    let field = DATAVIEW_PRIORITY
+        .captures(if body.contains("::") {
+            &body[..search_end]
+        } else {
+            ""
+        })
+        .map(|caps| {
+            let priority = match caps[1].to_ascii_lowercase().as_str() {
+                "highest" => Priority::Highest,
+                "high" => Priority::High,
+                "medium" => Priority::Medium,
+                "low" => Priority::Low,
+                _ => Priority::Lowest,
+            };
+            (
+                caps.get(0).expect("group 0 always matches").range(),
+                priority,
+            )
+        });
+    match field.or(sign) {
+        Some((range, priority)) => {
+            removed.push(range);
+            priority
+        }
+        None => Priority::Normal,
     }
 }
 
@@ -348,15 +436,23 @@ fn description(body: &str, removed: &mut [std::ops::Range<usize>]) -> String {
     removed.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
+    let mut push_words = |part: &str| {
+        for word in part.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    };
     for range in removed.iter() {
         if range.start >= at {
-            out.push_str(&body[at..range.start]);
-            out.push(' ');
+            push_words(&body[at..range.start]);
         }
         at = at.max(range.end);
     }
-    out.push_str(&body[at.min(body.len())..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    push_words(&body[at.min(body.len())..]);
+    out.shrink_to_fit();
+    out
 }
 
 /// The start of a task line: list marker, spaces and the `[c]` checkbox.

@@ -144,6 +144,22 @@ fn task_vectors_from_the_tasks_plugin() {
 }
 
 #[test]
+fn task_dates_priorities_and_descriptions_in_odd_spacing() {
+    let text = "- [ ] Two spaces 📅  2026-01-22 and a selector ⏳\u{fe0f}2026-01-20
+- [ ] Upper case DUE:: 2026-02-01 and Due: 2026-02-02
+- [ ] No break before overdue:2026-02-03 nor due-2026-02-04
+- [ ] Wide space before\u{3000}due: 2026-02-05
+- [ ] Dataview [due:: 2026-02-06] is read once
+- [ ] Field first [priority:: low] then sign 🔺
+- [ ] Sign first ⏬\u{fe0f} then [priority:: high]
+- [ ] Digits that are not ASCII 📅 ٢٠٢٦-٠١-٢٢
+- [ ] Short date 📅 2026-1-22 and a date cut short due: 2026-02
+- [ ]   Spaces   inside    the   text  📅 2026-03-01   ⏫
+";
+    insta::assert_snapshot!(render(text));
+}
+
+#[test]
 fn code_math_html_and_comments_hide_syntax() {
     let text = "Real [[Acme Corp]] and `[[Not A Link]]` #real-tag
 

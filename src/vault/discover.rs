@@ -5,6 +5,7 @@
 //! Files that cannot be indexed are reported with the reason instead of stopping the scan.
 
 use std::fmt;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -78,6 +79,10 @@ pub enum ScanItem {
     Skipped(Skipped),
 }
 
+/// Results a walker thread gathers before handing them over, so that the threads do not wake
+/// the receiving thread once per note.
+const BATCH: usize = 64;
+
 /// Walks `root` with as many threads as the machine has cores, parsing each note on the thread
 /// that found it, and hands every result to `sink` on the calling thread, in no fixed order.
 /// `max_depth` limits how deep the walk goes (1 reads only `root` itself).
@@ -87,34 +92,83 @@ pub fn scan(
     max_depth: Option<usize>,
     mut sink: impl FnMut(ScanItem),
 ) {
-    let (sender, receiver) = mpsc::sync_channel::<ScanItem>(1024);
+    let (sender, receiver) = mpsc::sync_channel::<Vec<ScanItem>>(64);
     let walker = walker(root, config, max_depth);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            walker.run(|| {
-                let sender = sender.clone();
-                Box::new(move |entry| {
-                    let item = match entry {
-                        Ok(entry) => {
-                            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                            if !is_file || !is_markdown(entry.path()) {
-                                return WalkState::Continue;
-                            }
-                            read_note(root, entry.path(), config)
-                        }
-                        Err(err) => ScanItem::Skipped(walk_error(root, &err)),
-                    };
-                    if sender.send(item).is_err() {
-                        return WalkState::Quit;
-                    }
-                    WalkState::Continue
-                })
+            walker.visit(&mut VisitorBuilder {
+                root,
+                config,
+                sender,
             });
         });
-        for item in receiver {
-            sink(item);
+        for batch in receiver {
+            batch.into_iter().for_each(&mut sink);
         }
     });
+}
+
+struct VisitorBuilder<'s> {
+    root: &'s Path,
+    config: &'s Config,
+    sender: mpsc::SyncSender<Vec<ScanItem>>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Visitor {
+            root: self.root,
+            config: self.config,
+            sender: self.sender.clone(),
+            batch: Vec::with_capacity(BATCH),
+        })
+    }
+}
+
+/// One walker thread: reads and parses the notes it finds and passes them on in batches.
+struct Visitor<'s> {
+    root: &'s Path,
+    config: &'s Config,
+    sender: mpsc::SyncSender<Vec<ScanItem>>,
+    batch: Vec<ScanItem>,
+}
+
+impl Visitor<'_> {
+    /// Hands the batch over; `false` when the receiver is gone.
+    fn flush(&mut self) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.sender.send(batch).is_ok()
+    }
+}
+
+impl ignore::ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        let item = match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if !is_file || !is_markdown(entry.path()) {
+                    return WalkState::Continue;
+                }
+                read_note(self.root, entry.path(), self.config)
+            }
+            Err(err) => ScanItem::Skipped(walk_error(self.root, &err)),
+        };
+        self.batch.push(item);
+        if self.batch.len() >= BATCH && !self.flush() {
+            return WalkState::Quit;
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        // The receiver is gone only when the scan's caller stopped listening.
+        let _ = self.flush();
+    }
 }
 
 /// Reads and parses one file; `path` is absolute.
@@ -125,15 +179,11 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
             reason,
         })
     };
-    let modified = match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_NOTE_BYTES => {
-            return skipped(SkipReason::TooLarge { bytes: meta.len() });
-        }
-        Ok(meta) => meta.modified().ok(),
-        Err(err) => return skipped(read_error(path, &err)),
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    // One open for the size, the modification time and the bytes: a second lookup of the path
+    // costs as much as the read on a warm cache.
+    let (bytes, modified) = match read_file(path) {
+        Ok(Read::Text(bytes, modified)) => (bytes, modified),
+        Ok(Read::TooLarge(bytes)) => return skipped(SkipReason::TooLarge { bytes }),
         Err(err) => return skipped(read_error(path, &err)),
     };
     let text = match check_text(bytes) {
@@ -146,18 +196,36 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
     ScanItem::Note(note)
 }
 
+enum Read {
+    Text(Vec<u8>, Option<std::time::SystemTime>),
+    TooLarge(u64),
+}
+
+fn read_file(path: &Path) -> std::io::Result<Read> {
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.len() > MAX_NOTE_BYTES {
+        return Ok(Read::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow between the size check and the read; the limit still holds.
+    (&mut file)
+        .take(MAX_NOTE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_NOTE_BYTES {
+        return Ok(Read::TooLarge(bytes.len() as u64));
+    }
+    Ok(Read::Text(bytes, meta.modified().ok()))
+}
+
 /// Accepts bytes that are UTF-8 text without NUL bytes.
 pub fn check_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
-    if memchr_nul(&bytes) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err(SkipReason::Binary);
     }
     String::from_utf8(bytes).map_err(|err| SkipReason::InvalidUtf8 {
         offset: err.utf8_error().valid_up_to(),
     })
-}
-
-fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
 }
 
 /// Why reading `path` failed; a dangling symbolic link is distinguished from a file that vanished.

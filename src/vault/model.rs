@@ -95,21 +95,11 @@ pub fn classify(path: &str, stem: &str, summary: &NoteSummary, config: &Config) 
         (at == 0 || bytes[at - 1] == b'/') && bytes.get(at + relationships.len()) == Some(&b'/')
     });
     if in_relationships || fm.and_then(|f| f.kind.as_deref()) == Some("person") {
-        let field = |key: &str| {
-            summary
-                .fields
-                .iter()
-                .find(|f| {
-                    f.source == crate::syntax::FieldSource::Frontmatter
-                        && f.key.eq_ignore_ascii_case(key)
-                })
-                .map(|f| f.value.clone())
-        };
         return NoteKind::Person(Box::new(Person {
             role: fm.and_then(|f| f.role.clone()),
             account: fm.and_then(|f| f.account.clone()),
             group,
-            email: field("email"),
+            email: fm.and_then(|f| f.email.clone()),
             status: fm.and_then(|f| f.status.clone()),
         }));
     }
