@@ -10,12 +10,15 @@ pub mod model;
 mod resolve;
 pub mod watch;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -131,11 +134,38 @@ pub struct Account {
 
 /// Lower-cases and NFC-normalises a name or path for case-insensitive lookup.
 pub fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    key_into(&mut out, text);
+    out
+}
+
+/// Writes [`key`] of `text` into `out`, replacing what it held.
+fn key_into(out: &mut String, text: &str) {
+    out.clear();
     // ASCII text is already in NFC; most names are ASCII, so skip normalisation for them.
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(text.nfc().flat_map(char::to_lowercase));
     }
-    text.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Returns the entry for `key`, creating an empty one if needed. The key is copied only when new.
+fn entry_mut<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key)
+        .expect("the entry exists or was just added")
+}
+
+/// Adds `id` to a list of notes unless it is already the last one. A note's entries are added
+/// together, so this keeps each list free of repeats.
+fn push_once(ids: &mut Vec<NoteId>, id: NoteId) {
+    if ids.last() != Some(&id) {
+        ids.push(id);
+    }
 }
 
 /// The index of one vault.
@@ -151,11 +181,12 @@ pub struct Vault {
     by_name: HashMap<String, Vec<NoteId>>,
     by_alias: HashMap<String, Vec<NoteId>>,
     accounts: BTreeMap<String, Account>,
-    incoming: HashMap<String, HashSet<NoteId>>,
+    /// Notes by the names their links point at, in insertion order without repeats.
+    incoming: HashMap<String, Vec<NoteId>>,
     tags: HashMap<String, (String, u32)>,
     /// Notes by the account name they declare (or, lacking one, their first link), keyed by
     /// [`model::name_key`]; callers confirm membership with [`Vault::account_of`].
-    account_candidates: HashMap<String, HashSet<NoteId>>,
+    account_candidates: HashMap<String, Vec<NoteId>>,
     /// Bumped whenever a note is added or removed (not when one changes), so callers can cache
     /// lists of names.
     pub names_generation: u64,
@@ -367,32 +398,28 @@ impl Vault {
     }
 
     fn link(&mut self, id: NoteId, note: &Note) {
-        self.by_name.entry(key(&note.stem)).or_default().push(id);
+        let mut buf = String::new();
+        key_into(&mut buf, &note.stem);
+        entry_mut(&mut self.by_name, &buf).push(id);
         if let Some(candidate) = account_candidate(note) {
-            self.account_candidates
-                .entry(candidate)
-                .or_default()
-                .insert(id);
+            push_once(entry_mut(&mut self.account_candidates, &candidate), id);
         }
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
-                self.by_alias.entry(key(alias)).or_default().push(id);
+                key_into(&mut buf, alias);
+                entry_mut(&mut self.by_alias, &buf).push(id);
             }
         }
         for link in &note.summary.links {
-            if let Some(name) = link_name(&link.target) {
-                self.incoming.entry(name).or_default().insert(id);
+            if link_name_into(&mut buf, &link.target) {
+                push_once(entry_mut(&mut self.incoming, &buf), id);
             }
         }
-        let mut seen = HashSet::default();
-        for tag in &note.summary.tags {
-            let tag_key = key(&tag.name);
-            if seen.insert(tag_key.clone()) {
-                self.tags
-                    .entry(tag_key)
-                    .or_insert_with(|| (tag.name.clone(), 0))
-                    .1 += 1;
-            }
+        for (tag_key, name) in distinct_tags(note) {
+            self.tags
+                .entry(tag_key)
+                .or_insert_with(|| (name.to_string(), 0))
+                .1 += 1;
         }
         if let Some(folder) = model::account_folder(&note.path, &self.config) {
             let name = model::account_name_from_folder(folder);
@@ -401,16 +428,18 @@ impl Vault {
                 folder: format!("{}/{folder}", self.config.accounts_folder),
                 pages: Vec::new(),
             });
-            account.pages.push(id);
+            // Pages stay sorted by path; the note itself is not in `notes` yet.
             let notes = &self.notes;
-            let path_of = |id: &NoteId| {
+            let path_of = |page: NoteId| {
                 notes
-                    .get(id.0 as usize)
+                    .get(page.0 as usize)
                     .and_then(Option::as_ref)
-                    .map_or(&note.path, |n| &n.path)
-                    .clone()
+                    .map_or("", |n| n.path.as_str())
             };
-            account.pages.sort_by_cached_key(path_of);
+            let at = account
+                .pages
+                .partition_point(|&page| path_of(page) < note.path.as_str());
+            account.pages.insert(at, id);
         }
     }
 
@@ -420,37 +449,24 @@ impl Vault {
         };
         remove_id(&mut self.by_name, &key(&note.stem), id);
         if let Some(candidate) = account_candidate(&note) {
-            if let Some(set) = self.account_candidates.get_mut(&candidate) {
-                set.remove(&id);
-                if set.is_empty() {
-                    self.account_candidates.remove(&candidate);
-                }
-            }
+            remove_id(&mut self.account_candidates, &candidate, id);
         }
         if let Some(fm) = &note.summary.frontmatter {
             for alias in &fm.aliases {
                 remove_id(&mut self.by_alias, &key(alias), id);
             }
         }
+        let mut buf = String::new();
         for link in &note.summary.links {
-            if let Some(name) = link_name(&link.target) {
-                if let Some(set) = self.incoming.get_mut(&name) {
-                    set.remove(&id);
-                    if set.is_empty() {
-                        self.incoming.remove(&name);
-                    }
-                }
+            if link_name_into(&mut buf, &link.target) {
+                remove_id(&mut self.incoming, &buf, id);
             }
         }
-        let mut seen = HashSet::default();
-        for tag in &note.summary.tags {
-            let tag_key = key(&tag.name);
-            if seen.insert(tag_key.clone()) {
-                if let Some(entry) = self.tags.get_mut(&tag_key) {
-                    entry.1 -= 1;
-                    if entry.1 == 0 {
-                        self.tags.remove(&tag_key);
-                    }
+        for (tag_key, _) in distinct_tags(&note) {
+            if let Some(entry) = self.tags.get_mut(&tag_key) {
+                entry.1 -= 1;
+                if entry.1 == 0 {
+                    self.tags.remove(&tag_key);
                 }
             }
         }
@@ -549,10 +565,24 @@ impl Vault {
     }
 }
 
-/// The lookup key of the last path segment of a link target.
-fn link_name(target: &str) -> Option<String> {
-    let name = target.rsplit(['/', '\\']).next()?.trim();
-    (!name.is_empty()).then(|| key(syntax::strip_md(name)))
+/// Writes the lookup key of the last path segment of a link target into `out`. Returns `false`
+/// when the segment is empty.
+fn link_name_into(out: &mut String, target: &str) -> bool {
+    let name = target.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    key_into(out, syntax::strip_md(name));
+    !name.is_empty()
+}
+
+/// Lists the note's tags once each, as lookup key and the name as first written.
+fn distinct_tags(note: &Note) -> Vec<(String, &str)> {
+    let mut tags: Vec<(String, &str)> = Vec::with_capacity(note.summary.tags.len());
+    for tag in &note.summary.tags {
+        let tag_key = key(&tag.name);
+        if !tags.iter().any(|(seen, _)| *seen == tag_key) {
+            tags.push((tag_key, &tag.name));
+        }
+    }
+    tags
 }
 
 fn remove_id(map: &mut HashMap<String, Vec<NoteId>>, name: &str, id: NoteId) {
