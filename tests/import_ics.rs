@@ -57,6 +57,21 @@ fn qbr_stub_with_people_and_preparation() {
 }
 
 #[test]
+fn dry_run_counts_notes_it_would_create() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(dir.path(), "ics", &calendar(), &["--dry-run"]);
+    let out = stdout(&output);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(out.ends_with(", would create 7 notes\n"), "{out}");
+    assert!(out.contains("would create Inbox/Meetings/"), "{out}");
+    assert!(!out.contains("notes created"), "{out}");
+}
+
+#[test]
 fn recurrences_follow_exclusions_and_overrides() {
     let dir = vault();
     import(dir.path(), "ics", &calendar(), &[]);

@@ -127,6 +127,31 @@ fn create_accounts_adds_pages_once() {
 }
 
 #[test]
+fn dry_run_counts_accounts_it_would_create() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(
+        dir.path(),
+        "salesforce",
+        &exports(),
+        &["--create-accounts", "--dry-run"],
+    );
+    let out = stdout(&output);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(
+        out.contains(
+            "dex import salesforce (dry run, nothing written): 14 rows read, would update 4 \
+             accounts, would create 2 accounts, 0 unmatched, 3 rows rejected"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains(" created"), "{out}");
+}
+
+#[test]
 fn second_import_changes_no_byte() {
     let dir = vault();
     import(dir.path(), "salesforce", &exports(), &[]);
