@@ -122,8 +122,8 @@ fn bad_events_and_others_are_reported() {
     let dir = vault();
     let out = stdout(&import(dir.path(), "ics", &calendar(), &[]));
     let expected = [
-        "calendar.ics:77: warning: DTSTART: unknown TZID `Customized Time Zone`",
-        "calendar.ics:85: error: VEVENT: invalid DTSTART `20261345T100000`",
+        "calendar.ics:80: warning: DTSTART: unknown TZID `Customized Time Zone`",
+        "calendar.ics:88: error: DTSTART: invalid date-time `20261345T100000`",
         "calendar.ics:77: unmatched: `initech.example` matches no account",
         "9 rows read, updated 0 accounts, 0 created, 1 unmatched, 1 row rejected",
     ];
@@ -138,6 +138,71 @@ fn bad_events_and_others_are_reported() {
         !out.contains("Cancelled sync"),
         "cancelled meeting got a stub:\n{out}"
     );
+}
+
+/// Builds a calendar whose bad properties come after folded lines and a nested alarm, with each
+/// line ending in `eol`.
+fn calendar_with_bad_properties(eol: &str) -> String {
+    let lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        "UID:folded@fernwood.io",
+        "DESCRIPTION:A description that the calendar app",
+        "  folded over",
+        "  three lines",
+        "DTSTART;TZID=Mars/Olympus:20260320T100000",
+        "RRULE:FREQ=SOMETIMES",
+        "EXDATE:2026031",
+        "SUMMARY:Kestrel check-in",
+        "ORGANIZER:mailto:maya.okafor@fernwood.io",
+        "ATTENDEE:mailto:amara.osei@kestrelhealth.org",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:bad-start@fernwood.io",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Reminder",
+        "END:VALARM",
+        "SUMMARY:Kestrel",
+        "  sync",
+        "dtstart;tzid=America/New_York:",
+        " 20261345T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:bad-override@fernwood.io",
+        "DTSTART:20260320T150000Z",
+        "",
+        "RECURRENCE-ID:2026-03-20",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ];
+    lines.map(|line| format!("{line}{eol}")).concat()
+}
+
+#[test]
+fn property_errors_cite_their_line() {
+    for eol in ["\r\n", "\n"] {
+        let dir = vault();
+        let path = dir.path().join("bad.ics");
+        std::fs::write(&path, calendar_with_bad_properties(eol)).unwrap();
+        let out = stdout(&import(
+            dir.path(),
+            "ics",
+            &[path.display().to_string()],
+            &[],
+        ));
+        let expected = [
+            "bad.ics:8: warning: DTSTART: unknown TZID `Mars/Olympus`",
+            "bad.ics:9: error: RRULE: invalid RRULE `FREQ=SOMETIMES`",
+            "bad.ics:10: warning: EXDATE: invalid date-time `2026031`",
+            "bad.ics:23: error: DTSTART: invalid date-time `20261345T100000`",
+            "bad.ics:30: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
+        ];
+        for line in expected {
+            assert!(out.contains(line), "{eol:?}: missing `{line}` in:\n{out}");
+        }
+    }
 }
 
 #[test]

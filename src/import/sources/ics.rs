@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use icalendar::parser::Property;
+use icalendar::parser::{Component, Property};
 
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::normalize_domain;
@@ -37,6 +37,8 @@ struct Event {
     start: Start,
     end: Option<Start>,
     rrule: Option<String>,
+    /// Line where the `RRULE` property starts.
+    rrule_line: u64,
     exdates: Vec<DateTime<Utc>>,
     recurrence_id: Option<DateTime<Utc>>,
     organizer: Option<String>,
@@ -200,7 +202,7 @@ fn read_file(
     }
     let mut events = Vec::new();
     let mut rejected = 0;
-    let mut current: Option<(u64, Vec<String>)> = None;
+    let mut current: Option<(u64, Vec<(u64, String)>)> = None;
     for (number, line) in &lines {
         if line.eq_ignore_ascii_case("BEGIN:VEVENT") {
             if let Some((start, _)) = current.take() {
@@ -212,18 +214,18 @@ fn read_file(
                 );
                 rejected += 1;
             }
-            current = Some((*number, vec![line.clone()]));
+            current = Some((*number, vec![(*number, line.clone())]));
         } else if let Some((start, mut body)) = current.take() {
-            body.push(line.clone());
+            body.push((*number, line.clone()));
             if line.eq_ignore_ascii_case("END:VEVENT") {
                 match parse_event(start, &body, ctx, messages) {
                     Ok(event) => events.push(event),
-                    Err(message) => {
+                    Err(rejection) => {
                         messages.error(
                             "invalid-event",
-                            start,
-                            Some("VEVENT"),
-                            format!("{message}; event skipped"),
+                            rejection.line,
+                            Some(&rejection.field),
+                            format!("{}; event skipped", rejection.message),
                         );
                         rejected += 1;
                     }
@@ -245,71 +247,163 @@ fn read_file(
     Ok((events, rejected))
 }
 
+/// The reason an event was skipped, with the line and name of the property at fault. An event
+/// that is invalid as a whole names its `BEGIN:VEVENT` line.
+struct Rejection {
+    line: u64,
+    field: String,
+    message: String,
+}
+
+impl Rejection {
+    fn of_event(line: u64, message: impl Into<String>) -> Rejection {
+        Rejection {
+            line,
+            field: "VEVENT".to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn of_property(line: u64, property: &Property<'_>, message: String) -> Rejection {
+        Rejection {
+            line,
+            field: property.name.as_str().to_ascii_uppercase(),
+            message,
+        }
+    }
+}
+
+/// The event's own properties (not those of a nested `VALARM`) with the line each starts on.
+struct Properties<'a> {
+    list: Vec<(&'a Property<'a>, u64)>,
+}
+
+impl<'a> Properties<'a> {
+    /// Pairs the parsed properties of `component` with the content lines of `body`, an event's
+    /// unfolded lines from `BEGIN:VEVENT` to `END:VEVENT`. The parser keeps the properties in
+    /// file order, so each takes the next line at the event's own level that has its name.
+    fn locate(component: &'a Component<'a>, body: &[(u64, String)], event_line: u64) -> Self {
+        let mut own_lines = Vec::new();
+        let mut depth = 0usize;
+        for (number, line) in body.iter().skip(1) {
+            let name = line.split([';', ':']).next().unwrap_or_default();
+            if name.eq_ignore_ascii_case("BEGIN") {
+                depth += 1;
+            } else if name.eq_ignore_ascii_case("END") {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 {
+                own_lines.push((name, *number));
+            }
+        }
+        let mut next = 0;
+        let list = component
+            .properties
+            .iter()
+            .map(|property| {
+                let name = property.name.as_str();
+                let found = own_lines[next..]
+                    .iter()
+                    .position(|(line_name, _)| line_name.eq_ignore_ascii_case(name));
+                let line = match found {
+                    Some(offset) => {
+                        next += offset + 1;
+                        own_lines[next - 1].1
+                    }
+                    None => event_line,
+                };
+                (property, line)
+            })
+            .collect();
+        Properties { list }
+    }
+
+    /// Returns the first property named `name`, with its line.
+    fn first(&self, name: &str) -> Option<(&'a Property<'a>, u64)> {
+        self.all(name).next()
+    }
+
+    /// Returns every property named `name`, with its line.
+    fn all(&self, name: &str) -> impl Iterator<Item = (&'a Property<'a>, u64)> {
+        self.list
+            .iter()
+            .filter(move |(property, _)| property.name.as_str().eq_ignore_ascii_case(name))
+            .copied()
+    }
+
+    /// Returns the trimmed value of the first property named `name`, unless it is empty.
+    fn value(&self, name: &str) -> Option<String> {
+        self.first(name)
+            .map(|(property, _)| property.val.as_str().trim().to_string())
+            .filter(|value| !value.is_empty())
+    }
+}
+
+/// Reads one event from its unfolded lines, each with the number of its first physical line.
 fn parse_event(
     line: u64,
-    body: &[String],
+    body: &[(u64, String)],
     ctx: &Context<'_>,
     messages: &mut Messages,
-) -> Result<Event, String> {
-    let text = body.join("\r\n") + "\r\n";
+) -> Result<Event, Rejection> {
+    let mut text = String::new();
+    for (_, content) in body {
+        text.push_str(content);
+        text.push_str("\r\n");
+    }
     let components = icalendar::parser::read_components(&text).map_err(|err| {
         let first = err
             .lines()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("invalid content")
             .trim();
-        format!("invalid event: {first}")
+        Rejection::of_event(line, format!("invalid event: {first}"))
     })?;
-    let component = components.first().ok_or("empty event")?;
-    let prop = |name: &str| {
-        component
-            .properties
-            .iter()
-            .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
-    };
-    let value = |name: &str| {
-        prop(name)
-            .map(|p| p.val.as_str().trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let uid = value("UID").ok_or("event has no UID")?;
-    let start_prop = prop("DTSTART").ok_or("event has no DTSTART")?;
-    let start = parse_time(start_prop, ctx.config.timezone, line, messages)?;
-    let end = prop("DTEND").and_then(|p| parse_time(p, ctx.config.timezone, line, messages).ok());
+    let component = components
+        .first()
+        .ok_or_else(|| Rejection::of_event(line, "empty event"))?;
+    let properties = Properties::locate(component, body, line);
+    let zone = ctx.config.timezone;
+    let uid = properties
+        .value("UID")
+        .ok_or_else(|| Rejection::of_event(line, "event has no UID"))?;
+    let (start_prop, start_line) = properties
+        .first("DTSTART")
+        .ok_or_else(|| Rejection::of_event(line, "event has no DTSTART"))?;
+    let start = parse_time(start_prop, zone, start_line, messages)
+        .map_err(|message| Rejection::of_property(start_line, start_prop, message))?;
+    let end = properties
+        .first("DTEND")
+        .and_then(|(p, end_line)| parse_time(p, zone, end_line, messages).ok());
     let mut exdates = Vec::new();
-    for p in component
-        .properties
-        .iter()
-        .filter(|p| p.name.as_str().eq_ignore_ascii_case("EXDATE"))
-    {
+    for (p, exdate_line) in properties.all("EXDATE") {
         for part in p.val.as_str().split(',') {
             let single = Property {
                 name: p.name.clone(),
                 val: part.trim().into(),
                 params: p.params.clone(),
             };
-            match parse_time(&single, ctx.config.timezone, line, messages) {
-                Ok(time) => exdates.push(time.utc(ctx.config.timezone)),
+            match parse_time(&single, zone, exdate_line, messages) {
+                Ok(time) => exdates.push(time.utc(zone)),
                 Err(err) => messages.warning(
                     "invalid-exdate",
-                    line,
+                    exdate_line,
                     Some("EXDATE"),
                     format!("{err}; exclusion ignored"),
                 ),
             }
         }
     }
-    let recurrence_id = match prop("RECURRENCE-ID") {
-        Some(p) => {
-            Some(parse_time(p, ctx.config.timezone, line, messages)?.utc(ctx.config.timezone))
+    let recurrence_id = match properties.first("RECURRENCE-ID") {
+        Some((p, recurrence_line)) => {
+            let time = parse_time(p, zone, recurrence_line, messages)
+                .map_err(|message| Rejection::of_property(recurrence_line, p, message))?;
+            Some(time.utc(zone))
         }
         None => None,
     };
-    let attendees = component
-        .properties
-        .iter()
-        .filter(|p| p.name.as_str().eq_ignore_ascii_case("ATTENDEE"))
-        .filter_map(|p| {
+    let attendees = properties
+        .all("ATTENDEE")
+        .filter_map(|(p, _)| {
             let email = mail_address(p.val.as_str())?;
             Some((email, param(p, "CN")))
         })
@@ -317,18 +411,28 @@ fn parse_event(
     Ok(Event {
         line,
         uid,
-        sequence: value("SEQUENCE").and_then(|s| s.parse().ok()).unwrap_or(0),
-        summary: value("SUMMARY").unwrap_or_else(|| "Meeting".to_string()),
-        description: value("DESCRIPTION"),
-        location: value("LOCATION"),
+        sequence: properties
+            .value("SEQUENCE")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        summary: properties
+            .value("SUMMARY")
+            .unwrap_or_else(|| "Meeting".to_string()),
+        description: properties.value("DESCRIPTION"),
+        location: properties.value("LOCATION"),
         start,
         end,
-        rrule: value("RRULE"),
+        rrule: properties.value("RRULE"),
+        rrule_line: properties.first("RRULE").map_or(line, |(_, at)| at),
         exdates,
         recurrence_id,
-        organizer: prop("ORGANIZER").and_then(|p| mail_address(p.val.as_str())),
+        organizer: properties
+            .first("ORGANIZER")
+            .and_then(|(p, _)| mail_address(p.val.as_str())),
         attendees,
-        cancelled: value("STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
+        cancelled: properties
+            .value("STATUS")
+            .is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
     })
 }
 
@@ -359,13 +463,14 @@ fn parse_time(
     messages: &mut Messages,
 ) -> Result<Start, String> {
     let value = prop.val.as_str().trim();
-    let name = prop.name.as_str();
+    let name = prop.name.as_str().to_ascii_uppercase();
     if value.len() == 8 {
         return NaiveDate::parse_from_str(value, "%Y%m%d")
             .map(Start::Date)
-            .map_err(|_| format!("invalid {name} `{value}`"));
+            .map_err(|_| format!("invalid date `{value}`; expected YYYYMMDD"));
     }
-    let invalid = || format!("invalid {name} `{value}`; expected YYYYMMDDTHHMMSS[Z]");
+    let invalid =
+        || format!("invalid date-time `{value}`; expected YYYYMMDDTHHMMSS, optionally ending in Z");
     if let Some(utc) = value.strip_suffix('Z') {
         let naive = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
         return Ok(Start::Time(Utc.from_utc_datetime(&naive), chrono_tz::UTC));
@@ -379,7 +484,7 @@ fn parse_time(
                     messages.warning(
                     "unknown-tzid",
                     line,
-                    Some(name),
+                    Some(&name),
                     format!("unknown TZID `{tzid}`; read the time in {} (set [import.ics] timezone)", zone.name()),
                 );
                     zone
@@ -426,9 +531,12 @@ fn instances<'e>(
         Err(err) => {
             messages.error(
                 "invalid-rrule",
-                event.line,
+                event.rrule_line,
                 Some("RRULE"),
-                format!("invalid RRULE `{rule_text}`: {err}; only the first instance is used"),
+                format!(
+                    "invalid RRULE `{rule_text}`: {}; only the first instance is used",
+                    err.to_string().trim_end_matches('.')
+                ),
             );
             return vec![Instance {
                 event,
