@@ -173,6 +173,7 @@ fn calendar_with_bad_properties(eol: &str) -> String {
         "UID:bad-override@fernwood.io",
         "DTSTART:20260320T150000Z",
         "",
+        "DTEND:20260320T1530",
         "RECURRENCE-ID:2026-03-20",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -197,7 +198,8 @@ fn property_errors_cite_their_line() {
             "bad.ics:9: error: RRULE: invalid RRULE `FREQ=SOMETIMES`",
             "bad.ics:10: warning: EXDATE: invalid date-time `2026031`",
             "bad.ics:23: error: DTSTART: invalid date-time `20261345T100000`",
-            "bad.ics:30: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
+            "bad.ics:30: warning: DTEND: invalid date-time `20260320T1530`",
+            "bad.ics:31: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
         ];
         for line in expected {
             assert!(out.contains(line), "{eol:?}: missing `{line}` in:\n{out}");

@@ -371,28 +371,8 @@ fn parse_event(
         .ok_or_else(|| Rejection::of_event(line, "event has no DTSTART"))?;
     let start = parse_time(start_prop, zone, start_line, messages)
         .map_err(|message| Rejection::of_property(start_line, start_prop, message))?;
-    let end = properties
-        .first("DTEND")
-        .and_then(|(p, end_line)| parse_time(p, zone, end_line, messages).ok());
-    let mut exdates = Vec::new();
-    for (p, exdate_line) in properties.all("EXDATE") {
-        for part in p.val.as_str().split(',') {
-            let single = Property {
-                name: p.name.clone(),
-                val: part.trim().into(),
-                params: p.params.clone(),
-            };
-            match parse_time(&single, zone, exdate_line, messages) {
-                Ok(time) => exdates.push(time.utc(zone)),
-                Err(err) => messages.warning(
-                    "invalid-exdate",
-                    exdate_line,
-                    Some("EXDATE"),
-                    format!("{err}; exclusion ignored"),
-                ),
-            }
-        }
-    }
+    let end = read_end(&properties, zone, messages);
+    let exdates = read_exdates(&properties, zone, messages);
     let recurrence_id = match properties.first("RECURRENCE-ID") {
         Some((p, recurrence_line)) => {
             let time = parse_time(p, zone, recurrence_line, messages)
@@ -434,6 +414,51 @@ fn parse_event(
             .value("STATUS")
             .is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
     })
+}
+
+/// Reads `DTEND`, reporting an invalid one and leaving it out.
+fn read_end(properties: &Properties<'_>, zone: Tz, messages: &mut Messages) -> Option<Start> {
+    let (p, end_line) = properties.first("DTEND")?;
+    match parse_time(p, zone, end_line, messages) {
+        Ok(end) => Some(end),
+        Err(err) => {
+            messages.warning(
+                "invalid-dtend",
+                end_line,
+                Some("DTEND"),
+                format!("{err}; the meeting's end time is left out"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads every date of every `EXDATE`, reporting an invalid date and leaving it out.
+fn read_exdates(
+    properties: &Properties<'_>,
+    zone: Tz,
+    messages: &mut Messages,
+) -> Vec<DateTime<Utc>> {
+    let mut exdates = Vec::new();
+    for (p, exdate_line) in properties.all("EXDATE") {
+        for part in p.val.as_str().split(',') {
+            let single = Property {
+                name: p.name.clone(),
+                val: part.trim().into(),
+                params: p.params.clone(),
+            };
+            match parse_time(&single, zone, exdate_line, messages) {
+                Ok(time) => exdates.push(time.utc(zone)),
+                Err(err) => messages.warning(
+                    "invalid-exdate",
+                    exdate_line,
+                    Some("EXDATE"),
+                    format!("{err}; exclusion ignored"),
+                ),
+            }
+        }
+    }
+    exdates
 }
 
 fn param(prop: &Property<'_>, key: &str) -> Option<String> {
