@@ -6,7 +6,8 @@
 //! Recurring events are expanded with the `rrule` crate (RFC 5545 `RRULE`, `EXDATE`), and an
 //! instance with a `RECURRENCE-ID` override replaces the instance it names. Stubs are keyed by
 //! `UID` and the instance's start; a newer `SEQUENCE` updates the stub's frontmatter, and an
-//! existing note is never replaced.
+//! existing note is never replaced. A stub is dated in the zone the user's calendar shows the
+//! meeting in, which `Zones::for_dates` picks.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -16,6 +17,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property};
 
+use crate::import::config::{SourceConfig, machine_timezone};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::normalize_domain;
 use crate::import::report::{Messages, Unmatched};
@@ -51,23 +53,61 @@ struct Event {
 enum Start {
     /// An all-day event's date.
     Date(NaiveDate),
-    /// A moment, and the zone it was written in (for showing the time and expanding rules).
-    Time(DateTime<Utc>, Tz),
+    /// A moment.
+    Time {
+        at: DateTime<Utc>,
+        /// The zone it was written in, for showing the time and expanding rules: its `TZID`,
+        /// UTC for a time ending in `Z`, or the reading zone for a floating time.
+        zone: Tz,
+        /// Whether a known `TZID` named `zone`.
+        from_tzid: bool,
+    },
 }
 
 impl Start {
     fn utc(self, zone: Tz) -> DateTime<Utc> {
         match self {
             Start::Date(date) => local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
-            Start::Time(time, _) => time,
+            Start::Time { at, .. } => at,
         }
     }
 
-    fn local_date(self, zone: Tz) -> NaiveDate {
+    /// Returns the zone the user's calendar shows this time in (see [`Zones::for_dates`]).
+    fn calendar_zone(self, zones: Zones) -> Tz {
         match self {
-            Start::Date(date) => date,
-            Start::Time(time, _) => time.with_timezone(&zone).date_naive(),
+            Start::Date(_) => zones.reading,
+            Start::Time {
+                zone, from_tzid, ..
+            } => zones.for_dates(from_tzid.then_some(zone)),
         }
+    }
+}
+
+/// The zones times are read in and meetings are dated in.
+#[derive(Clone, Copy, Debug)]
+struct Zones {
+    /// The zone of floating times and unknown `TZID`s: the configured zone, else the machine's.
+    reading: Tz,
+    /// The zone `[import.ics] timezone` or the vault's `timezone` sets.
+    configured: Option<Tz>,
+}
+
+impl Zones {
+    fn of(config: &SourceConfig) -> Zones {
+        let configured = config.configured_timezone;
+        Zones {
+            reading: configured
+                .or_else(machine_timezone)
+                .unwrap_or(chrono_tz::UTC),
+            configured,
+        }
+    }
+
+    /// Returns the zone whose calendar date names a meeting, which is the date the user sees
+    /// in their own calendar: the configured zone, else the event's `TZID`, else the machine's
+    /// zone for a UTC or floating time.
+    fn for_dates(self, tzid: Option<Tz>) -> Tz {
+        self.configured.or(tzid).unwrap_or(self.reading)
     }
 }
 
@@ -75,6 +115,10 @@ impl Start {
 struct Instance<'e> {
     event: &'e Event,
     start: Start,
+    /// The zone the user's calendar shows the meeting in, which its note's time is given in.
+    zone: Tz,
+    /// The day the meeting falls on in that zone, which names its note.
+    date: NaiveDate,
     /// The original start of a recurring instance, which keys its stub.
     recurrence: Option<DateTime<Utc>>,
 }
@@ -84,12 +128,13 @@ pub(super) fn read(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
+    let zones = Zones::of(&ctx.config);
     let mut events = Vec::new();
     let mut names = Vec::new();
     for path in files {
         let file = crate::import::display_name(path);
         let mut messages = Messages::new(&file);
-        let (read, rejected) = read_file(path, ctx, &mut messages)?;
+        let (read, rejected) = read_file(path, zones.reading, &mut messages)?;
         parsed.rows_read += rejected;
         parsed.rows_rejected += rejected;
         events.extend(read.into_iter().map(|e| (file.clone(), e)));
@@ -100,19 +145,14 @@ pub(super) fn read(
     let people = load_people(ctx);
     let mut existing = load_stubs(ctx);
     let mut taken: HashSet<String> = HashSet::new();
-    let zone = ctx.config.timezone;
-    let from = local_to_utc(
-        (ctx.today - Duration::days(ctx.config.past_days))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-        zone,
-    );
-    let to = local_to_utc(
-        (ctx.today + Duration::days(ctx.config.future_days + 1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-        zone,
-    );
+    let first_day = ctx.today - Duration::days(ctx.config.past_days);
+    let last_day = ctx.today + Duration::days(ctx.config.future_days);
+    // Recurrences are expanded with two days to spare on each side, because a meeting's date
+    // can be in a zone up to 26 hours from the reading zone. The dates are checked below.
+    let midnight =
+        |day: NaiveDate| local_to_utc(day.and_hms_opt(0, 0, 0).unwrap_or_default(), zones.reading);
+    let from = midnight(first_day - Duration::days(2));
+    let to = midnight(last_day + Duration::days(3));
     let mut messages_by_file: HashMap<String, Messages> = HashMap::new();
     let overrides: HashSet<(String, DateTime<Utc>)> = events
         .iter()
@@ -125,9 +165,8 @@ pub(super) fn read(
         let messages = messages_by_file
             .entry(file.clone())
             .or_insert_with(|| Messages::new(file));
-        for instance in instances(event, &overrides, from, to, zone, messages) {
-            let start = instance.start.utc(zone);
-            if start < from || start >= to {
+        for instance in instances(event, &overrides, from, to, zones, messages) {
+            if instance.date < first_day || instance.date > last_day {
                 continue;
             }
             write_stub(
@@ -179,7 +218,7 @@ fn unfold(bytes: &[u8]) -> (Vec<(u64, String)>, bool) {
 /// Reads the events of one file, and counts the events that could not be read.
 fn read_file(
     path: &Path,
-    ctx: &Context<'_>,
+    zone: Tz,
     messages: &mut Messages,
 ) -> Result<(Vec<Event>, u64), ImportError> {
     let bytes = std::fs::read(path).map_err(|err| ImportError::Refused {
@@ -218,7 +257,7 @@ fn read_file(
         } else if let Some((start, mut body)) = current.take() {
             body.push((*number, line.clone()));
             if line.eq_ignore_ascii_case("END:VEVENT") {
-                match parse_event(start, &body, ctx, messages) {
+                match parse_event(start, &body, zone, messages) {
                     Ok(event) => events.push(event),
                     Err(rejection) => {
                         messages.error(
@@ -342,7 +381,7 @@ impl<'a> Properties<'a> {
 fn parse_event(
     line: u64,
     body: &[(u64, String)],
-    ctx: &Context<'_>,
+    zone: Tz,
     messages: &mut Messages,
 ) -> Result<Event, Rejection> {
     let mut text = String::new();
@@ -362,7 +401,6 @@ fn parse_event(
         .first()
         .ok_or_else(|| Rejection::of_event(line, "empty event"))?;
     let properties = Properties::locate(component, body, line);
-    let zone = ctx.config.timezone;
     let uid = properties
         .value("UID")
         .ok_or_else(|| Rejection::of_event(line, "event has no UID"))?;
@@ -498,13 +536,17 @@ fn parse_time(
         || format!("invalid date-time `{value}`; expected YYYYMMDDTHHMMSS, optionally ending in Z");
     if let Some(utc) = value.strip_suffix('Z') {
         let naive = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
-        return Ok(Start::Time(Utc.from_utc_datetime(&naive), chrono_tz::UTC));
+        return Ok(Start::Time {
+            at: Utc.from_utc_datetime(&naive),
+            zone: chrono_tz::UTC,
+            from_tzid: false,
+        });
     }
     let naive = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
-    let written_zone = match param(prop, "TZID") {
+    let tzid = match param(prop, "TZID") {
         Some(tzid) => {
             match tzid.trim_start_matches('/').parse::<Tz>() {
-                Ok(tz) => tz,
+                Ok(tz) => Some(tz),
                 Err(_) => {
                     messages.warning(
                     "unknown-tzid",
@@ -512,13 +554,18 @@ fn parse_time(
                     Some(&name),
                     format!("unknown TZID `{tzid}`; read the time in {} (set [import.ics] timezone)", zone.name()),
                 );
-                    zone
+                    None
                 }
             }
         }
-        None => zone,
+        None => None,
     };
-    Ok(Start::Time(local_to_utc(naive, written_zone), written_zone))
+    let written_zone = tzid.unwrap_or(zone);
+    Ok(Start::Time {
+        at: local_to_utc(naive, written_zone),
+        zone: written_zone,
+        from_tzid: tzid.is_some(),
+    })
 }
 
 /// The instances of an event inside `[from, to)`: the event itself, or its recurrences minus
@@ -528,23 +575,25 @@ fn instances<'e>(
     overrides: &HashSet<(String, DateTime<Utc>)>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    zone: Tz,
+    zones: Zones,
     messages: &mut Messages,
 ) -> Vec<Instance<'e>> {
     if event.recurrence_id.is_some() || event.rrule.is_none() {
-        return vec![Instance {
+        return vec![Instance::new(
             event,
-            start: event.start,
-            recurrence: event.recurrence_id,
-        }];
+            event.start,
+            event.recurrence_id,
+            zones,
+        )];
     }
     let rule_text = event.rrule.as_deref().unwrap_or_default();
+    let zone = zones.reading;
     let (start_utc, written_zone) = match event.start {
         Start::Date(date) => (
             local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
             zone,
         ),
-        Start::Time(time, tz) => (time, tz),
+        Start::Time { at, zone, .. } => (at, zone),
     };
     let rrule_zone: rrule::Tz = written_zone.into();
     let dtstart = start_utc.with_timezone(&rrule_zone);
@@ -563,11 +612,7 @@ fn instances<'e>(
                     err.to_string().trim_end_matches('.')
                 ),
             );
-            return vec![Instance {
-                event,
-                start: event.start,
-                recurrence: None,
-            }];
+            return vec![Instance::new(event, event.start, None, zones)];
         }
     };
     let set = event
@@ -586,15 +631,39 @@ fn instances<'e>(
         .map(|time| {
             let start = match event.start {
                 Start::Date(_) => Start::Date(time.with_timezone(&zone).date_naive()),
-                Start::Time(_, tz) => Start::Time(time, tz),
+                Start::Time {
+                    zone, from_tzid, ..
+                } => Start::Time {
+                    at: time,
+                    zone,
+                    from_tzid,
+                },
             };
-            Instance {
-                event,
-                start,
-                recurrence: Some(time),
-            }
+            Instance::new(event, start, Some(time), zones)
         })
         .collect()
+}
+
+impl<'e> Instance<'e> {
+    fn new(
+        event: &'e Event,
+        start: Start,
+        recurrence: Option<DateTime<Utc>>,
+        zones: Zones,
+    ) -> Instance<'e> {
+        let zone = start.calendar_zone(zones);
+        let date = match start {
+            Start::Date(date) => date,
+            Start::Time { at, .. } => at.with_timezone(&zone).date_naive(),
+        };
+        Instance {
+            event,
+            start,
+            zone,
+            date,
+            recurrence,
+        }
+    }
 }
 
 /// Person notes by email address: notes under a relationships folder with `email:` in their
@@ -780,12 +849,11 @@ fn write_stub(
     parsed: &mut Parsed,
 ) {
     let event = instance.event;
-    let zone = ctx.config.timezone;
     let Some(account) = meeting_account(event, file, ctx, parsed) else {
         return;
     };
     let account_name = ctx.matcher.accounts[account].name.clone();
-    let date = instance.start.local_date(zone);
+    let date = instance.date;
     let kind = kind_of(&event.summary);
     let recurrence = instance
         .recurrence
@@ -878,8 +946,7 @@ fn stub_text(
     ctx: &Context<'_>,
 ) -> String {
     let event = instance.event;
-    let zone = ctx.config.timezone;
-    let date = instance.start.local_date(zone);
+    let date = instance.date;
     let mut text = format!(
         "---\ndate: {date}\naccount: \"[[{account}]]\"\nattendees: {attendees_yaml}\nics_uid: \"{}\"\nics_sequence: {}\n",
         event.uid.replace('"', "\\\""),
@@ -891,10 +958,13 @@ fn stub_text(
     let _ = write!(text, "---\n# {stem}\n\n");
     let when = match instance.start {
         Start::Date(_) => "all day".to_string(),
-        Start::Time(time, tz) => {
-            let local = time.with_timezone(&tz);
+        Start::Time { at, .. } => {
+            let zone = instance.zone;
+            let local = at.with_timezone(&zone);
             let end = event.end.and_then(|end| match (end, event.start) {
-                (Start::Time(end, _), Start::Time(start, _)) => Some(local + (end - start)),
+                (Start::Time { at: end, .. }, Start::Time { at: start, .. }) => {
+                    Some(local + (end - start))
+                }
                 _ => None,
             });
             match end {
@@ -902,9 +972,9 @@ fn stub_text(
                     "{}–{} ({})",
                     local.format("%H:%M"),
                     end.format("%H:%M"),
-                    tz.name()
+                    zone.name()
                 ),
-                None => format!("{} ({})", local.format("%H:%M"), tz.name()),
+                None => format!("{} ({})", local.format("%H:%M"), zone.name()),
             }
         }
     };
