@@ -227,6 +227,7 @@ fn parse_event(
         .first()
         .ok_or_else(|| Rejection::of_event(line, "empty event"))?;
     let properties = Properties::locate(component, body, line);
+
     let uid = properties
         .value("UID")
         .ok_or_else(|| Rejection::of_event(line, "event has no UID"))?;
@@ -237,6 +238,7 @@ fn parse_event(
         .map_err(|message| Rejection::of_property(start_line, start_prop, message))?;
     let end = read_end(&properties, zone, messages);
     let exdates = read_exdates(&properties, zone, messages);
+
     let recurrence_id = match properties.first("RECURRENCE-ID") {
         Some((p, recurrence_line)) => {
             let time = parse_time(p, zone, recurrence_line, messages)
@@ -245,6 +247,7 @@ fn parse_event(
         }
         None => None,
     };
+
     let attendees = properties
         .all("ATTENDEE")
         .filter_map(|(p, _)| {
@@ -252,6 +255,7 @@ fn parse_event(
             Some((email, param(p, "CN")))
         })
         .collect();
+
     Ok(Event {
         line,
         uid,
