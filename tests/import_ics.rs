@@ -3,7 +3,9 @@
 
 mod import_common;
 
-use import_common::{changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+use import_common::{
+    changed, fixture, frontmatter, import, import_in_zone, read, snapshot, stdout, vault,
+};
 
 const MEETINGS: &str = "Inbox/Meetings";
 
@@ -57,6 +59,21 @@ fn qbr_stub_with_people_and_preparation() {
 }
 
 #[test]
+fn dry_run_counts_notes_it_would_create() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(dir.path(), "ics", &calendar(), &["--dry-run"]);
+    let out = stdout(&output);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(out.ends_with(", would create 7 notes\n"), "{out}");
+    assert!(out.contains("would create Inbox/Meetings/"), "{out}");
+    assert!(!out.contains("notes created"), "{out}");
+}
+
+#[test]
 fn recurrences_follow_exclusions_and_overrides() {
     let dir = vault();
     import(dir.path(), "ics", &calendar(), &[]);
@@ -107,8 +124,8 @@ fn bad_events_and_others_are_reported() {
     let dir = vault();
     let out = stdout(&import(dir.path(), "ics", &calendar(), &[]));
     let expected = [
-        "calendar.ics:77: warning: DTSTART: unknown TZID `Customized Time Zone`",
-        "calendar.ics:85: error: VEVENT: invalid DTSTART `20261345T100000`",
+        "calendar.ics:80: warning: DTSTART: unknown TZID `Customized Time Zone`",
+        "calendar.ics:88: error: DTSTART: invalid date-time `20261345T100000`",
         "calendar.ics:77: unmatched: `initech.example` matches no account",
         "9 rows read, updated 0 accounts, 0 created, 1 unmatched, 1 row rejected",
     ];
@@ -122,6 +139,194 @@ fn bad_events_and_others_are_reported() {
     assert!(
         !out.contains("Cancelled sync"),
         "cancelled meeting got a stub:\n{out}"
+    );
+}
+
+/// Builds a calendar whose bad properties come after folded lines and a nested alarm, with each
+/// line ending in `eol`.
+fn calendar_with_bad_properties(eol: &str) -> String {
+    let lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        "UID:folded@fernwood.io",
+        "DESCRIPTION:A description that the calendar app",
+        "  folded over",
+        "  three lines",
+        "DTSTART;TZID=Mars/Olympus:20260320T100000",
+        "RRULE:FREQ=SOMETIMES",
+        "EXDATE:2026031",
+        "SUMMARY:Kestrel check-in",
+        "ORGANIZER:mailto:maya.okafor@fernwood.io",
+        "ATTENDEE:mailto:amara.osei@kestrelhealth.org",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:bad-start@fernwood.io",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Reminder",
+        "END:VALARM",
+        "SUMMARY:Kestrel",
+        "  sync",
+        "dtstart;tzid=America/New_York:",
+        " 20261345T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:bad-override@fernwood.io",
+        "DTSTART:20260320T150000Z",
+        "",
+        "DTEND:20260320T1530",
+        "RECURRENCE-ID:2026-03-20",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ];
+    lines.map(|line| format!("{line}{eol}")).concat()
+}
+
+#[test]
+fn property_errors_cite_their_line() {
+    for eol in ["\r\n", "\n"] {
+        let dir = vault();
+        let path = dir.path().join("bad.ics");
+        std::fs::write(&path, calendar_with_bad_properties(eol)).unwrap();
+        let out = stdout(&import(
+            dir.path(),
+            "ics",
+            &[path.display().to_string()],
+            &[],
+        ));
+        let expected = [
+            "bad.ics:8: warning: DTSTART: unknown TZID `Mars/Olympus`",
+            "bad.ics:9: error: RRULE: invalid RRULE `FREQ=SOMETIMES`",
+            "bad.ics:10: warning: EXDATE: invalid date-time `2026031`",
+            "bad.ics:23: error: DTSTART: invalid date-time `20261345T100000`",
+            "bad.ics:30: warning: DTEND: invalid date-time `20260320T1530`",
+            "bad.ics:31: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
+        ];
+        for line in expected {
+            assert!(out.contains(line), "{eol:?}: missing `{line}` in:\n{out}");
+        }
+    }
+}
+
+/// Three evening meetings: 18:00 in Los Angeles on 10 March, 02:00 UTC on 12 March (19:00 in
+/// Los Angeles the day before) and 23:00 floating on 13 March.
+const EVENING_MEETINGS: &str = "BEGIN:VCALENDAR\r\n\
+VERSION:2.0\r\n\
+BEGIN:VEVENT\r\n\
+UID:kestrel-evening@fernwood.io\r\n\
+DTSTART;TZID=America/Los_Angeles:20260310T180000\r\n\
+SUMMARY:Kestrel evening sync\r\n\
+ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+ATTENDEE:mailto:amara.osei@kestrelhealth.org\r\n\
+END:VEVENT\r\n\
+BEGIN:VEVENT\r\n\
+UID:borealis-late@fernwood.io\r\n\
+DTSTART:20260312T020000Z\r\n\
+SUMMARY:Borealis late check-in\r\n\
+ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+ATTENDEE:mailto:priya.raman@borealis-freight.com\r\n\
+END:VEVENT\r\n\
+BEGIN:VEVENT\r\n\
+UID:tidewater-floating@fernwood.io\r\n\
+DTSTART:20260313T230000\r\n\
+SUMMARY:Tidewater sync\r\n\
+ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+ATTENDEE:mailto:lucia.fernandez@tidewaterbank.com\r\n\
+END:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+/// Imports [`EVENING_MEETINGS`] into a vault whose `.dex.toml` starts with `settings`, on a
+/// machine in `machine_zone`, and returns the Kestrel, Borealis and Tidewater stubs.
+fn evening_meeting_stubs(settings: &str, machine_zone: &str) -> [String; 3] {
+    let dir = vault();
+    let config = dir.path().join(".dex.toml");
+    let old = std::fs::read_to_string(&config).expect("read .dex.toml");
+    std::fs::write(&config, format!("{settings}{old}")).expect("write .dex.toml");
+    let calendar = dir.path().join("evening.ics");
+    std::fs::write(&calendar, EVENING_MEETINGS).expect("write calendar");
+    let output = import_in_zone(
+        dir.path(),
+        "ics",
+        &[calendar.display().to_string()],
+        machine_zone,
+    );
+    let out = stdout(&output);
+    assert!(out.contains("3 notes created"), "{out}");
+    ["Kestrel Health", "Borealis Freight", "Tidewater Bank"].map(|account| {
+        let folder = dir.path().join(MEETINGS);
+        let entries = std::fs::read_dir(&folder).expect("read meetings folder");
+        let stub = entries
+            .map(|entry| entry.expect("entry").path())
+            .find(|path| {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                text.contains("ics_uid") && text.contains(account)
+            })
+            .unwrap_or_else(|| panic!("no stub for {account}:\n{out}"));
+        let text = std::fs::read_to_string(&stub).expect("read stub");
+        let date = frontmatter(&text, "date").expect("date");
+        let name = stub
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with(&date), "{name} is not named by {date}");
+        text
+    })
+}
+
+/// Returns the `date:` of each stub.
+fn dates(stubs: &[String; 3]) -> [String; 3] {
+    stubs
+        .each_ref()
+        .map(|text| frontmatter(text, "date").expect("date"))
+}
+
+#[test]
+fn meeting_date_without_configured_zone() {
+    // The event's TZID for the first, the machine's zone for the UTC and floating times.
+    let on_utc_machine = evening_meeting_stubs("", "UTC");
+    assert_eq!(
+        dates(&on_utc_machine),
+        ["2026-03-10", "2026-03-12", "2026-03-13"]
+    );
+    assert!(
+        on_utc_machine[0].contains("Kestrel evening sync, 18:00 (America/Los_Angeles)."),
+        "{}",
+        on_utc_machine[0]
+    );
+    let on_pacific_machine = evening_meeting_stubs("", "America/Los_Angeles");
+    assert_eq!(
+        dates(&on_pacific_machine),
+        ["2026-03-10", "2026-03-11", "2026-03-13"]
+    );
+    assert!(
+        on_pacific_machine[1].contains("Borealis late check-in, 19:00 (America/Los_Angeles)."),
+        "{}",
+        on_pacific_machine[1]
+    );
+    assert!(
+        on_pacific_machine[2].contains("Tidewater sync, 23:00 (America/Los_Angeles)."),
+        "{}",
+        on_pacific_machine[2]
+    );
+}
+
+#[test]
+fn meeting_date_in_configured_zone() {
+    // The vault's zone, whatever the machine's.
+    let berlin = evening_meeting_stubs("timezone = \"Europe/Berlin\"\n", "America/Los_Angeles");
+    assert_eq!(dates(&berlin), ["2026-03-11", "2026-03-12", "2026-03-13"]);
+    assert!(
+        berlin[0].contains("Kestrel evening sync, 02:00 (Europe/Berlin)."),
+        "{}",
+        berlin[0]
+    );
+    // `[import.ics] timezone` over the vault's zone.
+    let both = "timezone = \"Europe/Berlin\"\n[import.ics]\ntimezone = \"America/Los_Angeles\"\n";
+    assert_eq!(
+        dates(&evening_meeting_stubs(both, "Asia/Tokyo")),
+        ["2026-03-10", "2026-03-11", "2026-03-13"]
     );
 }
 

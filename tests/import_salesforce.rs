@@ -127,6 +127,152 @@ fn create_accounts_adds_pages_once() {
 }
 
 #[test]
+fn dry_run_counts_accounts_it_would_create() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(
+        dir.path(),
+        "salesforce",
+        &exports(),
+        &["--create-accounts", "--dry-run"],
+    );
+    let out = stdout(&output);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert!(
+        out.contains(
+            "dex import salesforce (dry run, nothing written): 14 rows read, would update 4 \
+             accounts, would create 2 accounts, 0 unmatched, 3 rows rejected"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains(" created"), "{out}");
+}
+
+/// Accounts whose names need more than ASCII, none of them in the example vault.
+const ACCENTED_NAMES: [&str; 4] = [
+    "Café Lumière",
+    "Zoë Ström",
+    "Müller Maschinenbau",
+    "São Paulo Têxteis",
+];
+
+/// Builds an Account export with one row per name in [`ACCENTED_NAMES`], from line 2 on.
+fn accented_accounts() -> String {
+    let rows = ACCENTED_NAMES
+        .iter()
+        .enumerate()
+        .map(|(index, name)| format!("0015g00000Acc{index}0AAA,{name},Retail\n"));
+    std::iter::once("Id,Name,Industry\n".to_string())
+        .chain(rows)
+        .collect()
+}
+
+/// Saves `bytes` as `accounts.csv` in a copy of the example vault, imports it and returns the
+/// output.
+fn import_accounts(bytes: &[u8]) -> String {
+    let dir = vault();
+    let path = dir.path().join("accounts.csv");
+    std::fs::write(&path, bytes).expect("write accounts.csv");
+    stdout(&import(
+        dir.path(),
+        "salesforce",
+        &[path.display().to_string()],
+        &[],
+    ))
+}
+
+fn assert_names_read(out: &str) {
+    for name in ACCENTED_NAMES {
+        assert!(
+            out.contains(&format!(": unmatched: `{name}` matches no account")),
+            "missing `{name}` in:\n{out}"
+        );
+    }
+}
+
+/// Returns `text` as UTF-8 except that each `ü` is the Windows-1252 byte 0xFC.
+fn with_stray_1252_byte(text: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for (index, part) in text.split('ü').enumerate() {
+        if index > 0 {
+            bytes.push(0xFC);
+        }
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn stray_1252_byte_in_utf8_export() {
+    let text = accented_accounts();
+    let lf = with_stray_1252_byte(&text);
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), &lf].concat();
+    let crlf = with_stray_1252_byte(&text.replace('\n', "\r\n"));
+    for (case, bytes) in [("LF", lf), ("BOM", with_bom), ("CRLF", crlf)] {
+        let out = import_accounts(&bytes);
+        assert_names_read(&out);
+        assert!(
+            out.contains(
+                "accounts.csv:4: warning: Name: invalid UTF-8 `M\\xFCller Maschinenbau`; read as \
+                 Windows-1252 `Müller Maschinenbau`"
+            ),
+            "{case}: {out}"
+        );
+        assert!(!out.contains("read as windows-1252"), "{case}: {out}");
+        assert_eq!(out.matches("invalid UTF-8").count(), 1, "{case}: {out}");
+    }
+}
+
+#[test]
+fn stray_1252_byte_before_utf8_text() {
+    // The stray byte is on line 2 and the UTF-8 names come after 90 KB of blank rows, past the
+    // part of the file read first.
+    let text = accented_accounts();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let (mueller, others): (Vec<&str>, Vec<&str>) =
+        rows.lines().partition(|row| row.contains("Müller"));
+    let reordered = format!(
+        "{header}\n{}\n{}{}\n",
+        mueller[0],
+        ",,\n".repeat(30_000),
+        others.join("\n")
+    );
+    let out = import_accounts(&with_stray_1252_byte(&reordered));
+    assert_names_read(&out);
+    assert!(
+        out.contains("accounts.csv:2: warning: Name: invalid UTF-8 `M\\xFCller Maschinenbau`"),
+        "{out}"
+    );
+    assert!(!out.contains("read as windows-1252"), "{out}");
+}
+
+#[test]
+fn utf16_exports_in_both_byte_orders() {
+    let text = accented_accounts();
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let little: Vec<u8> = units.iter().flat_map(|unit| unit.to_le_bytes()).collect();
+    let big: Vec<u8> = units.iter().flat_map(|unit| unit.to_be_bytes()).collect();
+    let cases = [
+        ("UTF-16LE", [b"\xFF\xFE".as_slice(), &little].concat()),
+        ("UTF-16BE", [b"\xFE\xFF".as_slice(), &big].concat()),
+        ("UTF-16LE", little),
+        ("UTF-16BE", big),
+    ];
+    for (encoding, bytes) in cases {
+        let out = import_accounts(&bytes);
+        assert_names_read(&out);
+        assert!(
+            out.contains(&format!("accounts.csv: note: read as {encoding}")),
+            "{out}"
+        );
+        assert!(!out.contains("invalid UTF-8"), "{out}");
+    }
+}
+
+#[test]
 fn second_import_changes_no_byte() {
     let dir = vault();
     import(dir.path(), "salesforce", &exports(), &[]);

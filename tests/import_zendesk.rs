@@ -144,15 +144,23 @@ fn crlf_and_bom_notes_keep_their_bytes() {
     );
 }
 
+/// Imports the tickets, then changes a count in Borealis Freight's zendesk block by hand and
+/// returns the edited note.
+fn import_and_edit_block(vault: &std::path::Path) -> String {
+    import(vault, "zendesk", &tickets(), &[]);
+    let path = vault.join(BOREALIS_HEALTH);
+    let edited = std::fs::read_to_string(&path)
+        .expect("read Health.md")
+        .replace("| 2026-03-15 | 5 | 9 |", "| 2026-03-15 | 5 | 7 |");
+    std::fs::write(&path, &edited).expect("write Health.md");
+    edited
+}
+
 #[test]
 fn edited_block_is_left_alone_unless_forced() {
     let dir = vault();
-    import(dir.path(), "zendesk", &tickets(), &[]);
+    let edited = import_and_edit_block(dir.path());
     let path = dir.path().join(BOREALIS_HEALTH);
-    let edited = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("| 2026-03-15 | 5 | 9 |", "| 2026-03-15 | 5 | 7 |");
-    std::fs::write(&path, &edited).unwrap();
     let output = import_common::import_on(dir.path(), "zendesk", &tickets(), "2026-03-20", &[]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
@@ -197,7 +205,55 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
         "{out}"
     );
     assert!(out.contains("+<!-- dex:end zendesk -->"), "{out}");
-    assert!(out.contains("would update 3 accounts"), "{out}");
+    assert!(
+        out.ends_with(
+            "dex import zendesk (dry run, nothing written): 20 rows read, would update 3 accounts, \
+             would create 0 accounts, 1 unmatched, 3 rows rejected\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn dry_run_json_is_marked() {
+    let dir = vault();
+    let before = snapshot(dir.path());
+    let output = import(
+        dir.path(),
+        "zendesk",
+        &tickets(),
+        &["--dry-run", "--format", "json"],
+    );
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["summary"]["accounts_updated"], 3);
+
+    let written = import(dir.path(), "zendesk", &tickets(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&written.stdout).unwrap();
+    assert_eq!(report["dry_run"], false);
+}
+
+#[test]
+fn dry_run_names_blocks_it_would_leave() {
+    let dir = vault();
+    import_and_edit_block(dir.path());
+    let output = import_common::import_on(
+        dir.path(),
+        "zendesk",
+        &tickets(),
+        "2026-03-20",
+        &["--dry-run"],
+    );
+    let out = stdout(&output);
+    assert!(
+        out.ends_with(", would leave 1 edited block alone\n"),
+        "{out}"
+    );
+    assert!(!out.contains("left alone\n"), "{out}");
 }
 
 #[test]

@@ -27,6 +27,9 @@ pub struct SourceConfig {
     /// Zone of date-times written without an offset (`timezone`; default the vault's
     /// `timezone`, else UTC).
     pub timezone: Tz,
+    /// The zone that `timezone` or the vault's `timezone` sets, or `None` when neither does
+    /// and [`SourceConfig::timezone`] is UTC by default.
+    pub configured_timezone: Option<Tz>,
     /// Order of slash-separated dates (`date_order`: `mdy` default, or `dmy`).
     pub date_order: DateOrder,
     /// Column header per field name (`columns`), overriding the built-in aliases.
@@ -101,6 +104,7 @@ impl SourceConfig {
     pub fn defaults(timezone: Tz) -> SourceConfig {
         SourceConfig {
             timezone,
+            configured_timezone: None,
             date_order: DateOrder::MonthFirst,
             columns: HashMap::new(),
             matching: vec![MatchRule::Id, MatchRule::Name, MatchRule::Domain],
@@ -169,6 +173,7 @@ pub fn load(
         }
     }
     let mut config = SourceConfig::defaults(vault_zone.unwrap_or(chrono_tz::UTC));
+    config.configured_timezone = vault_zone;
     let Some(value) = tables.get(source.slug()) else {
         return Ok(config);
     };
@@ -206,6 +211,7 @@ fn apply_key(
                     "{path}: unknown time zone `{name}`; use an IANA name such as Europe/Berlin"
                 )
             })?;
+            config.configured_timezone = Some(config.timezone);
         }
         "date_order" => {
             config.date_order = match string(value, path)?.as_str() {
@@ -272,6 +278,25 @@ fn apply_key(
         _ => return Err(format!("{path}: unknown key")),
     }
     Ok(())
+}
+
+/// Returns the machine's time zone: the one the `TZ` variable names (`Europe/Berlin`,
+/// `:Europe/Berlin` or a path into a `zoneinfo` folder), else the system setting
+/// (`/etc/localtime` on Linux), else `None`.
+pub fn machine_timezone() -> Option<Tz> {
+    let from_variable = std::env::var("TZ")
+        .ok()
+        .and_then(|value| zone_of_variable(&value));
+    from_variable.or_else(|| iana_time_zone::get_timezone().ok()?.parse().ok())
+}
+
+/// Reads an IANA zone name from a `TZ` value. A POSIX rule such as `<+03>-3` names none.
+/// NOTE: with such a rule, meetings are dated by the system setting while "today" follows the
+/// rule, because `chrono::Local` reads it.
+fn zone_of_variable(value: &str) -> Option<Tz> {
+    let name = value.trim().trim_start_matches(':');
+    let name = name.rsplit_once("zoneinfo/").map_or(name, |(_, zone)| zone);
+    name.parse().ok()
 }
 
 fn string(value: &toml::Value, path: &str) -> Result<String, String> {
@@ -358,9 +383,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.timezone, chrono_tz::America::Chicago);
+        assert_eq!(
+            config.configured_timezone,
+            Some(chrono_tz::America::Chicago)
+        );
         assert_eq!(config.spike_min, 3);
         assert!((config.spike_ratio - 2.0).abs() < f64::EPSILON);
         assert_eq!(config.columns["organization"], "Customer");
+    }
+
+    #[test]
+    fn timezone_falls_back_to_the_vault() {
+        let table: toml::Table = toml::from_str("[ics]\npast_days = 3\n").unwrap();
+        let vault = load(&table, Source::Ics, Some(chrono_tz::Asia::Tokyo)).unwrap();
+        assert_eq!(vault.timezone, chrono_tz::Asia::Tokyo);
+        assert_eq!(vault.configured_timezone, Some(chrono_tz::Asia::Tokyo));
+
+        let unset = load(&table, Source::Ics, None).unwrap();
+        assert_eq!(unset.timezone, chrono_tz::UTC);
+        assert_eq!(unset.configured_timezone, None);
+    }
+
+    #[test]
+    fn tz_variable_forms() {
+        let berlin = Some(chrono_tz::Europe::Berlin);
+        assert_eq!(zone_of_variable("Europe/Berlin"), berlin);
+        assert_eq!(zone_of_variable(":Europe/Berlin"), berlin);
+        assert_eq!(
+            zone_of_variable("/usr/share/zoneinfo/Europe/Berlin"),
+            berlin
+        );
+        assert_eq!(zone_of_variable("<+03>-3"), None);
+        assert_eq!(zone_of_variable(""), None);
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //!
 //! Excel and export tools write UTF-8 with or without a byte order mark, Windows-1252 and
 //! UTF-16 (Excel's "Unicode Text"), with `,`, `;`, tab or `|` delimiters and sometimes a
-//! `sep=;` first line. The reader sniffs the first 64 KiB and transcodes to UTF-8 through
-//! `encoding_rs_io`; a later cell that is not valid UTF-8 is decoded as Windows-1252 with a
-//! warning naming its line and column.
+//! `sep=;` first line. UTF-16 is found from the first 64 KiB and transcoded through
+//! `encoding_rs_io`. Other files are read as UTF-8 when they hold at least as many valid
+//! multi-byte UTF-8 characters as invalid sequences, and each cell that is not valid UTF-8 is
+//! then decoded as Windows-1252 with a warning. A file with more invalid sequences is
+//! transcoded from Windows-1252 as a whole.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -42,8 +45,6 @@ pub struct CsvInput {
     pub headers: Vec<String>,
     /// Normalised header name to the first column that has it.
     by_name: HashMap<String, usize>,
-    /// Whether cells that are not valid UTF-8 are decoded as Windows-1252.
-    fallback_1252: bool,
     /// Lines before the header that the CSV reader does not see (a `sep=` line).
     line_offset: u64,
     /// Offsets of each `\n` that follows a `\r`, used to number lines.
@@ -111,12 +112,11 @@ pub struct Row<'a> {
     pub line: u64,
     record: &'a Record,
     headers: &'a [String],
-    fallback_1252: bool,
 }
 
 impl Row<'_> {
     /// Returns the cell of column `index`, trimmed; `None` when empty or missing. A cell that is not
-    /// valid UTF-8 is decoded as Windows-1252 and reported once per row.
+    /// valid UTF-8 is decoded as Windows-1252 and reported each time it is read.
     pub fn cell(&self, index: Option<usize>, messages: &mut Messages) -> Option<String> {
         self.text(index, messages).map(Cow::into_owned)
     }
@@ -131,20 +131,44 @@ impl Row<'_> {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => Cow::Borrowed(trim(text)),
             Err(_) => {
-                let (decoded, _, _) = WINDOWS_1252.decode(bytes);
-                if !self.fallback_1252 {
-                    messages.warning(
-                        "encoding",
-                        self.line,
-                        self.headers.get(index?).map(String::as_str),
-                        "cell is not valid UTF-8; read it as Windows-1252".to_string(),
-                    );
-                }
-                Cow::Owned(decoded.trim().to_string())
+                let column = index?;
+                let field = match self.headers.get(column) {
+                    Some(header) if !header.is_empty() => header.clone(),
+                    _ => format!("column {}", column + 1),
+                };
+                Cow::Owned(decode_1252(bytes, self.line, &field, messages))
             }
         };
         non_empty(text)
     }
+}
+
+/// Decodes a cell that is not valid UTF-8 as Windows-1252, trimmed, with a warning that shows
+/// its bytes (invalid ones as `\xNN`).
+fn decode_1252(bytes: &[u8], line: u64, field: &str, messages: &mut Messages) -> String {
+    let decoded = WINDOWS_1252.decode(bytes).0.trim().to_string();
+    messages.warning(
+        "encoding",
+        line,
+        Some(field),
+        format!(
+            "invalid UTF-8 `{}`; read as Windows-1252 `{decoded}`",
+            escape_invalid_utf8(bytes.trim_ascii())
+        ),
+    );
+    decoded
+}
+
+/// Returns `bytes` as text with each byte that is not part of valid UTF-8 written as `\xNN`.
+fn escape_invalid_utf8(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(text, "\\x{byte:02X}");
+        }
+    }
+    text
 }
 
 fn non_empty(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
@@ -300,9 +324,18 @@ impl CsvInput {
     /// how the file was read and warnings about its header go to `messages`.
     pub fn open(path: &Path, messages: &mut Messages) -> Result<CsvInput, String> {
         let file = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
+        let file_len = file.metadata().map_or(u64::MAX, |metadata| metadata.len());
         let mut buffered = BufReader::with_capacity(SNIFF_BYTES, file);
         let sample = fill_sample(&mut buffered)?;
-        let (encoding, fallback_1252) = sniff_encoding(&sample);
+        let mut encoding = sniff_encoding(&sample);
+        let sample_is_whole_file = sample.len() as u64 >= file_len;
+        if encoding == Some(WINDOWS_1252) && !sample_is_whole_file {
+            // The UTF-8 text may start after the sample, and reading it as Windows-1252 would
+            // garble it, so the whole file decides.
+            if tally_file(path)?.is_mostly_utf8() {
+                encoding = None;
+            }
+        }
         let decoded: Box<dyn Read> = match encoding {
             Some(encoding) => {
                 messages.note(format!("read as {}", encoding.name()));
@@ -368,9 +401,13 @@ impl CsvInput {
         }
         let headers: Vec<String> = header
             .iter()
-            .map(|cell| match std::str::from_utf8(cell) {
+            .enumerate()
+            .map(|(column, cell)| match std::str::from_utf8(cell) {
                 Ok(text) => text.trim().to_string(),
-                Err(_) => WINDOWS_1252.decode(cell).0.trim().to_string(),
+                Err(_) => {
+                    let field = format!("column {}", column + 1);
+                    decode_1252(cell, 1 + line_offset, &field, messages)
+                }
             })
             .collect();
         let by_name = index_headers(&headers, 1 + line_offset, messages);
@@ -378,7 +415,6 @@ impl CsvInput {
             reader,
             headers,
             by_name,
-            fallback_1252,
             line_offset,
             crlf,
             record: Record::Bytes(csv::ByteRecord::new()),
@@ -472,7 +508,6 @@ impl CsvInput {
                 line,
                 record: &self.record,
                 headers: &self.headers,
-                fallback_1252: self.fallback_1252,
             }));
         }
     }
@@ -513,13 +548,13 @@ fn fill_sample(reader: &mut BufReader<File>) -> Result<Vec<u8>, String> {
 }
 
 /// Chooses how to decode the file from its first bytes: `Some(encoding)` to transcode, `None`
-/// to read as UTF-8. The flag is true when the whole file is read as Windows-1252.
-fn sniff_encoding(sample: &[u8]) -> (Option<&'static Encoding>, bool) {
+/// to read as UTF-8 with Windows-1252 for each cell that is not valid UTF-8.
+fn sniff_encoding(sample: &[u8]) -> Option<&'static Encoding> {
     if let Some((encoding, _)) = Encoding::for_bom(sample) {
         if encoding == UTF_16LE || encoding == UTF_16BE {
-            return (Some(encoding), false);
+            return Some(encoding);
         }
-        return (None, false);
+        return None;
     }
     let pairs = sample.len() / 2;
     if pairs >= 4 {
@@ -531,21 +566,83 @@ fn sniff_encoding(sample: &[u8]) -> (Option<&'static Encoding>, bool) {
             .filter(|b| **b == 0)
             .count();
         if odd_zeros * 3 > pairs {
-            return (Some(UTF_16LE), false);
+            return Some(UTF_16LE);
         }
         if even_zeros * 3 > pairs {
-            return (Some(UTF_16BE), false);
+            return Some(UTF_16BE);
         }
     }
-    let valid = match std::str::from_utf8(sample) {
-        Ok(_) => true,
-        // A sample cut inside a character is still UTF-8.
-        Err(err) => err.error_len().is_none(),
-    };
-    if valid {
-        (None, false)
+    let mut tally = Utf8Tally::default();
+    // A sample cut inside a character leaves its first bytes uncounted.
+    tally.add(sample);
+    if tally.is_mostly_utf8() {
+        None
     } else {
-        (Some(WINDOWS_1252), true)
+        Some(WINDOWS_1252)
+    }
+}
+
+/// Counts of what a byte stream contains, to tell UTF-8 from Windows-1252. Text in Windows-1252
+/// rarely forms valid multi-byte UTF-8, because that needs a letter such as `Ã` followed at once
+/// by a symbol such as `©`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Utf8Tally {
+    /// Valid UTF-8 characters of two to four bytes.
+    multibyte: u64,
+    /// Byte sequences that are not valid UTF-8, such as one Windows-1252 `é` (0xE9).
+    invalid: u64,
+}
+
+impl Utf8Tally {
+    /// Counts `bytes` and returns how many bytes at its end begin a character that may continue
+    /// in the next chunk, which are left uncounted.
+    fn add(&mut self, bytes: &[u8]) -> usize {
+        let mut chunks = bytes.utf8_chunks().peekable();
+        while let Some(chunk) = chunks.next() {
+            // Each multi-byte character has exactly one lead byte, and lead bytes are 0xC0 or more.
+            let leads = chunk.valid().bytes().filter(|byte| *byte >= 0xC0).count();
+            self.multibyte += leads as u64;
+            let invalid = chunk.invalid();
+            if invalid.is_empty() {
+                continue;
+            }
+            let unfinished =
+                std::str::from_utf8(invalid).is_err_and(|err| err.error_len().is_none());
+            if chunks.peek().is_none() && unfinished {
+                return invalid.len();
+            }
+            self.invalid += 1;
+        }
+        0
+    }
+
+    /// Checks whether the bytes contain at least as many valid multi-byte characters as invalid
+    /// sequences.
+    fn is_mostly_utf8(self) -> bool {
+        self.multibyte >= self.invalid
+    }
+}
+
+/// Counts the bytes of the whole file at `path`.
+fn tally_file(path: &Path) -> Result<Utf8Tally, String> {
+    let mut file = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
+    let mut tally = Utf8Tally::default();
+    let mut buffer = vec![0; SNIFF_BYTES];
+    let mut carried = 0;
+    loop {
+        let read = file
+            .read(&mut buffer[carried..])
+            .map_err(|err| format!("cannot read: {err}"))?;
+        if read == 0 {
+            if carried > 0 {
+                tally.invalid += 1;
+            }
+            return Ok(tally);
+        }
+        let filled = carried + read;
+        let unfinished = tally.add(&buffer[..filled]);
+        buffer.copy_within(filled - unfinished..filled, 0);
+        carried = unfinished;
     }
 }
 
@@ -676,19 +773,69 @@ mod tests {
 
     #[test]
     fn encodings_from_first_bytes() {
-        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFId,Name\n"), (None, false));
+        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFId,Name\n"), None);
+        assert_eq!(sniff_encoding(b"\xFF\xFEI\0d\0,\0N\0"), Some(UTF_16LE));
+        assert_eq!(sniff_encoding(b"\xFE\xFF\0I\0d\0,\0N"), Some(UTF_16BE));
+        assert_eq!(sniff_encoding(b"I\0d\0,\0N\0a\0m\0e\0"), Some(UTF_16LE));
+        assert_eq!(sniff_encoding(b"\0I\0d\0,\0N\0a\0m\0e"), Some(UTF_16BE));
+        assert_eq!(sniff_encoding(b"Name\nCaf\xE9 Corp\n"), Some(WINDOWS_1252));
+        assert_eq!(sniff_encoding("Name\nCafé\n".as_bytes()), None);
+        assert_eq!(sniff_encoding(b"Name\nAcme\n"), None);
+        // Mostly UTF-8, with one name saved as Windows-1252.
+        let mixed = [
+            "Name\nCafé Lumière\n".as_bytes(),
+            b"M\xFCller\n",
+            "Zoë\n".as_bytes(),
+        ]
+        .concat();
+        assert_eq!(sniff_encoding(&mixed), None);
+        // More Windows-1252 than UTF-8.
+        let mostly_1252 = ["Name\nZoë\n".as_bytes(), b"\xC9lise\nF\xE9lix\n"].concat();
+        assert_eq!(sniff_encoding(&mostly_1252), Some(WINDOWS_1252));
+    }
+
+    #[test]
+    fn tally_counts_characters_and_invalid_sequences() {
+        let mut tally = Utf8Tally::default();
+        assert_eq!(tally.add("Zoë Ström, 東京, 🙂".as_bytes()), 0);
         assert_eq!(
-            sniff_encoding(b"\xFF\xFEI\0d\0,\0N\0"),
-            (Some(UTF_16LE), false)
+            tally,
+            Utf8Tally {
+                multibyte: 5,
+                invalid: 0
+            }
         );
+        // A lone 0xE9 followed by text, and a 0xE9 that is the last byte, which may be cut.
+        let mut tally = Utf8Tally::default();
+        assert_eq!(tally.add(b"Caf\xE9 and caf\xE9"), 1);
         assert_eq!(
-            sniff_encoding(b"I\0d\0,\0N\0a\0m\0e\0"),
-            (Some(UTF_16LE), false)
+            tally,
+            Utf8Tally {
+                multibyte: 0,
+                invalid: 1
+            }
         );
+        // The first two bytes of `東` at the end are held back.
+        let mut tally = Utf8Tally::default();
+        assert_eq!(tally.add(b"ab\xE6\x9D"), 2);
+        assert_eq!(tally, Utf8Tally::default());
+    }
+
+    #[test]
+    fn tally_file_joins_characters_across_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.csv");
+        // `é` (C3 A9) straddles the first read, and the file ends in a lone 0xE9.
+        let mut bytes = vec![b'a'; SNIFF_BYTES - 1];
+        bytes.extend_from_slice("é".as_bytes());
+        bytes.extend_from_slice(b"\nCaf\xE9");
+        std::fs::write(&path, &bytes).unwrap();
         assert_eq!(
-            sniff_encoding(b"Name\nCaf\xE9 Corp\n"),
-            (Some(WINDOWS_1252), true)
+            tally_file(&path).unwrap(),
+            Utf8Tally {
+                multibyte: 1,
+                invalid: 1
+            }
         );
-        assert_eq!(sniff_encoding("Name\nCafé\n".as_bytes()), (None, false));
     }
 }

@@ -1,6 +1,8 @@
 //! What an import run found and did: messages about the input, unmatched rows, planned file
 //! changes and the closing summary.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 /// How serious a message about the input is.
@@ -126,40 +128,53 @@ impl Report {
         self.summary.rows_rejected > 0 || !self.unmatched.is_empty() || !self.conflicts.is_empty()
     }
 
-    /// The summary line that ends every text report.
+    /// Formats the summary line that ends every text report. After `--dry-run` the line
+    /// counts what the run would create and update, because nothing was written.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
-        let verb = if self.dry_run {
-            "would update"
+        let accounts_updated = u64::try_from(s.accounts_updated).unwrap_or(u64::MAX);
+        let accounts_created = u64::try_from(s.accounts_created).unwrap_or(u64::MAX);
+        let notes_created = u64::try_from(s.notes_created).unwrap_or(u64::MAX);
+        let conflicts = u64::try_from(s.conflicts).unwrap_or(u64::MAX);
+        let mut line = if self.dry_run {
+            format!(
+                "dex import {} (dry run, nothing written): {} read, would update {}, would create \
+                 {}, {} unmatched, {} rejected",
+                self.source,
+                plural(s.rows_read, "row"),
+                plural(accounts_updated, "account"),
+                plural(accounts_created, "account"),
+                s.unmatched,
+                plural(s.rows_rejected, "row"),
+            )
         } else {
-            "updated"
+            format!(
+                "dex import {}: {} read, updated {}, {} created, {} unmatched, {} rejected",
+                self.source,
+                plural(s.rows_read, "row"),
+                plural(accounts_updated, "account"),
+                s.accounts_created,
+                s.unmatched,
+                plural(s.rows_rejected, "row"),
+            )
         };
-        format!(
-            "dex import {}: {} read, {} {}, {} created, {} unmatched, {} rejected{}{}",
-            self.source,
-            plural(s.rows_read, "row"),
-            verb,
-            plural(
-                u64::try_from(s.accounts_updated).unwrap_or(u64::MAX),
-                "account"
-            ),
-            s.accounts_created,
-            s.unmatched,
-            plural(s.rows_rejected, "row"),
-            if s.notes_created > 0 {
-                format!(", {} created", plural(s.notes_created as u64, "note"))
+        if notes_created > 0 {
+            let notes = plural(notes_created, "note");
+            if self.dry_run {
+                let _ = write!(line, ", would create {notes}");
             } else {
-                String::new()
-            },
-            if s.conflicts > 0 {
-                format!(
-                    ", {} left alone",
-                    plural(s.conflicts as u64, "edited block")
-                )
+                let _ = write!(line, ", {notes} created");
+            }
+        }
+        if conflicts > 0 {
+            let blocks = plural(conflicts, "edited block");
+            if self.dry_run {
+                let _ = write!(line, ", would leave {blocks} alone");
             } else {
-                String::new()
-            },
-        )
+                let _ = write!(line, ", {blocks} left alone");
+            }
+        }
+        line
     }
 }
 

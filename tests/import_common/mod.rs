@@ -48,7 +48,8 @@ pub fn import(vault: &Path, source: &str, files: &[String], extra: &[&str]) -> O
     import_on(vault, source, files, TODAY, extra)
 }
 
-/// Runs `dex import SOURCE FILES... --vault VAULT --today TODAY EXTRA...`.
+/// Runs `dex import SOURCE FILES... --vault VAULT --today TODAY EXTRA...` on a machine whose
+/// time zone is UTC.
 pub fn import_on(
     vault: &Path,
     source: &str,
@@ -56,6 +57,27 @@ pub fn import_on(
     today: &str,
     extra: &[&str],
 ) -> Output {
+    import_command(vault, source, files, today, extra)
+        .output()
+        .expect("run dex")
+}
+
+/// Runs `dex import SOURCE FILES... --vault VAULT --today 2026-03-15` on a machine whose time
+/// zone is `zone`, an IANA name given to `dex` as the `TZ` variable.
+pub fn import_in_zone(vault: &Path, source: &str, files: &[String], zone: &str) -> Output {
+    import_command(vault, source, files, TODAY, &[])
+        .env("TZ", zone)
+        .output()
+        .expect("run dex")
+}
+
+fn import_command(
+    vault: &Path,
+    source: &str,
+    files: &[String],
+    today: &str,
+    extra: &[&str],
+) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dex"));
     command
         .arg("import")
@@ -65,8 +87,9 @@ pub fn import_on(
         .arg(vault)
         .args(["--today", today])
         .args(extra)
-        .env_remove("DEX_TODAY");
-    command.output().expect("run dex")
+        .env_remove("DEX_TODAY")
+        .env("TZ", "UTC");
+    command
 }
 
 /// Standard output as text.

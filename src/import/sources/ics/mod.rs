@@ -1,26 +1,29 @@
 //! iCalendar (`.ics`) files: each customer meeting in the configured window becomes a meeting
 //! note stub in the meetings folder, and each upcoming QBR gets a "prepare QBR" action item.
 //!
-//! Lines are unfolded here (keeping each line's number for messages) and every `VEVENT` is
+//! Lines are unfolded (keeping each line's number for messages) and every `VEVENT` is
 //! parsed on its own with the `icalendar` crate, so one malformed event does not stop the rest.
 //! Recurring events are expanded with the `rrule` crate (RFC 5545 `RRULE`, `EXDATE`), and an
 //! instance with a `RECURRENCE-ID` override replaces the instance it names. Stubs are keyed by
 //! `UID` and the instance's start; a newer `SEQUENCE` updates the stub's frontmatter, and an
-//! existing note is never replaced.
+//! existing note is never replaced. A stub is dated in the zone the user's calendar shows the
+//! meeting in, which `Zones::for_dates` picks.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use icalendar::parser::Property;
 
+use crate::import::config::{SourceConfig, machine_timezone};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::normalize_domain;
 use crate::import::report::{Messages, Unmatched};
 use crate::import::values::local_to_utc;
 use crate::import::{Context, ImportError, NoteWrite, Parsed};
+
+mod parse;
 
 /// Instances of one recurring event generated at most.
 const MAX_INSTANCES: u16 = 1000;
@@ -37,6 +40,8 @@ struct Event {
     start: Start,
     end: Option<Start>,
     rrule: Option<String>,
+    /// Line where the `RRULE` property starts.
+    rrule_line: u64,
     exdates: Vec<DateTime<Utc>>,
     recurrence_id: Option<DateTime<Utc>>,
     organizer: Option<String>,
@@ -49,23 +54,61 @@ struct Event {
 enum Start {
     /// An all-day event's date.
     Date(NaiveDate),
-    /// A moment, and the zone it was written in (for showing the time and expanding rules).
-    Time(DateTime<Utc>, Tz),
+    /// A moment.
+    Time {
+        at: DateTime<Utc>,
+        /// The zone it was written in, for showing the time and expanding rules: its `TZID`,
+        /// UTC for a time ending in `Z`, or the reading zone for a floating time.
+        zone: Tz,
+        /// Whether a known `TZID` named `zone`.
+        from_tzid: bool,
+    },
 }
 
 impl Start {
     fn utc(self, zone: Tz) -> DateTime<Utc> {
         match self {
             Start::Date(date) => local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
-            Start::Time(time, _) => time,
+            Start::Time { at, .. } => at,
         }
     }
 
-    fn local_date(self, zone: Tz) -> NaiveDate {
+    /// Returns the zone the user's calendar shows this time in (see [`Zones::for_dates`]).
+    fn calendar_zone(self, zones: Zones) -> Tz {
         match self {
-            Start::Date(date) => date,
-            Start::Time(time, _) => time.with_timezone(&zone).date_naive(),
+            Start::Date(_) => zones.reading,
+            Start::Time {
+                zone, from_tzid, ..
+            } => zones.for_dates(from_tzid.then_some(zone)),
         }
+    }
+}
+
+/// The zones times are read in and meetings are dated in.
+#[derive(Clone, Copy, Debug)]
+struct Zones {
+    /// The zone of floating times and unknown `TZID`s: the configured zone, else the machine's.
+    reading: Tz,
+    /// The zone `[import.ics] timezone` or the vault's `timezone` sets.
+    configured: Option<Tz>,
+}
+
+impl Zones {
+    fn of(config: &SourceConfig) -> Zones {
+        let configured = config.configured_timezone;
+        Zones {
+            reading: configured
+                .or_else(machine_timezone)
+                .unwrap_or(chrono_tz::UTC),
+            configured,
+        }
+    }
+
+    /// Returns the zone whose calendar date names a meeting, which is the date the user sees
+    /// in their own calendar: the configured zone, else the event's `TZID`, else the machine's
+    /// zone for a UTC or floating time.
+    fn for_dates(self, tzid: Option<Tz>) -> Tz {
+        self.configured.or(tzid).unwrap_or(self.reading)
     }
 }
 
@@ -73,6 +116,10 @@ impl Start {
 struct Instance<'e> {
     event: &'e Event,
     start: Start,
+    /// The zone the user's calendar shows the meeting in, which its note's time is given in.
+    zone: Tz,
+    /// The day the meeting falls on in that zone, which names its note.
+    date: NaiveDate,
     /// The original start of a recurring instance, which keys its stub.
     recurrence: Option<DateTime<Utc>>,
 }
@@ -82,12 +129,13 @@ pub(super) fn read(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
+    let zones = Zones::of(&ctx.config);
     let mut events = Vec::new();
     let mut names = Vec::new();
     for path in files {
         let file = crate::import::display_name(path);
         let mut messages = Messages::new(&file);
-        let (read, rejected) = read_file(path, ctx, &mut messages)?;
+        let (read, rejected) = parse::read_file(path, zones.reading, &mut messages)?;
         parsed.rows_read += rejected;
         parsed.rows_rejected += rejected;
         events.extend(read.into_iter().map(|e| (file.clone(), e)));
@@ -98,19 +146,14 @@ pub(super) fn read(
     let people = load_people(ctx);
     let mut existing = load_stubs(ctx);
     let mut taken: HashSet<String> = HashSet::new();
-    let zone = ctx.config.timezone;
-    let from = local_to_utc(
-        (ctx.today - Duration::days(ctx.config.past_days))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-        zone,
-    );
-    let to = local_to_utc(
-        (ctx.today + Duration::days(ctx.config.future_days + 1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-        zone,
-    );
+    let first_day = ctx.today - Duration::days(ctx.config.past_days);
+    let last_day = ctx.today + Duration::days(ctx.config.future_days);
+    // Recurrences are expanded with two days to spare on each side, because a meeting's date
+    // can be in a zone up to 26 hours from the reading zone. The dates are checked below.
+    let midnight =
+        |day: NaiveDate| local_to_utc(day.and_hms_opt(0, 0, 0).unwrap_or_default(), zones.reading);
+    let from = midnight(first_day - Duration::days(2));
+    let to = midnight(last_day + Duration::days(3));
     let mut messages_by_file: HashMap<String, Messages> = HashMap::new();
     let overrides: HashSet<(String, DateTime<Utc>)> = events
         .iter()
@@ -123,9 +166,8 @@ pub(super) fn read(
         let messages = messages_by_file
             .entry(file.clone())
             .or_insert_with(|| Messages::new(file));
-        for instance in instances(event, &overrides, from, to, zone, messages) {
-            let start = instance.start.utc(zone);
-            if start < from || start >= to {
+        for instance in instances(event, &overrides, from, to, zones, messages) {
+            if instance.date < first_day || instance.date > last_day {
                 continue;
             }
             write_stub(
@@ -145,252 +187,6 @@ pub(super) fn read(
     Ok(())
 }
 
-/// Unfolds the file's lines, keeping the number of each logical line's first physical line.
-/// Lines are joined as bytes before they are decoded: RFC 5545 folds at any octet, so a fold may
-/// split a multi-byte character. The flag is set when some line was not valid UTF-8 and had
-/// its invalid bytes replaced.
-fn unfold(bytes: &[u8]) -> (Vec<(u64, String)>, bool) {
-    let mut joined: Vec<(u64, Vec<u8>)> = Vec::new();
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
-        match joined.last_mut() {
-            Some(last) if continuation => last.1.extend_from_slice(&line[1..]),
-            _ if !line.is_empty() => joined.push((index as u64 + 1, line.to_vec())),
-            _ => {}
-        }
-    }
-    let mut replaced = false;
-    let lines = joined
-        .into_iter()
-        .map(|(number, line)| {
-            let text = String::from_utf8(line).unwrap_or_else(|err| {
-                replaced = true;
-                String::from_utf8_lossy(err.as_bytes()).into_owned()
-            });
-            (number, text)
-        })
-        .collect();
-    (lines, replaced)
-}
-
-/// Reads the events of one file, and counts the events that could not be read.
-fn read_file(
-    path: &Path,
-    ctx: &Context<'_>,
-    messages: &mut Messages,
-) -> Result<(Vec<Event>, u64), ImportError> {
-    let bytes = std::fs::read(path).map_err(|err| ImportError::Refused {
-        file: path.display().to_string(),
-        message: format!("cannot read: {err}"),
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let (lines, replaced) = unfold(bytes);
-    if replaced {
-        messages.note("the file is not valid UTF-8; invalid bytes were replaced".to_string());
-    }
-    if !lines
-        .first()
-        .is_some_and(|(_, l)| l.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
-    {
-        return Err(ImportError::Refused {
-            file: path.display().to_string(),
-            message: "not an iCalendar file: it does not start with BEGIN:VCALENDAR".to_string(),
-        });
-    }
-    let mut events = Vec::new();
-    let mut rejected = 0;
-    let mut current: Option<(u64, Vec<String>)> = None;
-    for (number, line) in &lines {
-        if line.eq_ignore_ascii_case("BEGIN:VEVENT") {
-            if let Some((start, _)) = current.take() {
-                messages.error(
-                    "unclosed-event",
-                    start,
-                    Some("VEVENT"),
-                    "event has no END:VEVENT; skipped".to_string(),
-                );
-                rejected += 1;
-            }
-            current = Some((*number, vec![line.clone()]));
-        } else if let Some((start, mut body)) = current.take() {
-            body.push(line.clone());
-            if line.eq_ignore_ascii_case("END:VEVENT") {
-                match parse_event(start, &body, ctx, messages) {
-                    Ok(event) => events.push(event),
-                    Err(message) => {
-                        messages.error(
-                            "invalid-event",
-                            start,
-                            Some("VEVENT"),
-                            format!("{message}; event skipped"),
-                        );
-                        rejected += 1;
-                    }
-                }
-            } else {
-                current = Some((start, body));
-            }
-        }
-    }
-    if let Some((start, _)) = current {
-        messages.error(
-            "unclosed-event",
-            start,
-            Some("VEVENT"),
-            "the file ends inside this event (truncated?); event skipped".to_string(),
-        );
-        rejected += 1;
-    }
-    Ok((events, rejected))
-}
-
-fn parse_event(
-    line: u64,
-    body: &[String],
-    ctx: &Context<'_>,
-    messages: &mut Messages,
-) -> Result<Event, String> {
-    let text = body.join("\r\n") + "\r\n";
-    let components = icalendar::parser::read_components(&text).map_err(|err| {
-        let first = err
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("invalid content")
-            .trim();
-        format!("invalid event: {first}")
-    })?;
-    let component = components.first().ok_or("empty event")?;
-    let prop = |name: &str| {
-        component
-            .properties
-            .iter()
-            .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
-    };
-    let value = |name: &str| {
-        prop(name)
-            .map(|p| p.val.as_str().trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let uid = value("UID").ok_or("event has no UID")?;
-    let start_prop = prop("DTSTART").ok_or("event has no DTSTART")?;
-    let start = parse_time(start_prop, ctx.config.timezone, line, messages)?;
-    let end = prop("DTEND").and_then(|p| parse_time(p, ctx.config.timezone, line, messages).ok());
-    let mut exdates = Vec::new();
-    for p in component
-        .properties
-        .iter()
-        .filter(|p| p.name.as_str().eq_ignore_ascii_case("EXDATE"))
-    {
-        for part in p.val.as_str().split(',') {
-            let single = Property {
-                name: p.name.clone(),
-                val: part.trim().into(),
-                params: p.params.clone(),
-            };
-            match parse_time(&single, ctx.config.timezone, line, messages) {
-                Ok(time) => exdates.push(time.utc(ctx.config.timezone)),
-                Err(err) => messages.warning(
-                    "invalid-exdate",
-                    line,
-                    Some("EXDATE"),
-                    format!("{err}; exclusion ignored"),
-                ),
-            }
-        }
-    }
-    let recurrence_id = match prop("RECURRENCE-ID") {
-        Some(p) => {
-            Some(parse_time(p, ctx.config.timezone, line, messages)?.utc(ctx.config.timezone))
-        }
-        None => None,
-    };
-    let attendees = component
-        .properties
-        .iter()
-        .filter(|p| p.name.as_str().eq_ignore_ascii_case("ATTENDEE"))
-        .filter_map(|p| {
-            let email = mail_address(p.val.as_str())?;
-            Some((email, param(p, "CN")))
-        })
-        .collect();
-    Ok(Event {
-        line,
-        uid,
-        sequence: value("SEQUENCE").and_then(|s| s.parse().ok()).unwrap_or(0),
-        summary: value("SUMMARY").unwrap_or_else(|| "Meeting".to_string()),
-        description: value("DESCRIPTION"),
-        location: value("LOCATION"),
-        start,
-        end,
-        rrule: value("RRULE"),
-        exdates,
-        recurrence_id,
-        organizer: prop("ORGANIZER").and_then(|p| mail_address(p.val.as_str())),
-        attendees,
-        cancelled: value("STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
-    })
-}
-
-fn param(prop: &Property<'_>, key: &str) -> Option<String> {
-    prop.params
-        .iter()
-        .find(|p| p.key.as_str().eq_ignore_ascii_case(key))
-        .and_then(|p| p.val.as_ref())
-        .map(|v| v.as_str().trim_matches('"').to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn mail_address(value: &str) -> Option<String> {
-    let value = value.trim();
-    let address = value
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-        .map_or(value, |_| &value[7..]);
-    address.contains('@').then(|| address.to_lowercase())
-}
-
-/// Reads a DATE or DATE-TIME property: UTC (`Z`), with a `TZID` parameter, floating (read in
-/// `zone`), or an all-day `VALUE=DATE`.
-fn parse_time(
-    prop: &Property<'_>,
-    zone: Tz,
-    line: u64,
-    messages: &mut Messages,
-) -> Result<Start, String> {
-    let value = prop.val.as_str().trim();
-    let name = prop.name.as_str();
-    if value.len() == 8 {
-        return NaiveDate::parse_from_str(value, "%Y%m%d")
-            .map(Start::Date)
-            .map_err(|_| format!("invalid {name} `{value}`"));
-    }
-    let invalid = || format!("invalid {name} `{value}`; expected YYYYMMDDTHHMMSS[Z]");
-    if let Some(utc) = value.strip_suffix('Z') {
-        let naive = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
-        return Ok(Start::Time(Utc.from_utc_datetime(&naive), chrono_tz::UTC));
-    }
-    let naive = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
-    let written_zone = match param(prop, "TZID") {
-        Some(tzid) => {
-            match tzid.trim_start_matches('/').parse::<Tz>() {
-                Ok(tz) => tz,
-                Err(_) => {
-                    messages.warning(
-                    "unknown-tzid",
-                    line,
-                    Some(name),
-                    format!("unknown TZID `{tzid}`; read the time in {} (set [import.ics] timezone)", zone.name()),
-                );
-                    zone
-                }
-            }
-        }
-        None => zone,
-    };
-    Ok(Start::Time(local_to_utc(naive, written_zone), written_zone))
-}
-
 /// The instances of an event inside `[from, to)`: the event itself, or its recurrences minus
 /// exclusions and minus instances replaced by overrides.
 fn instances<'e>(
@@ -398,23 +194,25 @@ fn instances<'e>(
     overrides: &HashSet<(String, DateTime<Utc>)>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    zone: Tz,
+    zones: Zones,
     messages: &mut Messages,
 ) -> Vec<Instance<'e>> {
     if event.recurrence_id.is_some() || event.rrule.is_none() {
-        return vec![Instance {
+        return vec![Instance::new(
             event,
-            start: event.start,
-            recurrence: event.recurrence_id,
-        }];
+            event.start,
+            event.recurrence_id,
+            zones,
+        )];
     }
     let rule_text = event.rrule.as_deref().unwrap_or_default();
+    let zone = zones.reading;
     let (start_utc, written_zone) = match event.start {
         Start::Date(date) => (
             local_to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default(), zone),
             zone,
         ),
-        Start::Time(time, tz) => (time, tz),
+        Start::Time { at, zone, .. } => (at, zone),
     };
     let rrule_zone: rrule::Tz = written_zone.into();
     let dtstart = start_utc.with_timezone(&rrule_zone);
@@ -426,15 +224,14 @@ fn instances<'e>(
         Err(err) => {
             messages.error(
                 "invalid-rrule",
-                event.line,
+                event.rrule_line,
                 Some("RRULE"),
-                format!("invalid RRULE `{rule_text}`: {err}; only the first instance is used"),
+                format!(
+                    "invalid RRULE `{rule_text}`: {}; only the first instance is used",
+                    err.to_string().trim_end_matches('.')
+                ),
             );
-            return vec![Instance {
-                event,
-                start: event.start,
-                recurrence: None,
-            }];
+            return vec![Instance::new(event, event.start, None, zones)];
         }
     };
     let set = event
@@ -453,15 +250,39 @@ fn instances<'e>(
         .map(|time| {
             let start = match event.start {
                 Start::Date(_) => Start::Date(time.with_timezone(&zone).date_naive()),
-                Start::Time(_, tz) => Start::Time(time, tz),
+                Start::Time {
+                    zone, from_tzid, ..
+                } => Start::Time {
+                    at: time,
+                    zone,
+                    from_tzid,
+                },
             };
-            Instance {
-                event,
-                start,
-                recurrence: Some(time),
-            }
+            Instance::new(event, start, Some(time), zones)
         })
         .collect()
+}
+
+impl<'e> Instance<'e> {
+    fn new(
+        event: &'e Event,
+        start: Start,
+        recurrence: Option<DateTime<Utc>>,
+        zones: Zones,
+    ) -> Instance<'e> {
+        let zone = start.calendar_zone(zones);
+        let date = match start {
+            Start::Date(date) => date,
+            Start::Time { at, .. } => at.with_timezone(&zone).date_naive(),
+        };
+        Instance {
+            event,
+            start,
+            zone,
+            date,
+            recurrence,
+        }
+    }
 }
 
 /// Person notes by email address: notes under a relationships folder with `email:` in their
@@ -647,12 +468,11 @@ fn write_stub(
     parsed: &mut Parsed,
 ) {
     let event = instance.event;
-    let zone = ctx.config.timezone;
     let Some(account) = meeting_account(event, file, ctx, parsed) else {
         return;
     };
     let account_name = ctx.matcher.accounts[account].name.clone();
-    let date = instance.start.local_date(zone);
+    let date = instance.date;
     let kind = kind_of(&event.summary);
     let recurrence = instance
         .recurrence
@@ -745,8 +565,7 @@ fn stub_text(
     ctx: &Context<'_>,
 ) -> String {
     let event = instance.event;
-    let zone = ctx.config.timezone;
-    let date = instance.start.local_date(zone);
+    let date = instance.date;
     let mut text = format!(
         "---\ndate: {date}\naccount: \"[[{account}]]\"\nattendees: {attendees_yaml}\nics_uid: \"{}\"\nics_sequence: {}\n",
         event.uid.replace('"', "\\\""),
@@ -758,10 +577,13 @@ fn stub_text(
     let _ = write!(text, "---\n# {stem}\n\n");
     let when = match instance.start {
         Start::Date(_) => "all day".to_string(),
-        Start::Time(time, tz) => {
-            let local = time.with_timezone(&tz);
+        Start::Time { at, .. } => {
+            let zone = instance.zone;
+            let local = at.with_timezone(&zone);
             let end = event.end.and_then(|end| match (end, event.start) {
-                (Start::Time(end, _), Start::Time(start, _)) => Some(local + (end - start)),
+                (Start::Time { at: end, .. }, Start::Time { at: start, .. }) => {
+                    Some(local + (end - start))
+                }
                 _ => None,
             });
             match end {
@@ -769,9 +591,9 @@ fn stub_text(
                     "{}–{} ({})",
                     local.format("%H:%M"),
                     end.format("%H:%M"),
-                    tz.name()
+                    zone.name()
                 ),
-                None => format!("{} ({})", local.format("%H:%M"), tz.name()),
+                None => format!("{} ({})", local.format("%H:%M"), zone.name()),
             }
         }
     };
@@ -793,32 +615,4 @@ fn stub_text(
         let _ = writeln!(text, "- [ ] Prepare QBR for [[{account}]] 📅 {due}");
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unfold;
-
-    #[test]
-    fn folds_join_before_decoding() {
-        // `í` is C3 AD; the fold falls between its two bytes, and a tab also continues a line.
-        let bytes = b"BEGIN:VEVENT\r\nSUMMARY:QBR with Luc\xC3\r\n \xADa Fern\xC3\xA1ndez\n\t review\r\n\r\nEND:VEVENT";
-        let (lines, replaced) = unfold(bytes);
-        assert!(!replaced);
-        assert_eq!(
-            lines,
-            [
-                (1, "BEGIN:VEVENT".to_string()),
-                (2, "SUMMARY:QBR with Lucía Fernández review".to_string()),
-                (6, "END:VEVENT".to_string()),
-            ]
-        );
-    }
-
-    #[test]
-    fn invalid_bytes_are_replaced_and_reported() {
-        let (lines, replaced) = unfold(b"SUMMARY:Stra\x9Fe\n");
-        assert!(replaced);
-        assert_eq!(lines, [(1, "SUMMARY:Stra\u{FFFD}e".to_string())]);
-    }
 }
