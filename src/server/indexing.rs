@@ -126,7 +126,9 @@ fn scan(
         let mut index = vault.index.write();
         for note in batch.drain(..) {
             // The editor's copy of an open note beats the file the scan read.
-            if !shared.open_paths.contains(&index.absolute_path(&note)) {
+            let open = !shared.open_paths.is_empty()
+                && shared.open_paths.contains(&index.absolute_path(&note));
+            if !open {
                 index.insert(note);
             }
         }

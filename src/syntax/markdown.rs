@@ -1,10 +1,7 @@
 //! The parse itself: one pulldown-cmark pass for structure, then a line pass for the syntax that
 //! `CommonMark` does not know.
 
-use std::sync::LazyLock;
-
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag};
-use regex::Regex;
 
 use super::link::{parse_link_text, parse_markdown_destination};
 use super::{
@@ -12,15 +9,6 @@ use super::{
     Tag, fields, frontmatter, task,
 };
 use crate::text::{LineIndex, TextRange, to_size};
-
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r##"(?m)(?:^|\s)#([^\s!"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\x{2000}-\x{206F}\x{2E00}-\x{2E7F}]+)"##,
-    )
-    .expect("valid regex")
-});
-static BLOCK_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$").expect("valid regex"));
 
 /// Byte ranges where links, tags, tasks and fields cannot appear, sorted by start.
 struct Excluded(Vec<TextRange>);
@@ -434,22 +422,16 @@ fn scan_lines(
                 }
             }
         }
-        if memchr::memchr(b'^', line.as_bytes()).is_some() {
-            if let Some(caps) = BLOCK_ID.captures(line) {
-                let id = caps.get(1).expect("id group always matches");
-                let range =
-                    TextRange::from_usize(id.start() - 1..id.end()).shifted(line_range.start);
-                if !excluded.intersects(range) {
-                    summary.block_ids.push(BlockId {
-                        id: id.as_str().to_string(),
-                        range,
-                    });
-                }
+        if let Some(id) = super::trailing_block_id(line) {
+            let range = TextRange::from_usize(id.clone()).shifted(line_range.start);
+            if !excluded.intersects(range) {
+                summary.block_ids.push(BlockId {
+                    id: line[id.start + 1..id.end].to_string(),
+                    range,
+                });
             }
         }
-        if may_hold_tag(line) {
-            scan_tags(line, line_range.start, excluded, &mut summary.tags);
-        }
+        scan_tags(line, line_range.start, excluded, &mut summary.tags);
     }
 }
 
@@ -474,25 +456,28 @@ fn item_marker_len(item: &str) -> Option<usize> {
     Some(i)
 }
 
-/// Checks whether some `#` in the line is followed by a character a tag can start with.
-/// Most `#` are heading markers, so this skips the tag pattern on most lines.
-fn may_hold_tag(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    memchr::memchr_iter(b'#', bytes).any(|i| {
-        bytes
-            .get(i + 1)
-            .is_some_and(|&next| !matches!(next, b' ' | b'\t' | b'#'))
-    })
-}
-
+/// Reads the `#tags` of one line: a `#` at the start or after whitespace, then tag characters
+/// (a name of digits alone is not a tag).
 fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
-    for caps in TAG.captures_iter(line) {
-        let name = caps.get(1).expect("name group always matches");
-        let range = TextRange::from_usize(name.start() - 1..name.end()).shifted(start);
-        if name.as_str().chars().all(|c| c.is_ascii_digit()) || excluded.intersects(range) {
+    for hash in memchr::memchr_iter(b'#', line.as_bytes()) {
+        let after_space = line[..hash]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let rest = &line[hash + 1..];
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| !super::is_tag_char(c))
+            .map_or(rest.len(), |(at, _)| at);
+        let name = &rest[..len];
+        if !after_space || name.is_empty() {
             continue;
         }
-        let name = name.as_str().trim_end_matches('/');
+        let range = TextRange::from_usize(hash..hash + 1 + len).shifted(start);
+        if name.bytes().all(|b| b.is_ascii_digit()) || excluded.intersects(range) {
+            continue;
+        }
+        let name = name.trim_end_matches('/');
         tags.push(Tag {
             name: name.to_string(),
             range: TextRange::new(range.start, range.start + 1 + to_size(name.len())),

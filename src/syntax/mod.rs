@@ -311,6 +311,26 @@ pub fn parse_frontmatter(text: &str) -> NoteSummary {
     markdown::parse_frontmatter(text)
 }
 
+/// Finds a block id (`^id`, letters, digits and `-`) that ends `line`, after the start of the line
+/// or whitespace. Trailing whitespace may follow. Returns the byte range of `^id`.
+fn trailing_block_id(line: &str) -> Option<std::ops::Range<usize>> {
+    let trimmed = line.trim_end();
+    let id_len = trimmed
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    let caret = trimmed.len().checked_sub(id_len + 1)?;
+    if id_len == 0 || trimmed.as_bytes()[caret] != b'^' {
+        return None;
+    }
+    let after_space = trimmed[..caret]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace);
+    after_space.then_some(caret..trimmed.len())
+}
+
 /// Checks whether `name` is a valid tag body (without `#`): at least one character that is not a
 /// digit, and none of the characters that end a tag.
 pub fn is_valid_tag(name: &str) -> bool {

@@ -151,8 +151,6 @@ static DATAVIEW_PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RECURRENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"🔁\x{FE0F}? *([A-Za-z0-9, !]+)").expect("valid regex"));
-static BLOCK_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$").expect("valid regex"));
 static MENTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s(])@([\p{L}][\p{L}\p{N}._-]*)").expect("valid regex"));
 /// Tokens that the Tasks plugin accepts in the run of fields at the end of a task line.
@@ -203,12 +201,10 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
             removed.push(caps.get(0).expect("group 0 always matches").range());
             caps[1].trim().to_string()
         });
-    let block_id = BLOCK_ID
-        .captures(if body.contains('^') { body } else { "" })
-        .map(|caps| {
-            removed.push(caps.get(0).expect("group 0 always matches").range());
-            caps[1].to_string()
-        });
+    let block_id = super::trailing_block_id(body).map(|range| {
+        removed.push(range.clone());
+        body[range.start + 1..range.end].to_string()
+    });
     let owner = link_owner.map(str::to_string).or_else(|| {
         if !body.contains('@') {
             return None;

@@ -144,7 +144,7 @@ fn task_vectors_from_the_tasks_plugin() {
 }
 
 #[test]
-fn task_dates_priorities_and_descriptions_in_odd_spacing() {
+fn task_fields_in_odd_spacing() {
     let text = "- [ ] Two spaces 📅  2026-01-22 and a selector ⏳\u{fe0f}2026-01-20
 - [ ] Upper case DUE:: 2026-02-01 and Due: 2026-02-02
 - [ ] No break before overdue:2026-02-03 nor due-2026-02-04
@@ -155,6 +155,22 @@ fn task_dates_priorities_and_descriptions_in_odd_spacing() {
 - [ ] Digits that are not ASCII 📅 ٢٠٢٦-٠١-٢٢
 - [ ] Short date 📅 2026-1-22 and a date cut short due: 2026-02
 - [ ]   Spaces   inside    the   text  📅 2026-03-01   ⏫
+";
+    insta::assert_snapshot!(render(text));
+}
+
+#[test]
+fn tag_and_block_id_edges() {
+    let text = "#start and mid#word #a#b #123 #2026-q1 C# #tag/ #nested/tag/
+Ends with #tag, then #tag. and (#paren) \u{3000}#wide-space #タグ #emoji🚀 #dash\u{2014}x
+# Heading #in-heading ##double #
+A line with a block id ^block-1
+Trailing spaces after it ^id-2 \t
+Not after text x^nope and ^not-last here
+^only
+Caret alone ^ and an empty id ^
+- [ ] Task with id ^task-id
+- [ ] Task with id inside ^mid text
 ";
     insta::assert_snapshot!(render(text));
 }

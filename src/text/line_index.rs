@@ -198,16 +198,25 @@ impl WideChar {
 
 /// Records the non-ASCII characters of `text[start..end]`.
 fn wide_chars(text: &str, start: usize, end: usize, wide: &mut Vec<WideChar>) {
-    let part = &text[start..end];
-    if part.is_ascii() {
+    let bytes = &text.as_bytes()[start..end];
+    if bytes.is_ascii() {
         return;
     }
-    for (offset, ch) in part.char_indices().filter(|(_, ch)| !ch.is_ascii()) {
+    // Skip ASCII runs without decoding them; a lead byte gives the character's length.
+    let mut at = 0;
+    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        at += skip;
+        let len_utf8: u8 = match bytes[at] {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            _ => 2,
+        };
         wide.push(WideChar {
-            offset: super::to_size(start + offset),
-            len_utf8: u8::try_from(ch.len_utf8()).expect("a char has at most 4 bytes"),
-            len_utf16: u8::try_from(ch.len_utf16()).expect("at most 2 units"),
+            offset: super::to_size(start + at),
+            len_utf8,
+            len_utf16: if len_utf8 == 4 { 2 } else { 1 },
         });
+        at += usize::from(len_utf8);
     }
 }
 
