@@ -26,6 +26,25 @@ fn bad_vault() -> tempfile::TempDir {
         "- [ ] line [[Good]]\n".repeat(1_100_000),
     )
     .unwrap();
+    let wide = "# Notes\r\n- [ ] Call [[Nobody Here]] 📅 2026-03-01\r\n";
+    std::fs::write(
+        root.join("Utf16 LE.md"),
+        utf16(wide, [0xFF, 0xFE], u16::to_le_bytes),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Utf16 BE.md"),
+        utf16(wide, [0xFE, 0xFF], u16::to_be_bytes),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("No BOM.md"),
+        &utf16(wide, [0xFF, 0xFE], u16::to_le_bytes)[2..],
+    )
+    .unwrap();
+    // An unpaired high surrogate after two characters.
+    std::fs::write(root.join("Broken16.md"), b"\xff\xfea\x00b\x00\x00\xd8c\x00").unwrap();
+    std::fs::write(root.join("Bom8.md"), "\u{feff}[[Nobody]] first\n").unwrap();
     std::os::unix::fs::symlink(root, root.join("People/loop")).unwrap();
     std::os::unix::fs::symlink(root.join("Vanished.md"), root.join("Dangling.md")).unwrap();
     let locked = root.join("Locked.md");
@@ -41,15 +60,35 @@ fn bad_vault() -> tempfile::TempDir {
         "Latin1.md",
         "Binary.md",
         "Huge.md",
+        "Utf16 LE.md",
+        "Utf16 BE.md",
+        "No BOM.md",
+        "Broken16.md",
+        "Bom8.md",
     ] {
         std::fs::set_permissions(root.join(file), std::fs::Permissions::from_mode(0o644)).unwrap();
     }
     dir
 }
 
+/// Encodes `text` as UTF-16 after the byte-order mark `bom`.
+fn utf16(text: &str, bom: [u8; 2], unit: fn(u16) -> [u8; 2]) -> Vec<u8> {
+    let mut bytes = bom.to_vec();
+    bytes.extend(text.encode_utf16().flat_map(unit));
+    bytes
+}
+
 fn expected_reasons() -> Vec<(&'static str, &'static str)> {
     vec![
         ("Binary.md", "binary file"),
+        (
+            "Broken16.md",
+            "not valid UTF-16 (first invalid unit at offset 6)",
+        ),
+        (
+            "No BOM.md",
+            "looks like UTF-16 text without a byte-order mark",
+        ),
         ("Dangling.md", "broken symbolic link"),
         ("Huge.md", "over the 8 MiB limit"),
         (
@@ -106,6 +145,24 @@ fn check_names_every_skipped_file() {
 }
 
 #[test]
+fn check_reads_utf16_and_drops_byte_order_marks() {
+    let dir = bad_vault();
+    let output = dex_check(dir.path(), false);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for file in ["Utf16 LE.md", "Utf16 BE.md"] {
+        for expected in [
+            format!("{file}:2:14: warning: unresolved link: no note named `Nobody Here`"),
+            format!("{file}:2:28: warning: action item is 14 days overdue (due 2026-03-01)"),
+        ] {
+            assert!(stdout.contains(&expected), "{expected}\n{stdout}");
+        }
+    }
+    // Editors do not count the byte-order mark, so the link starts in column 1.
+    let bom8 = "Bom8.md:1:3: warning: unresolved link: no note named `Nobody`";
+    assert!(stdout.contains(bom8), "{stdout}");
+}
+
+#[test]
 #[allow(
     clippy::print_stderr,
     reason = "tells the reader of the test log why the case did not run"
@@ -145,8 +202,9 @@ fn server_reports_skipped_files_and_keeps_serving() {
     let mut lsp = Lsp::start(&["--today", "2026-03-15"]);
     lsp.initialize(dir.path(), capabilities());
     let end = lsp.wait_indexed();
-    // Good.md and Person.md, plus Locked.md when root can read it anyway.
-    let indexed = if is_root() { "3 notes" } else { "2 notes" };
+    // Good.md, Person.md, the two UTF-16 notes and Bom8.md, plus Locked.md when root can read
+    // it anyway.
+    let indexed = if is_root() { "6 notes" } else { "5 notes" };
     assert!(
         end["value"]["message"]
             .as_str()

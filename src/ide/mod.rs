@@ -40,7 +40,7 @@ pub struct DiskText;
 impl TextSource for DiskText {
     fn text(&self, vault: &Vault, id: NoteId) -> Option<Arc<str>> {
         let note = vault.note(id)?;
-        std::fs::read_to_string(vault.absolute_path(note))
+        crate::vault::discover::read_text(&vault.absolute_path(note))
             .ok()
             .map(Arc::from)
     }

@@ -24,6 +24,13 @@ pub enum SkipReason {
         /// Offset of the first invalid byte.
         offset: usize,
     },
+    /// The file starts with a UTF-16 byte-order mark but is not valid UTF-16.
+    InvalidUtf16 {
+        /// Offset of the first invalid unit.
+        offset: usize,
+    },
+    /// The file looks like UTF-16 text without a byte-order mark, which cannot be read safely.
+    Utf16WithoutBom,
     /// The file contains a NUL byte, so it is binary.
     Binary,
     /// The file is larger than [`MAX_NOTE_BYTES`].
@@ -47,6 +54,16 @@ impl fmt::Display for SkipReason {
                     "not valid UTF-8 (first invalid byte at offset {offset}); save it as UTF-8"
                 )
             }
+            SkipReason::InvalidUtf16 { offset } => {
+                write!(
+                    f,
+                    "not valid UTF-16 (first invalid unit at offset {offset}); save it as UTF-8"
+                )
+            }
+            SkipReason::Utf16WithoutBom => write!(
+                f,
+                "looks like UTF-16 text without a byte-order mark; save it as UTF-8"
+            ),
             SkipReason::Binary => {
                 write!(f, "binary file (contains a NUL byte), not a Markdown note")
             }
@@ -134,7 +151,7 @@ struct Visitor<'s> {
 }
 
 impl Visitor<'_> {
-    /// Hands the batch over; `false` when the receiver is gone.
+    /// Hands the batch over. Returns `false` when the receiver is gone.
     fn flush(&mut self) -> bool {
         if self.batch.is_empty() {
             return true;
@@ -179,8 +196,7 @@ pub fn read_note(root: &Path, path: &Path, config: &Config) -> ScanItem {
             reason,
         })
     };
-    // One open for the size, the modification time and the bytes: a second lookup of the path
-    // costs as much as the read on a warm cache.
+    // One open gives the size, the modification time and the bytes, without a second path lookup.
     let (bytes, modified) = match read_file(path) {
         Ok(Read::Text(bytes, modified)) => (bytes, modified),
         Ok(Read::TooLarge(bytes)) => return skipped(SkipReason::TooLarge { bytes }),
@@ -208,7 +224,7 @@ fn read_file(path: &Path) -> std::io::Result<Read> {
         return Ok(Read::TooLarge(meta.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow between the size check and the read; the limit still holds.
+    // The file may grow between the size check and the read, so the read stops past the limit.
     (&mut file)
         .take(MAX_NOTE_BYTES + 1)
         .read_to_end(&mut bytes)?;
@@ -218,14 +234,78 @@ fn read_file(path: &Path) -> std::io::Result<Read> {
     Ok(Read::Text(bytes, meta.modified().ok()))
 }
 
-/// Accepts bytes that are UTF-8 text without NUL bytes.
-pub fn check_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
+/// Reads a note's file as text, the way editors open it: UTF-8, or UTF-16 with a byte-order
+/// mark, with any byte-order mark removed.
+pub fn read_text(path: &Path) -> Result<String, SkipReason> {
+    match read_file(path) {
+        Ok(Read::Text(bytes, _)) => check_text(bytes),
+        Ok(Read::TooLarge(bytes)) => Err(SkipReason::TooLarge { bytes }),
+        Err(err) => Err(read_error(path, &err)),
+    }
+}
+
+/// Decodes a note's bytes: UTF-8, or UTF-16 with a byte-order mark. A leading byte-order mark is
+/// dropped, as editors drop it from the text they send, so that offsets agree with theirs.
+pub fn check_text(mut bytes: Vec<u8>) -> Result<String, SkipReason> {
+    match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((encoding, _)) if encoding == encoding_rs::UTF_8 => {
+            bytes.drain(..3);
+        }
+        Some((encoding, bom_len)) => return decode_utf16(encoding, &bytes, bom_len),
+        None => {}
+    }
     if memchr::memchr(0, &bytes).is_some() {
-        return Err(SkipReason::Binary);
+        return Err(if looks_like_utf16(&bytes) {
+            SkipReason::Utf16WithoutBom
+        } else {
+            SkipReason::Binary
+        });
     }
     String::from_utf8(bytes).map_err(|err| SkipReason::InvalidUtf8 {
         offset: err.utf8_error().valid_up_to(),
     })
+}
+
+fn decode_utf16(
+    encoding: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+    bom_len: usize,
+) -> Result<String, SkipReason> {
+    let body = &bytes[bom_len..];
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len() * 3);
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut text, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(text),
+        encoding_rs::DecoderResult::Malformed(bad, after) => Err(SkipReason::InvalidUtf16 {
+            offset: bom_len + read - usize::from(bad) - usize::from(after),
+        }),
+        // The buffer was sized for the whole input.
+        encoding_rs::DecoderResult::OutputFull => Err(SkipReason::InvalidUtf16 {
+            offset: bom_len + read,
+        }),
+    }
+}
+
+/// Checks whether NUL bytes sit mostly at every other position, as in UTF-16 text that is mostly
+/// ASCII.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (even, odd) = sample.iter().enumerate().filter(|&(_, &b)| b == 0).fold(
+        (0usize, 0usize),
+        |(even, odd), (i, _)| {
+            if i % 2 == 0 {
+                (even + 1, odd)
+            } else {
+                (even, odd + 1)
+            }
+        },
+    );
+    let half = sample.len() / 2;
+    half > 0 && (even.max(odd) * 10 >= half * 8) && even.min(odd) * 10 <= half
 }
 
 /// Why reading `path` failed; a dangling symbolic link is distinguished from a file that vanished.

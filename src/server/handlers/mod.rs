@@ -109,7 +109,7 @@ impl TextSource for ServerText {
             .map(|doc| doc.rope.to_string());
         match open {
             Some(text) => Some(Arc::from(text)),
-            None => std::fs::read_to_string(path).ok().map(Arc::from),
+            None => crate::vault::discover::read_text(&path).ok().map(Arc::from),
         }
     }
 }
