@@ -232,6 +232,39 @@ fn completion_definition_references_hover_and_symbols() {
 }
 
 #[test]
+fn prose_date_ranges_after_emoji() {
+    let text = "# Plan\r\n🚀 北星 kickoff 2026-03-20, 🗓 launch 2026-02-30 👩‍💻.\r\n";
+    let dir = vault(&[("Notes/Plan.md", text)]);
+    let (mut lsp, _) = start(
+        dir.path(),
+        json!({ "window": { "workDoneProgress": true } }),
+    );
+    lsp.wait_indexed();
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    let diagnostics = lsp.diagnostics(&uri, Some(1));
+    let invalid = diagnostics
+        .iter()
+        .find(|d| d["code"] == "invalid-date")
+        .expect("invalid date");
+    assert_eq!(invalid["severity"], 1);
+    assert_eq!(slice_utf16(text, &invalid["range"]), "2026-02-30");
+    // 🚀 (2) + ` 北星 kickoff ` (12) = 14 UTF-16 units before the first date.
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 16 } }),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        "**Date** 2026-03-20 (Friday) · in 5 days"
+    );
+    assert_eq!(
+        hover["range"],
+        json!({ "start": { "line": 1, "character": 14 }, "end": { "line": 1, "character": 24 } })
+    );
+    lsp.shutdown();
+}
+
+#[test]
 fn progress_is_reported_only_when_supported() {
     let dir = example_vault();
     let (mut lsp, _) = start(dir.path(), capabilities());

@@ -160,7 +160,19 @@ fn account_diagnostics(
     out: &mut Vec<Diagnostic>,
 ) {
     let facts = account::note_facts(vault, id, text);
+    let impossible_dates: Vec<_> = vault
+        .note(id)
+        .map(|n| n.summary.problems.iter())
+        .into_iter()
+        .flatten()
+        .filter(|p| matches!(p.kind, ProblemKind::ImpossibleDate(_)))
+        .map(|p| p.range)
+        .collect();
     for invalid in &facts.invalid {
+        // An impossible date already has its own, more precise error.
+        if impossible_dates.iter().any(|r| r.intersects(invalid.range)) {
+            continue;
+        }
         push(
             out,
             vault,

@@ -10,7 +10,7 @@ use super::navigation::link_target;
 use super::{TextSource, describe_due, explain_impossible_date, link_at};
 use crate::syntax::dex_block;
 use crate::syntax::{DateKind, FieldSource, Task};
-use crate::text::TextRange;
+use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Resolution, Vault};
 
 /// Lines of a note shown in a link preview.
@@ -85,7 +85,9 @@ pub fn hover(
             });
         }
     }
-    let link = link_at(&note.summary, offset)?;
+    let Some(link) = link_at(&note.summary, offset) else {
+        return date_hover(vault, id, offset, today, texts);
+    };
     let resolution = vault.resolve(&link.target, &note.path);
     let Some(target) = link_target(vault, &note.path, link) else {
         let markdown = format!("No note named `{}` yet.", link.target);
@@ -186,6 +188,55 @@ pub fn provenance_markdown(imported: &Imported) -> String {
         imported.provenance.date,
         imported.provenance.command
     )
+}
+
+/// Says how far a date written anywhere outside code is from today, or why it is not a real
+/// date.
+fn date_hover(
+    vault: &Vault,
+    id: NoteId,
+    offset: u32,
+    today: NaiveDate,
+    texts: &dyn TextSource,
+) -> Option<HoverResult> {
+    let text = texts.text(vault, id)?;
+    let line_start = text
+        .get(..offset as usize)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let range = crate::syntax::iso_dates(&text[line_start..line_end])
+        .map(|r| r.shifted(to_size(line_start)))
+        .find(|r| r.contains_inclusive(offset))?;
+    let summary = crate::syntax::parse(&text);
+    let properties = summary.frontmatter.as_ref().map(|f| f.range);
+    let in_properties = properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
+    if summary.excluded.iter().any(|r| r.intersects(range)) && !in_properties {
+        return None;
+    }
+    let raw = &text[range.as_usize()];
+    let markdown = match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(day) => format!(
+            "**Date** {day} ({}) · {}",
+            day.format("%A"),
+            describe_day(day, today)
+        ),
+        Err(_) => format!("**Date**: {}", explain_impossible_date(raw)),
+    };
+    Some(HoverResult { markdown, range })
+}
+
+/// Describes a date that is not a deadline relative to today: "today", "in 3 days", "5 days ago".
+fn describe_day(day: NaiveDate, today: NaiveDate) -> String {
+    match (day - today).num_days() {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        -1 => "yesterday".to_string(),
+        d if d > 0 => format!("in {d} days"),
+        d => format!("{} days ago", -d),
+    }
 }
 
 fn date_label(kind: DateKind) -> &'static str {

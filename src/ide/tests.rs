@@ -136,6 +136,31 @@ fn overdue_due_today_and_future_tasks() {
 }
 
 #[test]
+fn impossible_dates_outside_action_items() {
+    let out = check_diagnostics(
+        "//- /Inbox/Meetings/2026-03-12 - Call: Acme.md
+---
+date: 2026-02-30
+---
+Moved to 2026-02-29, kickoff 2026-04-31T10:00, then 2026-03-20 as planned.
+Invoice INV-2026-02-30, build 2026-02-301 and `2026-02-30` are not dates; nor is %% 2026-13-01 %%.
+- [ ] Review 📅 2026-02-30 with notes from 2026-06-31
+- Renewal: 2026-11-31
+See [[2026-02-30 - QBR]].$0
+",
+    );
+    insta::assert_snapshot!(out, @r#"
+    error invalid-date "2026-02-30": `2026-02-30` is not a real date: February 2026 has 28 days, not 30
+    error invalid-date "2026-02-29": `2026-02-29` is not a real date: February 2026 has 28 days, not 29
+    error invalid-date "2026-04-31": `2026-04-31` is not a real date: April 2026 has 30 days, not 31
+    error invalid-date "2026-02-30": `2026-02-30` is not a real date: February 2026 has 28 days, not 30
+    error invalid-date "2026-06-31": `2026-06-31` is not a real date: June 2026 has 30 days, not 31
+    error invalid-date "2026-11-31": `2026-11-31` is not a real date: November 2026 has 30 days, not 31
+    warning unresolved-link "2026-02-30 - QBR": unresolved link: no note named `2026-02-30 - QBR`
+    "#);
+}
+
+#[test]
 fn link_diagnostics_cover_every_failure() {
     let out = check_diagnostics(
         "//- /Note.md
@@ -331,6 +356,44 @@ Runs dispatch.
     insta::assert_snapshot!(person.markdown);
     let date = hover::hover(&f.vault, f.current, at("📅"), today(), &f).unwrap();
     assert_eq!(date.markdown, "**Due** 2026-03-18 (Wednesday) · in 3 days");
+}
+
+#[test]
+fn hover_on_dates_in_prose() {
+    let f = fixture(
+        "//- /Notes/Plan.md
+---
+date: 2026-03-01
+---
+🚀 Kickoff on 2026-03-20, review 2026-03-14, launch 2026-02-30.
+`2026-03-20` in code and INV-2026-03-20 are not dates.$0
+",
+    );
+    let hover_at = |needle: &str| {
+        let at = u32::try_from(f.text.find(needle).unwrap()).unwrap();
+        hover::hover(&f.vault, f.current, at + 2, today(), &f).map(|h| {
+            let covered = f.text[h.range.as_usize()].to_string();
+            (h.markdown, covered)
+        })
+    };
+    assert_eq!(
+        hover_at("2026-03-20,"),
+        Some((
+            "**Date** 2026-03-20 (Friday) · in 5 days".to_string(),
+            "2026-03-20".to_string()
+        ))
+    );
+    let yesterday = hover_at("2026-03-14").unwrap();
+    assert_eq!(yesterday.0, "**Date** 2026-03-14 (Saturday) · yesterday");
+    let past = hover_at("2026-03-01").unwrap();
+    assert_eq!(past.0, "**Date** 2026-03-01 (Sunday) · 14 days ago");
+    let impossible = hover_at("2026-02-30").unwrap();
+    assert_eq!(
+        impossible.0,
+        "**Date**: `2026-02-30` is not a real date: February 2026 has 28 days, not 30"
+    );
+    assert_eq!(hover_at("`2026-03-20`"), None);
+    assert_eq!(hover_at("-2026-03-20 are"), None);
 }
 
 #[test]

@@ -125,8 +125,39 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
         &excluded,
         &comments,
     );
+    impossible_dates(text, &excluded, &comments, &mut summary);
     summary.shrink_to_fit();
     summary
+}
+
+/// Reports dates written anywhere outside code, links and the action items' own date fields
+/// (already checked) that name a day that does not exist, such as `2026-02-30`.
+fn impossible_dates(
+    text: &str,
+    excluded: &Excluded,
+    comments: &[TextRange],
+    summary: &mut NoteSummary,
+) {
+    let properties = summary.frontmatter.as_ref().map(|f| f.range);
+    for range in super::iso_dates(text) {
+        let raw = &text[range.as_usize()];
+        let number = |part: std::ops::Range<usize>| raw[part].parse::<u32>().unwrap_or(0);
+        let year = i32::try_from(number(0..4)).unwrap_or(0);
+        let valid = chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some();
+        let in_properties =
+            properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
+        let hidden = (excluded.intersects(range) && !in_properties)
+            || comments.iter().any(|c| c.intersects(range));
+        let reported = summary.problems.iter().any(|p| p.range.intersects(range));
+        let in_link = summary.links.iter().any(|l| l.range.intersects(range));
+        if valid || hidden || reported || in_link {
+            continue;
+        }
+        summary.problems.push(Problem {
+            kind: ProblemKind::ImpossibleDate(raw.to_string()),
+            range,
+        });
+    }
 }
 
 pub(super) fn parse_frontmatter(text: &str) -> NoteSummary {

@@ -311,6 +311,35 @@ pub fn parse_frontmatter(text: &str) -> NoteSummary {
     markdown::parse_frontmatter(text)
 }
 
+/// Finds the `YYYY-MM-DD` dates written in `text`, in ASCII digits and not part of a longer
+/// number or word (`2026-03-14T10:00` counts, `INV-2026-03-14` and `2026-03-145` do not). The
+/// dates need not exist: `2026-02-30` is found too.
+pub fn iso_dates(text: &str) -> impl Iterator<Item = TextRange> + '_ {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    memchr::memchr_iter(b'-', bytes).filter_map(move |dash| {
+        let start = dash.checked_sub(4)?;
+        let end = dash + 6;
+        if end > bytes.len() || bytes[dash + 3] != b'-' {
+            return None;
+        }
+        if !digits(start..dash) || !digits(dash + 1..dash + 3) || !digits(dash + 4..end) {
+            return None;
+        }
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return None;
+        }
+        let after = bytes.get(end).copied();
+        let time_follows =
+            after == Some(b'T') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') && !time_follows {
+            return None;
+        }
+        Some(TextRange::from_usize(start..end))
+    })
+}
+
 /// Finds a block id (`^id`, letters, digits and `-`) that ends `line`, after the start of the line
 /// or whitespace. Trailing whitespace may follow. Returns the byte range of `^id`.
 fn trailing_block_id(line: &str) -> Option<std::ops::Range<usize>> {
