@@ -382,10 +382,7 @@ impl Vault {
 
     /// Notes that link to a name (the last path segment of a link target, any case).
     pub fn notes_linking_to_name(&self, name: &str) -> Vec<NoteId> {
-        self.incoming
-            .get(&key(name))
-            .map(|ids| ids.iter().copied().collect())
-            .unwrap_or_default()
+        self.incoming.get(&key(name)).cloned().unwrap_or_default()
     }
 
     fn aliases_changed(&self, id: NoteId, note: &Note) -> bool {
