@@ -143,14 +143,16 @@ fn impossible_dates(
         let raw = &text[range.as_usize()];
         let number = |part: std::ops::Range<usize>| raw[part].parse::<u32>().unwrap_or(0);
         let year = i32::try_from(number(0..4)).unwrap_or(0);
-        let valid = chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some();
+        if chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some() {
+            continue;
+        }
         let in_properties =
             properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
         let hidden = (excluded.intersects(range) && !in_properties)
             || comments.iter().any(|c| c.intersects(range));
         let reported = summary.problems.iter().any(|p| p.range.intersects(range));
         let in_link = summary.links.iter().any(|l| l.range.intersects(range));
-        if valid || hidden || reported || in_link {
+        if hidden || reported || in_link {
             continue;
         }
         summary.problems.push(Problem {
