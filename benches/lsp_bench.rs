@@ -122,6 +122,8 @@ struct VaultResults {
     files: u64,
     bytes: u64,
     baseline: Vec<Duration>,
+    /// The same work as `baseline` on one thread.
+    baseline_one_thread: Vec<Duration>,
     scan_only: Vec<Duration>,
     scan_insert: Vec<Duration>,
     lsp_index: Vec<Duration>,
@@ -219,6 +221,12 @@ fn measure_in_process(root: &Path, options: &BenchOptions, results: &mut VaultRe
     });
     results.files = files.load(Ordering::Relaxed);
     results.bytes = bytes.load(Ordering::Relaxed);
+    eprintln!("{} accounts: baseline on one thread", results.accounts);
+    results.baseline_one_thread = timed_runs(options.runs, || {
+        let started = Instant::now();
+        walk_and_parse_markdown_on_one_thread(root);
+        started.elapsed()
+    });
 
     let (config, error) = Config::load(root);
     assert!(error.is_none(), "invalid .dex.toml in the vault: {error:?}");
@@ -258,6 +266,32 @@ fn measure_in_process(root: &Path, options: &BenchOptions, results: &mut VaultRe
         );
         elapsed
     });
+}
+
+/// Does the work of [`walk_and_parse_markdown`] with the `ignore` crate's sequential walker.
+fn walk_and_parse_markdown_on_one_thread(root: &Path) {
+    let options = markdown_options();
+    for entry in WalkBuilder::new(root)
+        .follow_links(true)
+        .require_git(false)
+        .build()
+        .flatten()
+    {
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        let is_markdown = entry
+            .path()
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+        if !is_file || !is_markdown {
+            continue;
+        }
+        let Ok(Ok(text)) = std::fs::read(entry.path()).map(String::from_utf8) else {
+            continue;
+        };
+        for item in Parser::new_ext(&text, options).into_offset_iter() {
+            black_box(item);
+        }
+    }
 }
 
 /// Walks with the same `ignore` settings as `dex::vault::discover::scan`, and reads and parses
@@ -650,6 +684,9 @@ fn print_table(all: &[VaultResults]) {
     row("Baseline: walk + read + pulldown-cmark, median", "", &|r| {
         format!("{:.0} ms", ms(median(&r.baseline)))
     });
+    row("The same baseline on one thread, median", "", &|r| {
+        format!("{:.0} ms", ms(median(&r.baseline_one_thread)))
+    });
     row(
         "In-process scan (walk, read, dex parse), median",
         "",
@@ -673,9 +710,10 @@ fn print_table(all: &[VaultResults]) {
         "<= 1.5x baseline at 10k",
         &|r| {
             format!(
-                "{:.0} ms ({:.2}x)",
+                "{:.0} ms ({:.2}x; {:.2}x one thread)",
                 ms(median(&r.lsp_index)),
-                ratio(&r.lsp_index, &r.baseline)
+                ratio(&r.lsp_index, &r.baseline),
+                ratio(&r.lsp_index, &r.baseline_one_thread)
             )
         },
     );
@@ -714,6 +752,10 @@ fn print_details(all: &[VaultResults]) {
                 .join(", ")
         };
         println!("- baseline runs (ms): {}", list(&r.baseline));
+        println!(
+            "- one-thread baseline runs (ms): {}",
+            list(&r.baseline_one_thread)
+        );
         println!("- scan only runs (ms): {}", list(&r.scan_only));
         println!("- scan + insert runs (ms): {}", list(&r.scan_insert));
         println!("- dex lsp index runs (ms): {}", list(&r.lsp_index));
