@@ -291,6 +291,35 @@ fn task_actions_mark_done_snooze_and_reassign() {
 }
 
 #[test]
+fn new_task_fields_go_before_block_id() {
+    let dir = common::vault(&[
+        (
+            "Inbox/Act.md",
+            "# Act\r\n- [ ] 👩‍💻 Call [[Acme Corp]] ⏫ ^b1\r\n- [ ] Send 北星 deck ^b2  \r\n",
+        ),
+        ("Active/Accounts/Acme_Corp/Overview.md", "# Acme\n"),
+    ]);
+    let mut lsp = start(dir.path(), editing_client());
+    let uri = open(&mut lsp, dir.path(), "Inbox/Act.md");
+    let first = actions_at(&mut lsp, &uri, 1, 3);
+    let done = &titled(&first, "Mark action item done")["edit"]["documentChanges"][0]["edits"];
+    // `- [ ] ` (6) + 👩‍💻 (5 UTF-16 units) + ` Call [[Acme Corp]] ⏫ ` (22): the caret of `^b1`.
+    assert_eq!(done[1]["newText"], "✅ 2026-03-15 ");
+    assert_eq!(
+        done[1]["range"],
+        json!({ "start": { "line": 1, "character": 33 }, "end": { "line": 1, "character": 33 } })
+    );
+    let second = actions_at(&mut lsp, &uri, 2, 3);
+    let due = &titled(&second, "Add a due date")["edit"]["documentChanges"][0]["edits"];
+    assert_eq!(due[0]["newText"], "📅 2026-03-22 ");
+    assert_eq!(
+        due[0]["range"]["start"],
+        json!({ "line": 2, "character": 19 })
+    );
+    lsp.shutdown();
+}
+
+#[test]
 fn code_lens_and_inlay_hints() {
     let dir = example_vault();
     let mut lsp = start(dir.path(), editing_client());

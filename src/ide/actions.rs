@@ -10,7 +10,7 @@ use super::account::{Band, HealthKey, account_report, note_facts};
 use super::generate::{self, NewNote, notes::Request};
 use super::{TextSource, link_at};
 use crate::syntax::LinkKind;
-use crate::text::TextRange;
+use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Resolution, Vault};
 
 /// The LSP code action kind an action is offered under.
@@ -242,12 +242,27 @@ fn task_actions(
         range,
         text: new,
     };
+    // New fields go before a trailing `^block-id`, which must stay last for links to find it.
+    let line = texts
+        .text(vault, id)
+        .and_then(|text| text.get(task.range.as_usize()).map(str::to_string))
+        .unwrap_or_default();
+    let append = |field: String| match crate::syntax::trailing_block_id(&line) {
+        Some(block) => edit(
+            TextRange::new(
+                task.range.start + to_size(block.start),
+                task.range.start + to_size(block.start),
+            ),
+            format!("{field} "),
+        ),
+        None => edit(
+            TextRange::new(task.range.end, task.range.end),
+            format!(" {field}"),
+        ),
+    };
     let done = vec![
         edit(task.marker_range, "x".to_string()),
-        edit(
-            TextRange::new(task.range.end, task.range.end),
-            format!(" ✅ {today}"),
-        ),
+        append(format!("✅ {today}")),
     ];
     actions.push(Action {
         title: "Mark action item done".to_string(),
@@ -272,10 +287,7 @@ fn task_actions(
             title: format!("Add a due date a week from today ({new})"),
             kind: ActionKind::Rewrite,
             preferred: false,
-            effect: Effect::Edits(vec![edit(
-                TextRange::new(task.range.end, task.range.end),
-                format!(" 📅 {new}"),
-            )]),
+            effect: Effect::Edits(vec![append(format!("📅 {new}"))]),
         });
     }
     let Some(account) = vault.account_of(id) else {

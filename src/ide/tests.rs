@@ -136,6 +136,20 @@ fn overdue_due_today_and_future_tasks() {
 }
 
 #[test]
+fn bare_due_range_starts_at_key() {
+    let out = check_diagnostics(
+        "//- /Notes/A.md
+- [ ] Call due:: 2026-03-11
+- [ ] Send DUE: 2026-03-12$0
+",
+    );
+    insta::assert_snapshot!(out, @r#"
+    warning overdue "due:: 2026-03-11": action item is 4 days overdue (due 2026-03-11): Call
+    warning overdue "DUE: 2026-03-12": action item is 3 days overdue (due 2026-03-12): Send
+    "#);
+}
+
+#[test]
 fn impossible_dates_outside_action_items() {
     let out = check_diagnostics(
         "//- /Inbox/Meetings/2026-03-12 - Call: Acme.md

@@ -290,6 +290,10 @@ fn wikilink(text: &str, kind: LinkKind, range: TextRange, comments: &[TextRange]
     let raw = &text[range.as_usize()];
     let open = if kind == LinkKind::Embed { "![[" } else { "[[" };
     let inner = raw.strip_prefix(open)?.strip_suffix("]]")?;
+    // Obsidian ends a wikilink at the end of its line.
+    if inner.contains(['\n', '\r']) {
+        return None;
+    }
     let parsed = parse_link_text(inner);
     let inner_start = range.start + to_size(open.len());
     let lead = to_size(inner.len() - inner.trim_start().len());

@@ -342,7 +342,7 @@ pub fn iso_dates(text: &str) -> impl Iterator<Item = TextRange> + '_ {
 
 /// Finds a block id (`^id`, letters, digits and `-`) that ends `line`, after the start of the line
 /// or whitespace. Trailing whitespace may follow. Returns the byte range of `^id`.
-fn trailing_block_id(line: &str) -> Option<std::ops::Range<usize>> {
+pub fn trailing_block_id(line: &str) -> Option<std::ops::Range<usize>> {
     let trimmed = line.trim_end();
     let id_len = trimmed
         .bytes()

@@ -341,7 +341,7 @@ fn find_dates(body: &str) -> Vec<FoundDate> {
 }
 
 /// Finds `due: YYYY-MM-DD` and `due:: YYYY-MM-DD` (any case) at the start of `body` or after
-/// whitespace. The range of each starts at that whitespace.
+/// whitespace.
 fn bare_due_dates(body: &str) -> Vec<FoundDate> {
     let bytes = body.as_bytes();
     let mut found = Vec::new();
@@ -365,10 +365,9 @@ fn bare_due_dates(body: &str) -> Vec<FoundDate> {
         };
         let date_start = at + bytes[at..].iter().take_while(|&&b| b == b' ').count();
         if starts_with_iso_date(&bytes[date_start..]) {
-            let start = i - before.map_or(0, char::len_utf8);
             found.push(FoundDate {
                 kind: DateKind::Due,
-                whole: start..date_start + ISO_DATE_LEN,
+                whole: i..date_start + ISO_DATE_LEN,
                 date_start,
                 emoji: false,
             });

@@ -176,6 +176,13 @@ Caret alone ^ and an empty id ^
 }
 
 #[test]
+fn wikilink_ends_at_line_end() {
+    let summary = parse("[[abc\ndef]] and [[Acme\r\nCorp]] then [[Real Note]]\n");
+    let targets: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
+    assert_eq!(targets, ["Real Note"]);
+}
+
+#[test]
 fn code_math_html_and_comments_hide_syntax() {
     let text = "Real [[Acme Corp]] and `[[Not A Link]]` #real-tag
 
