@@ -225,6 +225,20 @@ fn missing_note_actions(
     actions
 }
 
+/// Adds `field` to the end of a task line, before a trailing `^block-id`: the id must stay last
+/// for links to find it.
+fn append_field(id: NoteId, task: &crate::syntax::Task, line: &str, field: &str) -> NoteChange {
+    let (at, text) = match crate::syntax::trailing_block_id(line) {
+        Some(block) => (task.range.start + to_size(block.start), format!("{field} ")),
+        None => (task.range.end, format!(" {field}")),
+    };
+    NoteChange::Edit {
+        note: id,
+        range: TextRange::new(at, at),
+        text,
+    }
+}
+
 /// Mark done, snooze, and reassign for an open task.
 fn task_actions(
     vault: &Vault,
@@ -242,24 +256,11 @@ fn task_actions(
         range,
         text: new,
     };
-    // New fields go before a trailing `^block-id`, which must stay last for links to find it.
     let line = texts
         .text(vault, id)
         .and_then(|text| text.get(task.range.as_usize()).map(str::to_string))
         .unwrap_or_default();
-    let append = |field: String| match crate::syntax::trailing_block_id(&line) {
-        Some(block) => edit(
-            TextRange::new(
-                task.range.start + to_size(block.start),
-                task.range.start + to_size(block.start),
-            ),
-            format!("{field} "),
-        ),
-        None => edit(
-            TextRange::new(task.range.end, task.range.end),
-            format!(" {field}"),
-        ),
-    };
+    let append = |field: String| append_field(id, task, &line, &field);
     let done = vec![
         edit(task.marker_range, "x".to_string()),
         append(format!("✅ {today}")),

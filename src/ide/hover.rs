@@ -10,7 +10,7 @@ use super::navigation::link_target;
 use super::{TextSource, describe_due, explain_impossible_date, link_at};
 use crate::syntax::dex_block;
 use crate::syntax::{DateKind, FieldSource, Task};
-use crate::text::{TextRange, to_size};
+use crate::text::TextRange;
 use crate::vault::{NoteId, NoteKind, Resolution, Vault};
 
 /// Lines of a note shown in a link preview.
@@ -200,22 +200,10 @@ fn date_hover(
     texts: &dyn TextSource,
 ) -> Option<HoverResult> {
     let text = texts.text(vault, id)?;
-    let line_start = text
-        .get(..offset as usize)?
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let range = crate::syntax::iso_dates(&text[line_start..line_end])
-        .map(|r| r.shifted(to_size(line_start)))
+    let range = crate::syntax::parse(&text)
+        .dates
+        .into_iter()
         .find(|r| r.contains_inclusive(offset))?;
-    let summary = crate::syntax::parse(&text);
-    let properties = summary.frontmatter.as_ref().map(|f| f.range);
-    let in_properties = properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
-    if summary.excluded.iter().any(|r| r.intersects(range)) && !in_properties {
-        return None;
-    }
     let raw = &text[range.as_usize()];
     let markdown = match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         Ok(day) => format!(

@@ -136,6 +136,27 @@ fn overdue_due_today_and_future_tasks() {
 }
 
 #[test]
+fn dates_in_urls_and_labels_are_not_prose() {
+    let out = check_diagnostics(
+        "//- /Notes/Links.md
+# Links 2026-02-31
+[x](https://example.com/2026-02-31) and [Call on 2026-02-30](https://example.com)
+![img](img/2026-02-31.png) and <https://a.example/2026-02-31>
+Bare https://example.com/2026-02-31 and www.example.com/2026-02-31 here.
+Tag #2026-02-31, PO#2026-02-30, footnote[^2026-02-31].
+
+[r]: https://example.com/r/2026-02-31
+[^2026-02-31]: A note written 2026-04-31.$0
+",
+    );
+    insta::assert_snapshot!(out, @r#"
+    error invalid-date "2026-02-31": `2026-02-31` is not a real date: February 2026 has 28 days, not 31
+    error invalid-date "2026-02-30": `2026-02-30` is not a real date: February 2026 has 28 days, not 30
+    error invalid-date "2026-04-31": `2026-04-31` is not a real date: April 2026 has 30 days, not 31
+    "#);
+}
+
+#[test]
 fn bare_due_range_starts_at_key() {
     let out = check_diagnostics(
         "//- /Notes/A.md
@@ -380,7 +401,7 @@ fn hover_on_dates_in_prose() {
 date: 2026-03-01
 ---
 🚀 Kickoff on 2026-03-20, review 2026-03-14, launch 2026-02-30.
-`2026-03-20` in code and INV-2026-03-20 are not dates.$0
+`2026-03-20` in code, INV-2026-03-20 and [a link](https://example.com/2026-03-20) are not dates.$0
 ",
     );
     let hover_at = |needle: &str| {
@@ -407,7 +428,8 @@ date: 2026-03-01
         "**Date**: `2026-02-30` is not a real date: February 2026 has 28 days, not 30"
     );
     assert_eq!(hover_at("`2026-03-20`"), None);
-    assert_eq!(hover_at("-2026-03-20 are"), None);
+    assert_eq!(hover_at("/2026-03-20)"), None);
+    assert_eq!(hover_at("-2026-03-20 and"), None);
 }
 
 #[test]

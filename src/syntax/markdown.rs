@@ -59,6 +59,8 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
         | Options::ENABLE_GFM;
     let mut item_starts = Vec::new();
     let mut wiki_ranges = Vec::new();
+    // Link destinations, images and footnote labels: text where a date is not prose.
+    let mut not_prose = Vec::new();
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let range = TextRange::from_usize(range);
         if range.end <= body_start {
@@ -94,10 +96,19 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
                 link_type,
                 dest_url,
                 ..
-            }) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
-                if let Some(link) = markdown_link(text, range, &dest_url) {
+            }) => {
+                not_prose.push(link_destination(text, range));
+                let plain = !matches!(link_type, LinkType::Autolink | LinkType::Email);
+                if let Some(link) = markdown_link(text, range, &dest_url).filter(|_| plain) {
                     summary.links.push(link);
                 }
+            }
+            Event::Start(MdTag::Image { .. }) | Event::FootnoteReference(_) => {
+                not_prose.push(range);
+            }
+            Event::Start(MdTag::FootnoteDefinition(_)) => {
+                let label = text[range.as_usize()].find("]:").map_or(0, |i| i + 2);
+                not_prose.push(TextRange::new(range.start, range.start + to_size(label)));
             }
             _ => {}
         }
@@ -125,34 +136,49 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
         &excluded,
         &comments,
     );
-    impossible_dates(text, &excluded, &comments, &mut summary);
+    not_prose.extend(url_ranges(text));
+    let dates = prose_dates(text, &excluded, &comments, &not_prose, &summary);
+    impossible_dates(text, &dates, &mut summary);
+    if full {
+        summary.dates = dates;
+    }
     summary.shrink_to_fit();
     summary
 }
 
-/// Reports dates written anywhere outside code, links and the action items' own date fields
-/// (already checked) that name a day that does not exist, such as `2026-02-30`.
-fn impossible_dates(
+/// Lists the dates written in prose, properties and fields: every `YYYY-MM-DD` outside code,
+/// comments, links, URLs, tags and footnote labels.
+fn prose_dates(
     text: &str,
     excluded: &Excluded,
     comments: &[TextRange],
-    summary: &mut NoteSummary,
-) {
+    not_prose: &[TextRange],
+    summary: &NoteSummary,
+) -> Vec<TextRange> {
     let properties = summary.frontmatter.as_ref().map(|f| f.range);
-    for range in super::iso_dates(text) {
+    super::iso_dates(text)
+        .filter(|&range| {
+            let in_properties =
+                properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
+            let hidden = (excluded.intersects(range) && !in_properties)
+                || comments.iter().any(|c| c.intersects(range))
+                || not_prose.iter().any(|r| r.intersects(range));
+            let in_link = summary.links.iter().any(|l| l.range.intersects(range));
+            let in_tag = summary.tags.iter().any(|t| t.range.intersects(range));
+            !(hidden || in_link || in_tag)
+        })
+        .collect()
+}
+
+/// Reports the prose dates that name a day that does not exist, such as `2026-02-30`, unless an
+/// action item's date field already did.
+fn impossible_dates(text: &str, dates: &[TextRange], summary: &mut NoteSummary) {
+    for &range in dates {
         let raw = &text[range.as_usize()];
         let number = |part: std::ops::Range<usize>| raw[part].parse::<u32>().unwrap_or(0);
         let year = i32::try_from(number(0..4)).unwrap_or(0);
-        if chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some() {
-            continue;
-        }
-        let in_properties =
-            properties.is_some_and(|p| p.start <= range.start && range.end <= p.end);
-        let hidden = (excluded.intersects(range) && !in_properties)
-            || comments.iter().any(|c| c.intersects(range));
-        let reported = summary.problems.iter().any(|p| p.range.intersects(range));
-        let in_link = summary.links.iter().any(|l| l.range.intersects(range));
-        if hidden || reported || in_link {
+        let real = chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some();
+        if real || summary.problems.iter().any(|p| p.range.intersects(range)) {
             continue;
         }
         summary.problems.push(Problem {
@@ -160,6 +186,43 @@ fn impossible_dates(
             range,
         });
     }
+}
+
+/// Returns the destination part of an inline link (`(...)` after `]`), the whole of an autolink,
+/// or nothing for a reference link, whose destination is elsewhere.
+fn link_destination(text: &str, range: TextRange) -> TextRange {
+    let raw = &text[range.as_usize()];
+    match raw.rfind("](") {
+        Some(split) => TextRange::new(range.start + to_size(split), range.end),
+        None if raw.starts_with('<') => range,
+        None => TextRange::new(range.end, range.end),
+    }
+}
+
+/// Finds bare URLs (`https://...`, `www....`), each up to the next whitespace or closing bracket.
+fn url_ranges(text: &str) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let starts = memchr::memmem::find_iter(bytes, b"://")
+        .map(|at| {
+            let scheme = bytes[..at]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+                .count();
+            at - scheme
+        })
+        .chain(memchr::memmem::find_iter(bytes, b"www."));
+    let mut ranges: Vec<TextRange> = starts
+        .map(|start| {
+            let len = bytes[start..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b')' | b']' | b'"'))
+                .unwrap_or(bytes.len() - start);
+            TextRange::from_usize(start..start + len)
+        })
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
 }
 
 pub(super) fn parse_frontmatter(text: &str) -> NoteSummary {

@@ -46,6 +46,9 @@ pub struct NoteSummary {
     pub tables: Vec<Table>,
     /// Code blocks, HTML blocks, math and frontmatter, sorted: text that is not prose.
     pub excluded: Vec<TextRange>,
+    /// Dates written in prose, properties and fields, real days or not; not those in code,
+    /// links, URLs, tags or footnote labels.
+    pub dates: Vec<TextRange>,
     /// Problems found while parsing.
     pub problems: Vec<Problem>,
 }
@@ -264,6 +267,7 @@ impl NoteSummary {
         self.list_items = Vec::new();
         self.tables = Vec::new();
         self.excluded = Vec::new();
+        self.dates = Vec::new();
     }
 
     /// Releases the spare capacity of every list, which a large vault would otherwise pay for
@@ -278,6 +282,7 @@ impl NoteSummary {
         self.list_items.shrink_to_fit();
         self.tables.shrink_to_fit();
         self.excluded.shrink_to_fit();
+        self.dates.shrink_to_fit();
         self.problems.shrink_to_fit();
     }
 
@@ -312,7 +317,8 @@ pub fn parse_frontmatter(text: &str) -> NoteSummary {
 }
 
 /// Finds the `YYYY-MM-DD` dates written in `text`, in ASCII digits and not part of a longer
-/// number or word (`2026-03-14T10:00` counts, `INV-2026-03-14` and `2026-03-145` do not). The
+/// number or word (`2026-03-14T10:00` counts, `INV-2026-03-14`, `PO#2026-03-14` and `2026-03-145`
+/// do not). The
 /// dates need not exist: `2026-02-30` is found too.
 pub fn iso_dates(text: &str) -> impl Iterator<Item = TextRange> + '_ {
     let bytes = text.as_bytes();
@@ -327,7 +333,7 @@ pub fn iso_dates(text: &str) -> impl Iterator<Item = TextRange> + '_ {
             return None;
         }
         let before = start.checked_sub(1).map(|i| bytes[i]);
-        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'#')) {
             return None;
         }
         let after = bytes.get(end).copied();
