@@ -265,6 +265,41 @@ fn prose_date_ranges_after_emoji() {
 }
 
 #[test]
+fn untitled_buffers_are_left_alone() {
+    let dir = acme_vault();
+    let (mut lsp, _) = start(
+        dir.path(),
+        json!({ "window": { "workDoneProgress": true } }),
+    );
+    lsp.wait_indexed();
+    let untitled = "untitled:Untitled-1";
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": untitled, "languageId": "markdown", "version": 1, "text": "[[Acme" } }),
+    );
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": untitled, "version": 2 }, "contentChanges": [{ "text": "[[Acme C" }] }),
+    );
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": untitled }, "position": { "line": 0, "character": 3 } }),
+    );
+    assert_eq!(hover, Value::Null);
+    // A scan started for the buffer would report within this time.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let found = lsp.request("workspace/symbol", json!({ "query": "acme" }));
+    assert_eq!(found[0]["name"], "Acme Corp", "the vault still answers");
+    let warnings: Vec<&Value> = lsp
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage" || m["params"]["type"] == 2)
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    lsp.shutdown();
+}
+
+#[test]
 fn progress_is_reported_only_when_supported() {
     let dir = example_vault();
     let (mut lsp, _) = start(dir.path(), capabilities());

@@ -7,9 +7,14 @@ pub mod from_proto {
     use crate::server::lsp::{Position, Uri};
     use crate::text::{LineCol, LineIndex, PositionEncoding};
 
-    /// The absolute path of a `file:` URI.
+    /// The absolute path of a `file:` URI; `None` for other schemes, such as an editor's
+    /// `untitled:` buffers.
     pub fn path(uri: &Uri) -> Option<PathBuf> {
-        uri.to_file_path().map(std::borrow::Cow::into_owned)
+        if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+            return None;
+        }
+        let path = uri.to_file_path()?.into_owned();
+        path.is_absolute().then_some(path)
     }
 
     /// The byte offset of a position, clamped to the text.

@@ -55,7 +55,10 @@ pub fn handle_did_change(shared: &Arc<Shared>, params: DidChangeTextDocumentPara
     let encoding = shared.encoding();
     let (vault, path, text) = {
         let Some(mut doc) = shared.docs.get_mut(&uri) else {
-            tracing::warn!(uri = %uri.as_str(), "change for a document that is not open");
+            // Buffers that are not files, such as `untitled:` ones, are never opened here.
+            if from_proto::path(&uri).is_some() {
+                tracing::warn!(uri = %uri.as_str(), "change for a document that is not open");
+            }
             return;
         };
         if version <= doc.version {
