@@ -157,6 +157,19 @@ Tag #2026-02-31, PO#2026-02-30, footnote[^2026-02-31].
 }
 
 #[test]
+fn risk_tags_count_on_action_items() {
+    let out = check_diagnostics(
+        "//- /Inbox/Meetings/2026-03-12 - Call: Acme.md
+- [ ] Counter the rival's offer #risk/competitor 📅 2026-03-20
+- [ ] Send the churn analysis to finance 📅 2026-03-20$0
+",
+    );
+    let signals: Vec<&str> = out.lines().filter(|l| l.contains("risk-signal")).collect();
+    assert_eq!(signals.len(), 1, "{out}");
+    assert!(signals[0].contains("\"#risk/competitor\""), "{out}");
+}
+
+#[test]
 fn bare_due_range_starts_at_key() {
     let out = check_diagnostics(
         "//- /Notes/A.md

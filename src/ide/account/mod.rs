@@ -421,7 +421,7 @@ fn scan_prose(
             .tasks
             .get(first_task)
             .is_some_and(|t| t.range.start <= range.end);
-        if excluded || is_task {
+        if excluded {
             continue;
         }
         let tagged = summary
@@ -431,6 +431,8 @@ fn scan_prose(
             .find_map(|t| risk::category_of_tag(&t.name).map(|c| (c, t.range)));
         let found = match tagged {
             Some((category, tag_range)) => Some((category, tag_range)),
+            // An action item that names a risk is its mitigation; only a `#risk` tag marks one.
+            None if is_task => None,
             None => risk::find_phrase(line_text, &vault.config.risk_phrases).map(|hit| {
                 let start = range.start + crate::text::to_size(hit.range.start);
                 (
