@@ -102,6 +102,15 @@ pub fn diagnostics(
         };
         push(&mut out, vault, problem.range, code, message);
     }
+    if let Some(message) = impossible_name_date(&note.stem) {
+        push(
+            &mut out,
+            vault,
+            TextRange::new(0, 0),
+            codes::INVALID_DATE,
+            message,
+        );
+    }
     let in_templates = note
         .path
         .starts_with(&format!("{}/", vault.config.templates_folder));
@@ -120,6 +129,22 @@ pub fn diagnostics(
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     out
+}
+
+/// Explains a file name that starts with a date that does not exist, such as
+/// `2026-02-30 - QBR: Acme Corp`: the note then does not count as a meeting.
+fn impossible_name_date(stem: &str) -> Option<String> {
+    let range = crate::syntax::iso_dates(stem)
+        .next()
+        .filter(|r| r.start == 0)?;
+    let raw = &stem[range.as_usize()];
+    if chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").is_ok() {
+        return None;
+    }
+    Some(format!(
+        "file name: {}; rename the note so that it counts as a meeting",
+        explain_impossible_date(raw)
+    ))
 }
 
 fn task_diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, out: &mut Vec<Diagnostic>) {

@@ -170,6 +170,16 @@ fn risk_tags_count_on_action_items() {
 }
 
 #[test]
+fn impossible_date_in_file_name() {
+    let out = check_diagnostics(
+        "//- /Inbox/Meetings/2026-02-30 - QBR: Acme.md
+# QBR$0
+",
+    );
+    insta::assert_snapshot!(out, @r#"error invalid-date "": file name: `2026-02-30` is not a real date: February 2026 has 28 days, not 30; rename the note so that it counts as a meeting"#);
+}
+
+#[test]
 fn bare_due_range_starts_at_key() {
     let out = check_diagnostics(
         "//- /Notes/A.md
