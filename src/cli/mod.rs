@@ -64,7 +64,8 @@ pub struct LspArgs {
 /// Output format of `dex check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `path:line:col: severity: message [code]`, one finding a line, then a summary.
+    /// One finding a line (`path:line:col: severity: message [code]` for `check`, `file:line:
+    /// level: field: message` for `import`), then a summary.
     Text,
     /// One JSON document with every finding and the summary.
     Json,
