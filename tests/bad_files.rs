@@ -15,7 +15,10 @@ use serde_json::json;
 
 fn bad_vault() -> tempfile::TempDir {
     let dir = vault(&[
-        ("Good.md", "# Good\n- [ ] Call [[Person]] 📅 2026-03-01\n"),
+        (
+            "Good.md",
+            "# Good\n- [ ] Call [[Person]] 📅 2026-03-01\nSee [[Latin1]].\n",
+        ),
         ("People/Person.md", "# Person\n"),
     ]);
     let root = dir.path();
@@ -142,6 +145,8 @@ fn check_names_every_skipped_file() {
         stdout.contains("Good.md:2:"),
         "the good note is still checked:\n{stdout}"
     );
+    let why = "Good.md:3:7: warning: unresolved link: `Latin1.md` exists but could not be indexed: not valid UTF-8";
+    assert!(stdout.contains(why), "{stdout}");
 }
 
 #[test]
@@ -235,6 +240,27 @@ fn server_reports_skipped_files_and_keeps_serving() {
     );
     let diagnostics = lsp.diagnostics(&uri, Some(1));
     assert_eq!(diagnostics[0]["code"], "overdue");
+    let edited = "# Good\n- [ ] Call [[Person]] 📅 2026-03-01\n[[Latin1]] [[Per";
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    let skipped_link = lsp.diagnostics(&uri, Some(2));
+    let why = skipped_link
+        .iter()
+        .find(|d| d["code"] == "unresolved-link")
+        .expect("the link to the skipped note");
+    assert!(
+        why["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unresolved link: `Latin1.md` exists but could not be indexed"),
+        "{why}"
+    );
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": "# Good\n- [ ] Call [[Person]] 📅 2026-03-01\n[[Per" }] }),
+    );
     let completion = lsp.request(
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 5 } }),

@@ -212,7 +212,11 @@ pub(crate) fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
             ScanItem::Note(note) => {
                 vault.insert(note);
             }
-            ScanItem::Skipped(skip) => skipped.push(skip),
+            ScanItem::Skipped(skip) => {
+                let relative = discover::relative(root, &skip.path);
+                vault.note_skipped(&relative, skip.reason.to_string());
+                skipped.push(skip);
+            }
         }
         if show_progress && last_report.elapsed() > Duration::from_millis(100) {
             last_report = Instant::now();

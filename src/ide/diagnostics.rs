@@ -353,7 +353,12 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
     let resolution = vault.resolve(&link.target, source);
     let id = match &resolution {
         Resolution::Unresolved => {
-            let message = format!("unresolved link: no note named `{}`", link.target);
+            let message = match vault.skipped_named(&link.target) {
+                Some((path, reason)) => {
+                    format!("unresolved link: `{path}` exists but could not be indexed: {reason}")
+                }
+                None => format!("unresolved link: no note named `{}`", link.target),
+            };
             push(
                 out,
                 vault,

@@ -138,7 +138,14 @@ fn scan(
     discover::scan(&vault.root, &config, loose.then_some(1), |item| {
         match item {
             ScanItem::Note(note) => batch.push(note),
-            ScanItem::Skipped(skip) => skipped.push(skip),
+            ScanItem::Skipped(skip) => {
+                let relative = discover::relative(&vault.root, &skip.path);
+                vault
+                    .index
+                    .write()
+                    .note_skipped(&relative, skip.reason.to_string());
+                skipped.push(skip);
+            }
         }
         if batch.len() >= BATCH {
             flush(&mut batch);
@@ -229,14 +236,14 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
         let mut index = vault.index.write();
         index.remove(&relative).is_some() || !index.remove_folder(&relative).is_empty()
     } else {
-        update_note(&vault, &path)
+        update_note(shared, &vault, &path)
     };
     if changed {
         diagnostics::refresh_all(shared, &vault);
     }
 }
 
-fn update_note(vault: &VaultHandle, path: &Path) -> bool {
+fn update_note(shared: &Shared, vault: &VaultHandle, path: &Path) -> bool {
     if !discover::is_markdown(path) {
         return false;
     }
@@ -248,11 +255,15 @@ fn update_note(vault: &VaultHandle, path: &Path) -> bool {
         }
         ScanItem::Skipped(skip) => {
             tracing::warn!(path = %skip.path.display(), reason = %skip.reason, "skipped a changed file");
-            vault
-                .index
-                .write()
-                .remove(&discover::relative(&vault.root, path))
-                .is_some()
+            let message = format!("dex: skipped {}: {}", skip.path.display(), skip.reason);
+            let client = shared.client.clone();
+            tokio::spawn(async move { client.log_message(MessageType::WARNING, message).await });
+            let relative = discover::relative(&vault.root, path);
+            let mut index = vault.index.write();
+            index.remove(&relative);
+            index.note_skipped(&relative, skip.reason.to_string());
+            // Diagnostics of links to the file now give the reason, so they change.
+            true
         }
     }
 }

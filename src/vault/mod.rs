@@ -190,6 +190,9 @@ pub struct Vault {
     /// Bumped whenever a note is added or removed (not when one changes), so callers can cache
     /// lists of names.
     pub names_generation: u64,
+    /// Files the scan could not index, by the lookup key of their name: the vault-relative path
+    /// and the reason, which the diagnostic of a link to one of them reports.
+    skipped: HashMap<String, (String, String)>,
 }
 
 impl Vault {
@@ -208,6 +211,7 @@ impl Vault {
             tags: HashMap::default(),
             account_candidates: HashMap::default(),
             names_generation: 0,
+            skipped: HashMap::default(),
         }
     }
 
@@ -289,8 +293,39 @@ impl Vault {
             .map(|(name, count)| (name.as_str(), *count))
     }
 
+    /// Records a file at vault-relative `path` that could not be indexed, and why.
+    pub fn note_skipped(&mut self, path: &str, reason: String) {
+        let (path, stem) = path_and_stem(path);
+        self.skipped.insert(key(&stem), (path, reason));
+    }
+
+    /// The vault-relative path and the reason of a skipped file named like a link target's last
+    /// segment.
+    pub fn skipped_named(&self, target: &str) -> Option<(&str, &str)> {
+        let mut name = String::new();
+        if !link_name_into(&mut name, target) {
+            return None;
+        }
+        self.skipped
+            .get(&name)
+            .map(|(path, reason)| (path.as_str(), reason.as_str()))
+    }
+
+    fn clear_skipped(&mut self, path: &str) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let path = path.replace('\\', "/");
+        let stem = path.rsplit('/').next().unwrap_or(&path);
+        let stem_key = key(syntax::strip_md(stem));
+        if self.skipped.get(&stem_key).is_some_and(|(p, _)| *p == path) {
+            self.skipped.remove(&stem_key);
+        }
+    }
+
     /// Adds or replaces the note at `note.path`.
     pub fn insert(&mut self, note: Note) -> NoteId {
+        self.clear_skipped(&note.path);
         let path_key = key(syntax::strip_md(&note.path));
         let existing = self.by_path.get(&path_key).copied();
         let id = match existing {
@@ -323,6 +358,7 @@ impl Vault {
 
     /// Removes the note at a vault-relative path; returns its id if it was indexed.
     pub fn remove(&mut self, path: &str) -> Option<NoteId> {
+        self.clear_skipped(path);
         let id = self
             .by_path
             .remove(&key(syntax::strip_md(&path.replace('\\', "/"))))?;
