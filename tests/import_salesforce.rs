@@ -43,6 +43,24 @@ fn account_fields_land_in_frontmatter() {
 }
 
 #[test]
+fn page_dates_never_pass_today() {
+    // The vault's files were written just now, after the import's `--today 2026-03-15`.
+    let dir = vault();
+    import(dir.path(), "salesforce", &exports(), &[]);
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let pages = health
+        .lines()
+        .find(|l| l.starts_with("<!-- dex:pages "))
+        .expect("a dex:pages record");
+    let dates: Vec<&str> = pages
+        .split_whitespace()
+        .filter(|w| w.len() == 10 && w.as_bytes()[4] == b'-')
+        .collect();
+    assert!(!dates.is_empty(), "{pages}");
+    assert!(dates.iter().all(|d| *d <= "2026-03-15"), "{pages}");
+}
+
+#[test]
 fn opportunities_give_expansion_and_risks() {
     let dir = vault();
     import(dir.path(), "salesforce", &exports(), &[]);

@@ -297,6 +297,7 @@ fn plan_health(
         update.overview,
         health.as_ref(),
         ctx.vault,
+        ctx.today,
     );
     let Some((content, mut details)) =
         block::merge(previous.as_ref(), new_block, &records, ctx.today)

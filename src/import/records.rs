@@ -3,6 +3,7 @@
 //! The account model reads both back, so an imported value counts from its import's day and the
 //! values the user wrote keep their own age although the import changed the file.
 
+use chrono::NaiveDate;
 use std::path::Path;
 
 use super::block::Records;
@@ -48,6 +49,7 @@ pub fn records(
     overview: Option<&OverviewText>,
     health: Option<&HealthText<'_>>,
     config: &Config,
+    today: NaiveDate,
 ) -> Records {
     let old_blocks = health.map_or_else(Vec::new, |h| dex_block::blocks(h.old));
     let own = old_blocks.iter().find(|b| b.source == source);
@@ -71,6 +73,7 @@ pub fn records(
             written,
             &old_blocks,
             config,
+            today,
         ));
     }
     if let Some(h) = health {
@@ -83,6 +86,7 @@ pub fn records(
             written,
             &old_blocks,
             config,
+            today,
         ));
     }
     pages.sort_by_key(|r| r.page != OVERVIEW);
@@ -141,6 +145,7 @@ fn page_record(
     written: String,
     old_blocks: &[DexBlock],
     config: &Config,
+    today: NaiveDate,
 ) -> Option<PageRecord> {
     let old_fingerprint = dex_block::page_fingerprint(old);
     let recorded = old_blocks
@@ -149,7 +154,10 @@ fn page_record(
         .filter(|r| r.page == page && r.fingerprint == old_fingerprint)
         .map(|r| r.date)
         .max();
-    let date = recorded.or_else(|| crate::vault::file_modified(path, config))?;
+    // A file changed after the import's today (a date given with `--today`) counts as today.
+    let date = recorded
+        .or_else(|| crate::vault::file_modified(path, config))?
+        .min(today);
     Some(PageRecord {
         page: page.to_string(),
         date,
