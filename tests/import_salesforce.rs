@@ -61,6 +61,24 @@ fn page_dates_never_pass_today() {
 }
 
 #[test]
+fn utf16_account_page_is_left_unchanged() {
+    let dir = vault();
+    let rel = "Active/Accounts/Kestrel_Health/Overview.md";
+    let text = read(dir.path(), rel);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.path().join(rel), &utf16).unwrap();
+    let output = import(dir.path(), "salesforce", &exports(), &[]);
+    let out = stdout(&output);
+    assert!(
+        out.contains(&format!("{rel}: error: note is saved as UTF-16")),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(dir.path().join(rel)).unwrap(), utf16);
+    assert_ne!(output.status.code(), Some(0), "{out}");
+}
+
+#[test]
 fn opportunities_give_expansion_and_risks() {
     let dir = vault();
     import(dir.path(), "salesforce", &exports(), &[]);

@@ -353,13 +353,23 @@ fn read_note(root: &Path, rel: &str, report: &mut Report) -> Option<String> {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
-            Err(_) => {
+            Err(err) => {
+                // Writing the note back as UTF-8 would change every byte of a UTF-16 file.
+                let utf16 = matches!(encoding_rs::Encoding::for_bom(err.as_bytes()), Some((e, _)) if e != encoding_rs::UTF_8);
+                let message = if utf16 {
+                    "note is saved as UTF-16, which the import does not rewrite, so it left the note unchanged; save it as UTF-8 to import into it".to_string()
+                } else {
+                    format!(
+                        "note is not valid UTF-8 (first invalid byte at offset {}), so the import left it unchanged; save it as UTF-8",
+                        err.utf8_error().valid_up_to()
+                    )
+                };
                 report.messages.push(Message {
                     file: rel.to_string(),
                     line: None,
                     field: None,
                     level: Level::Error,
-                    message: "note is not valid UTF-8, so the import left it unchanged".to_string(),
+                    message,
                 });
                 None
             }
