@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use chrono::Datelike;
 use roaring::RoaringTreemap;
 use rustc_hash::FxHashMap;
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ use crate::import::csvin::FieldSpec;
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
 use crate::import::report::Messages;
-use crate::import::values::{parse_count, parse_local_date};
+use crate::import::values::{parse_count, parse_local_day};
 use crate::import::{Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 10] = [
@@ -225,8 +226,8 @@ impl Tally {
         let zone = ctx.config.timezone;
         let order = ctx.config.date_order;
         let created_text = ticket.created.as_deref().unwrap_or_default();
-        let created = match parse_local_date(created_text, zone, order) {
-            Ok(date) => date,
+        let created = match parse_local_day(created_text, zone, order) {
+            Ok(day) => day,
             Err(err) => {
                 messages.error(
                     "invalid-date",
@@ -241,7 +242,7 @@ impl Tally {
         let updated = ticket
             .updated
             .as_deref()
-            .and_then(|text| parse_local_date(text, zone, order).ok())
+            .and_then(|text| parse_local_day(text, zone, order).ok())
             .unwrap_or(created);
         let organization = ticket.organization.as_deref().filter(|o| *o != "-");
         let Some(account) = self.account(ticket, organization, file, line, ctx, parsed) else {
@@ -254,11 +255,12 @@ impl Tally {
         if entry.organization.is_none() {
             entry.organization = organization.map(str::to_string);
         }
+        let today = i64::from(ctx.today.num_days_from_ce());
         entry.count(
             ticket,
             id,
-            (ctx.today - created).num_days(),
-            (ctx.today - updated).num_days(),
+            today - i64::from(created),
+            today - i64::from(updated),
             line,
             messages,
         );
