@@ -78,15 +78,15 @@ struct Counts {
 }
 
 /// The tickets of one organization, else requester domain or email, in the files of one name.
-/// Every ticket updates one of these, so it is kept beside its key in a [`KeyMap`] entry, with
-/// `account` first to share a cache line with the key.
+/// Every ticket updates one of these, so it is kept beside its key in a [`KeyMap`] entry. The
+/// fields before `counts` take 16 bytes, which share a cache line with the key.
 #[derive(Debug, Default)]
 #[repr(C)]
 struct KeyTally {
     account: KeyAccount,
-    counts: Counts,
     /// Whether a counted ticket of this key had an organization.
     named: bool,
+    counts: Counts,
 }
 
 /// The account that a key names.
@@ -99,12 +99,25 @@ enum KeyAccount {
     /// The key matches no account.
     Unmatched,
     /// The account's index.
-    Account(usize),
+    Account(u32),
 }
 
 impl KeyAccount {
     fn from_match(account: Option<usize>) -> KeyAccount {
-        account.map_or(KeyAccount::Unmatched, KeyAccount::Account)
+        match account {
+            None => KeyAccount::Unmatched,
+            Some(index) => {
+                KeyAccount::Account(u32::try_from(index).expect("fewer than 2^32 accounts"))
+            }
+        }
+    }
+
+    /// Returns the index of the account, when the key is matched to one.
+    fn index(self) -> Option<usize> {
+        match self {
+            KeyAccount::Account(index) => usize::try_from(index).ok(),
+            KeyAccount::Pending | KeyAccount::Unmatched => None,
+        }
     }
 }
 
@@ -302,7 +315,7 @@ impl Tally {
     /// Adds the counters of every key to its account's and clears the keys.
     fn sum_keys(&mut self) {
         for (_, key) in self.keys.iter() {
-            if let KeyAccount::Account(account) = key.account {
+            if let Some(account) = key.account.index() {
                 let sum = &mut account_tally(&mut self.accounts, account).counts;
                 sum.add(&key.counts);
             }
@@ -437,11 +450,10 @@ impl Tally {
         messages: &mut Messages,
     ) {
         let key = self.keys.value_mut(position);
-        let account = match key.account {
-            KeyAccount::Unmatched => return,
-            KeyAccount::Pending => None,
-            KeyAccount::Account(account) => Some(account),
-        };
+        if key.account == KeyAccount::Unmatched {
+            return;
+        }
+        let account = key.account.index();
         if let (false, Some(organization)) = (key.named, ticket.organization()) {
             key.named = true;
             match account {
@@ -485,19 +497,19 @@ impl Tally {
             self.keys.value_mut(position).account = KeyAccount::from_match(account);
         }
         for position in pending.named {
-            if let KeyAccount::Account(account) = self.keys.value(position).account {
+            if let Some(account) = self.keys.value(position).account.index() {
                 // A named key is the organization itself.
                 name_account(&mut self.accounts, account, self.keys.key(position));
             }
         }
         for (position, id) in pending.urgent {
-            if let KeyAccount::Account(account) = self.keys.value(position).account {
+            if let Some(account) = self.keys.value(position).account.index() {
                 account_tally(&mut self.accounts, account).add_urgent(id);
             }
         }
         let mut inserted = 0;
         for warning in pending.warnings {
-            if let KeyAccount::Account(_) = self.keys.value(warning.key).account {
+            if self.keys.value(warning.key).account.index().is_some() {
                 let index = warning.index + inserted;
                 let kept = messages.insert(
                     index,
@@ -880,6 +892,12 @@ mod tests {
                 assert_eq!(found, expected, "accounts ready after {checks} rows");
             }
         }
+    }
+
+    #[test]
+    fn key_tally_starts_with_16_bytes() {
+        assert_eq!(std::mem::offset_of!(KeyTally, counts), 16);
+        assert!(std::mem::size_of::<KeyTally>() <= 80);
     }
 
     #[test]
