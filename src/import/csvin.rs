@@ -51,6 +51,8 @@ pub struct CsvInput {
     crlf: CrlfOffsets,
     /// The current row, kept between rows so its buffers are reused.
     record: Record,
+    /// Whether [`CsvInput::next_data_row`] reached the end of the file or an error.
+    ended: bool,
 }
 
 /// A row as the CSV reader read it: as text when all of it is valid UTF-8, which `csv`
@@ -217,27 +219,18 @@ impl Export {
         mut skip: impl FnMut(&Row<'_>, &mut Messages) -> bool,
         mut read_row: impl FnMut(&Row<'_>, &Columns, &str, &mut Messages, &mut Parsed),
     ) -> String {
-        loop {
-            let row = match self.input.next_row(&mut self.messages) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(err) => {
-                    self.messages.push(
-                        "truncated",
-                        Level::Error,
-                        None,
-                        None,
-                        format!("{err}; the rows before it were imported"),
-                    );
-                    break;
-                }
-            };
+        while let Some(row) = self.input.next_data_row(&mut self.messages) {
             if skip(&row, &mut self.messages) {
                 continue;
             }
             parsed.rows_read += 1;
             read_row(&row, &self.columns, &self.file, &mut self.messages, parsed);
         }
+        self.finish(parsed)
+    }
+
+    /// Moves the file's messages to `parsed` once its rows are read, and returns the file name.
+    pub fn finish(self, parsed: &mut Parsed) -> String {
         parsed.messages.extend(self.messages.finish());
         self.file
     }
@@ -418,6 +411,7 @@ impl CsvInput {
             line_offset,
             crlf,
             record: Record::Bytes(csv::ByteRecord::new()),
+            ended: false,
         })
     }
 
@@ -457,10 +451,40 @@ impl CsvInput {
         self.by_name.get(&header_key(header)).copied()
     }
 
-    /// Reads the next row; ragged rows are reported and padded with empty cells. Returns
-    /// `Ok(None)` at the end of the file and `Err` when the file cannot be read further (a
-    /// truncated or unreadable file), after which the rows already read still count.
-    pub fn next_row(&mut self, messages: &mut Messages) -> Result<Option<Row<'_>>, String> {
+    /// Reads the next row; ragged rows are reported and padded with empty cells. Returns `None`
+    /// at the end of the file. A file that cannot be read further (truncated or unreadable)
+    /// gets a `truncated` error and then returns `None`, and the rows already read still count.
+    pub fn next_data_row(&mut self, messages: &mut Messages) -> Option<Row<'_>> {
+        if self.ended {
+            return None;
+        }
+        match self.read_next(messages) {
+            Ok(Some(line)) => return Some(self.row(line)),
+            Ok(None) => {}
+            Err(err) => messages.push(
+                "truncated",
+                Level::Error,
+                None,
+                None,
+                format!("{err}; the rows before it were imported"),
+            ),
+        }
+        self.ended = true;
+        None
+    }
+
+    /// Returns the current row, which starts on `line`.
+    fn row(&self, line: u64) -> Row<'_> {
+        Row {
+            line,
+            record: &self.record,
+            headers: &self.headers,
+        }
+    }
+
+    /// Reads the next row into `self.record` and returns the line where it starts. Returns
+    /// `Ok(None)` at the end of the file, and `Err` when it cannot be read further.
+    fn read_next(&mut self, messages: &mut Messages) -> Result<Option<u64>, String> {
         let mut record = self.record.take_bytes();
         loop {
             match self.reader.read_byte_record(&mut record) {
@@ -504,11 +528,7 @@ impl CsvInput {
                 );
             }
             self.record = Record::from_bytes(record);
-            return Ok(Some(Row {
-                line,
-                record: &self.record,
-                headers: &self.headers,
-            }));
+            return Ok(Some(line));
         }
     }
 }
@@ -682,7 +702,7 @@ mod tests {
             let mut messages = Messages::new("accounts.csv");
             let mut input = CsvInput::open(&path, &mut messages).unwrap();
             let mut lines = Vec::new();
-            while let Some(row) = input.next_row(&mut messages).unwrap() {
+            while let Some(row) = input.next_data_row(&mut messages) {
                 lines.push(row.line);
             }
             lines

@@ -85,10 +85,9 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Indexes the account folders under `accounts_folder` (vault-relative) of the vault at
-    /// `root`. An account without a readable Overview is matched by its folder name only.
-    pub fn load(root: &Path, accounts_folder: &str, config: &SourceConfig) -> Matcher {
-        let mut matcher = Matcher {
+    /// Creates a matcher without accounts, for accounts under `accounts_folder`.
+    pub fn new(accounts_folder: &str, config: &SourceConfig) -> Matcher {
+        Matcher {
             accounts: Vec::new(),
             accounts_folder: accounts_folder.to_string(),
             by_id: Vec::new(),
@@ -97,7 +96,13 @@ impl Matcher {
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),
-        };
+        }
+    }
+
+    /// Indexes the account folders under `accounts_folder` (vault-relative) of the vault at
+    /// `root`. An account without a readable Overview is matched by its folder name only.
+    pub fn load(root: &Path, accounts_folder: &str, config: &SourceConfig) -> Matcher {
+        let mut matcher = Matcher::new(accounts_folder, config);
         let mut folders: Vec<String> = std::fs::read_dir(root.join(accounts_folder))
             .into_iter()
             .flatten()
@@ -357,16 +362,7 @@ mod tests {
 
     fn matcher() -> Matcher {
         let config = SourceConfig::defaults(chrono_tz::UTC);
-        let mut matcher = Matcher {
-            accounts: Vec::new(),
-            accounts_folder: "Active/Accounts".into(),
-            by_id: Vec::new(),
-            by_name: FxHashMap::default(),
-            by_domain: FxHashMap::default(),
-            rules: config.matching.clone(),
-            suffixes: config.name_suffixes.clone(),
-            ignore_domains: config.ignore_domains.clone(),
-        };
+        let mut matcher = Matcher::new("Active/Accounts", &config);
         let overview =
             "---\naliases: [Acme]\nsalesforce_id: 001000000000001AAA\ndomain: acme.com\n---\n";
         let summary = crate::syntax::parse(overview);

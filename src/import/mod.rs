@@ -109,6 +109,7 @@ mod block;
 pub mod config;
 mod csvin;
 mod frontmatter;
+mod keymap;
 mod matching;
 mod records;
 pub mod report;
@@ -118,6 +119,7 @@ mod values;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::thread::JoinHandle;
 
 use chrono_tz::Tz;
 
@@ -205,8 +207,12 @@ pub struct Context<'a> {
     pub vault: &'a Config,
     /// This source's settings.
     pub config: SourceConfig,
-    /// The accounts.
+    /// The accounts. While `loading` is set, they are still loading and this is empty, so
+    /// [`Context::resolve`] waits for them. Readers other than Zendesk's get a context whose
+    /// accounts are loaded.
     pub matcher: Matcher,
+    /// The accounts while they load, for a reader that counts rows meanwhile.
+    loading: Option<Loading>,
     /// The import date.
     pub today: NaiveDate,
     /// Whether unmatched rows create accounts.
@@ -215,9 +221,50 @@ pub struct Context<'a> {
     pub source: Source,
 }
 
+/// Accounts that are still loading.
+enum Loading {
+    /// On this thread.
+    Thread(JoinHandle<Matcher>),
+    /// Loaded, but reported as loading until [`Context::accounts_loaded`] has returned false
+    /// this many more times, so that tests choose the row where loading ends.
+    #[cfg(test)]
+    AfterChecks(usize, Box<Matcher>),
+}
+
 impl Context<'_> {
+    /// Checks whether the accounts are loaded, without waiting for them.
+    pub fn accounts_loaded(&mut self) -> bool {
+        let finished = match &mut self.loading {
+            None => return true,
+            Some(Loading::Thread(thread)) => thread.is_finished(),
+            #[cfg(test)]
+            Some(Loading::AfterChecks(checks, _)) => {
+                let finished = *checks == 0;
+                *checks = checks.saturating_sub(1);
+                finished
+            }
+        };
+        if finished {
+            self.wait_for_accounts();
+        }
+        finished
+    }
+
+    /// Waits until the accounts are loaded.
+    pub fn wait_for_accounts(&mut self) {
+        match self.loading.take() {
+            None => {}
+            Some(Loading::Thread(thread)) => match thread.join() {
+                Ok(matcher) => self.matcher = matcher,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            #[cfg(test)]
+            Some(Loading::AfterChecks(_, matcher)) => self.matcher = *matcher,
+        }
+    }
+
     /// Finds the row's account, creates it with `--create-accounts`, or lists the row as
-    /// unmatched (once per account name and file).
+    /// unmatched (once per account name and file). Waits for the accounts to load first.
     pub fn resolve(
         &mut self,
         query: &Query,
@@ -225,6 +272,7 @@ impl Context<'_> {
         line: u64,
         parsed: &mut Parsed,
     ) -> Option<usize> {
+        self.wait_for_accounts();
         if let Some(index) = self.matcher.find(query) {
             return Some(index);
         }
@@ -349,16 +397,6 @@ fn read_exports<'a>(
                 config_path(root)
             ))
         })?;
-    let matcher = Matcher::load(root, &vault_config.accounts_folder, &config);
-    let mut context = Context {
-        root,
-        vault: vault_config,
-        config,
-        matcher,
-        today: options.today,
-        create_accounts: options.create_accounts,
-        source: options.source,
-    };
     for file in &options.files {
         if !file.is_file() {
             return Err(ImportError::Refused {
@@ -367,8 +405,34 @@ fn read_exports<'a>(
             });
         }
     }
+    let accounts_folder = &vault_config.accounts_folder;
+    // The Zendesk reader counts tickets by organization before it needs their accounts, so the
+    // accounts load on another thread meanwhile. Other readers need them from the first row.
+    let (matcher, loading) = match options.source {
+        Source::Zendesk | Source::Intercom => {
+            let (root, folder, settings) =
+                (root.to_path_buf(), accounts_folder.clone(), config.clone());
+            let thread = std::thread::spawn(move || Matcher::load(&root, &folder, &settings));
+            (
+                Matcher::new(accounts_folder, &config),
+                Some(Loading::Thread(thread)),
+            )
+        }
+        _ => (Matcher::load(root, accounts_folder, &config), None),
+    };
+    let mut context = Context {
+        root,
+        vault: vault_config,
+        config,
+        matcher,
+        loading,
+        today: options.today,
+        create_accounts: options.create_accounts,
+        source: options.source,
+    };
     let mut parsed = Parsed::default();
     sources::read(&options.files, &mut context, &mut parsed)?;
+    context.wait_for_accounts();
     Ok((context, parsed))
 }
 

@@ -223,17 +223,41 @@ impl Messages {
         field: Option<&str>,
         message: String,
     ) {
+        self.insert(self.list.len(), kind, level, line, field, message);
+    }
+
+    /// Returns how many messages are kept so far, which is where [`Messages::push`] adds the
+    /// next one.
+    pub fn kept(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Adds a message as [`Messages::push`] does, but at `index` of the kept messages, for a
+    /// message about an earlier row that could only be decided later. Returns whether it was
+    /// kept. Messages of one kind must be added in the order they would have been pushed.
+    pub fn insert(
+        &mut self,
+        index: usize,
+        kind: &'static str,
+        level: Level,
+        line: Option<u64>,
+        field: Option<&str>,
+        message: String,
+    ) -> bool {
         let count = self.counts.entry(kind).or_insert(0);
         *count += 1;
-        if *count <= Self::MAX_PER_KIND {
-            self.list.push(Message {
-                file: self.file.clone(),
-                line,
-                field: field.map(str::to_string),
-                level,
-                message,
-            });
+        if *count > Self::MAX_PER_KIND {
+            return false;
         }
+        let message = Message {
+            file: self.file.clone(),
+            line,
+            field: field.map(str::to_string),
+            level,
+            message,
+        };
+        self.list.insert(index, message);
+        true
     }
 
     /// Adds an error about a row.
@@ -270,5 +294,34 @@ impl Messages {
             });
         }
         self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_places_and_caps_messages() {
+        let mut messages = Messages::new("tickets.csv");
+        messages.warning("dated", 1, None, "first".to_string());
+        messages.warning("dated", 3, None, "third".to_string());
+        assert_eq!(messages.kept(), 2);
+        let late = |text: &str| text.to_string();
+        assert!(messages.insert(1, "late", Level::Warning, Some(2), None, late("second")));
+        let lines: Vec<Option<u64>> = messages.list.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [Some(1), Some(2), Some(3)]);
+
+        // The insert above counts, so the kind has room for MAX_PER_KIND - 1 more.
+        for _ in 1..Messages::MAX_PER_KIND {
+            assert!(messages.insert(0, "late", Level::Warning, None, None, late("more")));
+        }
+        assert!(!messages.insert(0, "late", Level::Warning, None, None, late("cut")));
+        let finished = messages.finish();
+        let max = usize::try_from(Messages::MAX_PER_KIND).unwrap();
+        assert_eq!(finished.len(), 2 + max + 1);
+        assert!(!finished.iter().any(|m| m.message == "cut"));
+        let last = &finished.last().unwrap().message;
+        assert_eq!(last, "1 more `late` messages like the ones above");
     }
 }

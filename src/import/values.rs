@@ -1,7 +1,7 @@
 //! Cell values as export tools write them: money in any locale (`$1,200.50`, `1.200,50 €`,
 //! `45k`), counts, percentages, booleans, and dates and times in each source's convention.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// How to read a date written with slashes, such as `03/04/2026`.
@@ -211,6 +211,83 @@ pub fn parse_local_date(text: &str, zone: Tz, order: DateOrder) -> Result<NaiveD
         return Ok(local.date());
     }
     parse_datetime(text, zone, order).map(|time| time.with_timezone(&zone).date_naive())
+}
+
+/// Parses the date of a date-time in `zone` as [`parse_local_date`] does, and returns it as days
+/// from the common era (0001-01-01 is day 1, as `Datelike::num_days_from_ce` counts). The form
+/// Zendesk writes, `YYYY-MM-DD HH:MM:SS`, is read without building chrono values.
+pub fn parse_local_day(text: &str, zone: Tz, order: DateOrder) -> Result<i32, String> {
+    if let Some(day) = iso_local_day(text.as_bytes()) {
+        return Ok(day);
+    }
+    parse_local_date(text, zone, order).map(|date| date.num_days_from_ce())
+}
+
+/// Returns the day of `YYYY-MM-DD HH:MM:SS` (or with `T`) as days from the common era, or `None`
+/// unless `text` is exactly that with a valid date and time. Every text it accepts,
+/// [`parse_iso_local`] accepts with the same date, so falling back to that for the rest is exact.
+fn iso_local_day(text: &[u8]) -> Option<i32> {
+    let bytes: [u8; 19] = text.try_into().ok()?;
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b' ' | b'T',
+        h0,
+        h1,
+        b':',
+        n0,
+        n1,
+        b':',
+        s0,
+        s1,
+    ] = bytes
+    else {
+        return None;
+    };
+    let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
+    let two = |high: u8, low: u8| Some(digit(high)? * 10 + digit(low)?);
+    let year = two(y0, y1)? * 100 + two(y2, y3)?;
+    let (month, day) = (two(m0, m1)?, two(d0, d1)?);
+    if two(h0, h1)? > 23 || two(n0, n1)? > 59 || two(s0, s1)? > 59 {
+        return None;
+    }
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_ce(year, month, day))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Returns the days from the common era of a valid date of year 0 to 9999: Howard Hinnant's
+/// `days_from_civil`, which counts from 1970-01-01, shifted to count from 0001-01-01.
+fn days_from_ce(year: u32, month: u32, day: u32) -> i32 {
+    // Years start in March here, so that the leap day ends a year.
+    let march_year = i64::from(year) - i64::from(month <= 2);
+    let era = march_year.div_euclid(400);
+    let year_of_era = march_year - era * 400;
+    let month_from_march = (i64::from(month) + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days_from_1970 = era * 146_097 + day_of_era - 719_468;
+    // 1970-01-01 is day 719163 from the common era; years up to 9999 fit in an i32.
+    i32::try_from(days_from_1970 + 719_163).unwrap_or(i32::MAX)
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with `T`, and an optional fraction) without an offset, the
@@ -503,6 +580,53 @@ mod tests {
         assert_eq!(time("2026-03-14 18:30:00.1234567890"), None);
         assert_eq!(time("2026-03-14 18:30:00."), None);
         assert_eq!(time("2026-13-14 18:30:00"), None);
+    }
+
+    #[test]
+    fn local_days_match_chrono() {
+        let chicago = chrono_tz::America::Chicago;
+        let order = DateOrder::MonthFirst;
+        let day = |text: &str| parse_local_day(text, chicago, order);
+        let chrono_day =
+            |text: &str| parse_local_date(text, chicago, order).map(|d| d.num_days_from_ce());
+        // The first, 28th, 29th and last day of every month of every four-digit year, and year 0.
+        for year in 0..=9999 {
+            for month in 1..=12 {
+                for day_of_month in [1, 28, 29, 30, 31] {
+                    let text = format!("{year:04}-{month:02}-{day_of_month:02} 23:59:59");
+                    assert_eq!(day(&text), chrono_day(&text), "{text}");
+                }
+            }
+        }
+        for text in [
+            "2026-03-14T00:00:00",
+            "2026-02-29 10:00:00",
+            "2024-02-29 10:00:00",
+            "1900-02-29 10:00:00",
+            "2000-02-29 10:00:00",
+            "2026-00-10 10:00:00",
+            "2026-13-10 10:00:00",
+            "2026-03-00 10:00:00",
+            "2026-03-14 24:00:00",
+            "2026-03-14 23:60:00",
+            "2026-03-14 23:59:60",
+            "2026-+3-14 18:30:00",
+            "2026-03-14 18:30:00.5",
+            "2026-03-14 18:30",
+            "2026-03-14",
+            "03/14/2026 18:30",
+            "2026-03-14T05:30:00Z",
+            "2026-03-14 05:30:00 UTC",
+            "2026/03/14 18:30:00",
+            "2026-03-14x18:30:00",
+            "2026-03-14 1é:30:0",
+            "",
+        ] {
+            assert_eq!(day(text), chrono_day(text), "{text}");
+        }
+        assert_eq!(iso_local_day(b"2026-03-14 18:30:00"), Some(739_689));
+        assert_eq!(iso_local_day(b"2026-+3-14 18:30:00"), None);
+        assert_eq!(iso_local_day(b"2026-03-14 24:00:00"), None);
     }
 
     #[test]

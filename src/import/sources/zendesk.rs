@@ -8,18 +8,19 @@
 //! ids for that check: about one bit per id where ids are dense, two bytes where they are sparse.
 
 use std::borrow::Cow;
-
-use roaring::RoaringTreemap;
-use rustc_hash::FxHashMap;
 use std::path::PathBuf;
+
+use chrono::Datelike;
+use roaring::RoaringTreemap;
 
 use super::{field, open_csv};
 use crate::import::block::Block;
 use crate::import::csvin::FieldSpec;
 use crate::import::frontmatter::{Policy, Value};
+use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
-use crate::import::report::Messages;
-use crate::import::values::{parse_count, parse_local_date};
+use crate::import::report::{Level, Messages};
+use crate::import::values::{parse_count, parse_local_day};
 use crate::import::{Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 10] = [
@@ -63,17 +64,107 @@ const FIELDS: [FieldSpec; 10] = [
 /// Ticket ids listed in a spike message, at most.
 const LISTED_IDS: usize = 10;
 
-/// Counters for one account.
-#[derive(Debug, Default)]
-struct Stats {
+/// Ticket counters, of one organization (or domain) while a file is read and of one account
+/// after it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
     open: u64,
     urgent_30: u64,
     urgent_prev_30: u64,
-    urgent_ids: Vec<u64>,
     reopens_90: u64,
     bad_30: u64,
     bad_90: u64,
     good_90: u64,
+}
+
+/// The tickets of one organization, else requester domain or email, in the files of one name.
+/// Every ticket updates one of these, so it is kept beside its key in a [`KeyMap`] entry. The
+/// fields before `counts` take 16 bytes, which share a cache line with the key.
+#[derive(Debug, Default)]
+#[repr(C)]
+struct KeyTally {
+    account: KeyAccount,
+    /// Whether a counted ticket of this key had an organization.
+    named: bool,
+    counts: Counts,
+}
+
+/// The account that a key names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum KeyAccount {
+    /// Not known yet: the key was first seen while the accounts were loading, and waits in
+    /// [`Pending`].
+    #[default]
+    Pending,
+    /// The key matches no account.
+    Unmatched,
+    /// The account's index.
+    Account(u32),
+}
+
+impl KeyAccount {
+    fn from_match(account: Option<usize>) -> KeyAccount {
+        match account {
+            None => KeyAccount::Unmatched,
+            Some(index) => {
+                KeyAccount::Account(u32::try_from(index).expect("fewer than 2^32 accounts"))
+            }
+        }
+    }
+
+    /// Returns the index of the account, when the key is matched to one.
+    fn index(self) -> Option<usize> {
+        match self {
+            KeyAccount::Account(index) => usize::try_from(index).ok(),
+            KeyAccount::Pending | KeyAccount::Unmatched => None,
+        }
+    }
+}
+
+/// The keys first seen while the accounts load, and what their tickets add to their accounts once
+/// the keys are matched. Tickets are counted per key meanwhile, and [`Tally::match_pending`] then
+/// does what matching each key on its first row would have done, in the same order.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Keys to match, in the order first seen: the position in `Tally::keys`, and the line and
+    /// query of the first row.
+    keys: Vec<(usize, u64, Query)>,
+    /// Keys whose first counted ticket with an organization came meanwhile, in row order.
+    named: Vec<usize>,
+    /// Urgent tickets of the last 30 days: the key and the ticket id.
+    urgent: Vec<(usize, u64)>,
+    /// Warnings about counted tickets, in row order, which only a matched key reports.
+    warnings: Vec<PendingWarning>,
+}
+
+/// A warning about a ticket whose key was not matched yet.
+#[derive(Debug)]
+struct PendingWarning {
+    key: usize,
+    /// The warning's place among the file's messages: [`Messages::kept`] at its row.
+    index: usize,
+    line: u64,
+    message: String,
+}
+
+/// Pending urgent tickets and warnings at most. Past that the reader waits for the accounts, so
+/// that a large file read while they load slowly does not keep one of these per row in memory.
+const MAX_PENDING: usize = 10_000;
+
+impl Pending {
+    fn is_full(&self) -> bool {
+        self.urgent.len() + self.warnings.len() >= MAX_PENDING
+    }
+}
+
+/// The tickets of one account, summed from its keys.
+#[derive(Debug, Default)]
+struct AccountTally {
+    counts: Counts,
+    /// Urgent and high tickets of the last 30 days, cut to the lowest [`LISTED_IDS`] whenever
+    /// there are more than four times as many.
+    urgent_ids: Vec<u64>,
+    /// The organization of the first counted ticket that has one.
     organization: Option<String>,
 }
 
@@ -100,7 +191,7 @@ pub(super) fn read(
     }
     let mut tally = Tally::default();
     let mut names = Vec::new();
-    for export in opened {
+    for mut export in opened {
         // Column indices in the order of the `Ticket` fields, looked up once per file.
         let index_of = [
             "id",
@@ -116,7 +207,9 @@ pub(super) fn read(
         ]
         .map(|name| export.columns.get(name));
         tally.start_file(&export.file);
-        let file = export.read_rows(parsed, |row, _, file, messages, parsed| {
+        let messages = &mut export.messages;
+        while let Some(row) = export.input.next_data_row(messages) {
+            parsed.rows_read += 1;
             let mut cell = |index: usize| row.text(index_of[index], messages);
             let ticket = Ticket {
                 id: cell(0),
@@ -130,20 +223,27 @@ pub(super) fn read(
                 reopens: cell(8),
                 rating: cell(9),
             };
-            tally.add(&ticket, row.line, file, ctx, parsed, messages);
-        });
-        names.push(file);
+            tally.add(&ticket, row.line, &export.file, ctx, parsed, messages);
+        }
+        // The file's messages move to `parsed` next, so its pending warnings go in first.
+        if tally.loading {
+            ctx.wait_for_accounts();
+            tally.match_pending(&export.file, ctx, parsed, messages);
+        }
+        names.push(export.finish(parsed));
     }
+    tally.sum_keys();
     let provenance = ctx.provenance(&names);
-    let counted = tally.stats.into_iter().enumerate();
-    for (account, stats) in counted.filter_map(|(account, stats)| Some((account, stats?))) {
+    let counted = tally.accounts.iter().enumerate();
+    for (account, stats) in counted.filter_map(|(account, stats)| Some((account, stats.as_ref()?)))
+    {
         let update = parsed.updates.entry(account).or_default();
         if let Some(org) = &stats.organization {
             if ctx.source == Source::Zendesk {
                 update.set("zendesk_org", Value::Text(org.clone()), Policy::FillIn);
             }
         }
-        update.block = Some(build_block(&stats, ctx, provenance.clone()));
+        update.block = Some(build_block(stats, ctx, provenance.clone()));
     }
     Ok(())
 }
@@ -162,26 +262,66 @@ struct Ticket<'a> {
     rating: Option<Cow<'a, str>>,
 }
 
+impl Ticket<'_> {
+    /// Returns the organization, unless the cell is empty or `-`.
+    fn organization(&self) -> Option<&str> {
+        self.organization.as_deref().filter(|o| *o != "-")
+    }
+}
+
 /// Counters for every account, and the ticket ids seen so far.
-#[derive(Default)]
 struct Tally {
-    /// By account index; `None` for accounts without a ticket.
-    stats: Vec<Option<Stats>>,
+    /// By account index; `None` for accounts without a counted ticket.
+    accounts: Vec<Option<AccountTally>>,
     /// Ticket ids read so far. Ticket ids are usually numbered in sequence, so they fill dense
     /// ranges, which a roaring bitmap inserts into with few cache misses.
     seen: RoaringTreemap,
-    /// Account by organization (else domain or email) for the current file.
-    cache: FxHashMap<String, Option<usize>>,
-    cache_file: String,
+    /// Counters by organization (else domain or email) for the files named `keys_file`, which are
+    /// added to `accounts` when a file of another name starts and at the end.
+    keys: KeyMap<KeyTally>,
+    keys_file: String,
+    /// Position in `keys` of the previous row's key, which is checked first because exports
+    /// often list the tickets of one organization together.
+    last_key: Option<usize>,
+    /// Whether the accounts may still be loading, so that new keys wait in `pending`.
+    loading: bool,
+    pending: Pending,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            accounts: Vec::new(),
+            seen: RoaringTreemap::new(),
+            keys: KeyMap::default(),
+            keys_file: String::new(),
+            last_key: None,
+            loading: true,
+            pending: Pending::default(),
+        }
+    }
 }
 
 impl Tally {
-    /// Keeps the account cache for another file of the same name, else empties it.
+    /// Keeps the keys found for another file of the same name, else adds their counters to their
+    /// accounts and clears them.
     fn start_file(&mut self, file: &str) {
-        if self.cache_file != file {
-            self.cache.clear();
-            self.cache_file = file.to_string();
+        if self.keys_file != file {
+            self.sum_keys();
+            self.keys_file = file.to_string();
         }
+    }
+
+    /// Adds the counters of every key to its account's and clears the keys.
+    fn sum_keys(&mut self) {
+        for (_, key) in self.keys.iter() {
+            if let Some(account) = key.account.index() {
+                let sum = &mut account_tally(&mut self.accounts, account).counts;
+                sum.add(&key.counts);
+            }
+        }
+        self.keys.clear();
+        self.last_key = None;
     }
 
     fn add(
@@ -225,8 +365,8 @@ impl Tally {
         let zone = ctx.config.timezone;
         let order = ctx.config.date_order;
         let created_text = ticket.created.as_deref().unwrap_or_default();
-        let created = match parse_local_date(created_text, zone, order) {
-            Ok(date) => date,
+        let created = match parse_local_day(created_text, zone, order) {
+            Ok(day) => day,
             Err(err) => {
                 messages.error(
                     "invalid-date",
@@ -238,52 +378,163 @@ impl Tally {
                 return;
             }
         };
-        let updated = ticket
-            .updated
-            .as_deref()
-            .and_then(|text| parse_local_date(text, zone, order).ok())
-            .unwrap_or(created);
-        let organization = ticket.organization.as_deref().filter(|o| *o != "-");
-        let Some(account) = self.account(ticket, organization, file, line, ctx, parsed) else {
-            return;
-        };
-        if self.stats.len() <= account {
-            self.stats.resize_with(account + 1, || None);
+        // Matching the keys that waited comes first, as if each had been matched on its first row.
+        if self.loading && (ctx.accounts_loaded() || self.pending.is_full()) {
+            ctx.wait_for_accounts();
+            self.match_pending(file, ctx, parsed, messages);
         }
-        let entry = self.stats[account].get_or_insert_with(Stats::default);
-        if entry.organization.is_none() {
-            entry.organization = organization.map(str::to_string);
-        }
-        entry.count(
-            ticket,
-            id,
-            (ctx.today - created).num_days(),
-            (ctx.today - updated).num_days(),
-            line,
-            messages,
-        );
-    }
-}
-
-impl Tally {
-    /// Finds the ticket's account by organization, requester domain or email, looked up once per
-    /// distinct value and file.
-    fn account(
-        &mut self,
-        ticket: &Ticket<'_>,
-        organization: Option<&str>,
-        file: &str,
-        line: u64,
-        ctx: &mut Context<'_>,
-        parsed: &mut Parsed,
-    ) -> Option<usize> {
+        let organization = ticket.organization();
         let key = organization
             .or(ticket.domain.as_deref())
             .or(ticket.email.as_deref())
             .unwrap_or_default();
-        if let Some(found) = self.cache.get(key) {
-            return *found;
+        let position = match self.find_key(key) {
+            Some(position) => position,
+            None => {
+                let query = Self::query(ticket, organization);
+                self.insert_key(key, query, file, line, ctx, parsed)
+            }
+        };
+        self.last_key = Some(position);
+        let today = i64::from(ctx.today.num_days_from_ce());
+        // A rating was given at the last update at the latest, which only a rated ticket needs.
+        let rating = ticket.rating.as_deref().and_then(rating_kind).map(|good| {
+            let updated = ticket
+                .updated
+                .as_deref()
+                .and_then(|text| parse_local_day(text, zone, order).ok())
+                .unwrap_or(created);
+            Rating {
+                good,
+                age: today - i64::from(updated),
+            }
+        });
+        let ages = (today - i64::from(created), rating);
+        self.count(position, ticket, id, ages, line, messages);
+    }
+
+    /// Adds a key seen for the first time. Its account is matched now, or after the accounts
+    /// have loaded.
+    fn insert_key(
+        &mut self,
+        key: &str,
+        query: Query,
+        file: &str,
+        line: u64,
+        ctx: &mut Context<'_>,
+        parsed: &mut Parsed,
+    ) -> usize {
+        let account = if self.loading {
+            let position = self.keys.len();
+            self.pending.keys.push((position, line, query));
+            KeyAccount::Pending
+        } else {
+            KeyAccount::from_match(ctx.resolve(&query, file, line, parsed))
+        };
+        let tally = KeyTally {
+            account,
+            ..KeyTally::default()
+        };
+        self.keys.insert(key, tally)
+    }
+
+    /// Counts a ticket of the key at `position`, `age` days after it was created, unless the key
+    /// matches no account.
+    fn count(
+        &mut self,
+        position: usize,
+        ticket: &Ticket<'_>,
+        id: u64,
+        (age, rating): (i64, Option<Rating>),
+        line: u64,
+        messages: &mut Messages,
+    ) {
+        let key = self.keys.value_mut(position);
+        if key.account == KeyAccount::Unmatched {
+            return;
         }
+        let account = key.account.index();
+        if let (false, Some(organization)) = (key.named, ticket.organization()) {
+            key.named = true;
+            match account {
+                Some(account) => name_account(&mut self.accounts, account, organization),
+                None => self.pending.named.push(position),
+            }
+        }
+        let counted = key.counts.count(ticket, age, rating);
+        if counted.recent_urgent {
+            match account {
+                Some(account) => account_tally(&mut self.accounts, account).add_urgent(id),
+                None => self.pending.urgent.push((position, id)),
+            }
+        }
+        if let Some(message) = counted.invalid_reopens {
+            match account {
+                Some(_) => messages.warning("invalid-number", line, Some("Reopens"), message),
+                None => self.pending.warnings.push(PendingWarning {
+                    key: position,
+                    index: messages.kept(),
+                    line,
+                    message,
+                }),
+            }
+        }
+    }
+
+    /// Matches the keys that waited for the accounts, in the order they were first seen, and
+    /// adds what their tickets found to their accounts and `messages`.
+    fn match_pending(
+        &mut self,
+        file: &str,
+        ctx: &mut Context<'_>,
+        parsed: &mut Parsed,
+        messages: &mut Messages,
+    ) {
+        self.loading = false;
+        let pending = std::mem::take(&mut self.pending);
+        for (position, line, query) in pending.keys {
+            let account = ctx.resolve(&query, file, line, parsed);
+            self.keys.value_mut(position).account = KeyAccount::from_match(account);
+        }
+        for position in pending.named {
+            if let Some(account) = self.keys.value(position).account.index() {
+                // A named key is the organization itself.
+                name_account(&mut self.accounts, account, self.keys.key(position));
+            }
+        }
+        for (position, id) in pending.urgent {
+            if let Some(account) = self.keys.value(position).account.index() {
+                account_tally(&mut self.accounts, account).add_urgent(id);
+            }
+        }
+        let mut inserted = 0;
+        for warning in pending.warnings {
+            if self.keys.value(warning.key).account.index().is_some() {
+                let index = warning.index + inserted;
+                let kept = messages.insert(
+                    index,
+                    "invalid-number",
+                    Level::Warning,
+                    Some(warning.line),
+                    Some("Reopens"),
+                    warning.message,
+                );
+                inserted += usize::from(kept);
+            }
+        }
+    }
+
+    /// Returns the position of `key` in `keys`, checking the previous row's key first.
+    fn find_key(&self, key: &str) -> Option<usize> {
+        match self.last_key {
+            Some(last) if self.keys.is_key(last, key) => Some(last),
+            _ => self.keys.find(key),
+        }
+    }
+
+    /// Builds the query that finds the account of a ticket by organization, requester domain
+    /// or email.
+    fn query(ticket: &Ticket<'_>, organization: Option<&str>) -> Query {
         let mut query = Query::default();
         if let Some(org) = organization {
             query.ids.push(("zendesk_org", org.to_string()));
@@ -295,24 +546,56 @@ impl Tally {
         query
             .domains
             .extend(ticket.email.as_deref().map(str::to_string));
-        let found = ctx.resolve(&query, file, line, parsed);
-        self.cache.insert(key.to_string(), found);
-        found
+        query
     }
 }
 
-impl Stats {
-    /// Adds one ticket, `age` days after it was created and `rating_age` days after its last
-    /// update (when its rating was given, at the latest).
-    fn count(
-        &mut self,
-        ticket: &Ticket<'_>,
-        id: u64,
-        age: i64,
-        rating_age: i64,
-        line: u64,
-        messages: &mut Messages,
-    ) {
+/// Sets the organization of `account`, unless an earlier ticket set it.
+fn name_account(accounts: &mut Vec<Option<AccountTally>>, account: usize, organization: &str) {
+    let tally = account_tally(accounts, account);
+    if tally.organization.is_none() {
+        tally.organization = Some(organization.to_string());
+    }
+}
+
+/// Returns the tally of `account`, adding it when it has none yet.
+fn account_tally(accounts: &mut Vec<Option<AccountTally>>, account: usize) -> &mut AccountTally {
+    if accounts.len() <= account {
+        accounts.resize_with(account + 1, || None);
+    }
+    accounts[account].get_or_insert_with(AccountTally::default)
+}
+
+impl AccountTally {
+    /// Adds an urgent ticket of the last 30 days to the ones listed in a spike message.
+    fn add_urgent(&mut self, id: u64) {
+        self.urgent_ids.push(id);
+        if self.urgent_ids.len() > LISTED_IDS * 4 {
+            self.urgent_ids.sort_unstable();
+            self.urgent_ids.truncate(LISTED_IDS);
+        }
+    }
+}
+
+/// A ticket's satisfaction rating.
+#[derive(Clone, Copy, Debug)]
+struct Rating {
+    good: bool,
+    /// Days since the ticket's last update, when the rating was given at the latest.
+    age: i64,
+}
+
+/// The findings of counting a ticket besides the counters.
+struct Counted {
+    /// Whether it is an urgent or high ticket of the last 30 days.
+    recent_urgent: bool,
+    /// The warning about a reopens cell that is not a count.
+    invalid_reopens: Option<String>,
+}
+
+impl Counts {
+    /// Adds one ticket, `age` days after it was created.
+    fn count(&mut self, ticket: &Ticket<'_>, age: i64, rating: Option<Rating>) -> Counted {
         let status = ticket.status.as_deref().unwrap_or_default();
         let is = |value: &str, names: &[&str]| names.iter().any(|n| value.eq_ignore_ascii_case(n));
         if is(
@@ -323,37 +606,43 @@ impl Stats {
         }
         let priority = ticket.priority.as_deref().unwrap_or_default();
         let urgent = is(priority, &["urgent", "high", "priority", "true"]);
-        if urgent && (0..30).contains(&age) {
+        let recent_urgent = urgent && (0..30).contains(&age);
+        if recent_urgent {
             self.urgent_30 += 1;
-            self.urgent_ids.push(id);
-            if self.urgent_ids.len() > LISTED_IDS * 4 {
-                self.urgent_ids.sort_unstable();
-                self.urgent_ids.truncate(LISTED_IDS);
-            }
         } else if urgent && (30..60).contains(&age) {
             self.urgent_prev_30 += 1;
         }
+        let mut invalid_reopens = None;
         if let (Some(text), true) = (&ticket.reopens, (0..90).contains(&age)) {
             match parse_count(text) {
                 Ok(n) => self.reopens_90 += n,
-                Err(err) => messages.warning(
-                    "invalid-number",
-                    line,
-                    Some("Reopens"),
-                    format!("{err}; reopens not counted"),
-                ),
+                Err(err) => invalid_reopens = Some(format!("{err}; reopens not counted")),
             }
         }
-        match ticket.rating.as_deref().and_then(rating_kind) {
-            Some(true) if (0..90).contains(&rating_age) => self.good_90 += 1,
-            Some(false) if (0..90).contains(&rating_age) => {
+        match rating {
+            Some(Rating { good: true, age }) if (0..90).contains(&age) => self.good_90 += 1,
+            Some(Rating { good: false, age }) if (0..90).contains(&age) => {
                 self.bad_90 += 1;
-                if rating_age < 30 {
+                if age < 30 {
                     self.bad_30 += 1;
                 }
             }
             _ => {}
         }
+        Counted {
+            recent_urgent,
+            invalid_reopens,
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.open += other.open;
+        self.urgent_30 += other.urgent_30;
+        self.urgent_prev_30 += other.urgent_prev_30;
+        self.reopens_90 += other.reopens_90;
+        self.bad_30 += other.bad_30;
+        self.bad_90 += other.bad_90;
+        self.good_90 += other.good_90;
     }
 }
 
@@ -378,7 +667,8 @@ fn rating_kind(text: &str) -> Option<bool> {
     }
 }
 
-fn build_block(stats: &Stats, ctx: &Context<'_>, provenance: String) -> Block {
+fn build_block(tally: &AccountTally, ctx: &Context<'_>, provenance: String) -> Block {
+    let stats = &tally.counts;
     let today = ctx.today;
     let csat = if stats.good_90 + stats.bad_90 > 0 {
         #[allow(
@@ -412,7 +702,7 @@ fn build_block(stats: &Stats, ctx: &Context<'_>, provenance: String) -> Block {
     let spike = stats.urgent_30 >= ctx.config.spike_min
         && stats.urgent_30 as f64 >= ctx.config.spike_ratio * stats.urgent_prev_30.max(1) as f64;
     if spike {
-        let mut ids = stats.urgent_ids.clone();
+        let mut ids = tally.urgent_ids.clone();
         ids.sort_unstable();
         ids.truncate(LISTED_IDS);
         let listed: Vec<String> = ids.iter().map(u64::to_string).collect();
@@ -459,5 +749,259 @@ fn build_block(stats: &Stats, ctx: &Context<'_>, provenance: String) -> Block {
             stats.bad_30, stats.bad_90,
         )],
         provenance,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::path::Path;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::import::matching::Matcher;
+    use crate::import::{Loading, config};
+    use crate::vault::Config;
+
+    const HEADER: &str = "Id,Status,Priority,Created at,Updated at,Organization,\
+                          Requester domain,Satisfaction Score,Reopens\n";
+
+    /// Writes a vault with three accounts.
+    fn vault(root: &Path) {
+        for (folder, domain) in [
+            ("Acme_Corp", "acme.com"),
+            ("Globex", "globex.com"),
+            ("Initech", "initech.com"),
+        ] {
+            let dir = root.join("Active/Accounts").join(folder);
+            std::fs::create_dir_all(&dir).unwrap();
+            let overview = format!("---\ntype: account\ndomain: {domain}\n---\n# {folder}\n");
+            std::fs::write(dir.join("Overview.md"), overview).unwrap();
+        }
+    }
+
+    /// Returns ticket rows that take every path of the reader. They have matched, unmatched and
+    /// domain-only keys, an organization spelled like a domain, urgent tickets, a duplicate id,
+    /// an invalid date and a cell that is not UTF-8. More than [`Messages::MAX_PER_KIND`]
+    /// reopens cells are invalid, the first ones in rows of an unmatched organization.
+    fn tickets() -> Vec<u8> {
+        let mut rows = HEADER.as_bytes().to_vec();
+        let mut add = |row: &[u8]| rows.extend_from_slice(row);
+        for id in 1..=4 {
+            add(format!(
+                "{id},open,low,2026-03-01 10:00:00,2026-03-02 10:00:00,Umbrella,,,x{id}\n"
+            )
+            .as_bytes());
+        }
+        add(b"5,open,urgent,2026-03-01 10:00:00,,,acme.com,Bad,1\n");
+        add(b"6,solved,high,2026-03-02 10:00:00,,acme.com,,Good,x\n");
+        add(b"7,open,urgent,2026-03-03 10:00:00,,Acme Corp,acme.com,1,2\n");
+        add(b"7,open,urgent,2026-03-03 10:00:00,,Acme Corp,acme.com,1,2\n");
+        add(b"8,open,high,2026-02-31 10:00:00,,Globex,,,\n");
+        for id in 9..40 {
+            let org = ["Globex", "Initech", "Umbrella", "ACME CORP."][id % 4];
+            let priority = ["urgent", "low", "high"][id % 3];
+            add(format!(
+                "{id},pending,{priority},2026-02-{:02} 08:00:00,,{org},,5,bad{id}\n",
+                id % 28 + 1
+            )
+            .as_bytes());
+        }
+        add(b"40,open,urgent,2026-03-10 10:00:00,,Caf\xE9 Ltd,,,\n");
+        add(b"41,open,urgent,2026-03-10 10:00:00,,-,initech.com,,\n");
+        rows
+    }
+
+    /// Reads `files` into the vault at `root` with the accounts ready after `checks` rows have
+    /// asked for them (`None`: ready from the start). Returns what the read found and the
+    /// account folders.
+    fn read_files(
+        root: &Path,
+        files: &[PathBuf],
+        checks: Option<usize>,
+        create: bool,
+    ) -> (Parsed, Vec<String>) {
+        let (vault_config, _) = Config::load(root);
+        let settings =
+            config::load(&vault_config.import, Source::Zendesk, vault_config.timezone).unwrap();
+        let loaded = Matcher::load(root, &vault_config.accounts_folder, &settings);
+        let (matcher, loading) = match checks {
+            None => (loaded, None),
+            Some(checks) => (
+                Matcher::new(&vault_config.accounts_folder, &settings),
+                Some(Loading::AfterChecks(checks, Box::new(loaded))),
+            ),
+        };
+        let mut ctx = Context {
+            root,
+            vault: &vault_config,
+            config: settings,
+            matcher,
+            loading,
+            today: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+            create_accounts: create,
+            source: Source::Zendesk,
+        };
+        let mut parsed = Parsed::default();
+        read(files, &mut ctx, &mut parsed).unwrap();
+        let folders = ctx.matcher.accounts.iter().map(|a| a.folder.clone());
+        (parsed, folders.collect())
+    }
+
+    /// Returns everything that [`read_files`] found, as text.
+    fn read_with(root: &Path, files: &[PathBuf], checks: Option<usize>, create: bool) -> String {
+        let (parsed, folders) = read_files(root, files, checks, create);
+        format!(
+            "{:#?}\n{:#?}\n{:#?}\nread {}, rejected {}\n{folders:?}",
+            parsed.messages,
+            parsed.unmatched,
+            parsed.updates,
+            parsed.rows_read,
+            parsed.rows_rejected
+        )
+    }
+
+    #[test]
+    fn accounts_loading_late_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        vault(dir.path());
+        let first = dir.path().join("tickets.csv");
+        std::fs::write(&first, tickets()).unwrap();
+        // A second file of the same name keeps the keys; a third one starts over.
+        std::fs::create_dir(dir.path().join("more")).unwrap();
+        let second = dir.path().join("more/tickets.csv");
+        std::fs::write(&second, format!("{HEADER}50,open,low,2026-03-01 10:00:00,,Umbrella,,,z\n60,open,urgent,2026-03-11 10:00:00,,Globex,,,\n")).unwrap();
+        let third = dir.path().join("later.csv");
+        std::fs::write(
+            &third,
+            format!("{HEADER}70,open,low,2026-03-01 10:00:00,,Umbrella,,,z\n"),
+        )
+        .unwrap();
+        let files = [first, second, third];
+        let rows = 47;
+        for create in [false, true] {
+            let expected = read_with(dir.path(), &files, None, create);
+            assert!(
+                expected.contains("more `invalid-number` messages"),
+                "{expected}"
+            );
+            assert!(expected.contains("Umbrella"), "{expected}");
+            for checks in 0..=rows {
+                let found = read_with(dir.path(), &files, Some(checks), create);
+                assert_eq!(found, expected, "accounts ready after {checks} rows");
+            }
+        }
+    }
+
+    #[test]
+    fn key_tally_starts_with_16_bytes() {
+        assert_eq!(std::mem::offset_of!(KeyTally, counts), 16);
+        assert!(std::mem::size_of::<KeyTally>() <= 80);
+    }
+
+    #[test]
+    fn full_pending_list_waits_for_accounts() {
+        let dir = tempfile::tempdir().unwrap();
+        vault(dir.path());
+        let mut rows = HEADER.to_string();
+        for id in 0..MAX_PENDING + 50 {
+            let org = if id % 3 == 0 { "Umbrella" } else { "Globex" };
+            writeln!(rows, "{id},open,low,2026-03-01 10:00:00,,{org},,,bad").unwrap();
+        }
+        let file = dir.path().join("tickets.csv");
+        std::fs::write(&file, rows).unwrap();
+        let files = [file];
+        let expected = read_with(dir.path(), &files, None, false);
+        let found = read_with(dir.path(), &files, Some(usize::MAX), false);
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn pending_list_fills_at_max() {
+        let dir = tempfile::tempdir().unwrap();
+        vault(dir.path());
+        let (vault_config, _) = Config::load(dir.path());
+        let settings =
+            config::load(&vault_config.import, Source::Zendesk, vault_config.timezone).unwrap();
+        let loaded = Matcher::load(dir.path(), &vault_config.accounts_folder, &settings);
+        let mut ctx = Context {
+            root: dir.path(),
+            vault: &vault_config,
+            matcher: Matcher::new(&vault_config.accounts_folder, &settings),
+            config: settings,
+            loading: Some(Loading::AfterChecks(usize::MAX, Box::new(loaded))),
+            today: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+            create_accounts: false,
+            source: Source::Zendesk,
+        };
+        let mut parsed = Parsed::default();
+        let mut messages = Messages::new("tickets.csv");
+        let mut tally = Tally::default();
+
+        // Each row adds a warning that waits for the accounts.
+        for id in 0..=MAX_PENDING {
+            let text = |value: &str| Some(Cow::Owned(value.to_string()));
+            let ticket = Ticket {
+                id: text(&id.to_string()),
+                created: text("2026-03-01 10:00:00"),
+                updated: None,
+                organization: text("Globex"),
+                domain: None,
+                email: None,
+                status: text("open"),
+                priority: text("low"),
+                reopens: text("bad"),
+                rating: None,
+            };
+            tally.add(
+                &ticket,
+                2,
+                "tickets.csv",
+                &mut ctx,
+                &mut parsed,
+                &mut messages,
+            );
+            // The row after the one that fills the list waits for the accounts.
+            assert_eq!(tally.loading, id < MAX_PENDING, "row {id}");
+        }
+
+        assert!(!tally.loading);
+        assert!(ctx.loading.is_none());
+        assert_eq!(tally.keys.value(0).account, KeyAccount::Account(1));
+        let warnings = messages.finish();
+        assert_eq!(warnings.len(), 21, "20 warnings and a note on the rest");
+    }
+
+    #[test]
+    fn next_row_of_another_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        vault(dir.path());
+        // Consecutive rows of one organization, then other organizations on the next rows: one
+        // of the same length, one longer and one that is a prefix of the first.
+        let rows = format!(
+            "{HEADER}1,open,low,2026-03-01 10:00:00,,Globex,,,\n\
+             2,open,low,2026-03-01 10:00:00,,Globex,,,\n\
+             3,open,low,2026-03-01 10:00:00,,Globez,,,\n\
+             4,open,low,2026-03-01 10:00:00,,Initech,,,\n\
+             5,open,low,2026-03-01 10:00:00,,Globex,,,\n\
+             6,open,low,2026-03-01 10:00:00,,Globe,,,\n"
+        );
+        let file = dir.path().join("tickets.csv");
+        std::fs::write(&file, rows).unwrap();
+        let (parsed, _) = read_files(dir.path(), &[file], None, false);
+        let open_tickets = |account: usize| {
+            let block = parsed.updates[&account].block.as_ref().unwrap();
+            block.rows[0].1[0].clone()
+        };
+        assert_eq!(parsed.updates.len(), 2);
+        assert_eq!(open_tickets(1), "3", "Globex");
+        assert_eq!(open_tickets(2), "1", "Initech");
+        let unmatched: Vec<(&str, u64)> = parsed
+            .unmatched
+            .iter()
+            .map(|row| (row.account.as_str(), row.line))
+            .collect();
+        assert_eq!(unmatched, [("Globez", 4), ("Globe", 7)]);
     }
 }
