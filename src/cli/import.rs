@@ -42,7 +42,8 @@ pub struct ImportArgs {
 }
 
 /// Runs `dex import`; exit status 0 when every row imported, 1 when rows were rejected or
-/// unmatched or a block had a conflicting edit, 2 on a usage or I/O error or a refused file.
+/// unmatched, a block had a conflicting edit or another error was reported, 2 on a usage or I/O
+/// error or a refused file.
 #[allow(
     clippy::print_stderr,
     reason = "the command line reports its errors on standard error"

@@ -122,10 +122,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether anything needs the user's attention: a rejected row, an unmatched account or a
-    /// conflict.
+    /// Whether anything needs the user's attention: a rejected row, an unmatched account, a
+    /// conflict, or any other error, such as a note the import could not read.
     pub fn needs_attention(&self) -> bool {
-        self.summary.rows_rejected > 0 || !self.unmatched.is_empty() || !self.conflicts.is_empty()
+        self.summary.rows_rejected > 0
+            || !self.unmatched.is_empty()
+            || !self.conflicts.is_empty()
+            || self.messages.iter().any(|m| m.level == Level::Error)
     }
 
     /// Formats the summary line that ends every text report. After `--dry-run` the line
@@ -300,6 +303,28 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unread_note_needs_attention() {
+        let mut report = Report::default();
+        assert!(!report.needs_attention());
+        report.messages.push(Message {
+            file: "Active/Accounts/Acme/Overview.md".to_string(),
+            line: None,
+            field: None,
+            level: Level::Warning,
+            message: "a warning alone".to_string(),
+        });
+        assert!(!report.needs_attention());
+        report.messages.push(Message {
+            file: "Active/Accounts/Acme/Overview.md".to_string(),
+            line: None,
+            field: None,
+            level: Level::Error,
+            message: "note is saved as UTF-16".to_string(),
+        });
+        assert!(report.needs_attention());
+    }
 
     #[test]
     fn insert_places_and_caps_messages() {
