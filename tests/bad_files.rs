@@ -145,8 +145,8 @@ fn check_names_every_skipped_file() {
         stdout.contains("Good.md:2:"),
         "the good note is still checked:\n{stdout}"
     );
-    let why = "Good.md:3:7: warning: unresolved link: `Latin1.md` exists but could not be indexed: not valid UTF-8";
-    assert!(stdout.contains(why), "{stdout}");
+    let skipped_link = "Good.md:3:7: warning: unresolved link: `Latin1.md` exists but could not be indexed: not valid UTF-8";
+    assert!(stdout.contains(skipped_link), "{stdout}");
 }
 
 #[test]
@@ -245,17 +245,17 @@ fn server_reports_skipped_files_and_keeps_serving() {
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": edited }] }),
     );
-    let skipped_link = lsp.diagnostics(&uri, Some(2));
-    let why = skipped_link
+    let after_edit = lsp.diagnostics(&uri, Some(2));
+    let unresolved = after_edit
         .iter()
         .find(|d| d["code"] == "unresolved-link")
         .expect("the link to the skipped note");
     assert!(
-        why["message"]
+        unresolved["message"]
             .as_str()
             .unwrap()
             .starts_with("unresolved link: `Latin1.md` exists but could not be indexed"),
-        "{why}"
+        "{unresolved}"
     );
     lsp.notify(
         "textDocument/didChange",

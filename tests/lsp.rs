@@ -272,6 +272,7 @@ fn untitled_buffers_are_left_alone() {
         json!({ "window": { "workDoneProgress": true } }),
     );
     lsp.wait_indexed();
+
     let untitled = "untitled:Untitled-1";
     lsp.notify(
         "textDocument/didOpen",
@@ -286,6 +287,7 @@ fn untitled_buffers_are_left_alone() {
         json!({ "textDocument": { "uri": untitled }, "position": { "line": 0, "character": 3 } }),
     );
     assert_eq!(hover, Value::Null);
+
     // A scan started for the buffer would report within this time.
     std::thread::sleep(std::time::Duration::from_millis(300));
     let found = lsp.request("workspace/symbol", json!({ "query": "acme" }));

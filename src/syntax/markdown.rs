@@ -175,9 +175,7 @@ fn prose_dates(
 fn impossible_dates(text: &str, dates: &[TextRange], summary: &mut NoteSummary) {
     for &range in dates {
         let raw = &text[range.as_usize()];
-        let number = |part: std::ops::Range<usize>| raw[part].parse::<u32>().unwrap_or(0);
-        let year = i32::try_from(number(0..4)).unwrap_or(0);
-        let real = chrono::NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)).is_some();
+        let real = task::iso_date(raw).is_some();
         if real || summary.problems.iter().any(|p| p.range.intersects(range)) {
             continue;
         }

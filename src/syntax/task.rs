@@ -381,7 +381,7 @@ fn bare_due_dates(body: &str) -> Vec<FoundDate> {
 const ISO_DATE_LEN: usize = 10;
 
 /// Reads a `YYYY-MM-DD` date in ASCII digits; `None` for a day that does not exist.
-fn iso_date(raw: &str) -> Option<NaiveDate> {
+pub(super) fn iso_date(raw: &str) -> Option<NaiveDate> {
     let number = |range: std::ops::Range<usize>| raw.get(range)?.parse::<u32>().ok();
     let year = i32::try_from(number(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)

@@ -299,8 +299,8 @@ impl Vault {
         self.skipped.insert(key(&stem), (path, reason));
     }
 
-    /// The vault-relative path and the reason of a skipped file named like a link target's last
-    /// segment.
+    /// Returns the vault-relative path and the reason of a skipped file named like a link
+    /// target's last segment.
     pub fn skipped_named(&self, target: &str) -> Option<(&str, &str)> {
         let mut name = String::new();
         if !link_name_into(&mut name, target) {
