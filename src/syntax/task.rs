@@ -176,7 +176,9 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
     };
 
     let found = find_dates(body);
-    let mut removed: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.whole.clone()).collect();
+    // Room for the dates, a priority, a recurrence and a block id, so nothing grows.
+    let mut removed: Vec<std::ops::Range<usize>> = Vec::with_capacity(found.len() + 3);
+    removed.extend(found.iter().map(|f| f.whole.clone()));
     let mut dates: Vec<DateField> = found
         .iter()
         .map(|found| {
@@ -215,7 +217,11 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
     });
     // The Tasks plugin reads a 📅 date only in the run of fields that ends the line.
     let due_not_at_end = found.iter().any(|f| {
-        f.kind == DateKind::Due && f.emoji && !TRAILING_FIELDS.is_match(&body[f.whole.end..])
+        let rest = &body[f.whole.end..];
+        f.kind == DateKind::Due
+            && f.emoji
+            && !rest.trim_start().is_empty()
+            && !TRAILING_FIELDS.is_match(rest)
     });
 
     Some(Task {
@@ -329,8 +335,9 @@ fn find_dates(body: &str) -> Vec<FoundDate> {
             emoji: false,
         });
     }
+    let before_bare = found.len();
     for field in bare_due_dates(body) {
-        let overlaps = found
+        let overlaps = found[..before_bare]
             .iter()
             .any(|f| f.whole.start < field.whole.end && field.whole.start < f.whole.end);
         if !overlaps {
@@ -342,39 +349,45 @@ fn find_dates(body: &str) -> Vec<FoundDate> {
 
 /// Finds `due: YYYY-MM-DD` and `due:: YYYY-MM-DD` (any case) at the start of `body` or after
 /// whitespace.
-fn bare_due_dates(body: &str) -> Vec<FoundDate> {
+fn bare_due_dates(body: &str) -> impl Iterator<Item = FoundDate> + '_ {
     let bytes = body.as_bytes();
-    let mut found = Vec::new();
     let mut from = 0;
-    while let Some(i) = (from..bytes.len().saturating_sub(2))
-        .find(|&i| bytes[i..i + 3].eq_ignore_ascii_case(b"due"))
-    {
-        from = i + 1;
-        let before = body[..i].chars().next_back();
-        if before.is_some_and(|c| !c.is_whitespace()) {
-            continue;
+    std::iter::from_fn(move || {
+        while let Some(i) = memchr::memchr2_iter(b'd', b'D', &bytes[from..])
+            .map(|i| i + from)
+            .find(|&i| {
+                bytes
+                    .get(i..i + 3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"due"))
+            })
+        {
+            from = i + 1;
+            let before = body[..i].chars().next_back();
+            if before.is_some_and(|c| !c.is_whitespace()) {
+                continue;
+            }
+            let mut at = i + 3;
+            if bytes.get(at) != Some(&b':') {
+                continue;
+            }
+            at += if bytes.get(at + 1) == Some(&b':') {
+                2
+            } else {
+                1
+            };
+            let date_start = at + bytes[at..].iter().take_while(|&&b| b == b' ').count();
+            if starts_with_iso_date(&bytes[date_start..]) {
+                from = date_start + ISO_DATE_LEN;
+                return Some(FoundDate {
+                    kind: DateKind::Due,
+                    whole: i..date_start + ISO_DATE_LEN,
+                    date_start,
+                    emoji: false,
+                });
+            }
         }
-        let mut at = i + 3;
-        if bytes.get(at) != Some(&b':') {
-            continue;
-        }
-        at += if bytes.get(at + 1) == Some(&b':') {
-            2
-        } else {
-            1
-        };
-        let date_start = at + bytes[at..].iter().take_while(|&&b| b == b' ').count();
-        if starts_with_iso_date(&bytes[date_start..]) {
-            found.push(FoundDate {
-                kind: DateKind::Due,
-                whole: i..date_start + ISO_DATE_LEN,
-                date_start,
-                emoji: false,
-            });
-            from = date_start + ISO_DATE_LEN;
-        }
-    }
-    found
+        None
+    })
 }
 
 /// Length of a `YYYY-MM-DD` date.
