@@ -52,7 +52,6 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(bytes.len() / 40 + 1);
         let mut crlf: Vec<u64> = Vec::new();
         let mut wide = Vec::new();
-        let mut start = 0usize;
         starts.push(0);
         for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             if bytes[end] == b'\n' && end > 0 && bytes[end - 1] == b'\r' {
@@ -62,14 +61,12 @@ impl LineIndex {
                 crlf[line / 64] |= 1 << (line % 64);
                 let last = starts.len() - 1;
                 starts[last] = super::to_size(end + 1);
-                start = end + 1;
                 continue;
             }
-            wide_chars(text, start, end, &mut wide);
-            start = end + 1;
-            starts.push(super::to_size(start));
+            starts.push(super::to_size(end + 1));
         }
-        wide_chars(text, start, bytes.len(), &mut wide);
+        // Line breaks are ASCII, so one pass over the whole text finds every wide character.
+        wide_chars(text, 0, bytes.len(), &mut wide);
         LineIndex {
             starts: starts.into_boxed_slice(),
             crlf: crlf.into_boxed_slice(),
@@ -204,7 +201,7 @@ fn wide_chars(text: &str, start: usize, end: usize, wide: &mut Vec<WideChar>) {
     }
     // Skip ASCII runs without decoding them; a lead byte gives the character's length.
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+    while let Some(skip) = first_non_ascii(&bytes[at..]) {
         at += skip;
         let len_utf8: u8 = match bytes[at] {
             0xF0.. => 4,
@@ -218,6 +215,23 @@ fn wide_chars(text: &str, start: usize, end: usize, wide: &mut Vec<WideChar>) {
         });
         at += usize::from(len_utf8);
     }
+}
+
+/// Offset of the first byte of `bytes` that is not ASCII, reading eight bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in words.by_ref() {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
+        let high = word & HIGH_BITS;
+        if high != 0 {
+            return Some(offset + high.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let rest = words.remainder();
+    rest.iter().position(|b| !b.is_ascii()).map(|i| offset + i)
 }
 
 #[cfg(test)]
@@ -278,6 +292,33 @@ mod tests {
         // In characters: 👩 ZWJ 💻 space 北 星 space = 7.
         assert_eq!(index.line_col(link, Utf32), lc(0, 7));
         assert_eq!(index.offset(lc(0, 7), Utf32), link);
+    }
+
+    #[test]
+    fn non_ascii_byte_at_any_word_position() {
+        for at in 0..20 {
+            let mut bytes = vec![b'a'; 20];
+            bytes[at] = 0xC3;
+            assert_eq!(first_non_ascii(&bytes), Some(at), "non-ASCII byte at {at}");
+            assert_eq!(first_non_ascii(&bytes[..at]), None);
+        }
+    }
+
+    #[test]
+    fn columns_after_wide_characters_anywhere_on_crlf_lines() {
+        // A wide character at each column of a 20-byte line, on the second line of a CRLF text,
+        // counted against the characters' own UTF-16 lengths.
+        for wide in ["é", "北", "📅"] {
+            for at in 0..20 {
+                let line = format!("{}{wide}{}", "a".repeat(at), "b".repeat(20 - at));
+                let text = format!("first line\r\n{line}\r\nlast");
+                let index = LineIndex::new(&text);
+                let end = u32::try_from(text.find("\r\nlast").unwrap()).unwrap();
+                let units = u32::try_from(line.encode_utf16().count()).unwrap();
+                assert_eq!(index.line_col(end, Utf16), lc(1, units), "{wide} at {at}");
+                assert_eq!(index.offset(lc(1, units), Utf16), end);
+            }
+        }
     }
 
     #[test]
