@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxBuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -151,13 +151,12 @@ fn key_into(out: &mut String, text: &str) {
     }
 }
 
+/// The index's maps: keyed by [`key`]s, looked up by `&str` without copying the key.
+type HashMap<K, V> = hashbrown::HashMap<K, V, FxBuildHasher>;
+
 /// Returns the entry for `key`, creating an empty one if needed. The key is copied only when new.
 fn entry_mut<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.to_owned(), V::default());
-    }
-    map.get_mut(key)
-        .expect("the entry exists or was just added")
+    map.entry_ref(key).or_default()
 }
 
 /// Adds `id` to a list of notes unless it is already the last one. A note's entries are added
