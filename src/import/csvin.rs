@@ -5,9 +5,9 @@
 //! UTF-16 (Excel's "Unicode Text"), with `,`, `;`, tab or `|` delimiters and sometimes a
 //! `sep=;` first line. UTF-16 is found from the first 64 KiB and transcoded through
 //! `encoding_rs_io`. Other files are read as UTF-8 when they hold at least as many valid
-//! multi-byte UTF-8 characters as invalid sequences, and each cell that is not valid UTF-8 is
-//! then decoded as Windows-1252 with a warning. A file with more invalid sequences is
-//! transcoded from Windows-1252 as a whole.
+//! multi-byte UTF-8 characters as invalid sequences; in a cell that is not valid UTF-8, each
+//! invalid byte is then read as Windows-1252, with a warning. A file with more invalid sequences
+//! is transcoded from Windows-1252 as a whole.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -145,10 +145,16 @@ impl Row<'_> {
     }
 }
 
-/// Decodes a cell that is not valid UTF-8 as Windows-1252, trimmed, with a warning that shows
-/// its bytes (invalid ones as `\xNN`).
+/// Decodes a cell that is not valid UTF-8, trimmed, with a warning that shows its bytes (invalid
+/// ones as `\xNN`). Its valid UTF-8 sequences stay UTF-8 and each invalid byte is read as
+/// Windows-1252, so `Renée` typed in UTF-8 next to a pasted Windows-1252 `’` keeps its `é`.
 fn decode_1252(bytes: &[u8], line: u64, field: &str, messages: &mut Messages) -> String {
-    let decoded = WINDOWS_1252.decode(bytes).0.trim().to_string();
+    let mut decoded = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        decoded.push_str(chunk.valid());
+        decoded.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    let decoded = decoded.trim().to_string();
     messages.warning(
         "encoding",
         line,
@@ -758,6 +764,31 @@ mod tests {
         );
         assert_eq!(parsed.messages.len(), 1, "{:?}", parsed.messages);
         assert!(parsed.messages[0].message.contains("windows-1252"));
+    }
+
+    #[test]
+    fn invalid_bytes_read_as_windows_1252_and_valid_utf8_kept() {
+        let mut messages = Messages::new("accounts.csv");
+        let cases: [(&[u8], &str); 4] = [
+            (b"Caf\xE9 Corp", "Café Corp"),
+            // UTF-8 `é` and a Windows-1252 right single quote (0x92) in one cell.
+            (b"Ren\xC3\xA9e\x92s Bakery", "Renée’s Bakery"),
+            (b" \xE9lise \xF0\x9F\x93\x85 ", "élise 📅"),
+            // A truncated UTF-8 sequence: each of its bytes on its own.
+            (b"M\xC3ller", "MÃller"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(decode_1252(bytes, 2, "Name", &mut messages), expected);
+        }
+        let warnings = messages.finish();
+        assert_eq!(warnings.len(), 4);
+        assert!(
+            warnings[1]
+                .message
+                .contains("`Ren\u{e9}e\\x92s Bakery`; read as Windows-1252 `Renée’s Bakery`"),
+            "{}",
+            warnings[1].message
+        );
     }
 
     #[test]
