@@ -159,6 +159,7 @@ fn calendar_with_bad_properties(eol: &str) -> String {
         "SUMMARY:Kestrel check-in",
         "ORGANIZER:mailto:maya.okafor@fernwood.io",
         "ATTENDEE:mailto:amara.osei@kestrelhealth.org",
+        "SEQUENCE:-1",
         "END:VEVENT",
         "BEGIN:VEVENT",
         "UID:bad-start@fernwood.io",
@@ -199,13 +200,18 @@ fn property_errors_cite_their_line() {
             "bad.ics:8: warning: DTSTART: unknown TZID `Mars/Olympus`",
             "bad.ics:9: error: RRULE: invalid RRULE `FREQ=SOMETIMES`",
             "bad.ics:10: warning: EXDATE: invalid date-time `2026031`",
-            "bad.ics:23: error: DTSTART: invalid date-time `20261345T100000`",
-            "bad.ics:30: warning: DTEND: invalid date-time `20260320T1530`",
-            "bad.ics:31: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
+            "bad.ics:14: warning: SEQUENCE: invalid SEQUENCE `-1`, not a whole number of zero or \
+             more; read as 0",
+            "bad.ics:24: error: DTSTART: invalid date-time `20261345T100000`",
+            "bad.ics:31: warning: DTEND: invalid date-time `20260320T1530`",
+            "bad.ics:32: error: RECURRENCE-ID: invalid date-time `2026-03-20`",
         ];
         for line in expected {
             assert!(out.contains(line), "{eol:?}: missing `{line}` in:\n{out}");
         }
+        // The messages come in line order, the RRULE error found while expanding included.
+        let at: Vec<usize> = expected.iter().map(|line| out.find(line).unwrap()).collect();
+        assert!(at.is_sorted(), "{eol:?}: out of line order:\n{out}");
     }
 }
 

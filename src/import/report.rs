@@ -273,6 +273,23 @@ impl Messages {
         self.push(kind, Level::Warning, Some(line), field, message);
     }
 
+    /// Adds an error about a row before the first kept message about a later line, for an error
+    /// found only after later rows were read.
+    pub fn error_in_line_order(
+        &mut self,
+        kind: &'static str,
+        line: u64,
+        field: Option<&str>,
+        message: String,
+    ) {
+        let index = self
+            .list
+            .iter()
+            .position(|kept| kept.line.is_some_and(|kept_line| kept_line > line))
+            .unwrap_or(self.list.len());
+        self.insert(index, kind, Level::Error, Some(line), field, message);
+    }
+
     /// Adds a note about the whole file.
     pub fn note(&mut self, message: String) {
         self.push("note", Level::Note, None, None, message);

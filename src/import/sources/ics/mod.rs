@@ -132,14 +132,16 @@ pub(super) fn read(
     let zones = Zones::of(&ctx.config);
     let mut events = Vec::new();
     let mut names = Vec::new();
-    for path in files {
+    // One list per file, in the order of the files, for the messages of reading and expanding.
+    let mut messages_by_file: Vec<Messages> = Vec::new();
+    for (index, path) in files.iter().enumerate() {
         let file = crate::import::display_name(path);
         let mut messages = Messages::new(&file);
         let (read, rejected) = parse::read_file(path, zones.reading, &mut messages)?;
         parsed.rows_read += rejected;
         parsed.rows_rejected += rejected;
-        events.extend(read.into_iter().map(|e| (file.clone(), e)));
-        parsed.messages.extend(messages.finish());
+        events.extend(read.into_iter().map(|e| (index, e)));
+        messages_by_file.push(messages);
         names.push(file);
     }
     parsed.rows_read += events.len() as u64;
@@ -154,18 +156,16 @@ pub(super) fn read(
         |day: NaiveDate| local_to_utc(day.and_hms_opt(0, 0, 0).unwrap_or_default(), zones.reading);
     let from = midnight(first_day - Duration::days(2));
     let to = midnight(last_day + Duration::days(3));
-    let mut messages_by_file: HashMap<String, Messages> = HashMap::new();
     let overrides: HashSet<(String, DateTime<Utc>)> = events
         .iter()
         .filter_map(|(_, e)| Some((e.uid.clone(), e.recurrence_id?)))
         .collect();
-    for (file, event) in &events {
+    for (index, event) in &events {
         if event.cancelled {
             continue;
         }
-        let messages = messages_by_file
-            .entry(file.clone())
-            .or_insert_with(|| Messages::new(file));
+        let file = &names[*index];
+        let messages = &mut messages_by_file[*index];
         for instance in instances(event, &overrides, from, to, zones, messages) {
             if instance.date < first_day || instance.date > last_day {
                 continue;
@@ -181,7 +181,7 @@ pub(super) fn read(
             );
         }
     }
-    for (_, messages) in messages_by_file {
+    for messages in messages_by_file {
         parsed.messages.extend(messages.finish());
     }
     Ok(())
@@ -222,7 +222,7 @@ fn instances<'e>(
     {
         Ok(set) => set,
         Err(err) => {
-            messages.error(
+            messages.error_in_line_order(
                 "invalid-rrule",
                 event.rrule_line,
                 Some("RRULE"),

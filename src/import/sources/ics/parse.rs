@@ -259,10 +259,7 @@ fn parse_event(
     Ok(Event {
         line,
         uid,
-        sequence: properties
-            .value("SEQUENCE")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
+        sequence: read_sequence(&properties, messages),
         summary: properties
             .value("SUMMARY")
             .unwrap_or_else(|| "Meeting".to_string()),
@@ -281,6 +278,24 @@ fn parse_event(
         cancelled: properties
             .value("STATUS")
             .is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
+    })
+}
+
+/// Reads `SEQUENCE`, a revision count of zero or more; an invalid one is reported and read as 0,
+/// the value of an event that was never revised.
+fn read_sequence(properties: &Properties<'_>, messages: &mut Messages) -> u32 {
+    let Some((p, sequence_line)) = properties.first("SEQUENCE") else {
+        return 0;
+    };
+    let raw = p.val.as_str().trim();
+    raw.parse().unwrap_or_else(|_| {
+        messages.warning(
+            "invalid-sequence",
+            sequence_line,
+            Some("SEQUENCE"),
+            format!("invalid SEQUENCE `{raw}`, not a whole number of zero or more; read as 0"),
+        );
+        0
     })
 }
 
