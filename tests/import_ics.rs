@@ -210,7 +210,10 @@ fn property_errors_cite_their_line() {
             assert!(out.contains(line), "{eol:?}: missing `{line}` in:\n{out}");
         }
         // The messages come in line order, the RRULE error found while expanding included.
-        let at: Vec<usize> = expected.iter().map(|line| out.find(line).unwrap()).collect();
+        let at: Vec<usize> = expected
+            .iter()
+            .map(|line| out.find(line).unwrap())
+            .collect();
         assert!(at.is_sorted(), "{eol:?}: out of line order:\n{out}");
     }
 }

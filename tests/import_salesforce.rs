@@ -118,8 +118,8 @@ fn excel_quirks_are_read_and_reported() {
         "accounts_excel.csv: note: read as windows-1252",
         "accounts_excel.csv: note: columns are separated by `;`",
         "opportunities.csv:1: warning: Stage: duplicate column `Stage` (columns 5 and 11); using column 5",
-        "opportunities.csv:7: error: CloseDate: invalid date `13/45/2026`",
-        "opportunities.csv:8: error: IsClosed: invalid boolean `maybe`",
+        "opportunities.csv:7: error: Close Date: invalid date `13/45/2026`",
+        "opportunities.csv:8: error: Closed: invalid boolean `maybe`",
         "accounts_excel.csv:3: unmatched: `Café Lumière` matches no account",
         "dex import salesforce: 14 rows read, updated 4 accounts, 0 created, 2 unmatched, 3 rows rejected",
     ];
@@ -384,4 +384,40 @@ fn conflicting_block_keeps_the_overview_too() {
         block(&health, "salesforce").contains("| 2026-03-20 | $300,000 |"),
         "{health}"
     );
+}
+
+#[test]
+fn messages_name_columns_as_the_report_export_writes_them() {
+    // A report export uses labels (`Close Date`, `Closed`) where the API writes `CloseDate` and
+    // `IsClosed`; each message names the column the user can find in the file.
+    let dir = vault();
+    let accounts = dir.path().join("accounts report.csv");
+    std::fs::write(
+        &accounts,
+        "Account ID,Account Name,Employees\n0015g00000Kes01AAA,Kestrel Health,a few\n",
+    )
+    .expect("write the accounts report");
+    let opportunities = dir.path().join("opportunities report.csv");
+    std::fs::write(
+        &opportunities,
+        "Opportunity ID,Opportunity Name,Account Name,Close Date,Closed,Won,Amount (converted)\n\
+         0065g00000Opp01AAA,Kestrel expansion,Kestrel Health,2026-31-12,false,false,$10k\n\
+         0065g00000Opp02AAA,Kestrel renewal,Kestrel Health,2026-06-30,sometimes,false,$90k\n\
+         0065g00000Opp03AAA,Kestrel seats,Kestrel Health,2026-07-30,false,false,many\n",
+    )
+    .expect("write the opportunities report");
+    let files = [accounts, opportunities].map(|path| path.display().to_string());
+    let out = stdout(&import(dir.path(), "salesforce", &files, &[]));
+    let expected = [
+        "accounts report.csv:2: warning: Employees: invalid number `a few`",
+        "opportunities report.csv:2: error: Close Date: invalid date `2026-31-12`",
+        "opportunities report.csv:3: error: Closed: invalid boolean `sometimes`",
+        "opportunities report.csv:4: warning: Amount (converted): invalid amount `many`",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    for api_name in ["CloseDate", "IsClosed", "NumberOfEmployees"] {
+        assert!(!out.contains(api_name), "`{api_name}` in:\n{out}");
+    }
 }

@@ -123,6 +123,15 @@ impl Row<'_> {
         self.text(index, messages).map(Cow::into_owned)
     }
 
+    /// The header of column `index` as the file writes it, if it has a non-empty one. Messages
+    /// about a cell name the column this way, so they match what the user sees in the file.
+    pub fn header(&self, index: Option<usize>) -> Option<&str> {
+        self.headers
+            .get(index?)
+            .map(|header| header.trim_start_matches('\u{feff}').trim())
+            .filter(|header| !header.is_empty())
+    }
+
     /// [`Row::cell`] without copying the text when it is valid UTF-8.
     pub fn text(&self, index: Option<usize>, messages: &mut Messages) -> Option<Cow<'_, str>> {
         let bytes = match self.record {

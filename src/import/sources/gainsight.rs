@@ -137,7 +137,7 @@ pub(super) fn read(
                 messages.error(
                     "missing-name",
                     line,
-                    Some("Name"),
+                    Some(row.header(columns.get("name")).unwrap_or("Name")),
                     "row has neither a GSID nor a company name; row skipped".to_string(),
                 );
                 parsed.rows_rejected += 1;
@@ -193,6 +193,8 @@ fn parse_company(
         industry: cell("industry"),
         ..Company::default()
     };
+    // Messages name the column as the file writes it, or the usual header when it has none.
+    let header = |name: &str, usual: &'static str| row.header(columns.get(name)).unwrap_or(usual);
     let mut warn = |header: &str, err: String| {
         messages.warning(
             "invalid-value",
@@ -206,11 +208,15 @@ fn parse_company(
             let text = text?;
             parse(&text).map_err(|err| warn(header, err)).ok()
         };
-    company.arr = read(arr, "ARR", &parse_money);
-    company.mrr = read(mrr, "MRR", &parse_money);
-    company.score = read(current, "Current Score", &parse_number);
-    company.previous = read(previous, "Previous Score", &parse_number);
-    company.nps = read(nps, "NPS", &parse_number);
+    company.arr = read(arr, header("arr", "ARR"), &parse_money);
+    company.mrr = read(mrr, header("mrr", "MRR"), &parse_money);
+    company.score = read(current, header("current", "Current Score"), &parse_number);
+    company.previous = read(
+        previous,
+        header("previous", "Previous Score"),
+        &parse_number,
+    );
+    company.nps = read(nps, header("nps", "NPS"), &parse_number);
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
@@ -222,7 +228,8 @@ fn parse_company(
         reason = "a count read above"
     )]
     {
-        company.employees = read(employees, "Employees", &count).map(|n| n as u64);
+        company.employees =
+            read(employees, header("employees", "Employees"), &count).map(|n| n as u64);
     }
     let order = ctx.config.date_order;
     if let Some(text) = renewal {
@@ -231,7 +238,7 @@ fn parse_company(
             Err(err) => messages.warning(
                 "invalid-value",
                 line,
-                Some("Renewal Date"),
+                Some(header("renewal", "Renewal Date")),
                 format!("{err}; left out"),
             ),
         }

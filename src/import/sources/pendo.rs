@@ -87,20 +87,23 @@ pub(super) fn read(
                 messages.error(
                     "missing-account",
                     line,
-                    Some("Account ID"),
+                    Some(
+                        row.header(columns.get("account_id"))
+                            .unwrap_or("Account ID"),
+                    ),
                     "row names no account; row skipped".to_string(),
                 );
                 parsed.rows_rejected += 1;
                 return;
             }
-            let count = |name: &str, header: &str, messages: &mut Messages| {
+            let count = |name: &str, usual: &str, messages: &mut Messages| {
                 let text = cell(name, messages)?;
                 parse_count(&text)
                     .map_err(|err| {
                         messages.warning(
                             "invalid-number",
                             line,
-                            Some(header),
+                            Some(row.header(columns.get(name)).unwrap_or(usual)),
                             format!("{err}; left out"),
                         );
                     })

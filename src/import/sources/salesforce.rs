@@ -232,14 +232,23 @@ struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
-    fn get(&self, name: &str, messages: &mut Messages) -> Option<Cow<'a, str>> {
+    fn column(&self, name: &str) -> Option<usize> {
         let custom = match name {
             "arr" => self.custom.arr,
             "renewal_date" => self.custom.renewal,
             _ => None,
         };
-        self.row
-            .text(custom.or_else(|| self.columns.get(name)), messages)
+        custom.or_else(|| self.columns.get(name))
+    }
+
+    fn get(&self, name: &str, messages: &mut Messages) -> Option<Cow<'a, str>> {
+        self.row.text(self.column(name), messages)
+    }
+
+    /// The header of field `name` as the file writes it (`Close Date` in a report export,
+    /// `CloseDate` from the API), else `api_name`.
+    fn header(&self, name: &str, api_name: &'static str) -> &'a str {
+        self.row.header(self.column(name)).unwrap_or(api_name)
     }
 }
 
@@ -256,7 +265,7 @@ fn read_account(
         messages.error(
             "missing-id",
             line,
-            Some("Id"),
+            Some(cells.header("id", "Id")),
             "row has no Account Id; row skipped".to_string(),
         );
         parsed.rows_rejected += 1;
@@ -284,7 +293,7 @@ fn read_account(
             Err(err) => messages.warning(
                 "invalid-number",
                 line,
-                Some("NumberOfEmployees"),
+                Some(cells.header("employees", "NumberOfEmployees")),
                 format!("{err}; employees left out"),
             ),
         }
@@ -295,7 +304,7 @@ fn read_account(
             Err(err) => messages.warning(
                 "invalid-amount",
                 line,
-                Some("ARR"),
+                Some(cells.header("arr", "ARR")),
                 format!("{err}; ARR left out"),
             ),
         }
@@ -306,7 +315,7 @@ fn read_account(
             Err(err) => messages.warning(
                 "invalid-date",
                 line,
-                Some("Renewal date"),
+                Some(cells.header("renewal_date", "Renewal_Date__c")),
                 format!("{err}; renewal date left out"),
             ),
         }
@@ -326,19 +335,19 @@ fn read_opportunity(
         messages.error(
             "missing-id",
             line,
-            Some("Id"),
+            Some(cells.header("id", "Id")),
             "row has no Opportunity Id; row skipped".to_string(),
         );
         parsed.rows_rejected += 1;
         return;
     };
-    let flag = |name: &str, header: &str, messages: &mut Messages| -> Result<bool, ()> {
+    let flag = |name: &str, api_name: &'static str, messages: &mut Messages| -> Result<bool, ()> {
         let text = cells.get(name, messages).unwrap_or_default();
         parse_bool(&text).map_err(|err| {
             messages.error(
                 "invalid-boolean",
                 line,
-                Some(header),
+                Some(cells.header(name, api_name)),
                 format!("{err}; row skipped"),
             );
         })
@@ -357,7 +366,7 @@ fn read_opportunity(
             messages.error(
                 "invalid-date",
                 line,
-                Some("CloseDate"),
+                Some(cells.header("close_date", "CloseDate")),
                 format!("{err}; row skipped"),
             );
             parsed.rows_rejected += 1;
@@ -370,7 +379,7 @@ fn read_opportunity(
             messages.warning(
                 "invalid-amount",
                 line,
-                Some("Amount"),
+                Some(cells.header("amount", "Amount")),
                 format!("{err}; amount left out"),
             );
             None
