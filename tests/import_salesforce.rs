@@ -387,9 +387,9 @@ fn conflicting_block_keeps_the_overview_too() {
 }
 
 #[test]
-fn messages_name_columns_as_the_report_export_writes_them() {
-    // A report export uses labels (`Close Date`, `Closed`) where the API writes `CloseDate` and
-    // `IsClosed`; each message names the column the user can find in the file.
+fn report_export_headers_in_messages() {
+    // A report export writes labels such as `Close Date` and `Closed` for the API's `CloseDate`
+    // and `IsClosed`. Messages name the column as the file writes it.
     let dir = vault();
     let accounts = dir.path().join("accounts report.csv");
     std::fs::write(
@@ -406,8 +406,10 @@ fn messages_name_columns_as_the_report_export_writes_them() {
          0065g00000Opp03AAA,Kestrel seats,Kestrel Health,2026-07-30,false,false,many\n",
     )
     .expect("write the opportunities report");
+
     let files = [accounts, opportunities].map(|path| path.display().to_string());
     let out = stdout(&import(dir.path(), "salesforce", &files, &[]));
+
     let expected = [
         "accounts report.csv:2: warning: Employees: invalid number `a few`",
         "opportunities report.csv:2: error: Close Date: invalid date `2026-31-12`",
