@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Lsp, capabilities, file_uri, vault};
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn bad_vault() -> tempfile::TempDir {
     let dir = vault(&[
@@ -278,5 +278,50 @@ fn server_reports_skipped_files_and_keeps_serving() {
     lsp.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": file_uri(&dir.path().join("People/Person.md")), "type": 2 }] }));
     let after = lsp.diagnostics_until(&uri, |d| d.iter().any(|d| d["code"] == "unresolved-link"));
     assert!(after.iter().any(|d| d["code"] == "overdue"));
+    lsp.shutdown();
+}
+
+#[test]
+fn removing_skipped_files_updates_links_to_them() {
+    let dir = bad_vault();
+    std::fs::create_dir(dir.path().join("Archive")).unwrap();
+    std::fs::write(dir.path().join("Archive/Latin2.md"), b"na\xefve\n").unwrap();
+    let mut lsp = Lsp::start(&["--today", "2026-03-15"]);
+    lsp.initialize(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let uri = lsp.open(
+        &dir.path().join("Good.md"),
+        "# Good\nSee [[Latin1]] and [[Latin2]].\n",
+    );
+    let before = lsp.diagnostics(&uri, Some(1));
+    let skipped = |diagnostics: &[Value]| {
+        diagnostics
+            .iter()
+            .filter(|d| {
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("could not be indexed")
+            })
+            .count()
+    };
+    assert_eq!(skipped(&before), 2, "{before:#?}");
+
+    // A deleted file, then a deleted folder: each link is unresolved like any other, with no
+    // reason left to give.
+    std::fs::remove_file(dir.path().join("Latin1.md")).unwrap();
+    let deleted =
+        |path: &str| json!({ "changes": [{ "uri": file_uri(&dir.path().join(path)), "type": 3 }] });
+    lsp.notify("workspace/didChangeWatchedFiles", deleted("Latin1.md"));
+    let after_file = lsp.diagnostics_until(&uri, |d| skipped(d) == 1);
+    assert_eq!(after_file.len(), 2, "{after_file:#?}");
+    std::fs::remove_dir_all(dir.path().join("Archive")).unwrap();
+    lsp.notify("workspace/didChangeWatchedFiles", deleted("Archive"));
+    let after_folder = lsp.diagnostics_until(&uri, |d| skipped(d) == 0);
+    assert!(
+        after_folder.iter().all(|d| d["code"] == "unresolved-link"),
+        "{after_folder:#?}"
+    );
+    assert_eq!(after_folder.len(), 2, "{after_folder:#?}");
     lsp.shutdown();
 }

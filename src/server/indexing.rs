@@ -234,7 +234,11 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
     }
     let changed = if removed {
         let mut index = vault.index.write();
-        index.remove(&relative).is_some() || !index.remove_folder(&relative).is_empty()
+        // Links to a skipped file said why it was skipped; now they are plainly unresolved.
+        let was_skipped = index.forget_skipped(&relative);
+        index.remove(&relative).is_some()
+            || was_skipped
+            || !index.remove_folder(&relative).is_empty()
     } else {
         update_note(shared, &vault, &path)
     };

@@ -310,21 +310,25 @@ impl Vault {
             .map(|(path, reason)| (path.as_str(), reason.as_str()))
     }
 
-    fn clear_skipped(&mut self, path: &str) {
+    /// Forgets that the file at a vault-relative path was skipped; returns whether it was, in
+    /// which case the diagnostics of links to it change.
+    pub fn forget_skipped(&mut self, path: &str) -> bool {
         if self.skipped.is_empty() {
-            return;
+            return false;
         }
         let path = path.replace('\\', "/");
         let stem = path.rsplit('/').next().unwrap_or(&path);
         let stem_key = key(syntax::strip_md(stem));
         if self.skipped.get(&stem_key).is_some_and(|(p, _)| *p == path) {
             self.skipped.remove(&stem_key);
+            return true;
         }
+        false
     }
 
     /// Adds or replaces the note at `note.path`.
     pub fn insert(&mut self, note: Note) -> NoteId {
-        self.clear_skipped(&note.path);
+        self.forget_skipped(&note.path);
         let path_key = key(syntax::strip_md(&note.path));
         let existing = self.by_path.get(&path_key).copied();
         let id = match existing {
@@ -357,7 +361,7 @@ impl Vault {
 
     /// Removes the note at a vault-relative path; returns its id if it was indexed.
     pub fn remove(&mut self, path: &str) -> Option<NoteId> {
-        self.clear_skipped(path);
+        self.forget_skipped(path);
         let id = self
             .by_path
             .remove(&key(syntax::strip_md(&path.replace('\\', "/"))))?;
@@ -368,10 +372,11 @@ impl Vault {
         Some(id)
     }
 
-    /// Removes every note under a vault-relative folder; returns the removed paths.
+    /// Removes every note under a vault-relative folder, and forgets the skipped files there;
+    /// returns the paths of both.
     pub fn remove_folder(&mut self, folder: &str) -> Vec<String> {
         let prefix = format!("{}/", key(folder.trim_end_matches('/')));
-        let paths: Vec<String> = self
+        let mut paths: Vec<String> = self
             .notes()
             .filter(|(_, n)| key(&n.path).starts_with(&prefix))
             .map(|(_, n)| n.path.clone())
@@ -379,6 +384,13 @@ impl Vault {
         for path in &paths {
             self.remove(path);
         }
+        self.skipped.retain(|_, (path, _)| {
+            let inside = key(path).starts_with(&prefix);
+            if inside {
+                paths.push(path.clone());
+            }
+            !inside
+        });
         paths
     }
 
