@@ -127,6 +127,8 @@ struct VaultResults {
     scan_only: Vec<Duration>,
     scan_insert: Vec<Duration>,
     lsp_index: Vec<Duration>,
+    /// CPU time of the server process, all threads, user and system, at the end of indexing.
+    lsp_index_cpu: Vec<Duration>,
     lsp_initialize: Vec<Duration>,
     /// Milliseconds from the server's own `N notes in M ms` progress message.
     lsp_reported_ms: Vec<u64>,
@@ -348,6 +350,7 @@ fn measure_server(server: &Path, root: &Path, options: &BenchOptions, results: &
         if run > 0 {
             results.lsp_initialize.push(ready.initialize);
             results.lsp_index.push(ready.index);
+            results.lsp_index_cpu.push(ready.cpu);
             results.lsp_reported_ms.push(ready.reported_ms);
         }
         results.lsp_notes = ready.notes;
@@ -393,6 +396,7 @@ fn measure_server(server: &Path, root: &Path, options: &BenchOptions, results: &
 struct IndexReady {
     initialize: Duration,
     index: Duration,
+    cpu: Duration,
     reported_ms: u64,
     notes: u64,
 }
@@ -427,6 +431,7 @@ fn start_and_index(server: &Path, root: &Path, stderr: File) -> (LspClient, Inde
     let end = client.wait_for(INDEX_TIMEOUT, "the end of indexing progress", |m| {
         m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
     });
+    let cpu = proc_cpu_time(client.pid());
     let message = end.message["params"]["value"]["message"]
         .as_str()
         .unwrap_or_default()
@@ -437,6 +442,7 @@ fn start_and_index(server: &Path, root: &Path, stderr: File) -> (LspClient, Inde
     let ready = IndexReady {
         initialize: initialized - started,
         index: end.received - started,
+        cpu,
         reported_ms,
         notes,
     };
@@ -627,6 +633,37 @@ fn find_due_date(text: &str) -> Option<usize> {
     None
 }
 
+/// Reads the user and system CPU time of every thread of a process from `/proc/<pid>/stat`.
+fn proc_cpu_time(pid: u32) -> Duration {
+    let path = format!("/proc/{pid}/stat");
+    let stat =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("failed to read {path}: {err}"));
+    // The command name in parentheses may hold spaces; the fields after it are space-separated,
+    // with utime and stime the 12th and 13th.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |index: usize| -> u64 {
+        fields
+            .get(index)
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("field {index} missing from {path}"))
+    };
+    let per_second = clock_ticks_per_second();
+    Duration::from_secs_f64((ticks(11) + ticks(12)) as f64 / per_second as f64)
+}
+
+/// The kernel's clock ticks per second, in which `/proc/<pid>/stat` counts CPU time.
+fn clock_ticks_per_second() -> u64 {
+    let output = Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .expect("getconf runs");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("getconf CLK_TCK prints a number")
+}
+
 /// Reads a `kB` field of `/proc/<pid>/status`, such as `VmHWM` (peak resident set size).
 fn proc_status_kib(pid: u32, field: &str) -> u64 {
     let path = format!("/proc/{pid}/status");
@@ -718,6 +755,17 @@ fn print_table(all: &[VaultResults]) {
         },
     );
     row(
+        "dex lsp CPU time at progress end, all threads, median",
+        "",
+        &|r| {
+            format!(
+                "{:.0} ms ({:.2}x one-thread baseline)",
+                ms(median(&r.lsp_index_cpu)),
+                ratio(&r.lsp_index_cpu, &r.baseline_one_thread)
+            )
+        },
+    );
+    row(
         "`[[` completion, median / p95",
         "p95 < 10 ms at 10k",
         &|r| {
@@ -759,6 +807,10 @@ fn print_details(all: &[VaultResults]) {
         println!("- scan only runs (ms): {}", list(&r.scan_only));
         println!("- scan + insert runs (ms): {}", list(&r.scan_insert));
         println!("- dex lsp index runs (ms): {}", list(&r.lsp_index));
+        println!(
+            "- dex lsp CPU time at progress end (ms): {}",
+            list(&r.lsp_index_cpu)
+        );
         println!(
             "- dex lsp: initialize answered after a median {:.1} ms; the server's own progress message gives a median {} ms for {} notes",
             ms(median(&r.lsp_initialize)),
