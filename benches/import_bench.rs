@@ -3,17 +3,20 @@
 //!
 //! Run with `cargo bench --bench import_bench -- [--dir DIR] [--runs N] [--accounts N]
 //! [--tickets N] [--events N] [--only SOURCE]`. Each measurement runs in a child process (this
-//! binary re-run with `--child`), so its peak resident set size (`VmHWM`) is its own. Three
-//! things are timed per source:
+//! binary re-run with `--child`), so its peak resident set size (`VmHWM`) is its own. Each child
+//! measures wall time and the CPU time of its process (`CLOCK_PROCESS_CPUTIME_ID`), which counts
+//! every thread. Four things are timed per source:
 //!
 //! - the baseline: reading the same files with the `csv` crate (every record, no decoding), or
 //!   for Amplitude gunzipping every member and parsing each JSON line with `serde_json` into
 //!   `IgnoredAny`;
 //! - `dex::import::read_only`: the streaming step of the import (decoding, matching, counting),
 //!   and the same on files without rows, which measures loading the vault's accounts alone;
+//! - `dex::import::Import::read` after `Import::load_accounts` in the same process: the
+//!   streaming step alone, timed from after the accounts are loaded until the read returns;
 //! - `dex::import::run`: the whole import, writing into a fresh copy of the generated vault.
 //!
-//! The table goes to standard output and progress to standard error.
+//! Two tables go to standard output, and progress to standard error.
 
 #![allow(
     clippy::print_stdout,
@@ -31,7 +34,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use dex::import::{Options, Source};
+use dex::import::{Import, Options, Source};
 
 const USAGE: &str = "\
 usage: cargo bench --bench import_bench -- [options]
@@ -45,7 +48,10 @@ usage: cargo bench --bench import_bench -- [options]
 /// One child measurement.
 #[derive(Clone, Copy, Debug, Default)]
 struct Sample {
+    /// Wall time of the measured work.
     seconds: f64,
+    /// CPU time of the child process, all threads, over the same work.
+    cpu_seconds: f64,
     peak_kib: u64,
     rows: u64,
 }
@@ -90,6 +96,7 @@ fn main() {
         "| Source | Rows | Baseline | Read | Vault load | Read / baseline | (Read - load) / baseline | Full import | Peak RSS read | Peak RSS full |"
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut loaded_rows = Vec::new();
     for (source, files, baseline) in cases {
         if settings.only.as_deref().is_some_and(|only| only != source) {
             continue;
@@ -110,6 +117,12 @@ fn main() {
             Some(&dir.join("vault")),
         );
         let streaming = (read.seconds - load.seconds).max(0.0);
+        let loaded = median(
+            &settings,
+            &["loaded", source],
+            &files,
+            Some(&dir.join("vault")),
+        );
         let full = median_full(&settings, source, &files);
         println!(
             "| {source} | {} | {:.3} s | {:.3} s | {:.3} s | {:.2}x | {:.2}x | {:.2} s | {:.0} MB | {:.0} MB |",
@@ -123,11 +136,29 @@ fn main() {
             read.peak_kib as f64 / 1024.0,
             full.peak_kib as f64 / 1024.0,
         );
+        loaded_rows.push(format!(
+            "| {source} | {:.3} s | {:.3} s | {:.3} s | {:.3} s | {:.2}x | {:.2}x |",
+            base.seconds,
+            base.cpu_seconds,
+            loaded.seconds,
+            loaded.cpu_seconds,
+            loaded.seconds / base.seconds,
+            loaded.cpu_seconds / base.cpu_seconds,
+        ));
+    }
+    println!();
+    println!(
+        "| Source | Baseline | Baseline CPU | Read, accounts loaded | Its CPU | Loaded read / baseline | Loaded read CPU / baseline CPU |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for row in loaded_rows {
+        println!("{row}");
     }
 }
 
 /// Writes export files with no rows (CSV header lines, an empty JSON-lines file) next to
-/// `files`, so a read of them measures only loading the vault's accounts.
+/// `files`, so a read of them measures only loading the vault's accounts. A file that already
+/// has the content is left alone, so that a benchmark running alongside can read it meanwhile.
 fn empty_exports(files: &[PathBuf]) -> Vec<PathBuf> {
     files
         .iter()
@@ -144,7 +175,9 @@ fn empty_exports(files: &[PathBuf]) -> Vec<PathBuf> {
             } else {
                 String::new()
             };
-            std::fs::write(&empty, content).expect("write empty export");
+            if std::fs::read_to_string(&empty).ok() != Some(content.clone()) {
+                std::fs::write(&empty, content).expect("write empty export");
+            }
             empty
         })
         .collect()
@@ -211,7 +244,8 @@ fn generate(settings: &Settings) {
     eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
 }
 
-/// Runs `mode` in `runs` children and returns the median; peak RSS is the highest seen.
+/// Runs `mode` in `runs` children and returns the medians of wall and CPU time; peak RSS is the
+/// highest seen.
 fn median(settings: &Settings, mode: &[&str], files: &[PathBuf], vault: Option<&Path>) -> Sample {
     let mut samples: Vec<Sample> = (0..settings.runs)
         .map(|_| run_child(mode, files, vault))
@@ -220,20 +254,27 @@ fn median(settings: &Settings, mode: &[&str], files: &[PathBuf], vault: Option<&
 }
 
 /// Runs full imports, each into a fresh copy of the generated vault, and returns the median.
+/// The copy is named after this process, so that two benchmarks can share the exports.
 fn median_full(settings: &Settings, source: &str, files: &[PathBuf]) -> Sample {
     let mut samples = Vec::new();
+    let copy = settings
+        .dir
+        .join(format!("run-vault-{}", std::process::id()));
     for _ in 0..settings.runs {
-        let copy = settings.dir.join("run-vault");
         let _ = std::fs::remove_dir_all(&copy);
         copy_dir(&settings.dir.join("vault"), &copy);
         samples.push(run_child(&["full", source], files, Some(&copy)));
     }
+    let _ = std::fs::remove_dir_all(&copy);
     summarize(&mut samples)
 }
 
 fn summarize(samples: &mut [Sample]) -> Sample {
+    samples.sort_by(|a, b| a.cpu_seconds.total_cmp(&b.cpu_seconds));
+    let cpu_seconds = samples[samples.len() / 2].cpu_seconds;
     samples.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
     let mut middle = samples[samples.len() / 2];
+    middle.cpu_seconds = cpu_seconds;
     middle.peak_kib = samples.iter().map(|s| s.peak_kib).max().unwrap_or(0);
     middle
 }
@@ -257,12 +298,14 @@ fn run_child(mode: &[&str], files: &[PathBuf], vault: Option<&Path>) -> Sample {
     let mut next = || fields.next().unwrap_or("0").to_string();
     Sample {
         seconds: next().parse().unwrap_or(0.0),
+        cpu_seconds: next().parse().unwrap_or(0.0),
         peak_kib: next().parse().unwrap_or(0),
         rows: next().parse().unwrap_or(0),
     }
 }
 
-/// Child mode: `--child MODE KIND [--vault DIR] FILES...`; prints `seconds peak_kib rows`.
+/// Child mode: `--child MODE KIND [--vault DIR] FILES...`, where MODE is `baseline`, `read`,
+/// `loaded` or `full`; prints `seconds cpu_seconds peak_kib rows`.
 fn child(args: &[String]) {
     let (mode, kind) = (args[0].as_str(), args[1].as_str());
     let mut vault = None;
@@ -275,33 +318,52 @@ fn child(args: &[String]) {
             files.push(PathBuf::from(arg));
         }
     }
-    let started = Instant::now();
-    let rows = match (mode, kind) {
-        ("baseline", "csv") => files.iter().map(|f| read_csv(f)).sum(),
-        ("baseline", _) => files.iter().map(|f| read_json_lines(f)).sum(),
-        (_, source) => {
-            let source = Source::from_slug(source).expect("known source");
-            let options = Options {
-                vault: vault.expect("--vault"),
-                source,
-                files,
-                dry_run: false,
-                create_accounts: false,
-                force: false,
-                today: NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date"),
-            };
-            if mode == "read" {
-                dex::import::read_only(&options).expect("import").rows_read
-            } else {
-                dex::import::run(&options)
-                    .expect("import")
-                    .summary
-                    .rows_read
-            }
-        }
+    let options = |source: &str| Options {
+        vault: vault.clone().expect("--vault"),
+        source: Source::from_slug(source).expect("known source"),
+        files: files.clone(),
+        dry_run: false,
+        create_accounts: false,
+        force: false,
+        today: NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date"),
     };
+    let (seconds, cpu_seconds, rows) = match (mode, kind) {
+        ("baseline", "csv") => timed(|| files.iter().map(|f| read_csv(f)).sum()),
+        ("baseline", _) => timed(|| files.iter().map(|f| read_json_lines(f)).sum()),
+        ("read", source) => timed(|| {
+            dex::import::read_only(&options(source))
+                .expect("import")
+                .rows_read
+        }),
+        ("loaded", source) => {
+            let mut import = Import::open(&options(source)).expect("open import");
+            import.load_accounts();
+            timed(|| import.read().expect("import").rows_read)
+        }
+        ("full", source) => timed(|| {
+            dex::import::run(&options(source))
+                .expect("import")
+                .summary
+                .rows_read
+        }),
+        _ => panic!("unknown child mode `{mode}`"),
+    };
+    println!("{seconds} {cpu_seconds} {} {rows}", peak_kib());
+}
+
+/// Runs `work` and returns its wall time and the process's CPU time in seconds, and its result.
+fn timed(work: impl FnOnce() -> u64) -> (f64, f64, u64) {
+    let cpu_started = process_cpu_seconds();
+    let started = Instant::now();
+    let rows = work();
     let seconds = started.elapsed().as_secs_f64();
-    println!("{seconds} {} {rows}", peak_kib());
+    (seconds, process_cpu_seconds() - cpu_started, rows)
+}
+
+/// Returns the CPU time that every thread of this process has used, in seconds.
+fn process_cpu_seconds() -> f64 {
+    let time = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    time.tv_sec as f64 + time.tv_nsec as f64 / 1e9
 }
 
 fn read_csv(path: &Path) -> u64 {
