@@ -36,6 +36,11 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use dex::import::{Import, Options, Source};
 
+/// The allocator of the `dex` binary, so that the import's allocations cost what they cost in
+/// `dex import`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo bench --bench import_bench -- [options]
   --dir DIR        where the exports are generated (default target/bench-exports)
