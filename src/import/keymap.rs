@@ -5,7 +5,9 @@
 //! the key's bytes elsewhere, then whatever the value points to. When rows name their keys in no
 //! order and the file streams through the CPU cache between two rows of one key, each of those
 //! reads misses the cache. Here a lookup reads an 8-byte slot and one entry that contains the key
-//! (when it has at most [`INLINE`] bytes) and the value.
+//! (when it has at most [`INLINE`] bytes) and the value. [`KeyMap::warm`] reads the slots and
+//! entries of many keys in one loop before they are looked up, so that the processor waits for
+//! their cache misses at the same time instead of one after another.
 
 use std::hash::BuildHasher;
 
@@ -13,6 +15,9 @@ use rustc_hash::FxBuildHasher;
 
 /// Bytes of a key kept in its entry. Longer keys are kept in a shared buffer.
 const INLINE: usize = 40;
+
+/// Keys that [`KeyMap::warm`] reads in one pass.
+const WARM_PASS: usize = 64;
 
 /// A map from strings to values, where each key has a position: 0 for the first key inserted,
 /// 1 for the next, and so on.
@@ -54,9 +59,18 @@ impl<V> Default for KeyMap<V> {
 }
 
 impl<V> KeyMap<V> {
+    /// Returns the hash of `key` that [`KeyMap::find_hashed`] and [`KeyMap::warm`] take.
+    pub fn hash(key: &str) -> u64 {
+        FxBuildHasher.hash_one(key)
+    }
+
     /// Returns the position of `key`, if the map has it.
     pub fn find(&self, key: &str) -> Option<usize> {
-        let hash = FxBuildHasher.hash_one(key);
+        self.find_hashed(key, Self::hash(key))
+    }
+
+    /// Returns the position of `key`, whose [`KeyMap::hash`] is `hash`, if the map has it.
+    pub fn find_hashed(&self, key: &str, hash: u64) -> Option<usize> {
         let tag = hash >> 32;
         let mask = self.slots.len() - 1;
         let mut slot = first_slot(hash, mask);
@@ -72,6 +86,31 @@ impl<V> KeyMap<V> {
                 }
             }
             slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Reads the slot where the search for each of `hashes` starts, and the entry that the slot
+    /// names when its hash matches, with `touch` reading from the entry's value. Looking up those
+    /// keys next then finds their first slot and entry in the CPU cache. The reads for one key do
+    /// not wait for another key's, so the processor overlaps their cache misses. Changes nothing.
+    pub fn warm(&self, hashes: &[u64], touch: impl Fn(&V) -> u64) {
+        let mask = self.slots.len() - 1;
+        let mut first = [0u64; WARM_PASS];
+        for pass in hashes.chunks(WARM_PASS) {
+            for (stored, hash) in first.iter_mut().zip(pass) {
+                *stored = self.slots[first_slot(*hash, mask)];
+            }
+            let mut read = 0u64;
+            for (stored, hash) in first.iter().zip(pass) {
+                if *stored != 0 && stored >> 32 == hash >> 32 {
+                    let entry = &self.entries[slot_position(*stored)];
+                    read = read
+                        .wrapping_add(u64::from(entry.len))
+                        .wrapping_add(touch(&entry.value));
+                }
+            }
+            // Without a use of what was read, the compiler could leave the reads out.
+            std::hint::black_box(read);
         }
     }
 
@@ -232,6 +271,22 @@ mod tests {
         assert_eq!(map.find(&"L".repeat(INLINE + 2)), None);
         let listed: Vec<&str> = map.iter().map(|(key, _)| key).collect();
         assert_eq!(listed, keys);
+    }
+
+    #[test]
+    fn warm_finds_nothing_new() {
+        let mut map = KeyMap::default();
+        let keys: Vec<String> = (0..300).map(|n| format!("Account {n}")).collect();
+        for key in &keys[..200] {
+            map.insert(key, key.len());
+        }
+        let hashes: Vec<u64> = keys.iter().map(|key| KeyMap::<usize>::hash(key)).collect();
+        map.warm(&hashes, |value| *value as u64);
+        for (n, key) in keys.iter().enumerate() {
+            let found = map.find_hashed(key, hashes[n]);
+            assert_eq!(found, (n < 200).then_some(n), "{key}");
+        }
+        assert_eq!(map.len(), 200);
     }
 
     #[test]

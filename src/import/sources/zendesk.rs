@@ -7,12 +7,15 @@
 //! run is counted once. Memory is the per-account counters plus a compressed bitmap of the ticket
 //! ids for that check: about one bit per id where ids are dense, two bytes where they are sparse.
 
+mod batch;
+
 use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::Datelike;
 use roaring::RoaringTreemap;
 
+use self::batch::{Batch, Decoded, Facts, Reopens};
 use super::{field, open_csv};
 use crate::import::block::Block;
 use crate::import::csvin::FieldSpec;
@@ -225,6 +228,7 @@ pub(super) fn read(
             };
             tally.add(&ticket, row.line, &export.file, ctx, parsed, messages);
         }
+        tally.flush(&export.file, ctx, parsed, messages);
         // The file's messages move to `parsed` next, so its pending warnings go in first.
         if tally.loading {
             ctx.wait_for_accounts();
@@ -286,6 +290,8 @@ struct Tally {
     /// Whether the accounts may still be loading, so that new keys wait in `pending`.
     loading: bool,
     pending: Pending,
+    /// Rows decoded but not counted yet.
+    batch: Batch,
 }
 
 impl Default for Tally {
@@ -298,6 +304,7 @@ impl Default for Tally {
             last_key: None,
             loading: true,
             pending: Pending::default(),
+            batch: Batch::default(),
         }
     }
 }
@@ -378,24 +385,6 @@ impl Tally {
                 return;
             }
         };
-        // Matching the keys that waited comes first, as if each had been matched on its first row.
-        if self.loading && (ctx.accounts_loaded() || self.pending.is_full()) {
-            ctx.wait_for_accounts();
-            self.match_pending(file, ctx, parsed, messages);
-        }
-        let organization = ticket.organization();
-        let key = organization
-            .or(ticket.domain.as_deref())
-            .or(ticket.email.as_deref())
-            .unwrap_or_default();
-        let position = match self.find_key(key) {
-            Some(position) => position,
-            None => {
-                let query = Self::query(ticket, organization);
-                self.insert_key(key, query, file, line, ctx, parsed)
-            }
-        };
-        self.last_key = Some(position);
         let today = i64::from(ctx.today.num_days_from_ce());
         // A rating was given at the last update at the latest, which only a rated ticket needs.
         let rating = ticket.rating.as_deref().and_then(rating_kind).map(|good| {
@@ -409,8 +398,48 @@ impl Tally {
                 age: today - i64::from(updated),
             }
         });
-        let ages = (today - i64::from(created), rating);
-        self.count(position, ticket, id, ages, line, messages);
+        let facts = Facts::of(ticket, today - i64::from(created), rating);
+        // A row that may warn is counted at once, so that its warning follows the messages of
+        // the rows before it and precedes those of the rows after it.
+        let warns = matches!(facts.reopens, Reopens::Invalid(_));
+        let cells = [
+            ticket.organization(),
+            ticket.domain.as_deref(),
+            ticket.email.as_deref(),
+        ];
+        if self.batch.push(line, id, cells, facts) || warns {
+            self.flush(file, ctx, parsed, messages);
+        }
+    }
+
+    /// Counts the rows of the batch, in file order, after looking up all of their keys at once.
+    fn flush(
+        &mut self,
+        file: &str,
+        ctx: &mut Context<'_>,
+        parsed: &mut Parsed,
+        messages: &mut Messages,
+    ) {
+        let batch = std::mem::take(&mut self.batch);
+        self.keys.warm(&batch.hashes, |key| key.counts.open);
+        for (row, hash) in batch.rows.iter().zip(&batch.hashes) {
+            // Matching the keys that waited comes first, as if each had been matched on its
+            // first row.
+            if self.loading && (ctx.accounts_loaded() || self.pending.is_full()) {
+                ctx.wait_for_accounts();
+                self.match_pending(file, ctx, parsed, messages);
+            }
+            let key = batch.key(row);
+            let position = match self.find_key(key, *hash) {
+                Some(position) => position,
+                None => self.insert_key(key, batch.query(row), file, row.line, ctx, parsed),
+            };
+            self.last_key = Some(position);
+            let organization = batch.organization(row);
+            self.count(position, row, organization, messages);
+        }
+        self.batch = batch;
+        self.batch.clear();
     }
 
     /// Adds a key seen for the first time. Its account is matched now, or after the accounts
@@ -438,15 +467,12 @@ impl Tally {
         self.keys.insert(key, tally)
     }
 
-    /// Counts a ticket of the key at `position`, `age` days after it was created, unless the key
-    /// matches no account.
+    /// Counts a ticket of the key at `position`, unless the key matches no account.
     fn count(
         &mut self,
         position: usize,
-        ticket: &Ticket<'_>,
-        id: u64,
-        (age, rating): (i64, Option<Rating>),
-        line: u64,
+        row: &Decoded,
+        organization: Option<&str>,
         messages: &mut Messages,
     ) {
         let key = self.keys.value_mut(position);
@@ -454,21 +480,22 @@ impl Tally {
             return;
         }
         let account = key.account.index();
-        if let (false, Some(organization)) = (key.named, ticket.organization()) {
+        if let (false, Some(organization)) = (key.named, organization) {
             key.named = true;
             match account {
                 Some(account) => name_account(&mut self.accounts, account, organization),
                 None => self.pending.named.push(position),
             }
         }
-        let counted = key.counts.count(ticket, age, rating);
-        if counted.recent_urgent {
+        if key.counts.count(&row.facts) {
             match account {
-                Some(account) => account_tally(&mut self.accounts, account).add_urgent(id),
-                None => self.pending.urgent.push((position, id)),
+                Some(account) => account_tally(&mut self.accounts, account).add_urgent(row.id),
+                None => self.pending.urgent.push((position, row.id)),
             }
         }
-        if let Some(message) = counted.invalid_reopens {
+        if let Reopens::Invalid(message) = &row.facts.reopens {
+            let message = message.clone();
+            let line = row.line;
             match account {
                 Some(_) => messages.warning("invalid-number", line, Some("Reopens"), message),
                 None => self.pending.warnings.push(PendingWarning {
@@ -524,29 +551,13 @@ impl Tally {
         }
     }
 
-    /// Returns the position of `key` in `keys`, checking the previous row's key first.
-    fn find_key(&self, key: &str) -> Option<usize> {
+    /// Returns the position of `key`, whose [`KeyMap::hash`] is `hash`, in `keys`, checking the
+    /// previous row's key first.
+    fn find_key(&self, key: &str, hash: u64) -> Option<usize> {
         match self.last_key {
             Some(last) if self.keys.is_key(last, key) => Some(last),
-            _ => self.keys.find(key),
+            _ => self.keys.find_hashed(key, hash),
         }
-    }
-
-    /// Builds the query that finds the account of a ticket by organization, requester domain
-    /// or email.
-    fn query(ticket: &Ticket<'_>, organization: Option<&str>) -> Query {
-        let mut query = Query::default();
-        if let Some(org) = organization {
-            query.ids.push(("zendesk_org", org.to_string()));
-            query.names.push(org.to_string());
-        }
-        query
-            .domains
-            .extend(ticket.domain.as_deref().map(str::to_string));
-        query
-            .domains
-            .extend(ticket.email.as_deref().map(str::to_string));
-        query
     }
 }
 
@@ -585,41 +596,55 @@ struct Rating {
     age: i64,
 }
 
-/// The findings of counting a ticket besides the counters.
-struct Counted {
-    /// Whether it is an urgent or high ticket of the last 30 days.
-    recent_urgent: bool,
-    /// The warning about a reopens cell that is not a count.
-    invalid_reopens: Option<String>,
+impl Facts {
+    /// Decodes what `ticket`, created `age` days before the import date, adds to the counters.
+    fn of(ticket: &Ticket<'_>, age: i64, rating: Option<Rating>) -> Facts {
+        let is = |value: Option<&str>, names: &[&str]| {
+            let value = value.unwrap_or_default();
+            names.iter().any(|n| value.eq_ignore_ascii_case(n))
+        };
+        let open = is(
+            ticket.status.as_deref(),
+            &["new", "open", "pending", "hold", "on-hold", "snoozed"],
+        );
+        let urgent = is(
+            ticket.priority.as_deref(),
+            &["urgent", "high", "priority", "true"],
+        );
+        let reopens = match (&ticket.reopens, (0..90).contains(&age)) {
+            (Some(text), true) => match parse_count(text) {
+                Ok(n) => Reopens::Count(n),
+                Err(err) => Reopens::Invalid(format!("{err}; reopens not counted")),
+            },
+            _ => Reopens::Uncounted,
+        };
+        Facts {
+            age,
+            rating,
+            open,
+            urgent,
+            reopens,
+        }
+    }
 }
 
 impl Counts {
-    /// Adds one ticket, `age` days after it was created.
-    fn count(&mut self, ticket: &Ticket<'_>, age: i64, rating: Option<Rating>) -> Counted {
-        let status = ticket.status.as_deref().unwrap_or_default();
-        let is = |value: &str, names: &[&str]| names.iter().any(|n| value.eq_ignore_ascii_case(n));
-        if is(
-            status,
-            &["new", "open", "pending", "hold", "on-hold", "snoozed"],
-        ) {
+    /// Adds one ticket, and returns whether it is an urgent or high ticket of the last 30 days.
+    fn count(&mut self, facts: &Facts) -> bool {
+        let age = facts.age;
+        if facts.open {
             self.open += 1;
         }
-        let priority = ticket.priority.as_deref().unwrap_or_default();
-        let urgent = is(priority, &["urgent", "high", "priority", "true"]);
-        let recent_urgent = urgent && (0..30).contains(&age);
+        let recent_urgent = facts.urgent && (0..30).contains(&age);
         if recent_urgent {
             self.urgent_30 += 1;
-        } else if urgent && (30..60).contains(&age) {
+        } else if facts.urgent && (30..60).contains(&age) {
             self.urgent_prev_30 += 1;
         }
-        let mut invalid_reopens = None;
-        if let (Some(text), true) = (&ticket.reopens, (0..90).contains(&age)) {
-            match parse_count(text) {
-                Ok(n) => self.reopens_90 += n,
-                Err(err) => invalid_reopens = Some(format!("{err}; reopens not counted")),
-            }
+        if let Reopens::Count(n) = facts.reopens {
+            self.reopens_90 += n;
         }
-        match rating {
+        match facts.rating {
             Some(Rating { good: true, age }) if (0..90).contains(&age) => self.good_90 += 1,
             Some(Rating { good: false, age }) if (0..90).contains(&age) => {
                 self.bad_90 += 1;
@@ -629,10 +654,7 @@ impl Counts {
             }
             _ => {}
         }
-        Counted {
-            recent_urgent,
-            invalid_reopens,
-        }
+        recent_urgent
     }
 
     fn add(&mut self, other: &Counts) {
