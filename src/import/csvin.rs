@@ -290,14 +290,14 @@ impl<R: Read> Read for CrlfWatch<R> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
         let mut offsets = self.offsets.0.borrow_mut();
-        for at in memchr::memchr_iter(b'\n', chunk) {
-            let after_cr = if at == 0 {
-                self.last_cr
-            } else {
-                chunk[at - 1] == b'\r'
-            };
-            if after_cr {
-                offsets.push_back(self.read + at as u64);
+        if self.last_cr && chunk.first() == Some(&b'\n') {
+            offsets.push_back(self.read);
+        }
+        // Searching for `\r` passes over a file with `\n` line endings at the speed of `memchr`,
+        // where searching for `\n` would stop on every line.
+        for at in memchr::memchr_iter(b'\r', chunk) {
+            if chunk.get(at + 1) == Some(&b'\n') {
+                offsets.push_back(self.read + at as u64 + 1);
             }
         }
         if let Some(&last) = chunk.last() {
@@ -730,6 +730,38 @@ mod tests {
             [2, 4, 5, 6]
         );
         assert_eq!(lines_of(b"sep=;\r\nId;Name\r\n1;a\r\n"), [3]);
+    }
+
+    /// A reader that returns at most `chunk` bytes per read.
+    struct Chunked<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn crlf_offsets_across_reads() {
+        let text = b"\r\na\r\n\nb\rc\r\r\n\r\nd\n\r";
+        let expected: Vec<u64> = (1..text.len())
+            .filter(|&at| text[at] == b'\n' && text[at - 1] == b'\r')
+            .map(|at| at as u64)
+            .collect();
+        assert_eq!(expected, [1, 4, 11, 13]);
+        for chunk in 1..=text.len() {
+            let offsets = CrlfOffsets::default();
+            let mut watch = offsets.watch(Chunked { bytes: text, chunk });
+            std::io::copy(&mut watch, &mut std::io::sink()).unwrap();
+            let found: Vec<u64> = offsets.0.borrow().iter().copied().collect();
+            assert_eq!(found, expected, "reads of {chunk} bytes");
+        }
     }
 
     #[test]
