@@ -8,14 +8,15 @@
 //! ids for that check: about one bit per id where ids are dense, two bytes where they are sparse.
 
 mod batch;
+mod seen;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::Datelike;
-use roaring::RoaringTreemap;
 
 use self::batch::{Batch, Decoded, Facts, Reopens};
+use self::seen::SeenIds;
 use super::{field, open_csv};
 use crate::import::block::Block;
 use crate::import::csvin::FieldSpec;
@@ -277,9 +278,8 @@ impl Ticket<'_> {
 struct Tally {
     /// By account index; `None` for accounts without a counted ticket.
     accounts: Vec<Option<AccountTally>>,
-    /// Ticket ids read so far. Ticket ids are usually numbered in sequence, so they fill dense
-    /// ranges, which a roaring bitmap inserts into with few cache misses.
-    seen: RoaringTreemap,
+    /// Ticket ids read so far.
+    seen: SeenIds,
     /// Counters by organization (else domain or email) for the files named `keys_file`, which are
     /// added to `accounts` when a file of another name starts and at the end.
     keys: KeyMap<KeyTally>,
@@ -298,7 +298,7 @@ impl Default for Tally {
     fn default() -> Self {
         Tally {
             accounts: Vec::new(),
-            seen: RoaringTreemap::new(),
+            seen: SeenIds::default(),
             keys: KeyMap::default(),
             keys_file: String::new(),
             last_key: None,
