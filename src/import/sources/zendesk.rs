@@ -284,9 +284,10 @@ struct Tally {
     /// added to `accounts` when a file of another name starts and at the end.
     keys: KeyMap<KeyTally>,
     keys_file: String,
-    /// Position in `keys` of the previous row's key, which is checked first because exports
-    /// often list the tickets of one organization together.
-    last_key: Option<usize>,
+    /// Position in `keys` and [`KeyMap::hash`] of the previous row's key, which is checked first
+    /// because exports often list the tickets of one organization together. The hashes are
+    /// compared first, so that a row of another key mostly skips comparing the keys.
+    last_key: Option<(usize, u64)>,
     /// Whether the accounts may still be loading, so that new keys wait in `pending`.
     loading: bool,
     pending: Pending,
@@ -434,7 +435,7 @@ impl Tally {
                 Some(position) => position,
                 None => self.insert_key(key, batch.query(row), file, row.line, ctx, parsed),
             };
-            self.last_key = Some(position);
+            self.last_key = Some((position, *hash));
             let organization = batch.organization(row);
             self.count(position, row, organization, messages);
         }
@@ -555,7 +556,9 @@ impl Tally {
     /// previous row's key first.
     fn find_key(&self, key: &str, hash: u64) -> Option<usize> {
         match self.last_key {
-            Some(last) if self.keys.is_key(last, key) => Some(last),
+            Some((last, last_hash)) if last_hash == hash && self.keys.is_key(last, key) => {
+                Some(last)
+            }
             _ => self.keys.find_hashed(key, hash),
         }
     }
