@@ -5,9 +5,7 @@
 //! the key's bytes elsewhere, then whatever the value points to. When rows name their keys in no
 //! order and the file streams through the CPU cache between two rows of one key, each of those
 //! reads misses the cache. Here a lookup reads an 8-byte slot and one entry that contains the key
-//! (when it has at most [`INLINE`] bytes) and the value. [`KeyMap::warm`] reads the slots and
-//! entries of many keys in one loop before they are looked up, so that the processor waits for
-//! their cache misses at the same time instead of one after another.
+//! (when it has at most [`INLINE`] bytes) and the value.
 
 use std::hash::BuildHasher;
 
@@ -15,9 +13,6 @@ use rustc_hash::FxBuildHasher;
 
 /// Bytes of a key kept in its entry. Longer keys are kept in a shared buffer.
 const INLINE: usize = 40;
-
-/// Keys that [`KeyMap::warm`] reads in one pass.
-const WARM_PASS: usize = 64;
 
 /// A map from strings to values, where each key has a position: 0 for the first key inserted,
 /// 1 for the next, and so on.
@@ -59,7 +54,7 @@ impl<V> Default for KeyMap<V> {
 }
 
 impl<V> KeyMap<V> {
-    /// Returns the hash of `key` that [`KeyMap::find_hashed`] and [`KeyMap::warm`] take.
+    /// Returns the hash of `key` that [`KeyMap::find_hashed`] takes.
     pub fn hash(key: &str) -> u64 {
         FxBuildHasher.hash_one(key)
     }
@@ -86,31 +81,6 @@ impl<V> KeyMap<V> {
                 }
             }
             slot = (slot + 1) & mask;
-        }
-    }
-
-    /// Reads the slot where the search for each of `hashes` starts, and the entry that the slot
-    /// names when its hash matches, with `touch` reading from the entry's value. Looking up those
-    /// keys next then finds their first slot and entry in the CPU cache. The reads for one key do
-    /// not wait for another key's, so the processor overlaps their cache misses. Changes nothing.
-    pub fn warm(&self, hashes: &[u64], touch: impl Fn(&V) -> u64) {
-        let mask = self.slots.len() - 1;
-        let mut first = [0u64; WARM_PASS];
-        for pass in hashes.chunks(WARM_PASS) {
-            for (stored, hash) in first.iter_mut().zip(pass) {
-                *stored = self.slots[first_slot(*hash, mask)];
-            }
-            let mut read = 0u64;
-            for (stored, hash) in first.iter().zip(pass) {
-                if *stored != 0 && stored >> 32 == hash >> 32 {
-                    let entry = &self.entries[slot_position(*stored)];
-                    read = read
-                        .wrapping_add(u64::from(entry.len))
-                        .wrapping_add(touch(&entry.value));
-                }
-            }
-            // Without a use of what was read, the compiler could leave the reads out.
-            std::hint::black_box(read);
         }
     }
 
@@ -274,19 +244,16 @@ mod tests {
     }
 
     #[test]
-    fn warm_finds_nothing_new() {
+    fn find_hashed_finds_inserted_keys() {
         let mut map = KeyMap::default();
         let keys: Vec<String> = (0..300).map(|n| format!("Account {n}")).collect();
         for key in &keys[..200] {
             map.insert(key, key.len());
         }
-        let hashes: Vec<u64> = keys.iter().map(|key| KeyMap::<usize>::hash(key)).collect();
-        map.warm(&hashes, |value| *value as u64);
         for (n, key) in keys.iter().enumerate() {
-            let found = map.find_hashed(key, hashes[n]);
+            let found = map.find_hashed(key, KeyMap::<usize>::hash(key));
             assert_eq!(found, (n < 200).then_some(n), "{key}");
         }
-        assert_eq!(map.len(), 200);
     }
 
     #[test]

@@ -413,7 +413,7 @@ impl Tally {
         }
     }
 
-    /// Counts the rows of the batch, in file order, after looking up all of their keys at once.
+    /// Counts the rows of the batch in file order.
     fn flush(
         &mut self,
         file: &str,
@@ -422,7 +422,6 @@ impl Tally {
         messages: &mut Messages,
     ) {
         let batch = std::mem::take(&mut self.batch);
-        self.keys.warm(&batch.hashes, |key| key.counts.open);
         for (row, hash) in batch.rows.iter().zip(&batch.hashes) {
             // Matching the keys that waited comes first, as if each had been matched on its
             // first row.
