@@ -96,7 +96,7 @@ fn normalize_separators(number: &str) -> Option<String> {
 
 /// Parses a count such as `1,200` or `45`; a fraction is rejected.
 pub fn parse_count(text: &str) -> Result<u64, String> {
-    if let Ok(count) = text.trim().parse::<u64>() {
+    if let Some(count) = parse_u64(text.trim()) {
         return Ok(count);
     }
     let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
@@ -111,6 +111,21 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
         reason = "checked above: a whole number between 0 and 9e15"
     )]
     Ok(value as u64)
+}
+
+/// Parses a whole number as `text.parse::<u64>().ok()` does. Texts of 1 to 19 ASCII digits, as
+/// ids and counts are written, are read without the general parser.
+pub fn parse_u64(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if (1..=19).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit) {
+        // 19 digits are less than `u64::MAX`, so this cannot overflow.
+        return Some(
+            bytes
+                .iter()
+                .fold(0, |value, digit| value * 10 + u64::from(digit - b'0')),
+        );
+    }
+    text.parse().ok()
 }
 
 /// Parses a plain decimal number such as `7`, `-12.5` or `7,5`.
@@ -227,39 +242,34 @@ pub fn parse_local_day(text: &str, zone: Tz, order: DateOrder) -> Result<i32, St
 /// unless `text` is exactly that with a valid date and time. Every text it accepts,
 /// [`parse_iso_local`] accepts with the same date, so falling back to that for the rest is exact.
 fn iso_local_day(text: &[u8]) -> Option<i32> {
-    let bytes: [u8; 19] = text.try_into().ok()?;
-    let [
-        y0,
-        y1,
-        y2,
-        y3,
-        b'-',
-        m0,
-        m1,
-        b'-',
-        d0,
-        d1,
-        b' ' | b'T',
-        h0,
-        h1,
-        b':',
-        n0,
-        n1,
-        b':',
-        s0,
-        s1,
-    ] = bytes
-    else {
-        return None;
-    };
-    let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
-    let two = |high: u8, low: u8| Some(digit(high)? * 10 + digit(low)?);
-    let year = two(y0, y1)? * 100 + two(y2, y3)?;
-    let (month, day) = (two(m0, m1)?, two(d0, d1)?);
-    if two(h0, h1)? > 23 || two(n0, n1)? > 59 || two(s0, s1)? > 59 {
+    let bytes: &[u8; 19] = text.try_into().ok()?;
+    let separators = bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && matches!(bytes[10], b' ' | b'T')
+        && bytes[13] == b':'
+        && bytes[16] == b':';
+    // The value of each digit. A byte that is not a digit gives 10 or more, so one check of all
+    // of them at the end finds it.
+    let digit = |at: usize| u32::from(bytes[at].wrapping_sub(b'0'));
+    let (y0, y1, y2, y3) = (digit(0), digit(1), digit(2), digit(3));
+    let (m0, m1, d0, d1) = (digit(5), digit(6), digit(8), digit(9));
+    let (h0, h1, n0, n1, s0, s1) = (
+        digit(11),
+        digit(12),
+        digit(14),
+        digit(15),
+        digit(17),
+        digit(18),
+    );
+    let date_max = y0.max(y1).max(y2).max(y3).max(m0).max(m1).max(d0).max(d1);
+    let all_digits = date_max.max(h0).max(h1).max(n0).max(n1).max(s0).max(s1) <= 9;
+    if !separators || !all_digits {
         return None;
     }
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+    let (month, day) = (m0 * 10 + m1, d0 * 10 + d1);
+    let time_valid = h0 * 10 + h1 <= 23 && n0 * 10 + n1 <= 59 && s0 * 10 + s1 <= 59;
+    if !time_valid || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
     Some(days_from_ce(year, month, day))
@@ -278,16 +288,19 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Returns the days from the common era of a valid date of year 0 to 9999: Howard Hinnant's
 /// `days_from_civil`, which counts from 1970-01-01, shifted to count from 0001-01-01.
 fn days_from_ce(year: u32, month: u32, day: u32) -> i32 {
-    // Years start in March here, so that the leap day ends a year.
-    let march_year = i64::from(year) - i64::from(month <= 2);
-    let era = march_year.div_euclid(400);
-    let year_of_era = march_year - era * 400;
-    let month_from_march = (i64::from(month) + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    // Years start in March here, so that the leap day ends a year. They are counted from year
+    // -400, so that every value stays positive and divides without sign corrections.
+    let march_year = year + 400 - u32::from(month <= 2);
+    let era = march_year / 400;
+    let year_of_era = march_year % 400;
+    let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days_from_1970 = era * 146_097 + day_of_era - 719_468;
-    // 1970-01-01 is day 719163 from the common era; years up to 9999 fit in an i32.
-    i32::try_from(days_from_1970 + 719_163).unwrap_or(i32::MAX)
+    // Era 1 starts at 0000-03-01, which is day -305 from the common era, and era 0 400 years
+    // before.
+    let days = (i64::from(era) - 1) * 146_097 + i64::from(day_of_era) - 305;
+    // Years up to 9999 fit in an i32.
+    i32::try_from(days).unwrap_or(i32::MAX)
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with `T`, and an optional fraction) without an offset, the
@@ -624,9 +637,46 @@ mod tests {
         ] {
             assert_eq!(day(text), chrono_day(text), "{text}");
         }
+        // Each digit replaced by the bytes just before `0` and just after `9`.
+        let valid = "2026-03-14 18:30:00";
+        for (at, byte) in valid.bytes().enumerate() {
+            if byte.is_ascii_digit() {
+                for other in ["/", ":"] {
+                    let text = format!("{}{other}{}", &valid[..at], &valid[at + 1..]);
+                    assert_eq!(day(&text), chrono_day(&text), "{text}");
+                }
+            }
+        }
         assert_eq!(iso_local_day(b"2026-03-14 18:30:00"), Some(739_689));
         assert_eq!(iso_local_day(b"2026-+3-14 18:30:00"), None);
         assert_eq!(iso_local_day(b"2026-03-14 24:00:00"), None);
+    }
+
+    #[test]
+    fn whole_numbers_as_str_parse() {
+        let longest = "9".repeat(19);
+        let too_long = "9".repeat(20);
+        let texts = [
+            "0",
+            "7",
+            "007",
+            "+7",
+            "-0",
+            "-7",
+            "",
+            " 7",
+            "7 ",
+            "1e3",
+            "7.0",
+            "١",
+            &longest,
+            &too_long,
+            "18446744073709551615",
+            "18446744073709551616",
+        ];
+        for text in texts {
+            assert_eq!(parse_u64(text), text.parse::<u64>().ok(), "{text:?}");
+        }
     }
 
     #[test]

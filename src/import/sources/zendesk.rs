@@ -24,7 +24,7 @@ use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
 use crate::import::report::{Level, Messages};
-use crate::import::values::{parse_count, parse_local_day};
+use crate::import::values::{parse_count, parse_local_day, parse_u64};
 use crate::import::{Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 10] = [
@@ -351,7 +351,8 @@ impl Tally {
             parsed.rows_rejected += 1;
             return;
         };
-        let Ok(id) = id_text.trim_start_matches('#').parse::<u64>() else {
+        let hashes = id_text.bytes().take_while(|byte| *byte == b'#').count();
+        let Some(id) = parse_u64(&id_text[hashes..]) else {
             messages.error(
                 "invalid-id",
                 line,
@@ -614,7 +615,8 @@ impl Facts {
             &["urgent", "high", "priority", "true"],
         );
         let reopens = match (&ticket.reopens, (0..90).contains(&age)) {
-            (Some(text), true) => match parse_count(text) {
+            // The cell is trimmed, so a plain count needs none of `parse_count`'s trimming.
+            (Some(text), true) => match parse_u64(text).map_or_else(|| parse_count(text), Ok) {
                 Ok(n) => Reopens::Count(n),
                 Err(err) => Reopens::Invalid(format!("{err}; reopens not counted")),
             },
@@ -671,9 +673,9 @@ impl Counts {
 }
 
 /// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad, or an
-/// Intercom 1 to 5 rating where 1 and 2 are bad and 4 and 5 good.
+/// Intercom 1 to 5 rating where 1 and 2 are bad and 4 and 5 good. `text` is a cell, which comes
+/// trimmed.
 fn rating_kind(text: &str) -> Option<bool> {
-    let text = text.trim();
     let starts = |word: &str| {
         text.get(..word.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(word))
