@@ -231,11 +231,21 @@ impl Matcher {
 
     /// Normalises a name: lower case, punctuation and `_` as spaces, legal suffixes dropped.
     pub fn name_key(&self, name: &str) -> String {
-        let cleaned: String = name
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .flat_map(char::to_lowercase)
-            .collect();
+        let cleaned: String = if name.is_ascii() {
+            // The same as below for ASCII, without the Unicode tables.
+            (name.bytes())
+                .map(|b| match b {
+                    b'0'..=b'9' | b'a'..=b'z' => char::from(b),
+                    b'A'..=b'Z' => char::from(b.to_ascii_lowercase()),
+                    _ => ' ',
+                })
+                .collect()
+        } else {
+            name.chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
         let mut words: Vec<&str> = cleaned.split_whitespace().collect();
         while words.len() > 1
             && words
@@ -392,6 +402,36 @@ mod tests {
             assert_eq!(m.find(&names(name)), Some(0), "{name}");
         }
         assert_eq!(m.find(&names("Acme Labs")), None);
+    }
+
+    #[test]
+    fn name_keys_of_ascii_and_other_names() {
+        let m = matcher();
+        let cases = [
+            ("Acme Corp", "acme corp"),
+            ("  ACME_corp. ", "acme corp"),
+            ("Initech, Inc.", "initech"),
+            ("Inc", "inc"),
+            ("Globex\tHoldings\x0BLLC 2", "globex holdings llc 2"),
+            ("Café Lumière GmbH", "café lumière"),
+            ("ÅNGSTRÖM AB", "ångström ab"),
+            ("Zoë's Corp", "zoë s corp"),
+            ("", ""),
+            ("!!!", ""),
+        ];
+        for (name, key) in cases {
+            assert_eq!(m.name_key(name), key, "{name:?}");
+        }
+        // Every ASCII character, alone and between two words.
+        for byte in 0..=127u8 {
+            let name = format!("Ab{}Cd", char::from(byte));
+            let unicode: String = (name.chars())
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .flat_map(char::to_lowercase)
+                .collect();
+            let expected = unicode.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(m.name_key(&name), expected, "{name:?}");
+        }
     }
 
     #[test]
