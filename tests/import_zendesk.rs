@@ -70,9 +70,9 @@ fn bad_rows_are_named_and_the_rest_imports() {
     let out = stdout(&import(dir.path(), "zendesk", &tickets(), &[]));
     let expected = [
         "tickets.csv:18: error: Created at: invalid date and time `2026-02-31 10:00:00`",
-        "tickets.csv:19: warning: ID: ticket 4512 appears again; the first row for it is used",
+        "tickets.csv:19: warning: Id: ticket 4512 appears again; the first row for it is used",
         "tickets.csv:20: warning: row has 8 fields but the header has 16",
-        "tickets.csv:21: error: ID: row has no ticket id; row skipped",
+        "tickets.csv:21: error: Id: row has no ticket id; row skipped",
         "tickets.csv:22: warning: Reopens: invalid number `two`; reopens not counted",
     ];
     for line in expected {
@@ -310,4 +310,30 @@ fn intercom_conversations_per_account() {
     );
     let overview = read(dir.path(), "Active/Accounts/Northwind_Labs/Overview.md");
     assert_eq!(frontmatter(&overview, "zendesk_org"), None);
+}
+
+#[test]
+fn intercom_messages_name_intercom_headers() {
+    let dir = vault();
+    let export = dir.path().join("conversations.csv");
+    std::fs::write(
+        &export,
+        "Conversation ID,Company name,State,Priority,Conversation started at,Times reopened\n\
+         215001,Northwind Labs,open,priority,2026-03-12 10:00:00,0\n\
+         215x02,Northwind Labs,open,priority,2026-03-12 11:00:00,0\n\
+         215003,Northwind Labs,open,priority,2026-03-32 10:00:00,0\n\
+         215004,Northwind Labs,open,priority,2026-03-13 10:00:00,twice\n",
+    )
+    .unwrap();
+    let files = [export.display().to_string()];
+    let out = stdout(&import(dir.path(), "intercom", &files, &[]));
+    let expected = [
+        "conversations.csv:3: error: Conversation ID: invalid ticket id `215x02`",
+        "conversations.csv:4: error: Conversation started at: invalid date and time `2026-03-32 \
+         10:00:00`",
+        "conversations.csv:5: warning: Times reopened: invalid number `twice`",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
 }

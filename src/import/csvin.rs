@@ -126,10 +126,7 @@ impl Row<'_> {
     /// The header of column `index` as the file writes it, if it has a non-empty one. Messages
     /// about a cell name the column this way, so they match what the user sees in the file.
     pub fn header(&self, index: Option<usize>) -> Option<&str> {
-        self.headers
-            .get(index?)
-            .map(|header| header.trim_start_matches('\u{feff}').trim())
-            .filter(|header| !header.is_empty())
+        written_header(self.headers, index)
     }
 
     /// [`Row::cell`] without copying the text when it is valid UTF-8.
@@ -152,6 +149,15 @@ impl Row<'_> {
         };
         non_empty(text)
     }
+}
+
+/// The header of column `index` among `headers` as the file writes it, if it has a non-empty
+/// one; see [`Row::header`].
+pub fn written_header(headers: &[String], index: Option<usize>) -> Option<&str> {
+    headers
+        .get(index?)
+        .map(|header| header.trim_start_matches('\u{feff}').trim())
+        .filter(|header| !header.is_empty())
 }
 
 /// Decodes a cell that is not valid UTF-8, trimmed, with a warning that shows its bytes (invalid

@@ -19,7 +19,7 @@ use self::batch::{Batch, Decoded, Facts, Reopens};
 use self::seen::SeenIds;
 use super::{field, open_csv};
 use crate::import::block::Block;
-use crate::import::csvin::FieldSpec;
+use crate::import::csvin::{FieldSpec, written_header};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
@@ -211,6 +211,7 @@ pub(super) fn read(
         ]
         .map(|name| export.columns.get(name));
         tally.start_file(&export.file);
+        tally.headers = Headers::of(&export.input.headers, &index_of);
         let messages = &mut export.messages;
         while let Some(row) = export.input.next_data_row(messages) {
             parsed.rows_read += 1;
@@ -293,6 +294,44 @@ struct Tally {
     pending: Pending,
     /// Rows decoded but not counted yet.
     batch: Batch,
+    /// The current file's headers of the cells that messages name.
+    headers: Headers,
+}
+
+/// Headers of the cells that messages name, as the current file writes them: `Id` in a
+/// Zendesk export, `Conversation ID` in an Intercom one.
+#[derive(Debug)]
+struct Headers {
+    id: String,
+    created: String,
+    reopens: String,
+}
+
+impl Default for Headers {
+    fn default() -> Self {
+        Headers {
+            id: "Id".to_string(),
+            created: "Created at".to_string(),
+            reopens: "Reopens".to_string(),
+        }
+    }
+}
+
+impl Headers {
+    /// The headers of the columns at `index_of`, in the order that the reader looks them up;
+    /// a column without a header keeps the Zendesk name.
+    fn of(headers: &[String], index_of: &[Option<usize>; 10]) -> Headers {
+        let name = |at: usize, default: &str| {
+            written_header(headers, index_of[at])
+                .unwrap_or(default)
+                .to_string()
+        };
+        Headers {
+            id: name(0, "Id"),
+            created: name(1, "Created at"),
+            reopens: name(8, "Reopens"),
+        }
+    }
 }
 
 impl Default for Tally {
@@ -306,6 +345,7 @@ impl Default for Tally {
             loading: true,
             pending: Pending::default(),
             batch: Batch::default(),
+            headers: Headers::default(),
         }
     }
 }
@@ -345,7 +385,7 @@ impl Tally {
             messages.error(
                 "missing-id",
                 line,
-                Some("ID"),
+                Some(&self.headers.id),
                 "row has no ticket id; row skipped".to_string(),
             );
             parsed.rows_rejected += 1;
@@ -356,7 +396,7 @@ impl Tally {
             messages.error(
                 "invalid-id",
                 line,
-                Some("ID"),
+                Some(&self.headers.id),
                 format!("invalid ticket id `{id_text}`; expected a number; row skipped"),
             );
             parsed.rows_rejected += 1;
@@ -366,7 +406,7 @@ impl Tally {
             messages.warning(
                 "duplicate-id",
                 line,
-                Some("ID"),
+                Some(&self.headers.id),
                 format!("ticket {id} appears again; the first row for it is used"),
             );
             return;
@@ -380,7 +420,7 @@ impl Tally {
                 messages.error(
                     "invalid-date",
                     line,
-                    Some("Created at"),
+                    Some(&self.headers.created),
                     format!("{err}; row skipped"),
                 );
                 parsed.rows_rejected += 1;
@@ -498,7 +538,9 @@ impl Tally {
             let message = message.clone();
             let line = row.line;
             match account {
-                Some(_) => messages.warning("invalid-number", line, Some("Reopens"), message),
+                Some(_) => {
+                    messages.warning("invalid-number", line, Some(&self.headers.reopens), message)
+                }
                 None => self.pending.warnings.push(PendingWarning {
                     key: position,
                     index: messages.kept(),
@@ -544,7 +586,7 @@ impl Tally {
                     "invalid-number",
                     Level::Warning,
                     Some(warning.line),
-                    Some("Reopens"),
+                    Some(&self.headers.reopens),
                     warning.message,
                 );
                 inserted += usize::from(kept);
