@@ -539,7 +539,7 @@ impl Tally {
             let line = row.line;
             match account {
                 Some(_) => {
-                    messages.warning("invalid-number", line, Some(&self.headers.reopens), message)
+                    messages.warning("invalid-number", line, Some(&self.headers.reopens), message);
                 }
                 None => self.pending.warnings.push(PendingWarning {
                     key: position,
