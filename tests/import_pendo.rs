@@ -66,6 +66,40 @@ fn visitor_list_sums_per_account() {
 }
 
 #[test]
+fn visitor_last_visits_in_zone_and_invalid() {
+    let dir = vault();
+    let export = dir.path().join("visitors.csv");
+    std::fs::write(
+        &export,
+        "Visitor ID;Account ID;Email;Days Active;Last Visit\n\
+         v-1;KH;a@kestrelhealth.org;5;2026-03-14 16:00:00\n\
+         v-2;KH;b@kestrelhealth.org;4;2026-02-30 09:00:00\n\
+         v-3;KH;c@kestrelhealth.org;2;yesterday\n\
+         v-4;KH;d@kestrelhealth.org;1;2026-03-08T23:30:00-08:00\n",
+    )
+    .unwrap();
+    let out = stdout(&import(
+        dir.path(),
+        "pendo",
+        &[export.display().to_string()],
+        &[],
+    ));
+    let expected = [
+        "visitors.csv:3: warning: Last Visit: invalid date and time `2026-02-30 09:00:00`",
+        "visitors.csv:4: warning: Last Visit: invalid date and time `yesterday`",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    // v-4's visit is 2026-03-09 07:30 in UTC, six days before the import: recent.
+    let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Health.md");
+    assert!(
+        block(&kestrel, "pendo").contains("| 2026-03-15 | 2 | 5 | 50% |"),
+        "{kestrel}"
+    );
+}
+
+#[test]
 fn second_import_changes_no_byte() {
     let dir = vault();
     let files = [fixture("pendo/accounts_2026-03-15.csv")];

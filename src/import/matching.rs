@@ -171,6 +171,17 @@ impl Matcher {
         None
     }
 
+    /// Finds the account whose frontmatter `key` (such as `salesforce_id`) is `id`, when ids are
+    /// the first matching rule. A row whose id this finds matches that account whatever its
+    /// other cells say, so a reader may remember the account by the id alone.
+    pub fn find_by_id_first(&self, key: &str, id: &str) -> Option<usize> {
+        if self.rules.first() != Some(&MatchRule::Id) {
+            return None;
+        }
+        let (_, ids) = self.by_id.iter().find(|(k, _)| *k == key)?;
+        ids.get(id_key(key, id).as_ref()).copied()
+    }
+
     /// Finds the account of an email address, domain or website, trying parent domains too.
     pub fn find_domain(&self, text: &str) -> Option<usize> {
         let mut domain = self.domain_of(text)?;

@@ -6,15 +6,17 @@
 //! account's days active is the highest of its visitors' (a lower bound, because Pendo does
 //! not export which days each visitor was active).
 
-use std::collections::HashMap;
+use chrono::Datelike;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use super::usage::{self, Reading};
 use super::{field, open_csv};
-use crate::import::csvin::FieldSpec;
+use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::matching::Query;
 use crate::import::report::Messages;
-use crate::import::values::{parse_count, parse_datetime};
+use crate::import::values::{parse_count, parse_local_day};
 use crate::import::{Context, ImportError, Parsed};
 
 const FIELDS: [FieldSpec; 8] = [
@@ -68,22 +70,19 @@ pub(super) fn read(
             ctx,
         )?);
     }
-    let mut totals: HashMap<usize, Totals> = HashMap::new();
+    // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
+    ctx.wait_for_accounts();
+    let mut totals: FxHashMap<usize, Totals> = FxHashMap::default();
     let mut names = Vec::new();
     for export in opened {
         let visitors = export.columns.has("visitor_id");
         let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
-            let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
-            let account_id = cell("account_id", messages);
-            let mut query = Query::default();
-            query
-                .ids
-                .extend(account_id.clone().map(|id| ("salesforce_id", id)));
-            query.names.extend(cell("account_name", messages));
-            query.names.extend(account_id);
-            query.domains.extend(cell("email", messages));
-            if query.is_empty() {
+            let text = |name: &str, messages: &mut Messages| row.text(columns.get(name), messages);
+            let account_id = text("account_id", messages);
+            let account_name = text("account_name", messages);
+            let email = text("email", messages);
+            if account_id.is_none() && account_name.is_none() && email.is_none() {
                 messages.error(
                     "missing-account",
                     line,
@@ -97,7 +96,7 @@ pub(super) fn read(
                 return;
             }
             let count = |name: &str, usual: &str, messages: &mut Messages| {
-                let text = cell(name, messages)?;
+                let text = text(name, messages)?;
                 parse_count(&text)
                     .map_err(|err| {
                         messages.warning(
@@ -112,23 +111,22 @@ pub(super) fn read(
             let days = count("days_active", "Days Active", messages);
             let known = count("visitors", "Number of Visitors", messages);
             let active = count("active_visitors", "Active Visitors", messages);
-            let last_visit = cell("last_visit", messages);
-            let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+            let last_visit = if visitors {
+                last_visit_day(row, columns, ctx, messages)
+            } else {
+                None
+            };
+            let cells = [account_id, account_name, email];
+            let Some(account) = find_account(cells, ctx, file, line, parsed) else {
                 return;
             };
             let entry = totals.entry(account).or_default();
             if visitors {
                 entry.known_users += 1;
                 entry.days_active = entry.days_active.max(days);
-                let recent = last_visit
-                    .and_then(|text| {
-                        parse_datetime(&text, ctx.config.timezone, ctx.config.date_order).ok()
-                    })
-                    .map(|time| {
-                        (ctx.today - time.with_timezone(&ctx.config.timezone).date_naive())
-                            .num_days()
-                    })
-                    .is_some_and(|age| (0..7).contains(&age));
+                let today = i64::from(ctx.today.num_days_from_ce());
+                let recent =
+                    last_visit.is_some_and(|day| (0..7).contains(&(today - i64::from(day))));
                 entry.wau += u64::from(recent);
             } else {
                 entry.wau += active.unwrap_or(0);
@@ -142,10 +140,61 @@ pub(super) fn read(
     Ok(())
 }
 
+/// Finds the account of a row whose account id, account name and email cells are `cells`. Most
+/// rows name their account by its Salesforce id, which needs no owned query.
+fn find_account(
+    [account_id, account_name, email]: [Option<Cow<'_, str>>; 3],
+    ctx: &mut Context<'_>,
+    file: &str,
+    line: u64,
+    parsed: &mut Parsed,
+) -> Option<usize> {
+    let by_id = account_id
+        .as_deref()
+        .and_then(|id| ctx.matcher.find_by_id_first("salesforce_id", id));
+    if by_id.is_some() {
+        return by_id;
+    }
+    let query = Query {
+        ids: (account_id.iter())
+            .map(|id| ("salesforce_id", id.to_string()))
+            .collect(),
+        names: (account_name.iter().chain(&account_id))
+            .map(ToString::to_string)
+            .collect(),
+        domains: email.iter().map(ToString::to_string).collect(),
+    };
+    ctx.resolve(&query, file, line, parsed)
+}
+
+/// Returns the day of a visitor's last visit in days from the common era, warning about a cell
+/// that is not a date and time.
+fn last_visit_day(
+    row: &Row<'_>,
+    columns: &Columns,
+    ctx: &Context<'_>,
+    messages: &mut Messages,
+) -> Option<i32> {
+    let text = row.text(columns.get("last_visit"), messages)?;
+    parse_local_day(&text, ctx.config.timezone, ctx.config.date_order)
+        .map_err(|err| {
+            messages.warning(
+                "invalid-date",
+                row.line,
+                Some(
+                    row.header(columns.get("last_visit"))
+                        .unwrap_or("Last Visit"),
+                ),
+                format!("{err}; the visit is not counted as recent"),
+            );
+        })
+        .ok()
+}
+
 fn write_blocks(
     ctx: &Context<'_>,
     parsed: &mut Parsed,
-    totals: HashMap<usize, Totals>,
+    totals: FxHashMap<usize, Totals>,
     names: &[String],
 ) {
     let provenance = ctx.provenance(names);
