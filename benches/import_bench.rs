@@ -1,8 +1,9 @@
-//! Benchmark of `dex import` on large generated exports: a Salesforce export of 10k accounts,
-//! 1M Zendesk tickets and 10M Amplitude events (made by `scripts/gen_exports.py`).
+//! Benchmark of `dex import` on large generated exports: Salesforce and Gainsight exports of
+//! 10k accounts, 1M Zendesk tickets, 300k Pendo visitors and 10M Amplitude events (made by
+//! `scripts/gen_exports.py`).
 //!
 //! Run with `cargo bench --bench import_bench -- [--dir DIR] [--runs N] [--accounts N]
-//! [--tickets N] [--events N] [--only SOURCE]`. Each measurement runs in a child process (this
+//! [--tickets N] [--events N] [--visitors N] [--only SOURCE]`. Each measurement runs in a child process (this
 //! binary re-run with `--child`), so its peak resident set size (`VmHWM`) is its own. Each child
 //! measures wall time and the CPU time of its process (`CLOCK_PROCESS_CPUTIME_ID`), which counts
 //! every thread. Four things are timed per source:
@@ -48,7 +49,8 @@ usage: cargo bench --bench import_bench -- [options]
   --accounts N     accounts in the vault and the Salesforce export (default 10000)
   --tickets N      Zendesk tickets (default 1000000)
   --events N       Amplitude events (default 10000000)
-  --only SOURCE    salesforce, zendesk or amplitude";
+  --visitors N     Pendo visitors (default 300000)
+  --only SOURCE    salesforce, gainsight, zendesk, pendo or amplitude";
 
 /// One child measurement.
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,6 +69,7 @@ struct Settings {
     accounts: u64,
     tickets: u64,
     events: u64,
+    visitors: u64,
     only: Option<String>,
 }
 
@@ -85,7 +88,7 @@ fn main() {
     };
     generate(&settings);
     let dir = &settings.dir;
-    let cases: [(&str, Vec<PathBuf>, &str); 3] = [
+    let cases: [(&str, Vec<PathBuf>, &str); 5] = [
         (
             "salesforce",
             vec![
@@ -94,7 +97,13 @@ fn main() {
             ],
             "csv",
         ),
+        (
+            "gainsight",
+            vec![dir.join("gainsight/companies.csv")],
+            "csv",
+        ),
         ("zendesk", vec![dir.join("zendesk/tickets.csv")], "csv"),
+        ("pendo", vec![dir.join("pendo/visitors.csv")], "csv"),
         ("amplitude", vec![dir.join("amplitude/export.zip")], "json"),
     ];
     println!(
@@ -195,6 +204,7 @@ fn parse_settings(args: &[String]) -> Result<Settings, String> {
         accounts: 10_000,
         tickets: 1_000_000,
         events: 10_000_000,
+        visitors: 300_000,
         only: None,
     };
     let mut iter = args.iter();
@@ -215,6 +225,7 @@ fn parse_settings(args: &[String]) -> Result<Settings, String> {
             "--accounts" => settings.accounts = number(value()?)?,
             "--tickets" => settings.tickets = number(value()?)?,
             "--events" => settings.events = number(value()?)?,
+            "--visitors" => settings.visitors = number(value()?)?,
             "--only" => settings.only = Some(value()?),
             "--help" | "-h" => return Err("help".to_string()),
             other => return Err(format!("unknown option `{other}`")),
@@ -227,8 +238,8 @@ fn parse_settings(args: &[String]) -> Result<Settings, String> {
 fn generate(settings: &Settings) {
     let manifest = settings.dir.join("manifest.json");
     let wanted = format!(
-        "\"accounts\": {}, \"tickets\": {}, \"events\": {}",
-        settings.accounts, settings.tickets, settings.events
+        "\"accounts\": {}, \"tickets\": {}, \"events\": {}, \"visitors\": {}",
+        settings.accounts, settings.tickets, settings.events, settings.visitors
     );
     if std::fs::read_to_string(&manifest).is_ok_and(|text| text.contains(&wanted)) {
         return;
@@ -243,6 +254,7 @@ fn generate(settings: &Settings) {
         .args(["--accounts", &settings.accounts.to_string()])
         .args(["--tickets", &settings.tickets.to_string()])
         .args(["--events", &settings.events.to_string()])
+        .args(["--visitors", &settings.visitors.to_string()])
         .status()
         .expect("run python3 scripts/gen_exports.py");
     assert!(status.success(), "gen_exports.py failed: {status}");

@@ -2,7 +2,8 @@
 """Deterministic generator of large export files for the `dex import` benchmark.
 
 Usage:
-    gen_exports.py --out DIR [--accounts N] [--tickets N] [--events N] [--seed S]
+    gen_exports.py --out DIR [--accounts N] [--tickets N] [--events N] [--visitors N]
+                   [--seed S]
 
 Writes into DIR:
     vault/Active/Accounts/<Name>/Overview.md   one folder per account, with
@@ -15,9 +16,13 @@ Writes into DIR:
     amplitude/export.zip                       a zip of gzipped JSON-lines files,
                                                one per simulated day, like the
                                                Amplitude Export API returns
+    gainsight/companies.csv                    one company per account, with
+                                               GSID and Salesforce id
+    pendo/visitors.csv                         the Pendo visitor export shape,
+                                               visitors spread over the accounts
     manifest.json                              the sizes, for the benchmark
 
-Defaults: 10000 accounts, 1000000 tickets, 10000000 events. The same arguments
+Defaults: 10000 accounts, 1000000 tickets, 10000000 events, 300000 visitors. The same arguments
 give byte-identical files (gzip and zip timestamps are fixed).
 """
 
@@ -155,12 +160,45 @@ def write_amplitude(out, names, count, rng):
             z.writestr(info, data)
 
 
+def write_gainsight(out, names, rng):
+    folder = os.path.join(out, "gainsight")
+    os.makedirs(folder, exist_ok=True)
+    stages = ["Onboarding", "Adoption", "Expansion", "Renewal"]
+    with open(os.path.join(folder, "companies.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["GSID", "SFDC Account ID", "Name", "ARR", "MRR", "Renewal Date", "CSM",
+                    "Stage", "Status", "Current Score", "Previous Score", "NPS", "Industry"])
+        for i, name in enumerate(names):
+            arr = rng.randint(10, 900) * 1000
+            renewal = TODAY + datetime.timedelta(days=rng.randint(-30, 400))
+            w.writerow([f"1P02Q7ZC0VRW{i:08d}", sf_id("001", i), name, f"${arr:,}.00",
+                        f"${arr // 12:,}", renewal.strftime("%m/%d/%Y"), "Dana Whitfield",
+                        rng.choice(stages), "Active", rng.randint(20, 95), rng.randint(20, 95),
+                        rng.randint(0, 10), rng.choice(KINDS)])
+
+
+def write_pendo(out, names, count, rng):
+    folder = os.path.join(out, "pendo")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "visitors.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Visitor ID", "Account ID", "Email", "Days Active", "Last Visit"])
+        for visitor in range(count):
+            account = rng.randrange(len(names))
+            last = datetime.datetime(TODAY.year, TODAY.month, TODAY.day) - datetime.timedelta(
+                seconds=rng.randrange(30 * 86400))
+            slug = names[account].lower().replace(" ", "-")
+            w.writerow([f"v-{visitor}", sf_id("001", account), f"user{visitor}@{slug}.example",
+                        rng.randint(0, 30), last.strftime("%Y-%m-%d %H:%M:%S")])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
     parser.add_argument("--accounts", type=int, default=10000)
     parser.add_argument("--tickets", type=int, default=1000000)
     parser.add_argument("--events", type=int, default=10000000)
+    parser.add_argument("--visitors", type=int, default=300000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -170,9 +208,11 @@ def main():
     write_salesforce(args.out, names, rng)
     write_zendesk(args.out, names, args.tickets, rng)
     write_amplitude(args.out, names, args.events, rng)
+    write_gainsight(args.out, names, rng)
+    write_pendo(args.out, names, args.visitors, rng)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"accounts": args.accounts, "tickets": args.tickets, "events": args.events,
-                   "seed": args.seed}, f)
+                   "visitors": args.visitors, "seed": args.seed}, f)
 
 
 if __name__ == "__main__":
