@@ -390,7 +390,14 @@ fn parse_naive_datetime(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
 /// decimals.
 pub fn format_amount(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        format!("{value:.0}")
+        // Whole numbers print as integers, which is what `{value:.0}` prints, without its exact
+        // float formatting (slow for every value). Negative zero prints as `0`.
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "a whole number below 9e15 fits in an i64"
+        )]
+        let whole = value as i64;
+        whole.to_string()
     } else {
         format!("{value:.2}")
     }
@@ -685,5 +692,16 @@ mod tests {
         assert_eq!(format_money(1200.5), "$1,200.50");
         assert_eq!(format_amount(240_000.0), "240000");
         assert_eq!(format_amount(12.345), "12.35");
+        assert_eq!(format_amount(-0.0), "0");
+        let wholes = (0..2000).map(|n| f64::from(n) * 997.0 - 500_000.0);
+        let edges = [
+            8.999_999_999_999_998e15,
+            -8.999_999_999_999_998e15,
+            1e15,
+            4_503_599_627_370_497.0,
+        ];
+        for value in wholes.chain(edges) {
+            assert_eq!(format_amount(value), format!("{value:.0}"), "{value}");
+        }
     }
 }
