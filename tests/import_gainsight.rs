@@ -141,3 +141,42 @@ fn second_import_changes_no_byte() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+#[test]
+fn out_of_range_values_left_out() {
+    let dir = vault();
+    let export = dir.path().join("companies.csv");
+    std::fs::write(
+        &export,
+        "Company Name,ARR,MRR,Current Score,Previous Score,NPS\n\
+         Tidewater Bank,$310000,-5,101,-3,130\n\
+         Kestrel Health,$180000,15000,88,70,45\n",
+    )
+    .unwrap();
+    let output = import(
+        dir.path(),
+        "gainsight",
+        &[export.display().to_string()],
+        &[],
+    );
+    let out = stdout(&output);
+    let expected = [
+        "companies.csv:2: warning: MRR: negative amount `-5`; left out",
+        "companies.csv:2: warning: Current Score: value `101` is outside the 0 to 100 scale",
+        "companies.csv:2: warning: Previous Score: value `-3` is outside the 0 to 100 scale",
+        "companies.csv:2: warning: NPS: value `130` is outside -100 to 100",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    assert!(!out.contains("companies.csv:3:"), "{out}");
+
+    let tidewater = read(dir.path(), "Active/Accounts/Tidewater_Bank/Overview.md");
+    assert_eq!(frontmatter(&tidewater, "arr").as_deref(), Some("310000"));
+    for key in ["mrr", "health_score", "health_score_previous"] {
+        assert_eq!(frontmatter(&tidewater, key), None, "{key}");
+    }
+    let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Overview.md");
+    assert_eq!(frontmatter(&kestrel, "nps").as_deref(), Some("45"));
+    assert_eq!(frontmatter(&kestrel, "health_score").as_deref(), Some("88"));
+}

@@ -208,15 +208,39 @@ fn parse_company(
             let text = text?;
             parse(&text).map_err(|err| warn(header, err)).ok()
         };
-    company.arr = read(arr, header("arr", "ARR"), &parse_money);
-    company.mrr = read(mrr, header("mrr", "MRR"), &parse_money);
-    company.score = read(current, header("current", "Current Score"), &parse_number);
-    company.previous = read(
-        previous,
-        header("previous", "Previous Score"),
-        &parse_number,
-    );
-    company.nps = read(nps, header("nps", "NPS"), &parse_number);
+    let amount = |text: &str| {
+        let value = parse_money(text)?;
+        if value < 0.0 {
+            return Err(format!("negative amount `{text}`"));
+        }
+        Ok(value)
+    };
+    let scale = ctx.config.score_scale;
+    let score = |text: &str| {
+        let value = parse_number(text)?;
+        if !(0.0..=scale).contains(&value) {
+            return Err(format!(
+                "value `{text}` is outside the 0 to {} scale (`score_scale`)",
+                format_amount(scale)
+            ));
+        }
+        Ok(value)
+    };
+    // The company's Net Promoter Score, % promoters minus % detractors.
+    let nps_score = |text: &str| {
+        let value = parse_number(text)?;
+        if !(-100.0..=100.0).contains(&value) {
+            return Err(format!(
+                "value `{text}` is outside -100 to 100, the range of a Net Promoter Score"
+            ));
+        }
+        Ok(value)
+    };
+    company.arr = read(arr, header("arr", "ARR"), &amount);
+    company.mrr = read(mrr, header("mrr", "MRR"), &amount);
+    company.score = read(current, header("current", "Current Score"), &score);
+    company.previous = read(previous, header("previous", "Previous Score"), &score);
+    company.nps = read(nps, header("nps", "NPS"), &nps_score);
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
