@@ -111,3 +111,32 @@ fn second_import_changes_no_byte() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+#[test]
+fn missing_active_users_stay_empty() {
+    let dir = vault();
+    let february = [fixture("pendo/accounts_2026-02-15.csv")];
+    import_on(dir.path(), "pendo", &february, "2026-02-15", &[]);
+    let export = dir.path().join("accounts.csv");
+    std::fs::write(
+        &export,
+        "Account Name,Days Active,Adoption\nBorealis Freight,9,40%\n",
+    )
+    .unwrap();
+    let out = stdout(&import(
+        dir.path(),
+        "pendo",
+        &[export.display().to_string()],
+        &[],
+    ));
+    assert!(
+        out.contains("accounts.csv: warning: no active visitors column"),
+        "{out}"
+    );
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let pendo = block(&health, "pendo");
+    assert!(pendo.contains("| 2026-02-15 | 30 | 24 | 75% |"), "{pendo}");
+    assert!(pendo.contains("| 2026-03-15 |  | 9 |  |"), "{pendo}");
+    // An unknown count is not a drop from 30 to 0.
+    assert!(!pendo.contains("Usage drop"), "{pendo}");
+}

@@ -523,7 +523,7 @@ impl Counter<'_, '_> {
             }
             per_account.entry(account).or_default().push(Reading {
                 date: monday,
-                wau: week.users.len() as u64,
+                wau: Some(week.users.len() as u64),
                 days_active: Some(u64::from(week.days.count_ones())),
                 seats: self.ctx.matcher.accounts[account].seats,
             });

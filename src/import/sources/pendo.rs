@@ -15,7 +15,7 @@ use super::usage::{self, Reading};
 use super::{field, open_csv};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::matching::Query;
-use crate::import::report::Messages;
+use crate::import::report::{Level, Messages};
 use crate::import::values::{parse_count, parse_local_day};
 use crate::import::{Context, ImportError, Parsed};
 
@@ -42,6 +42,8 @@ const FIELDS: [FieldSpec; 8] = [
             "Weekly Active Visitors",
             "WAU",
             "Active Visitors (7 days)",
+            "Weekly Active Users",
+            "Active Users",
         ],
     ),
     field("last_visit", &["Last Visit", "Last visit", "Last Visited"]),
@@ -49,7 +51,8 @@ const FIELDS: [FieldSpec; 8] = [
 
 #[derive(Debug, Default)]
 struct Totals {
-    wau: u64,
+    /// `None` for an account list whose rows give no active visitors.
+    wau: Option<u64>,
     days_active: Option<u64>,
     known_users: u64,
 }
@@ -74,8 +77,19 @@ pub(super) fn read(
     ctx.wait_for_accounts();
     let mut totals: FxHashMap<usize, Totals> = FxHashMap::default();
     let mut names = Vec::new();
-    for export in opened {
+    for mut export in opened {
         let visitors = export.columns.has("visitor_id");
+        if !visitors && !export.columns.has("active_visitors") {
+            export.messages.push(
+                "missing-column",
+                Level::Warning,
+                None,
+                None,
+                "no active visitors column (Active Visitors, Weekly Active Visitors, WAU or \
+                 Weekly Active Users); weekly active users are left empty"
+                    .to_string(),
+            );
+        }
         let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
             let text = |name: &str, messages: &mut Messages| row.text(columns.get(name), messages);
@@ -127,9 +141,11 @@ pub(super) fn read(
                 let today = i64::from(ctx.today.num_days_from_ce());
                 let recent =
                     last_visit.is_some_and(|day| (0..7).contains(&(today - i64::from(day))));
-                entry.wau += u64::from(recent);
+                entry.wau = Some(entry.wau.unwrap_or(0) + u64::from(recent));
             } else {
-                entry.wau += active.unwrap_or(0);
+                if let Some(active) = active {
+                    entry.wau = Some(entry.wau.unwrap_or(0) + active);
+                }
                 entry.known_users += known.unwrap_or(0);
                 entry.days_active = entry.days_active.max(days);
             }

@@ -12,8 +12,8 @@ use crate::import::values::parse_number;
 pub(super) struct Reading {
     /// The day (snapshot imports) or the Monday of the week (weekly series).
     pub date: NaiveDate,
-    /// Distinct active users in the week.
-    pub wau: u64,
+    /// Distinct active users in the week; `None` when the export does not give them.
+    pub wau: Option<u64>,
     /// Days with any activity in the week, or in the source's own window for Pendo.
     pub days_active: Option<u64>,
     /// Licensed seats or known users, for the adoption percentage.
@@ -22,10 +22,10 @@ pub(super) struct Reading {
 
 impl Reading {
     fn adoption(&self) -> String {
-        match self.seats {
+        match (self.wau, self.seats) {
             #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
-            Some(seats) if seats > 0.0 => {
-                format!("{:.0}%", (self.wau as f64 * 100.0 / seats).min(100.0))
+            (Some(wau), Some(seats)) if seats > 0.0 => {
+                format!("{:.0}%", (wau as f64 * 100.0 / seats).min(100.0))
             }
             _ => String::new(),
         }
@@ -33,7 +33,7 @@ impl Reading {
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.wau.to_string(),
+            self.wau.map(|wau| wau.to_string()).unwrap_or_default(),
             self.days_active.map(|d| d.to_string()).unwrap_or_default(),
             self.adoption(),
         ]
@@ -69,11 +69,14 @@ pub(super) fn build(
     for reading in readings {
         series.retain(|(date, _)| *date != reading.date);
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
-        series.push((reading.date, reading.wau as f64));
+        series.extend(reading.wau.map(|wau| (reading.date, wau as f64)));
     }
     series.sort_by_key(|(date, _)| *date);
     let mut risks = Vec::new();
-    if let Some(signal) = drop_signal(&series, ctx) {
+    // Without this import's latest WAU, the series ends on an older reading, which an earlier
+    // import already judged.
+    let latest_has_wau = readings.last().is_some_and(|reading| reading.wau.is_some());
+    if let Some(signal) = drop_signal(&series, ctx).filter(|_| latest_has_wau) {
         risks.push(signal);
     }
     let title = ctx.source.title();
