@@ -417,6 +417,13 @@ impl Config {
             config.diagnostics_enabled = enabled;
         }
         for (code, name) in file.diagnostics.severity {
+            if !super::codes::ALL.iter().any(|(known, _)| *known == code) {
+                let known: Vec<&str> = super::codes::ALL.iter().map(|(known, _)| *known).collect();
+                return Err(format!(
+                    "diagnostics.severity.{code}: unknown diagnostic code `{code}`; the codes are {}",
+                    known.join(", ")
+                ));
+            }
             let severity = Severity::parse(&name).ok_or_else(|| {
                 format!(
                     "diagnostics.severity.{code}: invalid severity `{name}`; use error, warning, information, hint or off"
@@ -494,6 +501,16 @@ mod tests {
         assert!(err.contains("loud"), "{err}");
         let err = Config::from_toml("tody = \"2026-01-01\"").unwrap_err();
         assert!(err.contains("tody"), "{err}");
+    }
+
+    #[test]
+    fn unknown_severity_code_rejected() {
+        let err = Config::from_toml("[diagnostics.severity]\noverdu = \"off\"").unwrap_err();
+        assert!(
+            err.contains("diagnostics.severity.overdu: unknown diagnostic code `overdu`"),
+            "{err}"
+        );
+        assert!(err.contains("overdue, due-today, invalid-date"), "{err}");
     }
 }
 

@@ -4,6 +4,7 @@
 //! time ([`Vault::insert`], [`Vault::remove`]), so an edit or a changed file costs one parse and
 //! a few map updates, whatever the size of the vault.
 
+pub mod codes;
 pub mod config;
 pub mod discover;
 pub mod model;
