@@ -331,8 +331,13 @@ fn zendesk_file_is_refused() {
     );
     assert_eq!(output.status.code(), Some(2));
     let err = import_common::stderr(&output);
+    // The ticket export has an `Id` column, so only the others are named as missing.
     assert!(
-        err.contains("not a Salesforce Account or Opportunity export: missing columns"),
+        err.contains(
+            "not a Salesforce Account or Opportunity export: an Account export is missing Name \
+             (Account Name), an Opportunity export CloseDate (Close Date), IsClosed (Closed) and \
+             IsWon (Won);"
+        ),
         "{err}"
     );
 }

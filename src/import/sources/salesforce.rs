@@ -189,16 +189,45 @@ fn classify(path: &Path, ctx: &Context<'_>) -> Result<Kind, ImportError> {
     if accounts.has("id") && accounts.has("name") {
         return Ok(Kind::Account);
     }
+    let missing = |columns: &Columns, wanted: &[(&str, &str)]| -> Vec<String> {
+        (wanted.iter())
+            .filter(|(field, _)| !columns.has(field))
+            .map(|(_, names)| (*names).to_string())
+            .collect()
+    };
+    let for_accounts = missing(
+        &accounts,
+        &[("id", "Id (Account ID)"), ("name", "Name (Account Name)")],
+    );
+    let for_opportunities = missing(
+        &columns,
+        &[
+            ("id", "Id (Opportunity ID)"),
+            ("close_date", "CloseDate (Close Date)"),
+            ("is_closed", "IsClosed (Closed)"),
+            ("is_won", "IsWon (Won)"),
+        ],
+    );
     let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
     Err(ImportError::Refused {
         file: path.display().to_string(),
         message: format!(
-            "not a Salesforce Account or Opportunity export: missing columns Id and Name (Account \
-             ID, Account Name) for accounts, or Id, CloseDate, IsClosed and IsWon for \
-             opportunities; the file's columns start with {}",
+            "not a Salesforce Account or Opportunity export: an Account export is missing {}, \
+             an Opportunity export {}; the file's columns start with {}",
+            join_and(&for_accounts),
+            join_and(&for_opportunities),
             found.join(", ")
         ),
     })
+}
+
+/// Joins `items` as `a`, `a and b` or `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Columns named in the configuration by their exact header (`arr_field`, `renewal_field`).
