@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{TextSource, account, explain_impossible_date, plural};
+use super::{TextSource, account, excerpt, explain_impossible_date, plural};
 use crate::syntax::{DateKind, Link, ProblemKind, Subpath};
 use crate::text::TextRange;
 use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault};
@@ -109,7 +109,7 @@ fn task_diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, out: &mut Vec<D
             let message = format!(
                 "action item is {} overdue (due {date}): {}",
                 plural(usize::try_from(days).unwrap_or(usize::MAX), "day"),
-                task.text
+                excerpt(&task.text)
             );
             push(out, vault, due.field_range, codes::OVERDUE, message);
         } else if days == 0 {
@@ -118,7 +118,7 @@ fn task_diagnostics(vault: &Vault, id: NoteId, today: NaiveDate, out: &mut Vec<D
                 vault,
                 due.field_range,
                 codes::DUE_TODAY,
-                format!("action item is due today: {}", task.text),
+                format!("action item is due today: {}", excerpt(&task.text)),
             );
         }
         if task.due_not_at_end && due.kind == DateKind::Due {

@@ -74,6 +74,18 @@ pub fn plural(count: usize, word: &str) -> String {
     }
 }
 
+/// Characters of user text that a one-line message quotes at most.
+const EXCERPT_CHARS: usize = 120;
+
+/// Returns `text` for quoting in a one-line message: whole when short, else its first
+/// characters and `…`, so that a huge task line does not become a huge diagnostic.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", text[..end].trim_end())),
+    }
+}
+
 /// Why a `YYYY-MM-DD` string names no real day.
 pub fn explain_impossible_date(raw: &str) -> String {
     let parts: Vec<u32> = raw.split('-').filter_map(|p| p.parse().ok()).collect();

@@ -871,3 +871,17 @@ fn health_field_completion_under_account_health() {
         "{colours}"
     );
 }
+
+#[test]
+fn excerpt_cuts_long_text_only() {
+    assert_eq!(
+        super::excerpt("Send the QBR deck 📅"),
+        "Send the QBR deck 📅"
+    );
+    let long = "界".repeat(300);
+    let cut = super::excerpt(&long);
+    assert_eq!(cut.chars().count(), 121);
+    assert!(cut.ends_with("界…"), "{cut}");
+    let exact = "a".repeat(120);
+    assert_eq!(super::excerpt(&exact), exact);
+}
