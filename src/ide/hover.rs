@@ -301,7 +301,12 @@ fn owned_commitments(vault: &Vault, person: NoteId) -> Vec<(NoteId, &Task)> {
 
 fn list_commitments(card: &mut String, vault: &Vault, tasks: &[(NoteId, &Task)], today: NaiveDate) {
     let mut sorted: Vec<&(NoteId, &Task)> = tasks.iter().collect();
-    sorted.sort_by_key(|(_, t)| t.due().and_then(|d| d.date).unwrap_or(NaiveDate::MAX));
+    // By due date, then by note path and place, so the order does not depend on scan order.
+    sorted.sort_by_cached_key(|(note, task)| {
+        let due = task.due().and_then(|d| d.date).unwrap_or(NaiveDate::MAX);
+        let path = vault.note(*note).map(|n| n.path.clone());
+        (due, path, task.range.start)
+    });
     for (note, task) in sorted.iter().take(LISTED_COMMITMENTS) {
         let source = vault.note(*note).map_or("", |n| n.stem.as_str());
         let when = match task.due().and_then(|d| d.date) {

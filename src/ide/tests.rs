@@ -885,3 +885,37 @@ fn excerpt_cuts_long_text_only() {
     let exact = "a".repeat(120);
     assert_eq!(super::excerpt(&exact), exact);
 }
+
+#[test]
+fn person_commitments_same_order_any_scan() {
+    let person = "//- /Active/Relationships/Champions/Priya Raman.md
+---
+type: person
+---
+# Priya Raman
+";
+    let notes = [
+        "//- /Notes/B.md\n- [ ] Beta task [[Priya Raman]] 📅 2026-03-20\n",
+        "//- /Notes/A.md\n- [ ] Alpha task [[Priya Raman]] 📅 2026-03-20\n",
+        "//- /Notes/C.md\n- [ ] Gamma task [[Priya Raman]] 📅 2026-03-19\n",
+    ];
+    let cursor = "//- /Notes/Here.md\nAsk [[Priya$0 Raman]]\n";
+    let card = |order: [usize; 3]| {
+        let mut spec = String::from(person);
+        for index in order {
+            spec.push_str(notes[index]);
+        }
+        spec.push_str(cursor);
+        let f = fixture(&spec);
+        hover::hover(&f.vault, f.current, f.offset, today(), &f)
+            .unwrap()
+            .markdown
+    };
+    let first = card([0, 1, 2]);
+    assert_eq!(card([2, 1, 0]), first);
+    assert_eq!(card([1, 2, 0]), first);
+    let gamma = first.find("Gamma task").unwrap();
+    let alpha = first.find("Alpha task").unwrap();
+    let beta = first.find("Beta task").unwrap();
+    assert!(gamma < alpha && alpha < beta, "{first}");
+}
