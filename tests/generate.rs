@@ -180,3 +180,15 @@ fn init_creates_then_keeps() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+#[test]
+fn init_on_a_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("README.md");
+    std::fs::write(&file, "# mine\n").unwrap();
+    let output = dex(&["init", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("README.md` is not a folder"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# mine\n");
+}

@@ -370,6 +370,15 @@ pub fn run_accounts(args: &ReviewArgs) -> ExitCode {
 /// overwrites, and says what it created and what it kept.
 pub fn run_init(args: &InitArgs) -> ExitCode {
     let root = &args.dir;
+    if root.exists() && !root.is_dir() {
+        return fail(
+            "init",
+            &format!(
+                "`{}` is not a folder; give a new or existing folder",
+                root.display()
+            ),
+        );
+    }
     if let Err(err) = std::fs::create_dir_all(root) {
         return fail(
             "init",
