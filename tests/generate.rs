@@ -182,6 +182,18 @@ fn init_creates_then_keeps() {
 }
 
 #[test]
+fn new_account_passes_its_own_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("book");
+    let vault = vault.to_str().unwrap();
+    stdout(&["init", vault]);
+    stdout(&["new-account", "Zenith Air", "--write", "--vault", vault]);
+    let check = dex(&["check", vault, "--today", "2026-03-15"]);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(!out.contains("invalid-health-value"), "{out}");
+}
+
+#[test]
 fn init_on_a_file_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("README.md");

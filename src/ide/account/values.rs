@@ -234,9 +234,11 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Checks whether a field's text states that there is no value yet ("not surveyed yet", "n/a", "TBD", "-").
+/// Checks whether a field has no value yet: left blank, as templates leave it, or saying so
+/// ("not surveyed yet", "n/a", "TBD", "-").
 pub fn is_absent(text: &str) -> bool {
-    ABSENT.is_match(text.trim())
+    let text = text.trim();
+    text.is_empty() || ABSENT.is_match(text)
 }
 
 /// Reads the value of a health field, or explains why it cannot be read.
@@ -550,6 +552,8 @@ mod tests {
             "TBD",
             "-",
             "none",
+            "",
+            "   ",
         ] {
             assert!(is_absent(text), "{text}");
         }
