@@ -5,8 +5,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use regex::Regex;
 use serde::Deserialize;
 
 /// Name of the configuration file at the vault root.
@@ -236,6 +238,23 @@ impl Severity {
     }
 }
 
+/// Rewrites Rust type names in a TOML error (`expected u32`) as the kind of value to write.
+fn plain_types(message: &str) -> String {
+    static TYPES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"expected (?:(u8|u16|u32|u64|usize|i8|i16|i32|i64|isize)|(f32|f64))\b")
+            .expect("valid regex")
+    });
+    TYPES
+        .replace_all(message, |caps: &regex::Captures<'_>| {
+            if caps.get(1).is_some() {
+                "expected a whole number".to_string()
+            } else {
+                "expected a number".to_string()
+            }
+        })
+        .into_owned()
+}
+
 /// Resolved, validated vault settings.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -338,7 +357,7 @@ impl Config {
 
     /// Parses and validates the text of a `.dex.toml` file.
     pub fn from_toml(text: &str) -> Result<Config, String> {
-        let file: ConfigFile = toml::from_str(text).map_err(|err| err.to_string())?;
+        let file: ConfigFile = toml::from_str(text).map_err(|err| plain_types(&err.to_string()))?;
         Config::resolve(file)
     }
 
@@ -501,6 +520,13 @@ mod tests {
         assert!(err.contains("loud"), "{err}");
         let err = Config::from_toml("tody = \"2026-01-01\"").unwrap_err();
         assert!(err.contains("tody"), "{err}");
+    }
+
+    #[test]
+    fn type_errors_name_the_kind_of_value() {
+        let err = Config::from_toml("[health.bands]\nred = \"high\"").unwrap_err();
+        assert!(err.contains("expected a whole number"), "{err}");
+        assert!(!err.contains("u32"), "{err}");
     }
 
     #[test]
