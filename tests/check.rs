@@ -123,6 +123,21 @@ fn usage_and_io_errors_exit_two() {
 }
 
 #[test]
+fn json_format_reports_errors_as_json() {
+    let missing = dex(&["check", "no/such/vault", "--format", "json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&missing.stdout).unwrap();
+    assert_eq!(report["error"]["command"], "check");
+    let message = report["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cannot open vault folder `no/such/vault`"),
+        "{message}"
+    );
+    // The text stays on standard error for a person watching.
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("dex check: cannot open"));
+}
+
+#[test]
 fn help_and_version() {
     let help = dex(&["--help"]);
     assert!(help.status.success());

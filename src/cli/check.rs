@@ -54,17 +54,10 @@ struct Report<'a> {
 }
 
 /// Runs `dex check`; exit status 0 when clean, 1 with findings, 2 on a usage or I/O error.
-#[allow(
-    clippy::print_stderr,
-    reason = "the command line reports its errors on standard error"
-)]
 pub fn run(args: &CheckArgs) -> ExitCode {
     match check(args) {
         Ok(clean) => ExitCode::from(u8::from(!clean)),
-        Err(message) => {
-            eprintln!("dex check: {message}");
-            ExitCode::from(2)
-        }
+        Err(message) => super::fail_as("check", &message, args.format),
     }
 }
 

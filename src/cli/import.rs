@@ -44,17 +44,10 @@ pub struct ImportArgs {
 /// Runs `dex import`; exit status 0 when every row imported, 1 when rows were rejected or
 /// unmatched, a block had a conflicting edit or another error was reported, 2 on a usage or I/O
 /// error or a refused file.
-#[allow(
-    clippy::print_stderr,
-    reason = "the command line reports its errors on standard error"
-)]
 pub fn run(args: &ImportArgs) -> ExitCode {
     match import(args) {
         Ok(report) => ExitCode::from(u8::from(report.needs_attention())),
-        Err(message) => {
-            eprintln!("dex import: {message}");
-            ExitCode::from(2)
-        }
+        Err(message) => super::fail_as("import", &message, args.format),
     }
 }
 

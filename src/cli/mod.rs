@@ -71,6 +71,26 @@ pub enum Format {
     Json,
 }
 
+/// Reports an error that stops `command`, on standard error, and also on standard output as
+/// `{"error": {"command": ..., "message": ...}}` for `--format json`, so that a script reading
+/// the JSON gets one. Returns exit status 2.
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports its errors on standard error"
+)]
+fn fail_as(command: &str, message: &str, format: Format) -> std::process::ExitCode {
+    eprintln!("dex {command}: {message}");
+    if format == Format::Json {
+        let error = serde_json::json!({ "error": { "command": command, "message": message } });
+        let mut out = std::io::stdout().lock();
+        // A closed standard output changes nothing here: the exit status says it failed.
+        let _ = serde_json::to_writer_pretty(&mut out, &error)
+            .map_err(std::io::Error::from)
+            .and_then(|()| std::io::Write::write_all(&mut out, b"\n"));
+    }
+    std::process::ExitCode::from(2)
+}
+
 /// Options of `dex check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
