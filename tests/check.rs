@@ -138,6 +138,25 @@ fn json_format_reports_errors_as_json() {
 }
 
 #[test]
+fn ignored_folder_loop_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("Archive")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("Archive/loop")).unwrap();
+    std::fs::write(root.join("Note.md"), "# Note\n").unwrap();
+    std::fs::write(
+        root.join(".dex.toml"),
+        "[folders]\nignore = [\"Archive/**\"]\n",
+    )
+    .unwrap();
+    let output = dex(&["check", root.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(!out.contains("loop"), "{out}");
+    assert!(out.contains("checked 1 note: no findings"), "{out}");
+}
+
+#[test]
 fn help_and_version() {
     let help = dex(&["--help"]);
     assert!(help.status.success());

@@ -171,7 +171,17 @@ impl ignore::ParallelVisitor for Visitor<'_> {
                 }
                 read_note(self.root, entry.path(), self.config)
             }
-            Err(err) => ScanItem::Skipped(walk_error(self.root, &err)),
+            Err(err) => {
+                // The walker reports a loop or an unreadable folder before it applies the
+                // `[folders] ignore` patterns to that path, so an ignored one is left out here.
+                let ignored = error_path(&err).is_some_and(|path| {
+                    is_ignored(self.root, &relative(self.root, &path), self.config)
+                });
+                if ignored {
+                    return WalkState::Continue;
+                }
+                ScanItem::Skipped(walk_error(self.root, &err))
+            }
         };
         self.batch.push(item);
         if self.batch.len() >= BATCH && !self.flush() {
