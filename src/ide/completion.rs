@@ -115,11 +115,28 @@ impl Candidate {
 
     /// What goes between `[[` and `]]`, before any `|alias`.
     fn link_text(&self, vault: &Vault) -> String {
+        // An alias of an account's main page links to the account by name, which stays
+        // unambiguous when another account gets an `Overview` too.
+        if let (CompletionKind::Alias, Some(account)) =
+            (self.kind, self.account_of_main_page(vault))
+        {
+            return account;
+        }
         match self.note.and_then(|id| vault.note(id)) {
             Some(note) if self.by_path => crate::syntax::strip_md(&note.path).to_string(),
             Some(note) => note.stem.clone(),
             None => self.label(),
         }
+    }
+
+    /// The name of the account whose main page this candidate's note is, if it is one.
+    fn account_of_main_page(&self, vault: &Vault) -> Option<String> {
+        let id = self.note?;
+        let NoteKind::AccountPage { account } = &vault.note(id)?.kind else {
+            return None;
+        };
+        let account = vault.account(account)?;
+        (vault.account_overview(account) == Some(id)).then(|| account.name.clone())
     }
 
     fn detail(&self, vault: &Vault) -> Option<String> {
@@ -503,7 +520,16 @@ fn build_candidates(vault: &Vault) -> Vec<Candidate> {
         };
         candidates.push(Candidate::new(label, kind, Some(id), by_path));
         if let Some(fm) = &note.summary.frontmatter {
+            // An alias spelled like the note's name or its account's name adds only a duplicate.
+            let account = match &note.kind {
+                NoteKind::AccountPage { account } => vault.account(account).map(|a| key(&a.name)),
+                _ => None,
+            };
+            let names = [Some(key(&note.stem)), account];
             for alias in &fm.aliases {
+                if names.contains(&Some(key(alias))) {
+                    continue;
+                }
                 candidates.push(Candidate::new(
                     alias,
                     CompletionKind::Alias,

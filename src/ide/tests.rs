@@ -301,6 +301,25 @@ fn alias_completion_inserts_name_and_alias() {
 }
 
 #[test]
+fn account_alias_links_to_the_account() {
+    let out = check_completion(
+        "//- /a.md\n[[tw$0\n//- /Active/Accounts/Tidewater_Bank/Overview.md
+---
+aliases: [TWB, Tidewater Bank]
+---
+//- /Active/Accounts/Acme_Corp/Overview.md
+# Acme
+",
+    );
+    assert!(
+        out.contains("Alias \"TWB\" -> \"Tidewater Bank|TWB]]\""),
+        "{out}"
+    );
+    // The alias spelled like the account adds no second item.
+    assert_eq!(out.matches("\"Tidewater Bank\" ->").count(), 1, "{out}");
+}
+
+#[test]
 fn completion_labels_keep_whole_graphemes() {
     // The matcher keeps one character a grapheme; labels and links must keep every one.
     let out = check_completion(
