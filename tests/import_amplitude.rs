@@ -123,3 +123,25 @@ fn second_import_changes_no_byte() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+#[test]
+fn partial_week_is_named() {
+    let dir = vault();
+    let files = [fixture("amplitude/export.zip")];
+    let out = stdout(&import_on(
+        dir.path(),
+        "amplitude",
+        &files,
+        "2026-03-12",
+        &[],
+    ));
+    assert!(
+        out.contains(
+            "export.zip: note: the week starting 2026-03-09 is left out: a week counts once it \
+             ended before the import date"
+        ),
+        "{out}"
+    );
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    assert!(!block(&health, "amplitude").contains("| 2026-03-09 |"));
+}

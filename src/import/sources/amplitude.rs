@@ -509,6 +509,7 @@ impl Counter<'_, '_> {
         let provenance = self.ctx.provenance(names);
         let last = self.last_date;
         let mut per_account: HashMap<usize, Vec<Reading>> = HashMap::new();
+        let mut partial = std::collections::BTreeSet::new();
         let weeks = self.weeks.into_iter().enumerate();
         let weeks = weeks.flat_map(|(account, weeks)| weeks.into_iter().map(move |w| (account, w)));
         for (account, (monday, week)) in weeks {
@@ -519,6 +520,7 @@ impl Counter<'_, '_> {
             let covered = last.is_some_and(|last| monday + Duration::days(4) <= last);
             let complete = ended && covered;
             if !complete {
+                partial.insert(monday);
                 continue;
             }
             per_account.entry(account).or_default().push(Reading {
@@ -532,6 +534,20 @@ impl Counter<'_, '_> {
             readings.sort_by_key(|r| r.date);
             let block = usage::build(self.ctx, account, &readings, false, provenance.clone());
             parsed.updates.entry(account).or_default().block = Some(block);
+        }
+        if !partial.is_empty() {
+            let weeks: Vec<String> = partial.iter().map(ToString::to_string).collect();
+            let last = last.map_or_else(|| "none".to_string(), |day| day.to_string());
+            let mut notes = Messages::new(&names.join(", "));
+            let which = match weeks.as_slice() {
+                [one] => format!("the week starting {one} is"),
+                many => format!("the weeks starting {} are", many.join(", ")),
+            };
+            notes.note(format!(
+                "{which} left out: a week counts once it ended before the import date and the \
+                 export reaches its Friday (last event {last}); import again when it has"
+            ));
+            parsed.messages.extend(notes.finish());
         }
     }
 }
