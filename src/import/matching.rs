@@ -358,23 +358,10 @@ pub fn normalize_domain(text: &str) -> Option<String> {
     valid.then(|| host.to_string())
 }
 
-/// Makes a folder name for a new account: spaces as `_`, characters that file systems reject
-/// dropped; `None` when nothing is left.
+/// Makes a folder name for a new account, as `dex new-account` does: spaces as `_`,
+/// characters that file systems reject read as spaces; `None` when nothing is left.
 pub fn folder_name(name: &str) -> Option<String> {
-    let cleaned: String = name
-        .trim()
-        .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '^' | '[' | ']'
-            )
-        })
-        .filter(|c| !c.is_control())
-        .collect();
-    let joined = cleaned.split_whitespace().collect::<Vec<_>>().join("_");
-    let trimmed = joined.trim_matches(['.', '_']);
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    crate::ide::generate::folder_name(name)
 }
 
 #[cfg(test)]
@@ -484,6 +471,7 @@ mod tests {
             folder_name("Globex: Holdings / EU"),
             Some("Globex_Holdings_EU".into())
         );
+        assert_eq!(folder_name("A/B: C*?"), Some("A_B_C".into()));
         assert_eq!(folder_name(" ... "), None);
     }
 }

@@ -63,7 +63,24 @@ pub fn sanitize_name(name: &str) -> Option<String> {
         .trim_start_matches(['.', ' '])
         .trim_end_matches(['.', ' '])
         .to_string();
-    (!trimmed.is_empty()).then_some(trimmed)
+    if trimmed.is_empty() {
+        return None;
+    }
+    // Windows reserves device names, with any extension, in every folder.
+    let stem = trimmed.split('.').next().unwrap_or_default().trim_end();
+    let reserved = ["CON", "PRN", "AUX", "NUL"]
+        .iter()
+        .any(|d| stem.eq_ignore_ascii_case(d))
+        || (stem.len() == 4
+            && ["COM", "LPT"]
+                .iter()
+                .any(|d| stem[..3].eq_ignore_ascii_case(d))
+            && matches!(stem.as_bytes()[3], b'1'..=b'9'));
+    Some(if reserved {
+        format!("{trimmed}_")
+    } else {
+        trimmed
+    })
 }
 
 /// Turns a name into a folder name: sanitized, with spaces as `_` (`Acme Corp` → `Acme_Corp`).
@@ -129,5 +146,16 @@ mod tests {
         assert_eq!(sanitize_name("  ..  "), None);
         assert_eq!(sanitize_name("北星物流").as_deref(), Some("北星物流"));
         assert_eq!(folder_name("Acme Corp").as_deref(), Some("Acme_Corp"));
+        for (name, clean) in [
+            ("CON", "CON_"),
+            ("con", "con_"),
+            ("Aux.md", "Aux.md_"),
+            ("COM7", "COM7_"),
+            ("LPT0", "LPT0"),
+            ("Console", "Console"),
+            ("Conseil Corp", "Conseil Corp"),
+        ] {
+            assert_eq!(sanitize_name(name).as_deref(), Some(clean), "{name}");
+        }
     }
 }
