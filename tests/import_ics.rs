@@ -55,7 +55,7 @@ fn qbr_stub_with_people_and_preparation() {
         qbr.ends_with("- [ ] Prepare QBR for [[Borealis Freight]] 📅 2026-03-18\n"),
         "{qbr}"
     );
-    assert!(out.contains("7 notes created"), "{out}");
+    assert!(out.contains("6 notes created"), "{out}");
 }
 
 #[test]
@@ -68,7 +68,7 @@ fn dry_run_counts_notes_it_would_create() {
         changed(&before, &snapshot(dir.path())),
         Vec::<std::path::PathBuf>::new()
     );
-    assert!(out.ends_with(", would create 7 notes\n"), "{out}");
+    assert!(out.ends_with(", would create 6 notes\n"), "{out}");
     assert!(out.contains("would create Inbox/Meetings/"), "{out}");
     assert!(!out.contains("notes created"), "{out}");
 }
@@ -104,18 +104,63 @@ fn recurrences_follow_exclusions_and_overrides() {
 }
 
 #[test]
-fn existing_notes_are_never_replaced() {
+fn hand_written_meeting_note_is_kept() {
     let dir = vault();
     let original = stub(dir.path(), "2026-03-10 - QBR: Kestrel Health");
-    import(dir.path(), "ics", &calendar(), &[]);
+    let out = stdout(&import(dir.path(), "ics", &calendar(), &[]));
     assert_eq!(
         stub(dir.path(), "2026-03-10 - QBR: Kestrel Health"),
         original
     );
-    let second = stub(dir.path(), "2026-03-10 - QBR: Kestrel Health (2)");
+    // The event is the meeting that note records, so no second note is made for it.
+    let second = format!("{MEETINGS}/2026-03-10 - QBR: Kestrel Health (2).md");
+    assert!(!dir.path().join(&second).exists(), "{second}");
+    assert!(
+        out.contains(
+            "calendar.ics:60: note: `Inbox/Meetings/2026-03-10 - QBR: Kestrel Health.md` exists \
+             already, so it stays this meeting's note and no stub is made"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn two_events_of_one_day_get_two_stubs() {
+    let dir = vault();
+    let path = dir.path().join("two.ics");
+    let event = |uid: &str, hour: u32| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260301T000000Z\r\n\
+             DTSTART:20260320T{hour:02}0000Z\r\nDTEND:20260320T{:02}0000Z\r\n\
+             SUMMARY:Kestrel check-in\r\nATTENDEE:mailto:amara.osei@kestrelhealth.org\r\n\
+             END:VEVENT\r\n",
+            hour + 1
+        )
+    };
+    let calendar = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n{}{}END:VCALENDAR\r\n",
+        event("first@fernwood.io", 9),
+        event("second@fernwood.io", 15)
+    );
+    std::fs::write(&path, calendar).unwrap();
+    let files = [path.display().to_string()];
+    import(dir.path(), "ics", &files, &[]);
+    let first = stub(dir.path(), "2026-03-20 - Check-in: Kestrel Health");
+    let second = stub(dir.path(), "2026-03-20 - Check-in: Kestrel Health (2)");
+    assert_eq!(
+        frontmatter(&first, "ics_uid").as_deref(),
+        Some("\"first@fernwood.io\"")
+    );
     assert_eq!(
         frontmatter(&second, "ics_uid").as_deref(),
-        Some("\"qbr-kestrel-old@fernwood.io\"")
+        Some("\"second@fernwood.io\"")
+    );
+    // A second import finds both by their UIDs and changes nothing.
+    let before = snapshot(dir.path());
+    import(dir.path(), "ics", &files, &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
     );
 }
 

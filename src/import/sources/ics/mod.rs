@@ -19,7 +19,7 @@ use chrono_tz::Tz;
 use crate::import::config::{SourceConfig, machine_timezone};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::normalize_domain;
-use crate::import::report::{Messages, Unmatched};
+use crate::import::report::{Level, Messages, Unmatched};
 use crate::import::values::local_to_utc;
 use crate::import::{Context, ImportError, NoteWrite, Parsed};
 
@@ -172,7 +172,7 @@ pub(super) fn read(
             }
             write_stub(
                 &instance,
-                file,
+                (file, messages),
                 ctx,
                 &people,
                 &mut existing,
@@ -460,7 +460,7 @@ fn meeting_account(
 
 fn write_stub(
     instance: &Instance<'_>,
-    file: &str,
+    (file, messages): (&str, &mut Messages),
     ctx: &mut Context<'_>,
     people: &HashMap<String, String>,
     existing: &mut HashMap<(String, String), Stub>,
@@ -522,6 +522,18 @@ fn write_stub(
     }
     let base = format!("{date} - {kind}: {account_name}");
     let folder = &ctx.vault.meetings_folder;
+    if let Some(base_path) = note_by_hand(ctx, &base, existing, taken) {
+        messages.push(
+            "meeting-exists",
+            Level::Note,
+            Some(event.line),
+            None,
+            format!(
+                "`{base_path}` exists already, so it stays this meeting's note and no stub is made"
+            ),
+        );
+        return;
+    }
     let mut stem = base.clone();
     let mut counter = 1;
     while taken.contains(&stem) || ctx.root.join(folder).join(format!("{stem}.md")).exists() {
@@ -553,6 +565,22 @@ fn write_stub(
         exists: false,
         detail: format!("meeting stub for {} ({})", event.summary, event.uid),
     });
+}
+
+/// Returns the path of the note named `base` in the meetings folder when it exists and no
+/// import wrote it: the CSM's own note of this meeting.
+fn note_by_hand(
+    ctx: &Context<'_>,
+    base: &str,
+    existing: &HashMap<(String, String), Stub>,
+    taken: &HashSet<String>,
+) -> Option<String> {
+    let folder = &ctx.vault.meetings_folder;
+    let path = format!("{folder}/{base}.md");
+    let by_hand = !taken.contains(base)
+        && ctx.root.join(folder).join(format!("{base}.md")).exists()
+        && !existing.values().any(|stub| stub.path == path);
+    by_hand.then_some(path)
 }
 
 fn stub_text(
