@@ -83,7 +83,7 @@ fn fail_as(command: &str, message: &str, format: Format) -> std::process::ExitCo
     if format == Format::Json {
         let error = serde_json::json!({ "error": { "command": command, "message": message } });
         let mut out = std::io::stdout().lock();
-        // A closed standard output changes nothing here: the exit status says it failed.
+        // A closed standard output changes nothing here: the exit status reports the failure.
         let _ = serde_json::to_writer_pretty(&mut out, &error)
             .map_err(std::io::Error::from)
             .and_then(|()| std::io::Write::write_all(&mut out, b"\n"));

@@ -390,8 +390,8 @@ fn parse_naive_datetime(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
 /// decimals.
 pub fn format_amount(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        // Whole numbers print as integers, which is what `{value:.0}` prints, without its exact
-        // float formatting (slow for every value). Negative zero prints as `0`.
+        // Whole numbers print as integers, as `{value:.0}` prints them, without its slower exact
+        // float formatting. Negative zero prints as `0`.
         #[allow(
             clippy::cast_possible_truncation,
             reason = "a whole number below 9e15 fits in an i64"
