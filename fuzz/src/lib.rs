@@ -135,7 +135,21 @@ fn check_range_contents(text: &str, summary: &NoteSummary) {
             "task marker range"
         );
         for date in &task.dates {
-            assert_eq!(slice(date.range), date.raw, "task date range");
+            // The range selects `YYYY-MM-DD`, in ASCII digits, inside its field.
+            let text = slice(date.range);
+            let shape = text.len() == 10
+                && text.bytes().enumerate().all(|(at, byte)| match at {
+                    4 | 7 => byte == b'-',
+                    _ => byte.is_ascii_digit(),
+                });
+            assert!(shape, "task date range selects {text:?}");
+            assert!(
+                date.field_range.start <= date.range.start && date.range.end <= date.field_range.end,
+                "task date range outside its field"
+            );
+            if let Some(day) = date.date {
+                assert_eq!(text, day.format("%Y-%m-%d").to_string(), "task date value");
+            }
         }
     }
 
