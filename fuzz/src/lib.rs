@@ -144,7 +144,8 @@ fn check_range_contents(text: &str, summary: &NoteSummary) {
                 });
             assert!(shape, "task date range selects {text:?}");
             assert!(
-                date.field_range.start <= date.range.start && date.range.end <= date.field_range.end,
+                date.field_range.start <= date.range.start
+                    && date.range.end <= date.field_range.end,
                 "task date range outside its field"
             );
             if let Some(day) = date.date {
