@@ -180,3 +180,39 @@ fn out_of_range_values_left_out() {
     assert_eq!(frontmatter(&kestrel, "nps").as_deref(), Some("45"));
     assert_eq!(frontmatter(&kestrel, "health_score").as_deref(), Some("88"));
 }
+
+#[test]
+fn aliases_of_utf16_and_bom_pages_match() {
+    let dir = vault();
+    let tidewater = "Active/Accounts/Tidewater_Bank/Overview.md";
+    let text = read(dir.path(), tidewater);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.path().join(tidewater), &utf16).unwrap();
+    let kestrel = "Active/Accounts/Kestrel_Health/Overview.md";
+    let text = read(dir.path(), kestrel).replacen("aliases: [", "aliases: [KHX, ", 1);
+    std::fs::write(dir.path().join(kestrel), format!("\u{feff}{text}")).unwrap();
+    let export = dir.path().join("companies.csv");
+    std::fs::write(&export, "Company Name,ARR\nTWB,100\nKHX,200\n").unwrap();
+    let out = stdout(&import(
+        dir.path(),
+        "gainsight",
+        &[export.display().to_string()],
+        &[],
+    ));
+    // Both rows find their accounts by alias; the UTF-16 page is named, not created anew.
+    assert!(
+        out.contains(&format!("{tidewater}: error: note is saved as UTF-16")),
+        "{out}"
+    );
+    assert!(out.contains("0 unmatched"), "{out}");
+    assert_eq!(std::fs::read(dir.path().join(tidewater)).unwrap(), utf16);
+    let kestrel_bytes = std::fs::read(dir.path().join(kestrel)).unwrap();
+    assert!(
+        kestrel_bytes.starts_with("\u{feff}".as_bytes()),
+        "the BOM stays"
+    );
+    let kestrel_text = read(dir.path(), kestrel);
+    let kestrel_text = kestrel_text.trim_start_matches('\u{feff}');
+    assert_eq!(frontmatter(kestrel_text, "arr").as_deref(), Some("200"));
+}

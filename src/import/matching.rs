@@ -118,8 +118,10 @@ impl Matcher {
             .par_iter()
             .map(|folder| {
                 let rel = format!("{accounts_folder}/{folder}");
-                let text = std::fs::read_to_string(root.join(&rel).join("Overview.md"))
-                    .unwrap_or_default();
+                // Read as the index reads notes: a UTF-8 or UTF-16 byte-order mark is understood,
+                // so the page's ids and aliases match rows even where the import cannot write it.
+                let overview = root.join(&rel).join("Overview.md");
+                let text = crate::vault::discover::read_text(&overview).unwrap_or_default();
                 let summary = crate::syntax::parse_frontmatter(frontmatter_only(&text));
                 let page = page_from_summary(folder, &rel, &summary);
                 let aliases = summary.frontmatter.map(|fm| fm.aliases).unwrap_or_default();
