@@ -175,7 +175,7 @@ impl Matcher {
 
     /// Finds the account whose frontmatter `key` (such as `salesforce_id`) is `id`, when ids are
     /// the first matching rule. A row whose id this finds matches that account whatever its
-    /// other cells say, so a reader may remember the account by the id alone.
+    /// other cells contain.
     pub fn find_by_id_first(&self, key: &str, id: &str) -> Option<usize> {
         if self.rules.first() != Some(&MatchRule::Id) {
             return None;
@@ -360,8 +360,8 @@ pub fn normalize_domain(text: &str) -> Option<String> {
     valid.then(|| host.to_string())
 }
 
-/// Makes a folder name for a new account, as `dex new-account` does: spaces as `_`,
-/// characters that file systems reject read as spaces; `None` when nothing is left.
+/// Makes a folder name for a new account, as `dex new-account` does. Spaces become `_`, and
+/// characters that file systems reject are read as spaces. `None` when nothing is left.
 pub fn folder_name(name: &str) -> Option<String> {
     crate::ide::generate::folder_name(name)
 }
