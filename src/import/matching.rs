@@ -156,10 +156,7 @@ impl Matcher {
     pub fn find(&self, query: &Query) -> Option<usize> {
         for rule in &self.rules {
             let found = match rule {
-                MatchRule::Id => query.ids.iter().find_map(|(key, id)| {
-                    let (_, ids) = self.by_id.iter().find(|(k, _)| k == key)?;
-                    ids.get(id_key(key, id).as_ref()).copied()
-                }),
+                MatchRule::Id => query.ids.iter().find_map(|(key, id)| self.find_id(key, id)),
                 MatchRule::Name => query
                     .names
                     .iter()
@@ -180,6 +177,11 @@ impl Matcher {
         if self.rules.first() != Some(&MatchRule::Id) {
             return None;
         }
+        self.find_id(key, id)
+    }
+
+    /// Finds the account whose frontmatter `key` is `id`.
+    fn find_id(&self, key: &str, id: &str) -> Option<usize> {
         let (_, ids) = self.by_id.iter().find(|(k, _)| *k == key)?;
         ids.get(id_key(key, id).as_ref()).copied()
     }
