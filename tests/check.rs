@@ -135,6 +135,11 @@ fn json_format_reports_errors_as_json() {
     );
     // The text stays on standard error for a person watching.
     assert!(String::from_utf8_lossy(&missing.stderr).contains("dex check: cannot open"));
+
+    let accounts = dex(&["accounts", "no/such/vault", "--format", "json"]);
+    assert_eq!(accounts.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&accounts.stdout).unwrap();
+    assert_eq!(report["error"]["command"], "accounts");
 }
 
 #[test]

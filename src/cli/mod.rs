@@ -71,9 +71,9 @@ pub enum Format {
     Json,
 }
 
-/// Reports an error that stops `command`, on standard error, and also on standard output as
-/// `{"error": {"command": ..., "message": ...}}` for `--format json`, so that a script reading
-/// the JSON gets one. Returns exit status 2.
+/// Reports an error that stops `command` on standard error. With `--format json` it also prints
+/// `{"error": {"command": ..., "message": ...}}` on standard output, for a script that reads the
+/// JSON. Returns exit status 2.
 #[allow(
     clippy::print_stderr,
     reason = "the command line reports its errors on standard error"

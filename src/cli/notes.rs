@@ -130,14 +130,7 @@ windows = [120, 90, 60, 30]
 ";
 
 fn fail(command: &str, message: &str) -> ExitCode {
-    #[allow(
-        clippy::print_stderr,
-        reason = "the command line reports its errors on standard error"
-    )]
-    {
-        eprintln!("dex {command}: {message}");
-    }
-    ExitCode::from(2)
+    super::fail_as(command, message, Format::Text)
 }
 
 fn stdout(text: &str) -> ExitCode {
@@ -281,7 +274,7 @@ pub fn run_new_account(args: &NewAccountArgs) -> ExitCode {
 pub fn run_portfolio(args: &ReviewArgs) -> ExitCode {
     let (vault, today) = match open(&args.vault, args.today) {
         Ok(opened) => opened,
-        Err(message) => return fail("portfolio", &message),
+        Err(message) => return super::fail_as("portfolio", &message, args.format),
     };
     let review = portfolio::portfolio(&vault, today, &DiskText);
     if args.format == Format::Json {
@@ -313,7 +306,7 @@ struct AccountRow {
 pub fn run_accounts(args: &ReviewArgs) -> ExitCode {
     let (vault, today) = match open(&args.vault, args.today) {
         Ok(opened) => opened,
-        Err(message) => return fail("accounts", &message),
+        Err(message) => return super::fail_as("accounts", &message, args.format),
     };
     let rows: Vec<AccountRow> = vault
         .accounts()
