@@ -657,8 +657,7 @@ impl Facts {
             &["urgent", "high", "priority", "true"],
         );
         let reopens = match (&ticket.reopens, (0..90).contains(&age)) {
-            // The cell is trimmed, so a plain count needs none of `parse_count`'s trimming.
-            (Some(text), true) => match parse_u64(text).map_or_else(|| parse_count(text), Ok) {
+            (Some(text), true) => match parse_count(text) {
                 Ok(n) => Reopens::Count(n),
                 Err(err) => Reopens::Invalid(format!("{err}; reopens not counted")),
             },
