@@ -3,7 +3,9 @@
 
 mod import_common;
 
-use import_common::{block, changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+use import_common::{
+    block, changed, fixture, frontmatter, import, import_text, read, snapshot, stdout, vault,
+};
 
 #[test]
 fn gainsight_values_per_key() {
@@ -145,19 +147,13 @@ fn second_import_changes_no_byte() {
 #[test]
 fn out_of_range_values_left_out() {
     let dir = vault();
-    let export = dir.path().join("companies.csv");
-    std::fs::write(
-        &export,
+    let output = import_text(
+        dir.path(),
+        "gainsight",
+        "companies.csv",
         "Company Name,ARR,MRR,Current Score,Previous Score,NPS\n\
          Tidewater Bank,$310000,-5,101,-3,130\n\
          Kestrel Health,$180000,15000,88,70,45\n",
-    )
-    .unwrap();
-    let output = import(
-        dir.path(),
-        "gainsight",
-        &[export.display().to_string()],
-        &[],
     );
     let out = stdout(&output);
     let expected = [
@@ -184,6 +180,7 @@ fn out_of_range_values_left_out() {
 #[test]
 fn aliases_of_utf16_and_bom_pages_match() {
     let dir = vault();
+    // Tidewater's Overview in UTF-16, Kestrel's in UTF-8 with a byte-order mark and an alias.
     let tidewater = "Active/Accounts/Tidewater_Bank/Overview.md";
     let text = read(dir.path(), tidewater);
     let mut utf16 = vec![0xFF, 0xFE];
@@ -192,21 +189,23 @@ fn aliases_of_utf16_and_bom_pages_match() {
     let kestrel = "Active/Accounts/Kestrel_Health/Overview.md";
     let text = read(dir.path(), kestrel).replacen("aliases: [", "aliases: [KHX, ", 1);
     std::fs::write(dir.path().join(kestrel), format!("\u{feff}{text}")).unwrap();
-    let export = dir.path().join("companies.csv");
-    std::fs::write(&export, "Company Name,ARR\nTWB,100\nKHX,200\n").unwrap();
-    let out = stdout(&import(
+
+    let export = "Company Name,ARR\nTWB,100\nKHX,200\n";
+    let out = stdout(&import_text(
         dir.path(),
         "gainsight",
-        &[export.display().to_string()],
-        &[],
+        "companies.csv",
+        export,
     ));
-    // Both rows find their accounts by alias; the UTF-16 page is named, not created anew.
+
+    // Both rows find their accounts by alias. The UTF-16 page is named, not created anew.
     assert!(
         out.contains(&format!("{tidewater}: error: note is saved as UTF-16")),
         "{out}"
     );
     assert!(out.contains("0 unmatched"), "{out}");
     assert_eq!(std::fs::read(dir.path().join(tidewater)).unwrap(), utf16);
+
     let kestrel_bytes = std::fs::read(dir.path().join(kestrel)).unwrap();
     assert!(
         kestrel_bytes.starts_with("\u{feff}".as_bytes()),

@@ -3,7 +3,9 @@
 
 mod import_common;
 
-use import_common::{block, changed, fixture, import, import_on, read, snapshot, stdout, vault};
+use import_common::{
+    block, changed, fixture, import, import_on, import_text, read, snapshot, stdout, vault,
+};
 
 #[test]
 fn newer_export_adds_a_row_and_a_drop() {
@@ -68,21 +70,15 @@ fn visitor_list_sums_per_account() {
 #[test]
 fn visitor_last_visits_in_zone_and_invalid() {
     let dir = vault();
-    let export = dir.path().join("visitors.csv");
-    std::fs::write(
-        &export,
+    let out = stdout(&import_text(
+        dir.path(),
+        "pendo",
+        "visitors.csv",
         "Visitor ID;Account ID;Email;Days Active;Last Visit\n\
          v-1;KH;a@kestrelhealth.org;5;2026-03-14 16:00:00\n\
          v-2;KH;b@kestrelhealth.org;4;2026-02-30 09:00:00\n\
          v-3;KH;c@kestrelhealth.org;2;yesterday\n\
          v-4;KH;d@kestrelhealth.org;1;2026-03-08T23:30:00-08:00\n",
-    )
-    .unwrap();
-    let out = stdout(&import(
-        dir.path(),
-        "pendo",
-        &[export.display().to_string()],
-        &[],
     ));
     let expected = [
         "visitors.csv:3: warning: Last Visit: invalid date and time `2026-02-30 09:00:00`",
@@ -117,17 +113,11 @@ fn missing_active_users_stay_empty() {
     let dir = vault();
     let february = [fixture("pendo/accounts_2026-02-15.csv")];
     import_on(dir.path(), "pendo", &february, "2026-02-15", &[]);
-    let export = dir.path().join("accounts.csv");
-    std::fs::write(
-        &export,
-        "Account Name,Days Active,Adoption\nBorealis Freight,9,40%\n",
-    )
-    .unwrap();
-    let out = stdout(&import(
+    let out = stdout(&import_text(
         dir.path(),
         "pendo",
-        &[export.display().to_string()],
-        &[],
+        "accounts.csv",
+        "Account Name,Days Active,Adoption\nBorealis Freight,9,40%\n",
     ));
     assert!(
         out.contains("accounts.csv: warning: no active visitors column"),

@@ -3,7 +3,9 @@
 
 mod import_common;
 
-use import_common::{block, changed, fixture, frontmatter, import, read, snapshot, stdout, vault};
+use import_common::{
+    block, changed, fixture, frontmatter, import, import_text, read, snapshot, stdout, vault,
+};
 
 const BOREALIS_HEALTH: &str = "Active/Accounts/Borealis_Freight/Health.md";
 
@@ -315,18 +317,16 @@ fn intercom_conversations_per_account() {
 #[test]
 fn intercom_messages_name_intercom_headers() {
     let dir = vault();
-    let export = dir.path().join("conversations.csv");
-    std::fs::write(
-        &export,
+    let out = stdout(&import_text(
+        dir.path(),
+        "intercom",
+        "conversations.csv",
         "Conversation ID,Company name,State,Priority,Conversation started at,Times reopened\n\
          215001,Northwind Labs,open,priority,2026-03-12 10:00:00,0\n\
          215x02,Northwind Labs,open,priority,2026-03-12 11:00:00,0\n\
          215003,Northwind Labs,open,priority,2026-03-32 10:00:00,0\n\
          215004,Northwind Labs,open,priority,2026-03-13 10:00:00,twice\n",
-    )
-    .unwrap();
-    let files = [export.display().to_string()];
-    let out = stdout(&import(dir.path(), "intercom", &files, &[]));
+    ));
     let expected = [
         "conversations.csv:3: error: Conversation ID: invalid ticket id `215x02`",
         "conversations.csv:4: error: Conversation started at: invalid date and time `2026-03-32 \

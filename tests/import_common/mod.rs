@@ -48,6 +48,13 @@ pub fn import(vault: &Path, source: &str, files: &[String], extra: &[&str]) -> O
     import_on(vault, source, files, TODAY, extra)
 }
 
+/// Writes `text` as the export file `name` in `vault` and imports it as [`import`] does.
+pub fn import_text(vault: &Path, source: &str, name: &str, text: &str) -> Output {
+    let export = vault.join(name);
+    std::fs::write(&export, text).expect("write the export");
+    import(vault, source, &[export.display().to_string()], &[])
+}
+
 /// Runs `dex import SOURCE FILES... --vault VAULT --today TODAY EXTRA...` on a machine whose
 /// time zone is UTC.
 pub fn import_on(
