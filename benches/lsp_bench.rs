@@ -652,7 +652,7 @@ fn proc_cpu_time(pid: u32) -> Duration {
     Duration::from_secs_f64((ticks(11) + ticks(12)) as f64 / per_second as f64)
 }
 
-/// The kernel's clock ticks per second, in which `/proc/<pid>/stat` counts CPU time.
+/// Returns the kernel's clock ticks per second, the unit of CPU time in `/proc/<pid>/stat`.
 fn clock_ticks_per_second() -> u64 {
     let output = Command::new("getconf")
         .arg("CLK_TCK")

@@ -936,5 +936,6 @@ type: person
     let gamma = first.find("Gamma task").unwrap();
     let alpha = first.find("Alpha task").unwrap();
     let beta = first.find("Beta task").unwrap();
-    assert!(gamma < alpha && alpha < beta, "{first}");
+    assert!(gamma < alpha, "{first}");
+    assert!(alpha < beta, "{first}");
 }

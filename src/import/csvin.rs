@@ -123,8 +123,8 @@ impl Row<'_> {
         self.text(index, messages).map(Cow::into_owned)
     }
 
-    /// The header of column `index` as the file writes it, if it has a non-empty one. Messages
-    /// about a cell name the column this way, so they match what the user sees in the file.
+    /// Returns the header of column `index` as the file writes it, if it has a non-empty one.
+    /// Messages about a cell name the column this way, so they match what the user sees.
     pub fn header(&self, index: Option<usize>) -> Option<&str> {
         written_header(self.headers, index)
     }
@@ -151,8 +151,8 @@ impl Row<'_> {
     }
 }
 
-/// The header of column `index` among `headers` as the file writes it, if it has a non-empty
-/// one; see [`Row::header`].
+/// Returns the header of column `index` among `headers` as the file writes it, if it has a
+/// non-empty one. [`Row::header`] does the same for a row.
 pub fn written_header(headers: &[String], index: Option<usize>) -> Option<&str> {
     headers
         .get(index?)
@@ -814,7 +814,7 @@ mod tests {
     }
 
     #[test]
-    fn invalid_bytes_read_as_windows_1252_and_valid_utf8_kept() {
+    fn stray_bytes_read_as_windows_1252() {
         let mut messages = Messages::new("accounts.csv");
         let cases: [(&[u8], &str); 4] = [
             (b"Caf\xE9 Corp", "Café Corp"),

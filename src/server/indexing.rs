@@ -234,7 +234,7 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
     }
     let changed = if removed {
         let mut index = vault.index.write();
-        // Links to a skipped file said why it was skipped; now they are plainly unresolved.
+        // Links to a skipped file gave the reason it was skipped. Now they are plainly unresolved.
         let was_skipped = index.forget_skipped(&relative);
         index.remove(&relative).is_some()
             || was_skipped

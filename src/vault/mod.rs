@@ -373,7 +373,7 @@ impl Vault {
         Some(id)
     }
 
-    /// Removes every note under a vault-relative folder, and forgets the skipped files there;
+    /// Removes every note and every skipped-file entry under a vault-relative folder, and
     /// returns the paths of both.
     pub fn remove_folder(&mut self, folder: &str) -> Vec<String> {
         let prefix = format!("{}/", key(folder.trim_end_matches('/')));

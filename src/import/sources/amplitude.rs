@@ -539,12 +539,12 @@ impl Counter<'_, '_> {
             let weeks: Vec<String> = partial.iter().map(ToString::to_string).collect();
             let last = last.map_or_else(|| "none".to_string(), |day| day.to_string());
             let mut notes = Messages::new(&names.join(", "));
-            let which = match weeks.as_slice() {
+            let subject = match weeks.as_slice() {
                 [one] => format!("the week starting {one} is"),
                 many => format!("the weeks starting {} are", many.join(", ")),
             };
             notes.note(format!(
-                "{which} left out: a week counts once it ended before the import date and the \
+                "{subject} left out: a week counts once it ended before the import date and the \
                  export reaches its Friday (last event {last}); import again when it has"
             ));
             parsed.messages.extend(notes.finish());

@@ -274,8 +274,8 @@ impl<'a> Cells<'a> {
         self.row.text(self.column(name), messages)
     }
 
-    /// The header of field `name` as the file writes it (`Close Date` in a report export,
-    /// `CloseDate` from the API), else `api_name`.
+    /// Returns the header of field `name` as the file writes it (`Close Date` in a report
+    /// export, `CloseDate` from the API), else `api_name`.
     fn header(&self, name: &str, api_name: &'static str) -> &'a str {
         self.row.header(self.column(name)).unwrap_or(api_name)
     }

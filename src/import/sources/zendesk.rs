@@ -318,8 +318,8 @@ impl Default for Headers {
 }
 
 impl Headers {
-    /// The headers of the columns at `index_of`, in the order that the reader looks them up;
-    /// a column without a header keeps the Zendesk name.
+    /// Returns the headers of the columns at `index_of`, given in the order that the reader looks
+    /// them up. A column without a header keeps the Zendesk name.
     fn of(headers: &[String], index_of: &[Option<usize>; 10]) -> Headers {
         let name = |at: usize, default: &str| {
             written_header(headers, index_of[at])

@@ -281,7 +281,7 @@ fn parse_event(
     })
 }
 
-/// Reads `SEQUENCE`, a revision count of zero or more; an invalid one is reported and read as 0,
+/// Reads `SEQUENCE`, a revision count of zero or more. An invalid one is reported and read as 0,
 /// the value of an event that was never revised.
 fn read_sequence(properties: &Properties<'_>, messages: &mut Messages) -> u32 {
     let Some((p, sequence_line)) = properties.first("SEQUENCE") else {

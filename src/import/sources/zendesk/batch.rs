@@ -1,7 +1,7 @@
 //! Ticket rows decoded but not counted yet. The reader counts them a batch at a time. The loop
 //! that counts a batch does little besides looking up each row's key, so the processor overlaps
-//! the cache misses of several lookups, where counting each row as soon as it was read put the
-//! work of decoding the next row between two lookups.
+//! the cache misses of several lookups. Counting each row as soon as it was read put the work of
+//! decoding the next row between two lookups.
 
 use std::ops::Range;
 
