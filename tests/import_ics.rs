@@ -4,7 +4,8 @@
 mod import_common;
 
 use import_common::{
-    changed, fixture, frontmatter, import, import_in_zone, read, snapshot, stdout, vault,
+    changed, fixture, frontmatter, import, import_in_zone, import_text, read, snapshot, stdout,
+    vault,
 };
 
 const MEETINGS: &str = "Inbox/Meetings";
@@ -100,6 +101,43 @@ fn recurrences_follow_exclusions_and_overrides() {
     assert_eq!(
         frontmatter(&onsite, "attendees").as_deref(),
         Some("[\"[[Lucía Fernández]]\"]")
+    );
+}
+
+/// A rule that repeats every second since 1970 would take days to step through to the import
+/// window; it is left out with a warning and the other events still import.
+#[test]
+fn too_frequent_recurrence_is_left_out() {
+    let dir = vault();
+    let event = |uid: &str, start: &str, rule: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:{start}\r\n\
+             {rule}SUMMARY:Check-in\r\nORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+             ATTENDEE:mailto:amara.osei@kestrelhealth.org\r\nEND:VEVENT\r\n"
+        )
+    };
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{}{}{}END:VCALENDAR\r\n",
+        event(
+            "every-second",
+            "19700101T000000Z",
+            "RRULE:FREQ=SECONDLY\r\n"
+        ),
+        event("daily", "20250101T150000Z", "RRULE:FREQ=DAILY\r\n"),
+        event("once", "20260312T150000Z", ""),
+    );
+    let out = stdout(&import_text(dir.path(), "ics", "often.ics", &text));
+    let warning = "often.ics:7: warning: RRULE: RRULE `FREQ=SECONDLY` repeats more than 100000 \
+                   times between its start (1970-01-01) and the import window; its instances \
+                   are left out";
+    assert!(out.contains(warning), "{out}");
+    assert!(
+        dir.path()
+            .join(format!(
+                "{MEETINGS}/2026-03-12 - Check-in: Kestrel Health.md"
+            ))
+            .is_file(),
+        "{out}"
     );
 }
 

@@ -273,11 +273,12 @@ impl Messages {
         self.push(kind, Level::Warning, Some(line), field, message);
     }
 
-    /// Adds an error about a row before the first kept message about a later line, for an error
-    /// found only after later rows were read.
-    pub fn error_in_line_order(
+    /// Adds a message about a row before the first kept message about a later line, for a
+    /// problem found only after later rows were read.
+    pub fn push_in_line_order(
         &mut self,
         kind: &'static str,
+        level: Level,
         line: u64,
         field: Option<&str>,
         message: String,
@@ -287,7 +288,7 @@ impl Messages {
             .iter()
             .position(|kept| kept.line.is_some_and(|kept_line| kept_line > line))
             .unwrap_or(self.list.len());
-        self.insert(index, kind, Level::Error, Some(line), field, message);
+        self.insert(index, kind, level, Some(line), field, message);
     }
 
     /// Adds a note about the whole file.

@@ -26,7 +26,11 @@ use crate::import::{Context, ImportError, NoteWrite, Parsed};
 mod parse;
 
 /// Instances of one recurring event generated at most.
-const MAX_INSTANCES: u16 = 1000;
+const MAX_INSTANCES: usize = 1000;
+
+/// Occurrences of one recurring event stepped through at most before the import window: more
+/// than 270 years of a daily meeting, 11 years of an hourly one.
+const MAX_SKIPPED: u32 = 100_000;
 
 /// One `VEVENT`, as read.
 #[derive(Clone, Debug)]
@@ -222,8 +226,9 @@ fn instances<'e>(
     {
         Ok(set) => set,
         Err(err) => {
-            messages.error_in_line_order(
+            messages.push_in_line_order(
                 "invalid-rrule",
+                Level::Error,
                 event.rrule_line,
                 Some("RRULE"),
                 format!(
@@ -238,12 +243,35 @@ fn instances<'e>(
         .exdates
         .iter()
         .fold(set, |set, ex| set.exdate(ex.with_timezone(&rrule_zone)));
-    let window = set
-        .after((from - Duration::days(1)).with_timezone(&rrule_zone))
-        .before(to.with_timezone(&rrule_zone))
-        .all(MAX_INSTANCES);
-    window
-        .dates
+    let first = (from - Duration::days(1)).with_timezone(&rrule_zone);
+    let last = to.with_timezone(&rrule_zone);
+    let mut dates = Vec::new();
+    let mut skipped = 0;
+    for time in &set {
+        if time > last || dates.len() == MAX_INSTANCES {
+            break;
+        }
+        if time >= first {
+            dates.push(time);
+            continue;
+        }
+        skipped += 1;
+        if skipped == MAX_SKIPPED {
+            messages.push_in_line_order(
+                "rrule-too-frequent",
+                Level::Warning,
+                event.rrule_line,
+                Some("RRULE"),
+                format!(
+                    "RRULE `{rule_text}` repeats more than {MAX_SKIPPED} times between its start \
+                     ({}) and the import window; its instances are left out",
+                    dtstart.format("%Y-%m-%d")
+                ),
+            );
+            break;
+        }
+    }
+    dates
         .into_iter()
         .map(|time| time.with_timezone(&Utc))
         .filter(|time| !overrides.contains(&(event.uid.clone(), *time)))
