@@ -271,13 +271,13 @@ fn plan_health(
         .clone()
         .unwrap_or_else(|| page_template(ctx, "Health.md", &account.name));
     let eol = if base.contains("\r\n") { "\r\n" } else { "\n" };
-    let source = &new_block.source;
+    let source = new_block.frame.source;
     let located = block::locate(&base, source);
     let previous = match &located {
         Some(found) if !found.is_intact() && !force => {
             report.conflicts.push(Conflict {
                 path: rel.clone(),
-                source: source.clone(),
+                source: source.to_string(),
                 reason: format!(
                     "the {source} block was edited by hand since the last import, so it and the \
                      account's Overview properties were left as they are; run again with --force \

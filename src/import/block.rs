@@ -25,35 +25,57 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::syntax::dex_block::{self, PageRecord};
 
-/// One import's content for one account's block.
-#[derive(Clone, Debug, Default)]
-pub struct Block {
+/// What every account's block of one run shares: the heading, the columns and the provenance
+/// line. A run builds it once and each account's [`Block`] points to it.
+#[derive(Debug, Default)]
+pub struct Frame {
     /// The source's slug, used in the markers.
-    pub source: String,
+    pub source: &'static str,
     /// The heading line's text, without `## `.
     pub heading: String,
     /// Metric column names after `Date`.
     pub columns: Vec<String>,
-    /// New table rows, each a date and one cell per column (empty for unknown).
-    pub rows: Vec<(NaiveDate, Vec<String>)>,
     /// When true the table keeps one row per import: the new row (dated today) is added only
     /// when its values differ from the latest row. When false the rows are a dated series and
     /// replace the rows of the same dates.
     pub snapshot: bool,
+    /// The provenance line: `Imported from <file> on <date> by dex import <source>.`
+    pub provenance: String,
+}
+
+/// One import's content for one account's block.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// The parts shared with the run's other blocks.
+    pub frame: Arc<Frame>,
+    /// New table rows, each a date and one cell per column (empty for unknown).
+    pub rows: Vec<(NaiveDate, Vec<String>)>,
     /// Risk signal list items, each starting with its date and ending with its tag.
     pub risks: Vec<String>,
     /// Expansion list items; `Some` replaces the previous list.
     pub expansion: Option<Vec<String>>,
     /// Lines after the table that describe the data (scales, directions), replaced each time.
     pub notes: Vec<String>,
-    /// The provenance line: `Imported from <file> on <date> by dex import <source>.`
-    pub provenance: String,
+}
+
+impl Block {
+    /// A block of `frame` with the given rows and no risks, expansion items or notes.
+    pub fn new(frame: &Arc<Frame>, rows: Vec<(NaiveDate, Vec<String>)>) -> Block {
+        Block {
+            frame: Arc::clone(frame),
+            rows,
+            risks: Vec::new(),
+            expansion: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// The records a block keeps about the account's pages, next to its provenance line.
@@ -238,8 +260,9 @@ pub fn merge(
 ) -> Option<(Vec<String>, Changes)> {
     let empty = ParsedBlock::default();
     let old = old.unwrap_or(&empty);
+    let frame = &*new.frame;
     let mut changes = Vec::new();
-    let mut columns = new.columns.clone();
+    let mut columns = frame.columns.clone();
     for column in &old.columns {
         if !columns.contains(column) {
             columns.push(column.clone());
@@ -247,19 +270,20 @@ pub fn merge(
     }
     let mut rows = old.rows.clone();
     let cells_of = |values: &[String]| -> BTreeMap<String, String> {
-        new.columns
+        frame
+            .columns
             .iter()
             .cloned()
             .zip(values.iter().cloned())
             .filter(|(_, value)| !value.is_empty())
             .collect()
     };
-    if new.snapshot {
+    if frame.snapshot {
         if let Some((_, values)) = new.rows.last() {
             let cells = cells_of(values);
             let latest = rows.iter().next_back().map(|(_, row)| row);
             let same = latest.is_some_and(|row| {
-                new.columns.iter().all(|c| {
+                frame.columns.iter().all(|c| {
                     row.get(c).map_or("", String::as_str) == cells.get(c).map_or("", String::as_str)
                 })
             });
@@ -271,7 +295,7 @@ pub fn merge(
                 };
                 changes.push(format!(
                     "{verb} row {today}: {}",
-                    describe(&new.columns, &cells)
+                    describe(&frame.columns, &cells)
                 ));
                 rows.insert(today, cells);
             }
@@ -284,14 +308,14 @@ pub fn merge(
                 Some(_) => {
                     changes.push(format!(
                         "updated row {date}: {}",
-                        describe(&new.columns, &cells)
+                        describe(&frame.columns, &cells)
                     ));
                     rows.insert(*date, cells);
                 }
                 None => {
                     changes.push(format!(
                         "added row {date}: {}",
-                        describe(&new.columns, &cells)
+                        describe(&frame.columns, &cells)
                     ));
                     rows.insert(*date, cells);
                 }
@@ -374,7 +398,8 @@ fn render(new: &Block, tables: &Tables<'_>, records: &Records) -> Vec<String> {
         risks,
         expansion,
     } = *tables;
-    let mut lines = vec![format!("## {}", new.heading), String::new()];
+    let frame = &*new.frame;
+    let mut lines = vec![format!("## {}", frame.heading), String::new()];
     let mut header = "| Date |".to_string();
     let mut separator = "| --- |".to_string();
     for column in columns {
@@ -396,7 +421,7 @@ fn render(new: &Block, tables: &Tables<'_>, records: &Records) -> Vec<String> {
         lines.push(note.clone());
         lines.push(String::new());
     }
-    lines.push(new.provenance.clone());
+    lines.push(frame.provenance.clone());
     lines.extend(records.properties.clone());
     if !records.pages.is_empty() {
         lines.push(PageRecord::render(&records.pages));
@@ -437,15 +462,14 @@ mod tests {
     }
 
     fn block(value: &str) -> Block {
-        Block {
-            source: "zendesk".into(),
+        let frame = Arc::new(Frame {
+            source: "zendesk",
             heading: "Support (imported from Zendesk)".into(),
             columns: vec!["Open tickets".into()],
-            rows: vec![(day(15), vec![value.into()])],
             snapshot: true,
             provenance: "Imported from t.csv on 2026-03-15 by dex import zendesk.".into(),
-            ..Block::default()
-        }
+        });
+        Block::new(&frame, vec![(day(15), vec![value.into()])])
     }
 
     #[test]

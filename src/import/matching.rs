@@ -331,7 +331,11 @@ fn page_from_summary(folder: &str, rel: &str, summary: &crate::syntax::NoteSumma
 fn id_key<'a>(key: &str, id: &'a str) -> Cow<'a, str> {
     let id = id.trim();
     if key == "salesforce_id" {
-        let end = id.char_indices().nth(15).map_or(id.len(), |(i, _)| i);
+        // Ids are ASCII, so the fifteenth character usually ends at byte 15.
+        let end = match id.as_bytes().get(..15) {
+            Some(head) if head.is_ascii() => 15,
+            _ => id.char_indices().nth(15).map_or(id.len(), |(i, _)| i),
+        };
         Cow::Borrowed(&id[..end])
     } else if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(id)
@@ -454,6 +458,17 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(m.find(&webmail), None);
+    }
+
+    #[test]
+    fn salesforce_ids_compare_by_their_first_fifteen_characters() {
+        let key = |id| id_key("salesforce_id", id).into_owned();
+        assert_eq!(key(" 001000000000001AAA "), "001000000000001");
+        assert_eq!(key("001000000000001"), "001000000000001");
+        assert_eq!(key("00100"), "00100");
+        assert_eq!(key("ÄÖÜ0000000000001xyz"), "ÄÖÜ000000000000");
+        assert_eq!(key("00100000000000Ä1xyz"), "00100000000000Ä");
+        assert_eq!(id_key("gainsight_id", "1P02Q7ZC"), "1p02q7zc");
     }
 
     #[test]

@@ -119,11 +119,12 @@ mod values;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use chrono_tz::Tz;
 
-use self::block::Block;
+use self::block::{Block, Frame};
 use self::config::SourceConfig;
 use self::frontmatter::{Policy, Value};
 use self::matching::{Matcher, Query};
@@ -302,14 +303,27 @@ impl Context<'_> {
         self.config.timezone
     }
 
-    /// Builds the provenance line for a block made from `files`.
-    pub fn provenance(&self, files: &[String]) -> String {
-        format!(
-            "Imported from {} on {} by dex import {}.",
-            files.join(", "),
-            self.today,
-            self.source.slug()
-        )
+    /// Builds what every block of this run shares: `heading`, `columns` and the provenance line,
+    /// which names `files`.
+    pub fn frame(
+        &self,
+        heading: String,
+        columns: &[&str],
+        snapshot: bool,
+        files: &[String],
+    ) -> Arc<Frame> {
+        Arc::new(Frame {
+            source: self.source.slug(),
+            heading,
+            columns: columns.iter().map(ToString::to_string).collect(),
+            snapshot,
+            provenance: format!(
+                "Imported from {} on {} by dex import {}.",
+                files.join(", "),
+                self.today,
+                self.source.slug()
+            ),
+        })
     }
 }
 

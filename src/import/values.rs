@@ -17,10 +17,71 @@ pub enum DateOrder {
 /// Parses an amount of money: currency signs and codes, thousands separators in either locale,
 /// `k`/`M` suffixes and accounting negatives in parentheses.
 pub fn parse_money(text: &str) -> Result<f64, String> {
+    let value = text.trim();
+    match parse_plain_amount(value) {
+        Some(amount) => Ok(amount),
+        None => parse_any_money(text, value),
+    }
+}
+
+/// Reads the amounts most exports write, `1200`, `1,200.50` or `$45,000`, as [`parse_money`]
+/// does but without copying the text; returns `None` for any other form. The value is whole
+/// cents over 100, which rounds as parsing the decimal text does, since both round the same
+/// exact value once.
+fn parse_plain_amount(text: &str) -> Option<f64> {
+    let bytes = text.strip_prefix('$').unwrap_or(text).as_bytes();
+    let (whole, cents) = match bytes.iter().position(|&b| b == b'.') {
+        Some(dot) => (&bytes[..dot], Some(&bytes[dot + 1..])),
+        None => (bytes, None),
+    };
+    // Thirteen digits keep the cents below 2^53, where every whole number is exact.
+    let mut digits = 0;
+    let mut value: u64 = 0;
+    let mut groups = whole.split(|&b| b == b',');
+    let first = groups.next()?;
+    let has_commas = whole.contains(&b',');
+    if first.is_empty() || (has_commas && first.len() > 3) {
+        return None;
+    }
+    for (i, group) in std::iter::once(first).chain(groups).enumerate() {
+        if i > 0 && group.len() != 3 {
+            return None;
+        }
+        for &b in group {
+            if !b.is_ascii_digit() || digits == 13 {
+                return None;
+            }
+            value = value * 10 + u64::from(b - b'0');
+            digits += 1;
+        }
+    }
+    #[allow(clippy::cast_precision_loss, reason = "below 2^53, checked above")]
+    match cents {
+        None => Some(value as f64),
+        // Without a comma, a dot before exactly three digits separates thousands (`1.200`).
+        Some(fraction) if fraction.is_empty() || fraction.len() > 2 => None,
+        Some(fraction) => {
+            let mut hundredths = value;
+            for &b in fraction {
+                if !b.is_ascii_digit() {
+                    return None;
+                }
+                hundredths = hundredths * 10 + u64::from(b - b'0');
+            }
+            if fraction.len() == 1 {
+                hundredths *= 10;
+            }
+            Some(hundredths as f64 / 100.0)
+        }
+    }
+}
+
+/// Parses an amount in any of the forms [`parse_money`] takes; `value` is `text` trimmed.
+fn parse_any_money(text: &str, value: &str) -> Result<f64, String> {
     let invalid =
         || format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k");
-    let mut value = text.trim();
-    // Plain digits, the common case, parse the same way without the copies below.
+    let mut value = value;
+    // Plain digits parse the same way without the copies below.
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return value.parse().map_err(|_| invalid());
     }
@@ -405,7 +466,6 @@ pub fn format_amount(value: f64) -> String {
 
 /// Formats an amount for a table or list: `$45,000` or `$1,200.50`.
 pub fn format_money(value: f64) -> String {
-    let negative = value < 0.0;
     let cents = (value.abs() * 100.0).round();
     #[allow(
         clippy::cast_possible_truncation,
@@ -413,24 +473,24 @@ pub fn format_money(value: f64) -> String {
         reason = "amounts in exports are far below u64::MAX cents"
     )]
     let cents = cents as u64;
-    let whole = group_thousands(cents / 100);
-    let fraction = cents % 100;
-    let sign = if negative { "-" } else { "" };
-    if fraction == 0 {
-        format!("{sign}${whole}")
-    } else {
-        format!("{sign}${whole}.{fraction:02}")
+    let mut digits = itoa::Buffer::new();
+    let whole = digits.format(cents / 100);
+    let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 5);
+    if value < 0.0 {
+        out.push('-');
     }
-}
-
-fn group_thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    out.push('$');
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
             out.push(',');
         }
-        out.push(c);
+        out.push(digit);
+    }
+    let fraction = cents % 100;
+    if fraction != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + u8::try_from(fraction / 10).unwrap_or(0)));
+        out.push(char::from(b'0' + u8::try_from(fraction % 10).unwrap_or(0)));
     }
     out
 }
@@ -438,6 +498,19 @@ fn group_thousands(value: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path for plain amounts gives exactly what the general parser gives.
+        #[test]
+        fn plain_amounts_read_as_the_general_parser_reads_them(
+            text in r"\$?[0-9]{1,4}(,[0-9]{2,4}){0,5}(\.[0-9]{0,4})?|[0-9]{10,22}(\.[0-9]{1,2})?"
+        ) {
+            let trimmed = text.trim();
+            if let Some(fast) = parse_plain_amount(trimmed) {
+                proptest::prop_assert_eq!(Ok(fast), parse_any_money(&text, trimmed));
+            }
+        }
+    }
 
     #[test]
     fn money_in_every_locale() {
@@ -688,8 +761,17 @@ mod tests {
 
     #[test]
     fn money_formatting() {
-        assert_eq!(format_money(45_000.0), "$45,000");
-        assert_eq!(format_money(1200.5), "$1,200.50");
+        let cases = [
+            (0.0, "$0"),
+            (45_000.0, "$45,000"),
+            (1200.5, "$1,200.50"),
+            (999.999, "$1,000"),
+            (1_234_567.05, "$1,234,567.05"),
+            (-300.0, "-$300"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(format_money(value), expected, "{value}");
+        }
         assert_eq!(format_amount(240_000.0), "240000");
         assert_eq!(format_amount(12.345), "12.35");
         assert_eq!(format_amount(-0.0), "0");

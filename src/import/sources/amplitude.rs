@@ -195,6 +195,8 @@ struct Counter<'c, 'v> {
     pending: Vec<Pending>,
     accounts: FxHashMap<String, Option<usize>>,
     last_date: Option<NaiveDate>,
+    /// The earlier readings of the accounts found so far, read meanwhile.
+    baselines: usage::Baselines,
 }
 
 pub(super) fn read(
@@ -218,8 +220,10 @@ pub(super) fn read(
             )));
         }
     };
+    let baselines = usage::Baselines::start(ctx);
     let mut counter = Counter {
         ctx,
+        baselines,
         property,
         weeks: Vec::new(),
         pending: Vec::with_capacity(PENDING_EVENTS),
@@ -500,13 +504,17 @@ impl Counter<'_, '_> {
             Some(domain) => query.domains.push(domain.to_string()),
         }
         let found = self.ctx.resolve(&query, label, line, parsed);
+        if let Some(account) = found {
+            self.baselines.request(self.ctx, account);
+        }
         self.accounts.insert(key.to_string(), found);
         found
     }
 
     fn finish(mut self, parsed: &mut Parsed, names: &[String]) {
         self.count_pending();
-        let provenance = self.ctx.provenance(names);
+        let frame = usage::frame(self.ctx, false, names);
+        let mut earlier = self.baselines.finish();
         let last = self.last_date;
         let mut per_account: HashMap<usize, Vec<Reading>> = HashMap::new();
         let mut partial = std::collections::BTreeSet::new();
@@ -532,7 +540,7 @@ impl Counter<'_, '_> {
         }
         for (account, mut readings) in per_account {
             readings.sort_by_key(|r| r.date);
-            let block = usage::build(self.ctx, account, &readings, false, provenance.clone());
+            let block = usage::build(self.ctx, earlier.remove(&account), &readings, &frame);
             parsed.updates.entry(account).or_default().block = Some(block);
         }
         if !partial.is_empty() {

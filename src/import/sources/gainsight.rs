@@ -5,13 +5,14 @@
 //! direction set under `[import.<source>]` (`score_scale`, `higher_is_healthier`), because
 //! `ChurnZero` customers configure their score either way round.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::{field, open_csv};
-use crate::import::block::Block;
+use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
@@ -125,10 +126,10 @@ pub(super) fn read(
         }
         opened.push(export);
     }
-    let mut companies: HashMap<usize, Company> = HashMap::new();
-    let mut names = Vec::new();
+    let names: Vec<String> = opened.iter().map(|export| export.file.clone()).collect();
+    let (frame, note) = block_frame(ctx, &names);
     for export in opened {
-        let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
+        export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
             let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
             let gsid = cell("gsid", messages);
@@ -155,16 +156,44 @@ pub(super) fn read(
                 return;
             };
             let company = parse_company(row, columns, gsid, ctx, messages);
-            companies.insert(account, company);
+            // The last row of an account gives its values.
+            let update = parsed.updates.entry(account).or_default();
+            update.frontmatter.clear();
+            write_company(update, company, ctx, &frame, &note);
         });
-        names.push(file);
-    }
-    let provenance = ctx.provenance(&names);
-    for (account, company) in companies {
-        let update = parsed.updates.entry(account).or_default();
-        write_company(update, &company, ctx, provenance.clone());
     }
     Ok(())
+}
+
+/// Builds what the blocks of a run share, naming the exports `files`, and the note on scores
+/// that each block carries.
+fn block_frame(ctx: &Context<'_>, files: &[String]) -> (Arc<Frame>, String) {
+    let title = ctx.source.title();
+    let direction = if ctx.config.higher_is_healthier {
+        "higher"
+    } else {
+        "lower"
+    };
+    let note = format!(
+        "Health scores are on a 0 to 100 scale where higher is healthier, converted from {title}'s \
+         0 to {} scale where {direction} is healthier.",
+        format_amount(ctx.config.score_scale)
+    );
+    let frame = ctx.frame(
+        format!("Customer success (imported from {title})"),
+        &[
+            "ARR",
+            "MRR",
+            "Health score",
+            "Previous score",
+            "NPS",
+            "Stage",
+            "Status",
+        ],
+        true,
+        files,
+    );
+    (frame, note)
 }
 
 /// Parses the values of one company row; a value that cannot be read is left out with a
@@ -177,20 +206,21 @@ fn parse_company(
     messages: &mut Messages,
 ) -> Company {
     let line = row.line;
-    let mut cell = |name: &str| row.cell(columns.get(name), messages);
-    let arr = cell("arr");
-    let mrr = cell("mrr");
-    let renewal = cell("renewal");
-    let current = cell("current");
-    let previous = cell("previous");
-    let nps = cell("nps");
-    let employees = cell("employees");
+    let mut text = |name: &str| row.text(columns.get(name), messages);
+    let arr = text("arr");
+    let mrr = text("mrr");
+    let renewal = text("renewal");
+    let current = text("current");
+    let previous = text("previous");
+    let nps = text("nps");
+    let employees = text("employees");
+    let mut owned = |name: &str| text(name).map(Cow::into_owned);
     let mut company = Company {
         gsid,
-        csm: cell("csm"),
-        stage: cell("stage"),
-        status: cell("status"),
-        industry: cell("industry"),
+        csm: owned("csm"),
+        stage: owned("stage"),
+        status: owned("status"),
+        industry: owned("industry"),
         ..Company::default()
     };
     // Messages name the column as the file writes it, or the usual header when it has none.
@@ -204,7 +234,7 @@ fn parse_company(
         );
     };
     let mut read =
-        |text: Option<String>, header: &str, parse: &dyn Fn(&str) -> Result<f64, String>| {
+        |text: Option<Cow<'_, str>>, header: &str, parse: &dyn Fn(&str) -> Result<f64, String>| {
             let text = text?;
             parse(&text).map_err(|err| warn(header, err)).ok()
         };
@@ -283,83 +313,52 @@ fn normalize(score: f64, ctx: &Context<'_>) -> f64 {
 
 fn write_company(
     update: &mut crate::import::AccountUpdate,
-    company: &Company,
+    company: Company,
     ctx: &Context<'_>,
-    provenance: String,
+    frame: &Arc<Frame>,
+    note: &str,
 ) {
-    if let (Some(id), Source::Gainsight) = (&company.gsid, ctx.source) {
-        update.set("gainsight_id", Value::Text(id.clone()), Policy::FillIn);
-    }
-    let number = |value: Option<f64>| value.map(Value::Number);
-    let text = |value: &Option<String>| value.clone().map(Value::Text);
     let score = company.score.map(|s| normalize(s, ctx));
     let previous = company.previous.map(|s| normalize(s, ctx));
+    let row = vec![
+        company.arr.map(format_money).unwrap_or_default(),
+        company.mrr.map(format_money).unwrap_or_default(),
+        score.map(format_amount).unwrap_or_default(),
+        previous.map(format_amount).unwrap_or_default(),
+        company.nps.map(format_amount).unwrap_or_default(),
+        company.stage.clone().unwrap_or_default(),
+        company.status.clone().unwrap_or_default(),
+    ];
+    let mut block = Block::new(frame, vec![(ctx.today, row)]);
+    block.notes.push(note.to_string());
+    update.block = Some(block);
+    if let (Some(id), Source::Gainsight) = (company.gsid, ctx.source) {
+        update.set("gainsight_id", Value::Text(id), Policy::FillIn);
+    }
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
     )]
     let values = [
-        ("arr", number(company.arr)),
-        ("mrr", number(company.mrr)),
+        ("arr", company.arr.map(Value::Number)),
+        ("mrr", company.mrr.map(Value::Number)),
         ("renewal_date", company.renewal.map(Value::Date)),
-        ("csm", text(&company.csm)),
-        ("stage", text(&company.stage)),
-        ("status", text(&company.status)),
-        ("health_score", number(score)),
-        ("health_score_previous", number(previous)),
-        ("nps", number(company.nps)),
-        ("industry", text(&company.industry)),
+        ("csm", company.csm.map(Value::Text)),
+        ("stage", company.stage.map(Value::Text)),
+        ("status", company.status.map(Value::Text)),
+        ("health_score", score.map(Value::Number)),
+        ("health_score_previous", previous.map(Value::Number)),
+        ("nps", company.nps.map(Value::Number)),
+        ("industry", company.industry.map(Value::Text)),
         (
             "employees",
             company.employees.map(|e| Value::Number(e as f64)),
         ),
     ];
+    update.frontmatter.reserve(values.len());
     for (key, value) in values {
         if let Some(value) = value {
             update.set(key, value, Policy::Owned);
         }
     }
-    let title = ctx.source.title();
-    let direction = if ctx.config.higher_is_healthier {
-        "higher"
-    } else {
-        "lower"
-    };
-    let note = format!(
-        "Health scores are on a 0 to 100 scale where higher is healthier, converted from {title}'s \
-         0 to {} scale where {direction} is healthier.",
-        format_amount(ctx.config.score_scale)
-    );
-    update.block = Some(Block {
-        source: ctx.source.slug().to_string(),
-        heading: format!("Customer success (imported from {title})"),
-        columns: [
-            "ARR",
-            "MRR",
-            "Health score",
-            "Previous score",
-            "NPS",
-            "Stage",
-            "Status",
-        ]
-        .map(str::to_string)
-        .to_vec(),
-        rows: vec![(
-            ctx.today,
-            vec![
-                company.arr.map(format_money).unwrap_or_default(),
-                company.mrr.map(format_money).unwrap_or_default(),
-                score.map(format_amount).unwrap_or_default(),
-                previous.map(format_amount).unwrap_or_default(),
-                company.nps.map(format_amount).unwrap_or_default(),
-                company.stage.clone().unwrap_or_default(),
-                company.status.clone().unwrap_or_default(),
-            ],
-        )],
-        snapshot: true,
-        risks: Vec::new(),
-        expansion: None,
-        notes: vec![note],
-        provenance,
-    });
 }

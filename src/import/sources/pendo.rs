@@ -49,6 +49,31 @@ const FIELDS: [FieldSpec; 8] = [
     field("last_visit", &["Last Visit", "Last visit", "Last Visited"]),
 ];
 
+/// The columns of the fields a row is read for, found once per file.
+struct Cells {
+    account_id: Option<usize>,
+    account_name: Option<usize>,
+    email: Option<usize>,
+    days_active: Option<usize>,
+    visitors: Option<usize>,
+    active_visitors: Option<usize>,
+    last_visit: Option<usize>,
+}
+
+impl Cells {
+    fn of(columns: &Columns) -> Cells {
+        Cells {
+            account_id: columns.get("account_id"),
+            account_name: columns.get("account_name"),
+            email: columns.get("email"),
+            days_active: columns.get("days_active"),
+            visitors: columns.get("visitors"),
+            active_visitors: columns.get("active_visitors"),
+            last_visit: columns.get("last_visit"),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Totals {
     /// `None` for an account list whose rows give no active visitors.
@@ -75,6 +100,7 @@ pub(super) fn read(
     }
     // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
     ctx.wait_for_accounts();
+    let baselines = usage::Baselines::start(ctx);
     let mut totals: FxHashMap<usize, Totals> = FxHashMap::default();
     let mut names = Vec::new();
     for mut export in opened {
@@ -90,12 +116,13 @@ pub(super) fn read(
                     .to_string(),
             );
         }
+        let at = Cells::of(&export.columns);
         let file = export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
-            let text = |name: &str, messages: &mut Messages| row.text(columns.get(name), messages);
-            let account_id = text("account_id", messages);
-            let account_name = text("account_name", messages);
-            let email = text("email", messages);
+            let text = |column: Option<usize>, messages: &mut Messages| row.text(column, messages);
+            let account_id = text(at.account_id, messages);
+            let account_name = text(at.account_name, messages);
+            let email = text(at.email, messages);
             if account_id.is_none() && account_name.is_none() && email.is_none() {
                 messages.error(
                     "missing-account",
@@ -109,24 +136,24 @@ pub(super) fn read(
                 parsed.rows_rejected += 1;
                 return;
             }
-            let count = |name: &str, usual: &str, messages: &mut Messages| {
-                let text = text(name, messages)?;
+            let count = |column: Option<usize>, usual: &str, messages: &mut Messages| {
+                let text = text(column, messages)?;
                 parse_count(&text)
                     .map_err(|err| {
                         messages.warning(
                             "invalid-number",
                             line,
-                            Some(row.header(columns.get(name)).unwrap_or(usual)),
+                            Some(row.header(column).unwrap_or(usual)),
                             format!("{err}; left out"),
                         );
                     })
                     .ok()
             };
-            let days = count("days_active", "Days Active", messages);
-            let known = count("visitors", "Number of Visitors", messages);
-            let active = count("active_visitors", "Active Visitors", messages);
+            let days = count(at.days_active, "Days Active", messages);
+            let known = count(at.visitors, "Number of Visitors", messages);
+            let active = count(at.active_visitors, "Active Visitors", messages);
             let last_visit = if visitors {
-                last_visit_day(row, columns, ctx, messages)
+                last_visit_day(row, at.last_visit, ctx, messages)
             } else {
                 None
             };
@@ -134,7 +161,10 @@ pub(super) fn read(
             let Some(account) = find_account(cells, ctx, file, line, parsed) else {
                 return;
             };
-            let entry = totals.entry(account).or_default();
+            let entry = totals.entry(account).or_insert_with(|| {
+                baselines.request(ctx, account);
+                Totals::default()
+            });
             if visitors {
                 entry.known_users += 1;
                 entry.days_active = entry.days_active.max(days);
@@ -152,7 +182,7 @@ pub(super) fn read(
         });
         names.push(file);
     }
-    write_blocks(ctx, parsed, totals, &names);
+    write_blocks(ctx, parsed, totals, baselines, &names);
     Ok(())
 }
 
@@ -187,20 +217,17 @@ fn find_account(
 /// that is not a date and time.
 fn last_visit_day(
     row: &Row<'_>,
-    columns: &Columns,
+    column: Option<usize>,
     ctx: &Context<'_>,
     messages: &mut Messages,
 ) -> Option<i32> {
-    let text = row.text(columns.get("last_visit"), messages)?;
+    let text = row.text(column, messages)?;
     parse_local_day(&text, ctx.config.timezone, ctx.config.date_order)
         .map_err(|err| {
             messages.warning(
                 "invalid-date",
                 row.line,
-                Some(
-                    row.header(columns.get("last_visit"))
-                        .unwrap_or("Last Visit"),
-                ),
+                Some(row.header(column).unwrap_or("Last Visit")),
                 format!("{err}; the visit is not counted as recent"),
             );
         })
@@ -211,9 +238,11 @@ fn write_blocks(
     ctx: &Context<'_>,
     parsed: &mut Parsed,
     totals: FxHashMap<usize, Totals>,
+    baselines: usage::Baselines,
     names: &[String],
 ) {
-    let provenance = ctx.provenance(names);
+    let frame = usage::frame(ctx, true, names);
+    let mut earlier = baselines.finish();
     for (account, totals) in totals {
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
         let seats = ctx.matcher.accounts[account]
@@ -225,7 +254,7 @@ fn write_blocks(
             days_active: totals.days_active,
             seats,
         };
-        let block = usage::build(ctx, account, &[reading], true, provenance.clone());
+        let block = usage::build(ctx, earlier.remove(&account), &[reading], &frame);
         parsed.updates.entry(account).or_default().block = Some(block);
     }
 }

@@ -9,12 +9,13 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use super::{field, open_csv};
-use crate::import::block::Block;
+use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
@@ -131,7 +132,10 @@ pub(super) fn read(
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
     let mut facts: FxHashMap<usize, AccountFacts> = FxHashMap::default();
-    let mut names = Vec::new();
+    let names: Vec<String> = opened
+        .iter()
+        .map(|(_, export)| export.file.clone())
+        .collect();
     for (kind, export) in opened {
         let custom = CustomColumns::find(&export.input, ctx);
         let is_footer = |row: &Row<'_>, messages: &mut Messages| {
@@ -142,29 +146,32 @@ pub(super) fn read(
                 REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
             }
         };
-        let file =
-            export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
-                let cells = Cells {
-                    row,
-                    columns,
-                    custom: &custom,
-                    line: row.line,
-                };
-                match kind {
-                    Kind::Account => {
-                        read_account(&cells, file, ctx, parsed, messages, &mut facts);
-                    }
-                    Kind::Opportunity => {
-                        read_opportunity(&cells, file, ctx, parsed, messages, &mut facts);
-                    }
+        export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
+            let cells = Cells {
+                row,
+                columns,
+                custom: &custom,
+                line: row.line,
+            };
+            match kind {
+                Kind::Account => {
+                    read_account(&cells, file, ctx, parsed, messages, &mut facts);
                 }
-            });
-        names.push(file);
+                Kind::Opportunity => {
+                    read_opportunity(&cells, file, ctx, parsed, messages, &mut facts);
+                }
+            }
+        });
     }
-    let provenance = ctx.provenance(&names);
+    let frame = ctx.frame(
+        "CRM (imported from Salesforce)".to_string(),
+        &["ARR", "Renewal", "Open opportunities", "Open pipeline"],
+        true,
+        &names,
+    );
     for (account, facts) in facts {
         let update = parsed.updates.entry(account).or_default();
-        write_facts(update, facts, ctx, provenance.clone());
+        write_facts(update, facts, ctx, &frame);
     }
     Ok(())
 }
@@ -464,42 +471,12 @@ fn write_facts(
     update: &mut crate::import::AccountUpdate,
     mut facts: AccountFacts,
     ctx: &Context<'_>,
-    provenance: String,
+    frame: &Arc<Frame>,
 ) {
-    if let Some(id) = &facts.id {
-        update.set("salesforce_id", Value::Text(id.clone()), Policy::FillIn);
-    }
-    if let Some(domain) = facts
-        .website
-        .as_deref()
-        .and_then(crate::import::matching::normalize_domain)
-    {
-        update.set("domain", Value::Text(domain), Policy::FillIn);
-    }
-    if let Some(arr) = facts.arr {
-        update.set("arr", Value::Number(arr), Policy::Owned);
-    }
     facts.open_renewals.sort_unstable();
     let renewal = facts
         .renewal
         .or_else(|| facts.open_renewals.first().copied());
-    if let Some(date) = renewal {
-        update.set("renewal_date", Value::Date(date), Policy::Owned);
-    }
-    if let Some(owner) = &facts.owner {
-        update.set("owner", Value::Text(owner.clone()), Policy::Owned);
-    }
-    if let Some(industry) = &facts.industry {
-        update.set("industry", Value::Text(industry.clone()), Policy::Owned);
-    }
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "employee counts are far below 2^52"
-    )]
-    if let Some(employees) = facts.employees {
-        update.set("employees", Value::Number(employees as f64), Policy::Owned);
-    }
-    facts.expansion.sort();
     let has_opportunities = facts.open_count > 0 || !facts.risks.is_empty();
     let row = vec![
         facts.arr.map(format_money).unwrap_or_default(),
@@ -515,18 +492,40 @@ fn write_facts(
             String::new()
         },
     ];
-    update.block = Some(Block {
-        source: "salesforce".to_string(),
-        heading: "CRM (imported from Salesforce)".to_string(),
-        columns: ["ARR", "Renewal", "Open opportunities", "Open pipeline"]
-            .map(str::to_string)
-            .to_vec(),
-        rows: vec![(ctx.today, row)],
-        snapshot: true,
-        risks: facts.risks,
-        expansion: has_opportunities
-            .then(|| facts.expansion.into_iter().map(|(_, item)| item).collect()),
-        notes: Vec::new(),
-        provenance,
-    });
+    facts.expansion.sort();
+    let mut block = Block::new(frame, vec![(ctx.today, row)]);
+    block.risks = facts.risks;
+    block.expansion =
+        has_opportunities.then(|| facts.expansion.into_iter().map(|(_, item)| item).collect());
+    update.block = Some(block);
+    update.frontmatter.reserve(7);
+    if let Some(id) = facts.id {
+        update.set("salesforce_id", Value::Text(id), Policy::FillIn);
+    }
+    if let Some(domain) = facts
+        .website
+        .as_deref()
+        .and_then(crate::import::matching::normalize_domain)
+    {
+        update.set("domain", Value::Text(domain), Policy::FillIn);
+    }
+    if let Some(arr) = facts.arr {
+        update.set("arr", Value::Number(arr), Policy::Owned);
+    }
+    if let Some(date) = renewal {
+        update.set("renewal_date", Value::Date(date), Policy::Owned);
+    }
+    if let Some(owner) = facts.owner {
+        update.set("owner", Value::Text(owner), Policy::Owned);
+    }
+    if let Some(industry) = facts.industry {
+        update.set("industry", Value::Text(industry), Policy::Owned);
+    }
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "employee counts are far below 2^52"
+    )]
+    if let Some(employees) = facts.employees {
+        update.set("employees", Value::Number(employees as f64), Policy::Owned);
+    }
 }

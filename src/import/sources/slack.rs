@@ -140,23 +140,18 @@ fn write_blocks(
     tallies: HashMap<usize, Tally>,
     names: &[String],
 ) {
-    let provenance = ctx.provenance(names);
+    let frame = ctx.frame(
+        "Conversations (imported from Slack)".to_string(),
+        &["Messages", "Risk signals"],
+        true,
+        names,
+    );
     for (account, tally) in tallies {
         let risks: Vec<String> = tally.risks.into_values().collect();
-        parsed.updates.entry(account).or_default().block = Some(Block {
-            source: "slack".to_string(),
-            heading: "Conversations (imported from Slack)".to_string(),
-            columns: vec!["Messages".to_string(), "Risk signals".to_string()],
-            rows: vec![(
-                ctx.today,
-                vec![tally.messages.to_string(), risks.len().to_string()],
-            )],
-            snapshot: true,
-            risks,
-            expansion: None,
-            notes: Vec::new(),
-            provenance: provenance.clone(),
-        });
+        let row = vec![tally.messages.to_string(), risks.len().to_string()];
+        let mut block = Block::new(&frame, vec![(ctx.today, row)]);
+        block.risks = risks;
+        parsed.updates.entry(account).or_default().block = Some(block);
     }
 }
 

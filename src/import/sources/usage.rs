@@ -1,10 +1,15 @@
 //! What the usage sources (Pendo, Amplitude) share: the usage block and the usage-drop risk
 //! signal, measured against the account's own baseline.
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+
 use chrono::NaiveDate;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::import::Context;
-use crate::import::block::{self, Block, ParsedBlock};
+use crate::import::block::{self, Block, Frame};
 use crate::import::values::parse_number;
 
 /// One dated usage reading of an account.
@@ -40,32 +45,81 @@ impl Reading {
     }
 }
 
-/// The usage block already on the account's `Health.md`, if any and readable.
-pub(super) fn existing(ctx: &Context<'_>, account: usize) -> Option<ParsedBlock> {
-    let folder = &ctx.matcher.accounts.get(account)?.folder;
-    let text = std::fs::read_to_string(ctx.root.join(folder).join("Health.md")).ok()?;
-    let found = block::locate(&text, ctx.source.slug())?;
-    Some(block::parse(&found.content))
+/// An account's earlier WAU readings, from the usage block already on its `Health.md`.
+pub(super) type Series = Vec<(NaiveDate, f64)>;
+
+/// Reads the earlier readings of accounts on another thread while the export streams, so that
+/// opening each account's `Health.md` overlaps with reading rows. The reader asks for an account
+/// when its first row comes.
+pub(super) struct Baselines {
+    sender: mpsc::Sender<(usize, PathBuf)>,
+    thread: JoinHandle<FxHashMap<usize, Series>>,
+}
+
+impl Baselines {
+    /// Starts the thread that reads the blocks of `ctx`'s source.
+    pub fn start(ctx: &Context<'_>) -> Baselines {
+        let (sender, receiver) = mpsc::channel::<(usize, PathBuf)>();
+        let source = ctx.source.slug();
+        let thread = std::thread::spawn(move || {
+            let mut found = FxHashMap::default();
+            let mut asked = FxHashSet::default();
+            for (account, path) in receiver {
+                if !asked.insert(account) {
+                    continue;
+                }
+                if let Some(series) = read_series(&path, source) {
+                    found.insert(account, series);
+                }
+            }
+            found
+        });
+        Baselines { sender, thread }
+    }
+
+    /// Asks for the earlier readings of `account`; asking again reads nothing more.
+    pub fn request(&self, ctx: &Context<'_>, account: usize) {
+        if let Some(page) = ctx.matcher.accounts.get(account) {
+            let path = ctx.root.join(&page.folder).join("Health.md");
+            // The thread ends only after the sender is dropped, so the send cannot fail.
+            let _ = self.sender.send((account, path));
+        }
+    }
+
+    /// Waits for the readings asked for, by account; an account without a readable block has
+    /// none.
+    pub fn finish(self) -> FxHashMap<usize, Series> {
+        drop(self.sender);
+        match self.thread.join() {
+            Ok(found) => found,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+/// Reads the WAU readings of the `source` block on the `Health.md` at `path`, if any and readable.
+fn read_series(path: &Path, source: &str) -> Option<Series> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let found = block::locate(&text, source)?;
+    let old = block::parse(&found.content);
+    let readings = old.rows.iter();
+    Some(
+        readings
+            .filter_map(|(date, row)| Some((*date, parse_number(row.get("WAU")?).ok()?)))
+            .collect(),
+    )
 }
 
 /// Builds the usage block: one row per reading, and a usage-drop signal when the latest
 /// reading is more than `drop_threshold` below the mean of up to `baseline_weeks` earlier
-/// readings (from this import and from the block's earlier rows).
+/// readings (from this import and from the `earlier` rows of the block).
 pub(super) fn build(
     ctx: &Context<'_>,
-    account: usize,
+    earlier: Option<Series>,
     readings: &[Reading],
-    snapshot: bool,
-    provenance: String,
+    frame: &Arc<Frame>,
 ) -> Block {
-    let mut series: Vec<(NaiveDate, f64)> = existing(ctx, account)
-        .map(|old| {
-            old.rows
-                .iter()
-                .filter_map(|(date, row)| Some((*date, parse_number(row.get("WAU")?).ok()?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut series = earlier.unwrap_or_default();
     for reading in readings {
         series.retain(|(date, _)| *date != reading.date);
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
@@ -79,24 +133,28 @@ pub(super) fn build(
     if let Some(signal) = drop_signal(&series, ctx).filter(|_| latest_has_wau) {
         risks.push(signal);
     }
-    let title = ctx.source.title();
     Block {
-        source: ctx.source.slug().to_string(),
-        heading: format!("Usage (imported from {title})"),
-        columns: ["WAU", "Days active", "Adoption"]
-            .map(str::to_string)
-            .to_vec(),
+        frame: Arc::clone(frame),
         rows: readings.iter().map(|r| (r.date, r.cells())).collect(),
-        snapshot,
         risks,
         expansion: None,
-        notes: vec![if snapshot {
+        notes: vec![if frame.snapshot {
             "WAU counts users active in the 7 days to each date; adoption is WAU over seats (or known users).".to_string()
         } else {
             "Each row is a week starting on Monday: WAU counts distinct users, days active the days with any event; adoption is WAU over seats.".to_string()
         }],
-        provenance,
     }
+}
+
+/// Builds what the usage blocks of a run share, naming the exports `files`. A `snapshot` run
+/// adds one reading per import; otherwise the rows are a dated series.
+pub(super) fn frame(ctx: &Context<'_>, snapshot: bool, files: &[String]) -> Arc<Frame> {
+    ctx.frame(
+        format!("Usage (imported from {})", ctx.source.title()),
+        &["WAU", "Days active", "Adoption"],
+        snapshot,
+        files,
+    )
 }
 
 /// The usage-drop signal for the latest point of `series`, if it dropped against the baseline.

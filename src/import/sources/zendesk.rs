@@ -12,13 +12,14 @@ mod seen;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::Datelike;
 
 use self::batch::{Batch, Decoded, Facts, Reopens};
 use self::seen::SeenIds;
 use super::{field, open_csv};
-use crate::import::block::Block;
+use crate::import::block::{Block, Frame};
 use crate::import::csvin::{FieldSpec, written_header};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
@@ -239,7 +240,18 @@ pub(super) fn read(
         names.push(export.finish(parsed));
     }
     tally.sum_keys();
-    let provenance = ctx.provenance(&names);
+    let frame = ctx.frame(
+        format!("Support (imported from {})", ctx.source.title()),
+        &[
+            "Open tickets",
+            "Urgent tickets",
+            "Reopens",
+            "Bad ratings",
+            "CSAT",
+        ],
+        true,
+        &names,
+    );
     let counted = tally.accounts.iter().enumerate();
     for (account, stats) in counted.filter_map(|(account, stats)| Some((account, stats.as_ref()?)))
     {
@@ -249,7 +261,7 @@ pub(super) fn read(
                 update.set("zendesk_org", Value::Text(org.clone()), Policy::FillIn);
             }
         }
-        update.block = Some(build_block(stats, ctx, provenance.clone()));
+        update.block = Some(build_block(stats, ctx, &frame));
     }
     Ok(())
 }
@@ -734,7 +746,7 @@ fn rating_kind(text: &str) -> Option<bool> {
     }
 }
 
-fn build_block(tally: &AccountTally, ctx: &Context<'_>, provenance: String) -> Block {
+fn build_block(tally: &AccountTally, ctx: &Context<'_>, frame: &Arc<Frame>) -> Block {
     let stats = &tally.counts;
     let today = ctx.today;
     let csat = if stats.good_90 + stats.bad_90 > 0 {
@@ -785,19 +797,8 @@ fn build_block(tally: &AccountTally, ctx: &Context<'_>, provenance: String) -> B
             listed.join(", ")
         ));
     }
-    let title = ctx.source.title();
     Block {
-        source: ctx.source.slug().to_string(),
-        heading: format!("Support (imported from {title})"),
-        columns: [
-            "Open tickets",
-            "Urgent tickets",
-            "Reopens",
-            "Bad ratings",
-            "CSAT",
-        ]
-        .map(str::to_string)
-        .to_vec(),
+        frame: Arc::clone(frame),
         rows: vec![(
             today,
             vec![
@@ -808,14 +809,12 @@ fn build_block(tally: &AccountTally, ctx: &Context<'_>, provenance: String) -> B
                 csat,
             ],
         )],
-        snapshot: true,
         risks,
         expansion: None,
         notes: vec![format!(
             "Urgent tickets (urgent or high priority) and bad ratings cover the last 30 days, reopens and CSAT the last 90. Bad ratings: {} in 30 days, {} in 90 days ({trend}).",
             stats.bad_30, stats.bad_90,
         )],
-        provenance,
     }
 }
 
