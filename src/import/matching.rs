@@ -76,7 +76,7 @@ pub struct Matcher {
     pub accounts: Vec<AccountPage>,
     accounts_folder: String,
     /// Accounts by id, per frontmatter key: one map for each key seen.
-    by_id: Vec<(&'static str, FxHashMap<String, usize>)>,
+    by_id: Vec<(&'static str, IdMap)>,
     by_name: FxHashMap<String, usize>,
     by_domain: FxHashMap<String, usize>,
     rules: Vec<MatchRule>,
@@ -183,7 +183,7 @@ impl Matcher {
     /// Finds the account whose frontmatter `key` is `id`.
     fn find_id(&self, key: &str, id: &str) -> Option<usize> {
         let (_, ids) = self.by_id.iter().find(|(k, _)| *k == key)?;
-        ids.get(id_key(key, id).as_ref()).copied()
+        ids.get(&id_key(key, id))
     }
 
     /// Finds the account of an email address, domain or website, trying parent domains too.
@@ -233,15 +233,11 @@ impl Matcher {
         let position = match self.by_id.iter().position(|(k, _)| *k == key) {
             Some(position) => position,
             None => {
-                self.by_id.push((key, FxHashMap::default()));
+                self.by_id.push((key, IdMap::default()));
                 self.by_id.len() - 1
             }
         };
-        let ids = &mut self.by_id[position].1;
-        let id = id_key(key, id);
-        if !ids.contains_key(id.as_ref()) {
-            ids.insert(id.into_owned(), account);
-        }
+        self.by_id[position].1.insert_new(&id_key(key, id), account);
     }
 
     /// Normalises a name: lower case, punctuation and `_` as spaces, legal suffixes dropped.
@@ -324,6 +320,46 @@ fn page_from_summary(folder: &str, rel: &str, summary: &crate::syntax::NoteSumma
         }
     }
     page
+}
+
+/// Accounts by the comparable form of an id. Ids of up to 15 bytes, as Salesforce ids are
+/// compared, are kept inside the table as numbers, so a lookup reads no other memory.
+#[derive(Debug, Default)]
+struct IdMap {
+    short: FxHashMap<u128, usize>,
+    long: FxHashMap<String, usize>,
+}
+
+impl IdMap {
+    /// Packs an id of up to 15 bytes with its length, so that no two ids share a number.
+    fn pack(id: &str) -> Option<u128> {
+        let bytes = id.as_bytes();
+        let mut packed = [0u8; 16];
+        packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        packed[15] = u8::try_from(bytes.len()).ok().filter(|len| *len < 16)?;
+        Some(u128::from_le_bytes(packed))
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        match Self::pack(id) {
+            Some(packed) => self.short.get(&packed).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// Adds `id` unless it is there already: the first account with an id keeps it.
+    fn insert_new(&mut self, id: &str, account: usize) {
+        match Self::pack(id) {
+            Some(packed) => {
+                self.short.entry(packed).or_insert(account);
+            }
+            None => {
+                if !self.long.contains_key(id) {
+                    self.long.insert(id.to_string(), account);
+                }
+            }
+        }
+    }
 }
 
 /// Returns the comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
@@ -469,6 +505,28 @@ mod tests {
         assert_eq!(key("ÄÖÜ0000000000001xyz"), "ÄÖÜ000000000000");
         assert_eq!(key("00100000000000Ä1xyz"), "00100000000000Ä");
         assert_eq!(id_key("gainsight_id", "1P02Q7ZC"), "1p02q7zc");
+    }
+
+    #[test]
+    fn ids_of_every_length_are_kept_apart() {
+        let mut ids = IdMap::default();
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "00100000000000",
+            "001000000000001",
+            "0010000000000012",
+        ];
+        for (account, id) in texts.iter().enumerate() {
+            ids.insert_new(id, account);
+        }
+        ids.insert_new("a", 99);
+        for (account, id) in texts.iter().enumerate() {
+            assert_eq!(ids.get(id), Some(account), "{id:?}");
+        }
+        assert_eq!(ids.get("b"), None);
+        assert_eq!(ids.get("00100000000000123"), None);
     }
 
     #[test]
