@@ -370,7 +370,7 @@ fn conflicting_block_keeps_the_overview_too() {
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("Health.md: conflict: the salesforce block was edited by hand"),
+        out.contains("Health.md: conflict: the salesforce block (line 25) was edited by hand"),
         "{out}"
     );
     assert_eq!(read(dir.path(), health_rel), edited);

@@ -167,7 +167,7 @@ fn edited_block_is_left_alone_unless_forced() {
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        out.contains("Active/Accounts/Borealis_Freight/Health.md: conflict: the zendesk block was edited by hand"),
+        out.contains("Active/Accounts/Borealis_Freight/Health.md: conflict: the zendesk block (line 25) was edited by hand"),
         "{out}"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
@@ -186,6 +186,41 @@ fn edited_block_is_left_alone_unless_forced() {
         stdout(&output)
     );
     assert!(import_common::block(&forced, "zendesk").contains("| 2026-03-20 |"));
+}
+
+/// Markers that do not make one block (one deleted, a block pasted twice) leave the note alone,
+/// even with `--force`, since the text between them may be the user's.
+#[test]
+fn unpaired_markers_are_a_conflict_even_when_forced() {
+    let dir = vault();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let path = dir.path().join(BOREALIS_HEALTH);
+    let imported = std::fs::read_to_string(&path).unwrap();
+    let block = import_common::block(&imported, "zendesk");
+    let without_end = imported.replace("<!-- dex:end zendesk -->\n", "## My notes\n- keep me\n");
+    let pasted_twice = format!("{imported}\n{block}");
+    let cases = [
+        (
+            without_end,
+            "the begin marker of its zendesk block on line 25 has no end marker",
+        ),
+        (
+            pasted_twice,
+            "it has 2 begin markers of the zendesk block (lines 25, ",
+        ),
+    ];
+    for (text, problem) in cases {
+        std::fs::write(&path, &text).unwrap();
+        for extra in [&[][..], &["--force"][..]] {
+            let output =
+                import_common::import_on(dir.path(), "zendesk", &tickets(), "2026-03-20", extra);
+            let out = stdout(&output);
+            assert_eq!(output.status.code(), Some(1), "{out}");
+            let expected = format!("Borealis_Freight/Health.md: conflict: {problem}");
+            assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        }
+    }
 }
 
 #[test]

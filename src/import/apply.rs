@@ -272,19 +272,31 @@ fn plan_health(
         .unwrap_or_else(|| page_template(ctx, "Health.md", &account.name));
     let eol = if base.contains("\r\n") { "\r\n" } else { "\n" };
     let source = new_block.frame.source;
-    let located = block::locate(&base, source);
+    let mut conflict = |reason: String| {
+        report.conflicts.push(Conflict {
+            path: rel.clone(),
+            source: source.to_string(),
+            reason,
+        });
+        Planned::Conflict
+    };
+    let located = match block::locate(&base, source) {
+        Ok(located) => located,
+        Err(problem) => {
+            return conflict(format!(
+                "{problem}, so the note and the account's Overview properties were left as they \
+                 are; fix or remove the markers and import again"
+            ));
+        }
+    };
     let previous = match &located {
         Some(found) if !found.is_intact() && !force => {
-            report.conflicts.push(Conflict {
-                path: rel.clone(),
-                source: source.to_string(),
-                reason: format!(
-                    "the {source} block was edited by hand since the last import, so it and the \
-                     account's Overview properties were left as they are; run again with --force \
-                     to replace them"
-                ),
-            });
-            return Planned::Conflict;
+            return conflict(format!(
+                "the {source} block (line {}) was edited by hand since the last import, so it and \
+                 the account's Overview properties were left as they are; run again with --force \
+                 to replace them",
+                found.line
+            ));
         }
         Some(found) => Some(block::parse(&found.content)),
         None => None,

@@ -118,6 +118,8 @@ pub struct Located {
     /// Byte range from the start of the begin marker's line to the end of the end marker's line
     /// (its line ending included).
     pub range: Range<usize>,
+    /// The line of the begin marker, counted from 1.
+    pub line: usize,
     /// The hash written in the begin marker, if any.
     pub recorded_hash: Option<String>,
     /// The content lines between the markers, without line endings.
@@ -143,43 +145,73 @@ pub fn hash_lines(lines: &[String]) -> String {
     dex_block::short_hex(&hasher.finalize())
 }
 
-/// Finds the block of `source` in `text`. A begin marker without its end marker is not a block.
-pub fn locate(text: &str, source: &str) -> Option<Located> {
+/// Finds the block of `source` in `text`: `Ok(None)` when the note has no marker of `source`,
+/// and `Err` with what is wrong when its markers do not make exactly one block (a marker deleted,
+/// a block pasted twice), since no range between them is safe to replace.
+pub fn locate(text: &str, source: &str) -> Result<Option<Located>, String> {
     let begin_prefix = format!("<!-- dex:begin {source}");
     let end_marker = format!("<!-- dex:end {source} -->");
     let mut offset = 0;
-    let mut start: Option<(usize, Option<String>)> = None;
-    let mut content = Vec::new();
-    for raw in text.split_inclusive('\n') {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim();
-        match &start {
-            None => {
-                let is_begin = trimmed
-                    .strip_prefix(&begin_prefix)
-                    .is_some_and(|rest| rest.starts_with([' ', '-']) && trimmed.ends_with("-->"));
-                if is_begin {
-                    let hash = trimmed
-                        .split_whitespace()
-                        .find_map(|word| word.strip_prefix("sha256="))
-                        .map(str::to_string);
-                    start = Some((offset, hash));
-                }
-            }
-            Some((begin, hash)) => {
-                if trimmed == end_marker {
-                    return Some(Located {
-                        range: *begin..offset + raw.len(),
-                        recorded_hash: hash.clone(),
-                        content,
-                    });
-                }
-                content.push(line.to_string());
-            }
+    // (line number, byte offset, recorded hash) of each begin marker; (line number, end offset)
+    // of each end marker.
+    let mut begins: Vec<(usize, usize, Option<String>)> = Vec::new();
+    let mut ends: Vec<(usize, usize)> = Vec::new();
+    for (number, raw) in (1..).zip(text.split_inclusive('\n')) {
+        let trimmed = raw.trim();
+        let is_begin = trimmed
+            .strip_prefix(&begin_prefix)
+            .is_some_and(|rest| rest.starts_with([' ', '-']) && trimmed.ends_with("-->"));
+        if is_begin {
+            let hash = trimmed
+                .split_whitespace()
+                .find_map(|word| word.strip_prefix("sha256="))
+                .map(str::to_string);
+            begins.push((number, offset, hash));
+        } else if trimmed == end_marker {
+            ends.push((number, offset + raw.len()));
         }
         offset += raw.len();
     }
-    None
+    let lines = |numbers: &mut dyn Iterator<Item = usize>| {
+        let numbers: Vec<String> = numbers.map(|n| n.to_string()).collect();
+        numbers.join(", ")
+    };
+    match (begins.as_slice(), ends.as_slice()) {
+        ([], []) => Ok(None),
+        ([(begin_line, begin, hash)], [(end_line, end)]) if end_line > begin_line => {
+            let inner = &text[*begin..*end];
+            let content = inner
+                .split_inclusive('\n')
+                .skip(1)
+                .take(end_line - begin_line - 1)
+                .map(|raw| raw.trim_end_matches(['\n', '\r']).to_string())
+                .collect();
+            Ok(Some(Located {
+                range: *begin..*end,
+                line: *begin_line,
+                recorded_hash: hash.clone(),
+                content,
+            }))
+        }
+        ([(begin_line, ..)], []) => Err(format!(
+            "the begin marker of its {source} block on line {begin_line} has no end marker"
+        )),
+        ([], [(end_line, _)]) => Err(format!(
+            "the end marker of its {source} block on line {end_line} has no begin marker"
+        )),
+        ([(begin_line, ..)], [(end_line, _)]) => Err(format!(
+            "the end marker of its {source} block on line {end_line} comes before the begin \
+             marker on line {begin_line}"
+        )),
+        _ => Err(format!(
+            "it has {} begin markers of the {source} block (lines {}) and {} end markers (lines \
+             {})",
+            begins.len(),
+            lines(&mut begins.iter().map(|(n, ..)| *n)),
+            ends.len(),
+            lines(&mut ends.iter().map(|(n, _)| *n)),
+        )),
+    }
 }
 
 /// Reads the table, lists and lines of a block's content.
@@ -477,7 +509,7 @@ mod tests {
         let (content, changes) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
         assert_eq!(changes.len(), 1);
         let text = format!("intro\n{}outro\n", wrap("zendesk", &content, "\n"));
-        let located = locate(&text, "zendesk").unwrap();
+        let located = locate(&text, "zendesk").unwrap().unwrap();
         assert!(located.is_intact());
         assert_eq!(
             &text[located.range.clone()],
@@ -494,6 +526,6 @@ mod tests {
     fn edited_block_is_detected() {
         let (content, _) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
         let text = wrap("zendesk", &content, "\r\n").replace("| 4 |", "| 40 |");
-        assert!(!locate(&text, "zendesk").unwrap().is_intact());
+        assert!(!locate(&text, "zendesk").unwrap().unwrap().is_intact());
     }
 }

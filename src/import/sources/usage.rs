@@ -100,7 +100,7 @@ impl Baselines {
 /// Reads the WAU readings of the `source` block on the `Health.md` at `path`, if any and readable.
 fn read_series(path: &Path, source: &str) -> Option<Series> {
     let text = std::fs::read_to_string(path).ok()?;
-    let found = block::locate(&text, source)?;
+    let found = block::locate(&text, source).ok()??;
     let old = block::parse(&found.content);
     let readings = old.rows.iter();
     Some(
