@@ -245,6 +245,34 @@ enum Planned {
     Conflict,
 }
 
+/// Finds the block of `source` in `text` and reads it, or says why it must be left alone: its
+/// markers do not pair, or it was edited by hand and the run is not `force`d.
+fn existing_block(
+    text: &str,
+    source: &str,
+    force: bool,
+) -> Result<(Option<block::Located>, Option<block::ParsedBlock>), String> {
+    let located = block::locate(text, source).map_err(|problem| {
+        format!(
+            "{problem}, so the note and the account's Overview properties were left as they are; \
+             fix or remove the markers and import again"
+        )
+    })?;
+    match &located {
+        Some(found) if !found.is_intact() && !force => Err(format!(
+            "the {source} block (line {}) was edited by hand since the last import, so it and the \
+             account's Overview properties were left as they are; run again with --force to \
+             replace them",
+            found.line
+        )),
+        Some(found) => {
+            let parsed = block::parse(&found.content);
+            Ok((located, Some(parsed)))
+        }
+        None => Ok((None, None)),
+    }
+}
+
 fn plan_health(
     ctx: &Context<'_>,
     account: &AccountPage,
@@ -272,34 +300,16 @@ fn plan_health(
         .unwrap_or_else(|| page_template(ctx, "Health.md", &account.name));
     let eol = if base.contains("\r\n") { "\r\n" } else { "\n" };
     let source = new_block.frame.source;
-    let mut conflict = |reason: String| {
-        report.conflicts.push(Conflict {
-            path: rel.clone(),
-            source: source.to_string(),
-            reason,
-        });
-        Planned::Conflict
-    };
-    let located = match block::locate(&base, source) {
-        Ok(located) => located,
-        Err(problem) => {
-            return conflict(format!(
-                "{problem}, so the note and the account's Overview properties were left as they \
-                 are; fix or remove the markers and import again"
-            ));
+    let (located, previous) = match existing_block(&base, source, force) {
+        Ok(found) => found,
+        Err(reason) => {
+            report.conflicts.push(Conflict {
+                path: rel,
+                source: source.to_string(),
+                reason,
+            });
+            return Planned::Conflict;
         }
-    };
-    let previous = match &located {
-        Some(found) if !found.is_intact() && !force => {
-            return conflict(format!(
-                "the {source} block (line {}) was edited by hand since the last import, so it and \
-                 the account's Overview properties were left as they are; run again with --force \
-                 to replace them",
-                found.line
-            ));
-        }
-        Some(found) => Some(block::parse(&found.content)),
-        None => None,
     };
     let path = ctx.root.join(&rel);
     let health = old.as_deref().map(|old| HealthText { old, path: &path });
