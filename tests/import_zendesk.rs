@@ -223,6 +223,37 @@ fn unpaired_markers_are_a_conflict_even_when_forced() {
     }
 }
 
+/// A `Health.md` that is a symbolic link is written where it points, and stays a link.
+#[cfg(unix)]
+#[test]
+fn linked_note_is_written_through_its_link() {
+    let dir = vault();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("Borealis Health.md");
+    let link = dir.path().join(BOREALIS_HEALTH);
+    std::fs::rename(&link, &target).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    assert!(link.is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(import_common::block(&written, "zendesk").contains("| 2026-03-15 |"));
+}
+
+/// A note the import creates gets the permissions any new file gets under the umask.
+#[cfg(unix)]
+#[test]
+fn created_notes_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = vault();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode();
+    let reference = dir.path().join("reference.txt");
+    std::fs::write(&reference, "").unwrap();
+    let health = dir.path().join("Active/Accounts/Kestrel_Health/Health.md");
+    std::fs::remove_file(&health).unwrap();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    assert_eq!(mode(&health), mode(&reference));
+}
+
 #[test]
 fn dry_run_prints_a_diff_and_writes_nothing() {
     let dir = vault();

@@ -425,19 +425,29 @@ fn unified_diff(plan: &Plan) -> String {
 
 /// Writes a planned note: a temporary file in the same folder, renamed over the note. A note
 /// that changed on disk since it was read is not replaced, and a new note never replaces an
-/// existing file.
+/// existing file. A note that is a symbolic link is written where the link points, and the link
+/// stays. A new note gets the permissions that the umask leaves of read and write for all, as
+/// an editor's new file does.
 fn write_plan(root: &Path, plan: &Plan) -> Result<(), ImportError> {
-    let path: PathBuf = root.join(&plan.rel);
-    let folder = path
-        .parent()
-        .ok_or_else(|| ImportError::Write(format!("{}: invalid note path", plan.rel)))?;
     let fail = |what: &str, err: &dyn std::fmt::Display| {
         ImportError::Write(format!("{}: cannot {what}: {err}", plan.rel))
     };
+    let mut path: PathBuf = root.join(&plan.rel);
+    if plan.old.is_some() && path.is_symlink() {
+        path = std::fs::canonicalize(&path).map_err(|err| fail("follow the link", &err))?;
+    }
+    let folder = path
+        .parent()
+        .ok_or_else(|| ImportError::Write(format!("{}: invalid note path", plan.rel)))?;
     std::fs::create_dir_all(folder).map_err(|err| fail("create its folder", &err))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".dex-import-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".dex-import-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
         .tempfile_in(folder)
         .map_err(|err| fail("create a temporary file", &err))?;
     temp.write_all(plan.new.as_bytes())
