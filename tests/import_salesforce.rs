@@ -162,6 +162,43 @@ fn create_accounts_adds_pages_once() {
     assert!(stdout(&again).contains("0 created"), "{}", stdout(&again));
 }
 
+/// A name too long for a file name gets a shortened folder, a name with nothing a folder can be
+/// made from stays unmatched, and the rows after them still create their accounts.
+#[test]
+fn created_accounts_from_long_and_unusable_names() {
+    let dir = vault();
+    let long = format!("Very {} Co", "Long".repeat(80));
+    let export = dir.path().join("names.csv");
+    std::fs::write(
+        &export,
+        format!("Id,Name\n001X00000000001,{long}\n001X00000000002,///\n001X00000000003,Gamma Co\n"),
+    )
+    .unwrap();
+    let files = [export.display().to_string()];
+    let output = import(dir.path(), "salesforce", &files, &["--create-accounts"]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("3 rows read, updated 0 accounts, 2 created, 1 unmatched"),
+        "{out}"
+    );
+    assert!(
+        out.contains("names.csv:3: unmatched: `///` matches no account and the row gives no name that an account folder can be made from"),
+        "{out}"
+    );
+    assert!(
+        dir.path()
+            .join("Active/Accounts/Gamma_Co/Overview.md")
+            .is_file()
+    );
+    let folders: Vec<String> = std::fs::read_dir(dir.path().join("Active/Accounts"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("Very_Long"))
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert!(folders[0].len() <= 120, "{}", folders[0]);
+}
+
 #[test]
 fn dry_run_counts_accounts_it_would_create() {
     let dir = vault();

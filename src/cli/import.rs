@@ -70,7 +70,7 @@ fn import(args: &ImportArgs) -> Result<Report, String> {
     };
     let report = crate::import::run(&options).map_err(|err| match err {
         ImportError::Refused { .. } => format!("{err}; nothing was written"),
-        other => other.to_string(),
+        ImportError::Vault(message) => message,
     })?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -95,10 +95,15 @@ fn print_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
             None => writeln!(out, "{place}: {}: {}", m.level.as_str(), m.message)?,
         }
     }
+    let hint = if report.create_accounts {
+        "and the row gives no name that an account folder can be made from"
+    } else {
+        "(use --create-accounts to create it)"
+    };
     for u in &report.unmatched {
         writeln!(
             out,
-            "{}:{}: unmatched: `{}` matches no account (use --create-accounts to create it)",
+            "{}:{}: unmatched: `{}` matches no account {hint}",
             u.file, u.line, u.account
         )?;
     }

@@ -13,7 +13,7 @@ use super::frontmatter::{self, Policy, Value};
 use super::matching::AccountPage;
 use super::records::{self, HEALTH, HealthText, OVERVIEW, OverviewText};
 use super::report::{Conflict, FileChange, Level, Message, Report};
-use super::{Context, ImportError, Options, Parsed};
+use super::{Context, Options, Parsed};
 
 /// One planned change to a note.
 struct Plan {
@@ -50,12 +50,7 @@ const ACCOUNT_PAGES: [(&str, &[&str], &str); 4] = [
 ];
 
 /// Plans every change, records it in `report`, and writes it unless this is a dry run.
-pub(super) fn apply(
-    ctx: &Context<'_>,
-    parsed: Parsed,
-    options: &Options,
-    report: &mut Report,
-) -> Result<(), ImportError> {
+pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report: &mut Report) {
     report.summary.rows_read = parsed.rows_read;
     report.summary.rows_rejected = parsed.rows_rejected;
     report.messages = parsed.messages;
@@ -111,11 +106,26 @@ pub(super) fn apply(
     let mut updated = BTreeSet::new();
     let mut created = BTreeSet::new();
     if !options.dry_run {
-        // Each write waits for its fsync, so notes are written in parallel.
-        plans
+        // Each write waits for its fsync, so notes are written in parallel. A note that cannot
+        // be written is reported, and the others are written all the same.
+        let written: Vec<Result<(), String>> = plans
             .par_iter()
             .map(|plan| write_plan(ctx.root, plan))
-            .collect::<Result<Vec<()>, ImportError>>()?;
+            .collect();
+        let mut results = written.into_iter();
+        plans.retain(|plan| match results.next() {
+            Some(Err(message)) => {
+                report.messages.push(Message {
+                    file: plan.rel.clone(),
+                    line: None,
+                    field: None,
+                    level: Level::Error,
+                    message,
+                });
+                false
+            }
+            _ => true,
+        });
     }
     for plan in plans {
         if let Some(index) = plan.account {
@@ -142,7 +152,6 @@ pub(super) fn apply(
     report.summary.accounts_updated = updated.len();
     report.summary.accounts_created = created.len();
     report.summary.conflicts = report.conflicts.len();
-    Ok(())
 }
 
 fn plan_new_pages(
@@ -428,17 +437,15 @@ fn unified_diff(plan: &Plan) -> String {
 /// existing file. A note that is a symbolic link is written where the link points, and the link
 /// stays. A new note gets the permissions that the umask leaves of read and write for all, as
 /// an editor's new file does.
-fn write_plan(root: &Path, plan: &Plan) -> Result<(), ImportError> {
-    let fail = |what: &str, err: &dyn std::fmt::Display| {
-        ImportError::Write(format!("{}: cannot {what}: {err}", plan.rel))
-    };
+fn write_plan(root: &Path, plan: &Plan) -> Result<(), String> {
+    let fail = |what: &str, err: &dyn std::fmt::Display| format!("cannot {what}: {err}");
     let mut path: PathBuf = root.join(&plan.rel);
     if plan.old.is_some() && path.is_symlink() {
         path = std::fs::canonicalize(&path).map_err(|err| fail("follow the link", &err))?;
     }
     let folder = path
         .parent()
-        .ok_or_else(|| ImportError::Write(format!("{}: invalid note path", plan.rel)))?;
+        .ok_or_else(|| "invalid note path".to_string())?;
     std::fs::create_dir_all(folder).map_err(|err| fail("create its folder", &err))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".dex-import-").suffix(".tmp");
@@ -457,11 +464,9 @@ fn write_plan(root: &Path, plan: &Plan) -> Result<(), ImportError> {
         Some(old) => {
             let current = std::fs::read(&path).map_err(|err| fail("read the note again", &err))?;
             if current != old.as_bytes() {
-                return Err(ImportError::Write(format!(
-                    "{}: the note changed on disk during the import, so it was not replaced; run \
-                     the import again",
-                    plan.rel
-                )));
+                return Err("the note changed on disk during the import, so it was not \
+                            replaced; run the import again"
+                    .to_string());
             }
             if let Ok(metadata) = std::fs::metadata(&path) {
                 let _ = std::fs::set_permissions(temp.path(), metadata.permissions());

@@ -145,9 +145,6 @@ pub enum ImportError {
         /// The missing or wrong part.
         message: String,
     },
-    /// Writing a note failed; the notes written before it or alongside it stay written.
-    #[error("{0}")]
-    Write(String),
 }
 
 /// An import's updates for one account.
@@ -438,9 +435,10 @@ impl Import {
                 source: options.source.slug().to_string(),
                 today: options.today.to_string(),
                 dry_run: options.dry_run,
+                create_accounts: options.create_accounts,
                 ..Report::default()
             };
-            apply::apply(context, parsed, options, &mut report)?;
+            apply::apply(context, parsed, options, &mut report);
             Ok(report)
         })
     }

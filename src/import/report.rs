@@ -119,6 +119,9 @@ pub struct Report {
     pub changes: Vec<FileChange>,
     /// The counts.
     pub summary: Summary,
+    /// Whether the run was asked to create accounts for unmatched rows.
+    #[serde(skip)]
+    pub create_accounts: bool,
 }
 
 impl Report {

@@ -39,9 +39,14 @@ pub enum GenerateError {
     AccountExists(String),
 }
 
+/// The longest name [`sanitize_name`] returns, in bytes. File systems take 255 bytes a name, and
+/// generated notes add a date, a kind and a ` (2)` to it.
+const MAX_NAME_BYTES: usize = 120;
+
 /// Cleans a name for use in a file name: path separators, `:`, control characters and the
 /// characters Windows and Obsidian reject become spaces, runs of spaces fold, and leading dots
-/// go, so the name can never leave its folder. Returns `None` when nothing usable is left.
+/// go, so the name can never leave its folder. A long name is cut to [`MAX_NAME_BYTES`] at a
+/// character boundary. Returns `None` when nothing usable is left.
 pub fn sanitize_name(name: &str) -> Option<String> {
     let cleaned: String = name
         .chars()
@@ -59,7 +64,11 @@ pub fn sanitize_name(name: &str) -> Option<String> {
         })
         .collect();
     let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let trimmed = folded
+    let mut cut = MAX_NAME_BYTES.min(folded.len());
+    while !folded.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let trimmed = folded[..cut]
         .trim_start_matches(['.', ' '])
         .trim_end_matches(['.', ' '])
         .to_string();
@@ -146,6 +155,10 @@ mod tests {
         assert_eq!(sanitize_name("  ..  "), None);
         assert_eq!(sanitize_name("北星物流").as_deref(), Some("北星物流"));
         assert_eq!(folder_name("Acme Corp").as_deref(), Some("Acme_Corp"));
+        let long = format!("{} Co", "Ünïcödé ".repeat(40));
+        let cut = sanitize_name(&long).unwrap();
+        assert!(cut.len() <= MAX_NAME_BYTES && cut.starts_with("Ünïcödé Ünïcödé"));
+        assert!(!cut.ends_with(' '), "{cut:?}");
         for (name, clean) in [
             ("CON", "CON_"),
             ("con", "con_"),
