@@ -215,3 +215,53 @@ fn aliases_of_utf16_and_bom_pages_match() {
     let kestrel_text = kestrel_text.trim_start_matches('\u{feff}');
     assert_eq!(frontmatter(kestrel_text, "arr").as_deref(), Some("200"));
 }
+
+/// Two accounts whose names differ only in case, punctuation or a legal suffix: a row that
+/// spells one of them exactly finds it, and any other spelling is an error naming both, not a
+/// guess.
+#[test]
+fn names_two_accounts_share_match_only_when_spelled_exactly() {
+    let dir = vault();
+    for (folder, title) in [
+        ("Acme_Corp", "Acme Corp"),
+        ("ACME_Corp_Inc", "ACME Corp Inc"),
+    ] {
+        let path = dir.path().join("Active/Accounts").join(folder);
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(path.join("Overview.md"), format!("# {title}\n")).unwrap();
+    }
+    let output = import_text(
+        dir.path(),
+        "gainsight",
+        "shared.csv",
+        "Name,ARR\nAcme Corp,1000\nacme-corp,2000\n",
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let acme = read(dir.path(), "Active/Accounts/Acme_Corp/Overview.md");
+    assert_eq!(frontmatter(&acme, "arr").as_deref(), Some("1000"), "{out}");
+    let inc = read(dir.path(), "Active/Accounts/ACME_Corp_Inc/Overview.md");
+    assert_eq!(frontmatter(&inc, "arr"), None, "{out}");
+    let expected = "shared.csv:3: error: `acme-corp` could be any of 2 accounts \
+                    (Active/Accounts/ACME_Corp_Inc, Active/Accounts/Acme_Corp), so its rows were \
+                    left out";
+    assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+}
+
+/// Two rows for one account: the later row's values are used, with a warning naming both rows.
+#[test]
+fn second_row_for_an_account_is_named() {
+    let dir = vault();
+    let output = import_text(
+        dir.path(),
+        "gainsight",
+        "twice.csv",
+        "Name,ARR\nTidewater Bank,1000\nBorealis Freight,5000\nTIDEWATER BANK,2000\n",
+    );
+    let out = stdout(&output);
+    let expected = "twice.csv:4: warning: this row is for Active/Accounts/Tidewater_Bank, as the \
+                    row on line 2 is; its values replace that row's";
+    assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    let overview = read(dir.path(), "Active/Accounts/Tidewater_Bank/Overview.md");
+    assert_eq!(frontmatter(&overview, "arr").as_deref(), Some("2000"));
+}

@@ -79,6 +79,11 @@ pub struct Matcher {
     by_id: Vec<(&'static str, IdMap)>,
     by_name: FxHashMap<String, usize>,
     by_domain: FxHashMap<String, usize>,
+    /// Name keys and domains that more than one account gives, with every account that gives
+    /// them. A row that names one of them matches none of these accounts, unless it spells an
+    /// account's own name exactly.
+    shared_names: FxHashMap<String, Vec<usize>>,
+    shared_domains: FxHashMap<String, Vec<usize>>,
     rules: Vec<MatchRule>,
     suffixes: Vec<String>,
     ignore_domains: Vec<String>,
@@ -93,6 +98,8 @@ impl Matcher {
             by_id: Vec::new(),
             by_name: FxHashMap::default(),
             by_domain: FxHashMap::default(),
+            shared_names: FxHashMap::default(),
+            shared_domains: FxHashMap::default(),
             rules: config.matching.clone(),
             suffixes: config.name_suffixes.clone(),
             ignore_domains: config.ignore_domains.clone(),
@@ -142,11 +149,13 @@ impl Matcher {
         for name in std::iter::once(&page.name).chain(aliases) {
             let key = self.name_key(name);
             if !key.is_empty() {
-                self.by_name.entry(key).or_insert(index);
+                let first = *self.by_name.entry(key.clone()).or_insert(index);
+                note_shared(&mut self.shared_names, key, first, index);
             }
         }
         for domain in &page.domains {
-            self.by_domain.entry(domain.clone()).or_insert(index);
+            let first = *self.by_domain.entry(domain.clone()).or_insert(index);
+            note_shared(&mut self.shared_domains, domain.clone(), first, index);
         }
         self.accounts.push(page);
         index
@@ -157,10 +166,7 @@ impl Matcher {
         for rule in &self.rules {
             let found = match rule {
                 MatchRule::Id => query.ids.iter().find_map(|(key, id)| self.find_id(key, id)),
-                MatchRule::Name => query
-                    .names
-                    .iter()
-                    .find_map(|name| self.by_name.get(&self.name_key(name)).copied()),
+                MatchRule::Name => query.names.iter().find_map(|name| self.find_name(name)),
                 MatchRule::Domain => query.domains.iter().find_map(|text| self.find_domain(text)),
             };
             if found.is_some() {
@@ -186,10 +192,61 @@ impl Matcher {
         ids.get(&id_key(key, id))
     }
 
-    /// Finds the account of an email address, domain or website, trying parent domains too.
+    /// Finds the account whose name or alias is `name` once case, punctuation and legal
+    /// suffixes are set aside. When several accounts share that form, only an account whose own
+    /// name is `name` (in any case) matches.
+    fn find_name(&self, name: &str) -> Option<usize> {
+        let key = self.name_key(name);
+        match self.shared_names.get(&key) {
+            None => self.by_name.get(&key).copied(),
+            Some(sharers) => {
+                let spelled = name.trim().to_lowercase();
+                let mut exact = sharers
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.accounts[i].name.to_lowercase() == spelled);
+                let first = exact.next()?;
+                exact.next().is_none().then_some(first)
+            }
+        }
+    }
+
+    /// Returns the accounts a row could mean when it matches none because a name or domain it
+    /// gives belongs to more than one account; `None` when that is not why.
+    pub fn ambiguity(&self, query: &Query) -> Option<&[usize]> {
+        let by_name = query.names.iter().find_map(|name| {
+            let sharers = self.shared_names.get(&self.name_key(name))?;
+            self.find_name(name).is_none().then_some(sharers)
+        });
+        let by_domain = || {
+            query.domains.iter().find_map(|text| {
+                let mut domain = self.domain_of(text)?;
+                loop {
+                    if let Some(sharers) = self.shared_domains.get(&domain) {
+                        return Some(sharers);
+                    }
+                    if self.by_domain.contains_key(&domain) {
+                        return None;
+                    }
+                    let (_, parent) = domain.split_once('.')?;
+                    if !parent.contains('.') {
+                        return None;
+                    }
+                    domain = parent.to_string();
+                }
+            })
+        };
+        by_name.or_else(by_domain).map(Vec::as_slice)
+    }
+
+    /// Finds the account of an email address, domain or website, trying parent domains too. A
+    /// domain that more than one account gives matches none of them.
     pub fn find_domain(&self, text: &str) -> Option<usize> {
         let mut domain = self.domain_of(text)?;
         loop {
+            if self.shared_domains.contains_key(&domain) {
+                return None;
+            }
             if let Some(index) = self.by_domain.get(domain.as_str()) {
                 return Some(*index);
             }
@@ -320,6 +377,22 @@ fn page_from_summary(folder: &str, rel: &str, summary: &crate::syntax::NoteSumma
         }
     }
     page
+}
+
+/// Records that `index` gives `key` too, when `first` is another account that gave it first.
+fn note_shared(
+    shared: &mut FxHashMap<String, Vec<usize>>,
+    key: String,
+    first: usize,
+    index: usize,
+) {
+    if first == index {
+        return;
+    }
+    let sharers = shared.entry(key).or_insert_with(|| vec![first]);
+    if !sharers.contains(&index) {
+        sharers.push(index);
+    }
 }
 
 /// Accounts by the comparable form of an id. Ids of up to 15 bytes, as Salesforce ids are
@@ -505,6 +578,31 @@ mod tests {
         assert_eq!(key("ÄÖÜ0000000000001xyz"), "ÄÖÜ000000000000");
         assert_eq!(key("00100000000000Ä1xyz"), "00100000000000Ä");
         assert_eq!(id_key("gainsight_id", "1P02Q7ZC"), "1p02q7zc");
+    }
+
+    #[test]
+    fn a_domain_two_accounts_give_matches_neither() {
+        let config = SourceConfig::defaults(chrono_tz::UTC);
+        let mut m = Matcher::new("Active/Accounts", &config);
+        for folder in ["Acme_EU", "Acme_US", "Globex"] {
+            let domain = if folder == "Globex" {
+                "globex.com"
+            } else {
+                "acme.com"
+            };
+            let overview = format!("---\ndomain: {domain}\n---\n");
+            let summary = crate::syntax::parse(&overview);
+            let page = page_from_summary(folder, &format!("Active/Accounts/{folder}"), &summary);
+            m.add(page, &[]);
+        }
+        let by_email = |email: &str| Query {
+            domains: vec![email.into()],
+            ..Query::default()
+        };
+        assert_eq!(m.find(&by_email("ana@eu.acme.com")), None);
+        assert_eq!(m.ambiguity(&by_email("ana@eu.acme.com")), Some(&[0, 1][..]));
+        assert_eq!(m.find(&by_email("bo@globex.com")), Some(2));
+        assert_eq!(m.ambiguity(&by_email("bo@globex.com")), None);
     }
 
     #[test]

@@ -274,6 +274,31 @@ impl Context<'_> {
         if let Some(index) = self.matcher.find(query) {
             return Some(index);
         }
+        if let Some(sharers) = self.matcher.ambiguity(query) {
+            let account = query.describe();
+            if parsed
+                .unmatched_seen
+                .insert((file.to_string(), format!("ambiguous {account}")))
+            {
+                let folders: Vec<&str> = (sharers.iter())
+                    .map(|&i| self.matcher.accounts[i].folder.as_str())
+                    .collect();
+                parsed.messages.push(Message {
+                    file: file.to_string(),
+                    line: Some(line),
+                    field: None,
+                    level: report::Level::Error,
+                    message: format!(
+                        "`{account}` could be any of {} accounts ({}), so its rows were left \
+                         out; give each account an id, or a name or domain no other account \
+                         has",
+                        folders.len(),
+                        folders.join(", ")
+                    ),
+                });
+            }
+            return None;
+        }
         if self.create_accounts {
             if let Some(name) = query.names.first() {
                 if let Some(index) = self.matcher.create(name) {
