@@ -465,3 +465,31 @@ fn report_export_headers_in_messages() {
         assert!(!out.contains(api_name), "`{api_name}` in:\n{out}");
     }
 }
+
+/// Two Account rows for one account: the later row's values are used, with a warning naming
+/// both rows.
+#[test]
+fn second_account_row_for_an_account_is_named() {
+    let dir = vault();
+    let export = dir.path().join("twice.csv");
+    std::fs::write(
+        &export,
+        "Id,Name,Industry\n001X00000000001,Tidewater Bank,Banking\n001X00000000002,TIDEWATER BANK,Finance\n",
+    )
+    .unwrap();
+    let output = import(
+        dir.path(),
+        "salesforce",
+        &[export.display().to_string()],
+        &[],
+    );
+    let out = stdout(&output);
+    let expected = "twice.csv:3: warning: this row is for Active/Accounts/Tidewater_Bank, as the \
+                    row on line 2 is; its values replace that row's";
+    assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    let overview = read(dir.path(), "Active/Accounts/Tidewater_Bank/Overview.md");
+    assert_eq!(
+        frontmatter(&overview, "industry").as_deref(),
+        Some("Finance")
+    );
+}

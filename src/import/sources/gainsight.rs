@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
-use super::{field, open_csv};
+use super::{field, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -128,7 +129,9 @@ pub(super) fn read(
     }
     let names: Vec<String> = opened.iter().map(|export| export.file.clone()).collect();
     let (frame, note) = block_frame(ctx, &names);
-    for export in opened {
+    // The line of each account's row, to name both rows when an account has two.
+    let mut lines: FxHashMap<usize, (usize, u64)> = FxHashMap::default();
+    for (number, export) in opened.into_iter().enumerate() {
         export.read_rows(parsed, |row, columns, file, messages, parsed| {
             let line = row.line;
             let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
@@ -155,6 +158,11 @@ pub(super) fn read(
             let Some(account) = ctx.resolve(&query, file, line, parsed) else {
                 return;
             };
+            if let Some((earlier_file, earlier)) = lines.insert(account, (number, line)) {
+                let folder = &ctx.matcher.accounts[account].folder;
+                let earlier = (names[earlier_file].as_str(), earlier);
+                warn_repeated_account(messages, (file, line), earlier, folder);
+            }
             let company = parse_company(row, columns, gsid, ctx, messages);
             // The last row of an account gives its values.
             let update = parsed.updates.entry(account).or_default();

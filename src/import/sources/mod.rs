@@ -96,6 +96,29 @@ pub(super) fn open_csv(
     })
 }
 
+/// Warns that the row on `line` of `file` is for the account in `folder` that an earlier row
+/// (`earlier`, a file and line) was for, and that its values replace that row's.
+pub(super) fn warn_repeated_account(
+    messages: &mut Messages,
+    (file, line): (&str, u64),
+    (earlier_file, earlier_line): (&str, u64),
+    folder: &str,
+) {
+    let place = if earlier_file == file {
+        format!("line {earlier_line}")
+    } else {
+        format!("{earlier_file}:{earlier_line}")
+    };
+    messages.warning(
+        "repeated-account",
+        line,
+        None,
+        format!(
+            "this row is for {folder}, as the row on {place} is; its values replace that row's"
+        ),
+    );
+}
+
 /// A shorthand for a [`FieldSpec`].
 pub(super) const fn field(name: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec { name, aliases }

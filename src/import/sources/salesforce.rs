@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::{field, open_csv};
+use super::{field, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -81,6 +81,8 @@ const REPORT_FOOTERS: [&str; 5] = [
 /// What the run learnt about one account.
 #[derive(Debug, Default)]
 struct AccountFacts {
+    /// The file and line of the account's Account row.
+    row: Option<(String, u64)>,
     id: Option<String>,
     arr: Option<f64>,
     renewal: Option<NaiveDate>,
@@ -319,6 +321,16 @@ fn read_account(
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
     let entry = facts.entry(account).or_default();
+    if let Some((earlier_file, earlier_line)) = &entry.row {
+        let folder = &ctx.matcher.accounts[account].folder;
+        warn_repeated_account(
+            messages,
+            (file, line),
+            (earlier_file, *earlier_line),
+            folder,
+        );
+    }
+    entry.row = Some((file.to_string(), line));
     entry.id = Some(id.into_owned());
     entry.website = website.map(Cow::into_owned);
     entry.owner = cells.get("owner", messages).map(Cow::into_owned);
