@@ -205,6 +205,11 @@ fn aliases_of_utf16_and_bom_pages_match() {
     );
     assert!(out.contains("0 unmatched"), "{out}");
     assert_eq!(std::fs::read(dir.path().join(tidewater)).unwrap(), utf16);
+    // The account's Health.md is left as it was too, since its block would record properties
+    // that the Overview does not have.
+    let health = "Active/Accounts/Tidewater_Bank/Health.md";
+    assert!(!read(dir.path(), health).contains("dex:begin gainsight"));
+    assert!(!out.contains(&format!("updated {health}")), "{out}");
 
     let kestrel_bytes = std::fs::read(dir.path().join(kestrel)).unwrap();
     assert!(

@@ -59,22 +59,28 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
     let mut plans = Vec::new();
     for (&index, update) in &parsed.updates {
         let account = &ctx.matcher.accounts[index];
+        // The block records what the import set on the Overview. Changing only one of them
+        // would break that record, so an account whose Overview or Health.md cannot be read, or
+        // whose block is in conflict, is left unchanged as a whole.
+        let before_account = plans.len();
         if account.created {
             plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
-        let before_overview = plans.len();
-        let overview = plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report);
+        let Some(overview) =
+            plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report)
+        else {
+            plans.truncate(before_account);
+            continue;
+        };
         if let Some(block) = &update.block {
             let health = HealthUpdate {
                 block,
                 frontmatter: &update.frontmatter,
-                overview: overview.as_ref(),
+                overview: Some(&overview),
                 force: options.force,
             };
-            if plan_health(ctx, account, index, &health, &mut plans, report) == Planned::Conflict {
-                // The block records what the import set on the Overview. Changing only one of
-                // them would break that record, so the whole account is left unchanged.
-                plans.truncate(before_overview);
+            if plan_health(ctx, account, index, &health, &mut plans, report) == Planned::LeftAlone {
+                plans.truncate(before_account);
             }
         }
     }
@@ -106,26 +112,7 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
     let mut updated = BTreeSet::new();
     let mut created = BTreeSet::new();
     if !options.dry_run {
-        // Each write waits for its fsync, so notes are written in parallel. A note that cannot
-        // be written is reported, and the others are written all the same.
-        let written: Vec<Result<(), String>> = plans
-            .par_iter()
-            .map(|plan| write_plan(ctx.root, plan))
-            .collect();
-        let mut results = written.into_iter();
-        plans.retain(|plan| match results.next() {
-            Some(Err(message)) => {
-                report.messages.push(Message {
-                    file: plan.rel.clone(),
-                    line: None,
-                    field: None,
-                    level: Level::Error,
-                    message,
-                });
-                false
-            }
-            _ => true,
-        });
+        write_plans(ctx.root, &mut plans, report);
     }
     for plan in plans {
         if let Some(index) = plan.account {
@@ -250,8 +237,8 @@ struct HealthUpdate<'a> {
 enum Planned {
     /// A change is planned, or none is needed.
     Done,
-    /// The source's block was edited by hand and is left alone.
-    Conflict,
+    /// The note cannot be read, or its block is in conflict, so the account is left alone.
+    LeftAlone,
 }
 
 /// Finds the block of `source` in `text` and reads it, or says why it must be left alone: its
@@ -298,7 +285,7 @@ fn plan_health(
     let rel = format!("{}/{HEALTH}", account.folder);
     let old = if ctx.root.join(&rel).exists() {
         let Some(text) = read_note(ctx.root, &rel, report) else {
-            return Planned::Done;
+            return Planned::LeftAlone;
         };
         Some(text)
     } else {
@@ -317,7 +304,7 @@ fn plan_health(
                 source: source.to_string(),
                 reason,
             });
-            return Planned::Conflict;
+            return Planned::LeftAlone;
         }
     };
     let path = ctx.root.join(&rel);
@@ -430,6 +417,30 @@ fn unified_diff(plan: &Plan) -> String {
         .context_radius(3)
         .header(&from, &format!("b/{}", plan.rel))
         .to_string()
+}
+
+/// Writes the planned notes. Each write waits for its fsync, so notes are written in parallel.
+/// A note that cannot be written is reported and dropped from `plans`, and the others are
+/// written all the same.
+fn write_plans(root: &Path, plans: &mut Vec<Plan>, report: &mut Report) {
+    let written: Vec<Result<(), String>> = plans
+        .par_iter()
+        .map(|plan| write_plan(root, plan))
+        .collect();
+    let mut results = written.into_iter();
+    plans.retain(|plan| match results.next() {
+        Some(Err(message)) => {
+            report.messages.push(Message {
+                file: plan.rel.clone(),
+                line: None,
+                field: None,
+                level: Level::Error,
+                message,
+            });
+            false
+        }
+        _ => true,
+    });
 }
 
 /// Writes a planned note: a temporary file in the same folder, renamed over the note. A note
