@@ -237,6 +237,12 @@ fn apply_key(
                     }
                 });
             }
+            if rules.is_empty() {
+                return Err(format!(
+                    "{path}: no rules, so no row would match an account; list one or more of \
+                     id, name and domain"
+                ));
+            }
             config.matching = rules;
         }
         "ignore_domains" => config.ignore_domains = lower_list(value, path)?,
@@ -431,5 +437,7 @@ mod tests {
         assert!(err.contains("import.slack.spike_min"), "{err}");
         let err = load_text("[pendo]\ndrop_threshold = 1.5\n", Source::Pendo).unwrap_err();
         assert!(err.contains("1.5"), "{err}");
+        let err = load_text("[pendo]\nmatch = []\n", Source::Pendo).unwrap_err();
+        assert!(err.contains("import.pendo.match: no rules"), "{err}");
     }
 }
