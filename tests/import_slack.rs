@@ -10,9 +10,13 @@ fn workspace() -> Vec<String> {
 }
 
 fn configure(dir: &std::path::Path) {
+    configure_channels(dir, "cs-tidewater = \"Tidewater Bank\"");
+}
+
+fn configure_channels(dir: &std::path::Path, channels: &str) {
     let path = dir.join(".dex.toml");
-    let mut text = std::fs::read_to_string(&path).expect("read .dex.toml");
-    text.push_str("\n[import.slack]\nchannels = { cs-tidewater = \"Tidewater Bank\" }\n");
+    let text = std::fs::read_to_string(&path).expect("read .dex.toml");
+    let text = format!("{text}\n[import.slack]\nchannels = {{ {channels} }}\n");
     std::fs::write(&path, text).expect("write .dex.toml");
 }
 
@@ -58,6 +62,30 @@ fn risk_phrases_become_dated_signals() {
         out.contains("6 rows read, updated 3 accounts, 0 created, 0 unmatched, 1 row rejected"),
         "{out}"
     );
+}
+
+/// A channel mapped to a misspelt account is a setting to fix: its messages are left out, and
+/// no account is created even with `--create-accounts`. A mapping for a channel the export lacks
+/// is named too.
+#[test]
+fn misspelt_channel_mapping_is_an_error() {
+    let dir = vault();
+    configure_channels(
+        dir.path(),
+        "cs-tidewater = \"Tidewater Bnak\", cs-nowhere = \"Kestrel Health\"",
+    );
+    let output = import(dir.path(), "slack", &workspace(), &["--create-accounts"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    for expected in [
+        ".dex.toml: error: import.slack.channels.cs-tidewater: `Tidewater Bnak` matches no \
+         account, so the channel's messages were left out",
+        ".dex.toml: warning: import.slack.channels.cs-nowhere: workspace.zip has no channel \
+         `cs-nowhere`",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(!dir.path().join("Active/Accounts/Tidewater_Bnak").exists());
 }
 
 #[test]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::import::archive::{self, Container};
 use crate::import::block::Block;
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages, Unmatched};
+use crate::import::report::{Level, Message, Messages, Unmatched};
 use crate::import::risk;
 use crate::import::{Context, ImportError, Parsed};
 
@@ -121,6 +121,17 @@ pub(super) fn read(
             },
         );
         result.map_err(refuse)?;
+        let mut unused: Vec<&String> = (ctx.config.channels.keys())
+            .filter(|mapped| !channels.contains_key(*mapped))
+            .collect();
+        unused.sort();
+        for channel in unused {
+            parsed.messages.push(setting_message(
+                channel,
+                Level::Warning,
+                format!("{file} has no channel `{channel}`"),
+            ));
+        }
         if day_files == 0 {
             return Err(refuse(
                 "not a Slack workspace export: no <channel>/<YYYY-MM-DD>.json files in the archive"
@@ -157,6 +168,17 @@ fn write_blocks(
 
 /// Finds the account a channel is about: the configured one, else the account whose name the
 /// channel name spells. A configured account that does not exist is listed as unmatched.
+/// A message about the `[import.slack] channels` entry of `channel`.
+fn setting_message(channel: &str, level: Level, message: String) -> Message {
+    Message {
+        file: crate::vault::config::CONFIG_FILE.to_string(),
+        line: None,
+        field: Some(format!("import.slack.channels.{channel}")),
+        level,
+        message,
+    }
+}
+
 fn channel_account(
     channel: &str,
     label: &str,
@@ -168,7 +190,24 @@ fn channel_account(
             names: vec![account],
             ..Query::default()
         };
-        return ctx.resolve(&query, label, 0, parsed);
+        // A mapped channel names an account of the vault; a misspelt name is a setting to fix,
+        // not an account to create.
+        let found = ctx.matcher.find(&query);
+        if found.is_none() {
+            let problem = match ctx.matcher.ambiguity(&query) {
+                Some(sharers) => format!("could be any of {} accounts", sharers.len()),
+                None => "matches no account".to_string(),
+            };
+            parsed.messages.push(setting_message(
+                channel,
+                Level::Error,
+                format!(
+                    "`{}` {problem}, so the channel's messages were left out",
+                    query.names[0]
+                ),
+            ));
+        }
+        return found;
     }
     let words: Vec<&str> = channel
         .split(['-', '_', '.'])
