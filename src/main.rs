@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use dex::cli;
 use tracing_subscriber::EnvFilter;
 
@@ -21,7 +21,10 @@ const LOG_ENV: &str = "DEX_LOG";
     reason = "the command line reports its errors on standard error"
 )]
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return cli::usage_error(&err),
+    };
     if let Err(message) = init_logging(cli.log_file.as_deref()) {
         eprintln!("dex: {message}");
         return ExitCode::from(2);

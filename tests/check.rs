@@ -140,6 +140,28 @@ fn json_format_reports_errors_as_json() {
     assert_eq!(accounts.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&accounts.stdout).unwrap();
     assert_eq!(report["error"]["command"], "accounts");
+
+    // Arguments that cannot be parsed at all are reported the same way.
+    let cases = [
+        (
+            &["import", "hubspot", "x.csv", "--format", "json"][..],
+            "import",
+            "hubspot",
+        ),
+        (
+            &["check", "--today", "2026-02-30", "--format=json"][..],
+            "check",
+            "2026-02-30",
+        ),
+    ];
+    for (args, command, value) in cases {
+        let output = dex(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["error"]["command"], command);
+        let message = report["error"]["message"].as_str().unwrap();
+        assert!(message.contains(value), "{message}");
+    }
 }
 
 #[test]

@@ -91,6 +91,42 @@ fn fail_as(command: &str, message: &str, format: Format) -> std::process::ExitCo
     std::process::ExitCode::from(2)
 }
 
+/// Reports a command line that cannot be parsed as clap does, and exits with its status. With
+/// `--format json` among the arguments, the error is also printed as JSON on standard output, as
+/// [`fail_as`] prints it, so a script that reads the JSON sees why the command did not run.
+pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    {
+        // Help and the version go to standard output; a closed one changes nothing.
+        let _ = err.print();
+        return std::process::ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args
+        .windows(2)
+        .any(|pair| pair[0] == "--format" && pair[1] == "json")
+        || args.iter().any(|arg| arg == "--format=json");
+    if !json {
+        let _ = err.print();
+        return std::process::ExitCode::from(2);
+    }
+    let rendered = err.render().to_string();
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ");
+    let command = args
+        .first()
+        .filter(|arg| !arg.starts_with('-'))
+        .map_or("dex", String::as_str);
+    fail_as(command, message, Format::Json)
+}
+
 /// Options of `dex check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
