@@ -493,3 +493,53 @@ fn second_account_row_for_an_account_is_named() {
         Some("Finance")
     );
 }
+
+/// A property the user changed after an import stays theirs while the export still gives the
+/// value that import set; a newer value in the export replaces it.
+#[test]
+fn hand_edited_property_is_kept_until_the_export_changes() {
+    let dir = vault();
+    let overview_rel = "Active/Accounts/Borealis_Freight/Overview.md";
+    import(dir.path(), "salesforce", &exports(), &[]);
+    let overview = read(dir.path(), overview_rel);
+    assert_eq!(
+        frontmatter(&overview, "industry").as_deref(),
+        Some("Transportation")
+    );
+    let edited = overview.replace("industry: Transportation", "industry: Freight & Rail");
+    std::fs::write(dir.path().join(overview_rel), &edited).unwrap();
+
+    let output = import_common::import_on(dir.path(), "salesforce", &exports(), "2026-03-20", &[]);
+    let out = stdout(&output);
+    assert_eq!(read(dir.path(), overview_rel), edited, "{out}");
+    let kept = format!(
+        "{overview_rel}: note: industry: kept `Freight & Rail`, written by hand after the last \
+         import set `Transportation`, since the export still gives that value"
+    );
+    assert!(out.contains(&kept), "missing `{kept}` in:\n{out}");
+    let before = snapshot(dir.path());
+    import_common::import_on(dir.path(), "salesforce", &exports(), "2026-03-21", &[]);
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    let newer = dir.path().join("newer.csv");
+    std::fs::write(
+        &newer,
+        "Id,Name,Industry\n0015g00000Borea1AAA,Borealis Freight,Logistics\n",
+    )
+    .unwrap();
+    import_common::import_on(
+        dir.path(),
+        "salesforce",
+        &[newer.display().to_string()],
+        "2026-03-22",
+        &[],
+    );
+    let overview = read(dir.path(), overview_rel);
+    assert_eq!(
+        frontmatter(&overview, "industry").as_deref(),
+        Some("Logistics")
+    );
+}

@@ -14,6 +14,7 @@ use super::matching::AccountPage;
 use super::records::{self, HEALTH, HealthText, OVERVIEW, OverviewText};
 use super::report::{Conflict, FileChange, Level, Message, Report};
 use super::{Context, Options, Parsed};
+use crate::syntax::dex_block::{self, Property};
 
 /// One planned change to a note.
 struct Plan {
@@ -66,8 +67,12 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
         if account.created {
             plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
-        let Some(overview) =
-            plan_overview(ctx, account, index, &update.frontmatter, &mut plans, report)
+        let recorded = recorded_properties(ctx, account);
+        let overview = OverviewUpdate {
+            updates: &update.frontmatter,
+            recorded: &recorded,
+        };
+        let Some(overview) = plan_overview(ctx, account, index, &overview, &mut plans, report)
         else {
             plans.truncate(before_account);
             continue;
@@ -185,13 +190,41 @@ fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
         .replace("{{date}}", &ctx.today.to_string())
 }
 
+/// The Overview properties an import sets, and those the source's block records that the last
+/// import set.
+struct OverviewUpdate<'a> {
+    updates: &'a [(&'static str, Value, Policy)],
+    recorded: &'a [Property],
+}
+
+/// Returns the Overview properties that the block of the run's source on the account's
+/// `Health.md` records the last import set; none when there is no block or no readable note.
+fn recorded_properties(ctx: &Context<'_>, account: &AccountPage) -> Vec<Property> {
+    let path = ctx.root.join(&account.folder).join(HEALTH);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let source = ctx.source.slug();
+    dex_block::blocks(&text)
+        .into_iter()
+        .find(|b| b.source == source)
+        .map(|b| {
+            b.properties
+                .into_iter()
+                .filter(|p| p.page == OVERVIEW)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Plans the Overview's frontmatter updates; returns the Overview's old and new text, or `None`
-/// when it cannot be read.
+/// when it cannot be read. A value the user changed by hand after the last import stays theirs
+/// while the export still gives the value that import set.
 fn plan_overview(
     ctx: &Context<'_>,
     account: &AccountPage,
     index: usize,
-    updates: &[(&'static str, Value, Policy)],
+    update: &OverviewUpdate<'_>,
     plans: &mut Vec<Plan>,
     report: &mut Report,
 ) -> Option<OverviewText> {
@@ -205,7 +238,31 @@ fn plan_overview(
     let base = old
         .clone()
         .unwrap_or_else(|| page_template(ctx, OVERVIEW, &account.name));
-    let (new, details) = frontmatter::update(&base, updates);
+    let mut updates = update.updates.to_vec();
+    updates.retain(|(key, value, policy)| {
+        let current = frontmatter::value_text(&base, key);
+        let Some(edited) = current.filter(|_| *policy == Policy::Owned) else {
+            return true;
+        };
+        let set_before = update.recorded.iter().find(|p| p.key == *key);
+        let Some(set_before) = set_before.filter(|p| p.value != edited && value.same_as(&p.value))
+        else {
+            return true;
+        };
+        report.messages.push(Message {
+            file: rel.clone(),
+            line: None,
+            field: Some((*key).to_string()),
+            level: Level::Note,
+            message: format!(
+                "kept `{edited}`, written by hand after the last import set `{}`, since the \
+                 export still gives that value",
+                set_before.value
+            ),
+        });
+        false
+    });
+    let (new, details) = frontmatter::update(&base, &updates);
     if old.as_deref() != Some(new.as_str()) {
         plans.push(Plan {
             rel,

@@ -112,6 +112,14 @@ fn properties_line(
             continue;
         };
         if !value.same_as(&text) {
+            // A value the user wrote over the import's stays recorded with the import's value
+            // while the export gives that value, so the next import keeps the user's too.
+            let set_before = recorded
+                .iter()
+                .find(|p| p.page == OVERVIEW && p.key == *key && value.same_as(&p.value));
+            if let Some(p) = set_before.filter(|_| *policy == Policy::Owned) {
+                listed.push(((*key).to_string(), p.value.clone()));
+            }
             continue;
         }
         let counts = match policy {
