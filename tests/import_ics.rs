@@ -466,6 +466,36 @@ fn newer_sequence_updates_frontmatter_only() {
     );
 }
 
+/// A meeting moved or cancelled after its stub was made: the stub's name and preparation item
+/// are the user's text and stay, and the run says what no longer matches.
+#[test]
+fn moved_and_cancelled_meetings_are_named() {
+    let dir = vault();
+    import(dir.path(), "ics", &calendar(), &[]);
+    let stub_rel = format!("{MEETINGS}/2026-03-25 - QBR: Borealis Freight.md");
+    let original = std::fs::read_to_string(fixture("ics/calendar.ics")).expect("fixture");
+    let moved = original
+        .replacen("SEQUENCE:1\r\n", "SEQUENCE:2\r\n", 1)
+        .replace("Europe/Berlin:20260325T", "Europe/Berlin:20260326T");
+    let cancelled = original.replacen("SEQUENCE:1\r\n", "SEQUENCE:2\r\nSTATUS:CANCELLED\r\n", 1);
+    let out = stdout(&import_text(dir.path(), "ics", "moved.ics", &moved));
+    let expected = format!(
+        "moved.ics:13: warning: event qbr-borealis-2026q1@fernwood.io moved from 2026-03-25 to \
+         2026-03-26; the note `{stub_rel}` gets the new date, and its name and any preparation \
+         item keep the old one"
+    );
+    assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+    let stub = read(dir.path(), &stub_rel);
+    assert_eq!(frontmatter(&stub, "date").as_deref(), Some("2026-03-26"));
+
+    let out = stdout(&import_text(dir.path(), "ics", "cancelled.ics", &cancelled));
+    let expected = format!(
+        "cancelled.ics:13: warning: event qbr-borealis-2026q1@fernwood.io is cancelled, and its \
+         note `{stub_rel}` stays"
+    );
+    assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+}
+
 #[test]
 fn csv_file_is_refused() {
     let dir = vault();

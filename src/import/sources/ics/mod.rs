@@ -165,11 +165,26 @@ pub(super) fn read(
         .filter_map(|(_, e)| Some((e.uid.clone(), e.recurrence_id?)))
         .collect();
     for (index, event) in &events {
-        if event.cancelled {
-            continue;
-        }
         let file = &names[*index];
         let messages = &mut messages_by_file[*index];
+        if event.cancelled {
+            let instance = event
+                .recurrence_id
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            if let Some(stub) = existing.get(&(event.uid.clone(), instance.unwrap_or_default())) {
+                messages.warning(
+                    "meeting-cancelled",
+                    event.line,
+                    None,
+                    format!(
+                        "event {} is cancelled, and its note `{}` stays; delete or mark it if the \
+                         meeting will not happen",
+                        event.uid, stub.path
+                    ),
+                );
+            }
+            continue;
+        }
         for instance in instances(event, &overrides, from, to, zones, messages) {
             if instance.date < first_day || instance.date > last_day {
                 continue;
@@ -358,6 +373,8 @@ fn load_people(ctx: &Context<'_>) -> HashMap<String, String> {
 struct Stub {
     path: String,
     sequence: u32,
+    /// The `date` in its frontmatter.
+    date: Option<NaiveDate>,
 }
 
 /// Existing notes in the meetings folder with an `ics_uid`, by UID and instance start.
@@ -389,6 +406,7 @@ fn load_stubs(ctx: &Context<'_>) -> HashMap<(String, String), Stub> {
                     sequence: field("ics_sequence")
                         .and_then(|s| s.parse().ok())
                         .unwrap_or(0),
+                    date: field("date").and_then(|d| d.parse().ok()),
                 },
             );
         }
@@ -486,6 +504,48 @@ fn meeting_account(
     Some(account)
 }
 
+/// The frontmatter update of `stub` for a newer `SEQUENCE` of its event, which now starts on
+/// `date`. A moved meeting is named in `messages`, since the stub's name and body keep the old
+/// date.
+fn update_stub(
+    stub: &Stub,
+    event: &Event,
+    date: NaiveDate,
+    attendees_yaml: String,
+    messages: &mut Messages,
+) -> NoteWrite {
+    if let Some(old) = stub.date.filter(|old| *old != date) {
+        messages.warning(
+            "meeting-moved",
+            event.line,
+            None,
+            format!(
+                "event {} moved from {old} to {date}; the note `{}` gets the new date, and its \
+                 name and any preparation item keep the old one",
+                event.uid, stub.path
+            ),
+        );
+    }
+    NoteWrite {
+        path: stub.path.clone(),
+        text: String::new(),
+        updates: vec![
+            ("date", Value::Date(date), Policy::Owned),
+            ("attendees", Value::Raw(attendees_yaml), Policy::Owned),
+            (
+                "ics_sequence",
+                Value::Number(f64::from(event.sequence)),
+                Policy::Owned,
+            ),
+        ],
+        exists: true,
+        detail: format!(
+            "event {} changed (SEQUENCE {} -> {})",
+            event.uid, stub.sequence, event.sequence
+        ),
+    }
+}
+
 fn write_stub(
     instance: &Instance<'_>,
     (file, messages): (&str, &mut Messages),
@@ -527,24 +587,9 @@ fn write_stub(
     );
     if let Some(stub) = existing.get(&(event.uid.clone(), recurrence.clone())) {
         if event.sequence > stub.sequence {
-            parsed.notes.push(NoteWrite {
-                path: stub.path.clone(),
-                text: String::new(),
-                updates: vec![
-                    ("date", Value::Date(date), Policy::Owned),
-                    ("attendees", Value::Raw(attendees_yaml), Policy::Owned),
-                    (
-                        "ics_sequence",
-                        Value::Number(f64::from(event.sequence)),
-                        Policy::Owned,
-                    ),
-                ],
-                exists: true,
-                detail: format!(
-                    "event {} changed (SEQUENCE {} -> {})",
-                    event.uid, stub.sequence, event.sequence
-                ),
-            });
+            parsed
+                .notes
+                .push(update_stub(stub, event, date, attendees_yaml, messages));
         }
         return;
     }
@@ -575,6 +620,7 @@ fn write_stub(
         Stub {
             path: path.clone(),
             sequence: event.sequence,
+            date: Some(date),
         },
     );
     let text = stub_text(
