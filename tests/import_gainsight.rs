@@ -28,11 +28,14 @@ fn gainsight_values_per_key() {
         ("status", "Active"),
         ("health_score", "62"),
         ("health_score_previous", "71"),
-        ("nps", "32"),
+        ("account_nps", "32"),
     ];
     for (key, value) in expected {
         assert_eq!(frontmatter(&overview, key).as_deref(), Some(value), "{key}");
     }
+    // The company's NPS (-100 to 100) is not read as one 0 to 10 response.
+    let checked = import_common::check(dir.path());
+    assert!(!checked.contains("invalid-health-value"), "{checked}");
     let northwind = read(dir.path(), "Active/Accounts/Northwind_Labs/Overview.md");
     assert_eq!(
         frontmatter(&northwind, "mrr").as_deref(),
@@ -100,7 +103,10 @@ fn churnzero_scores_flip_direction() {
         frontmatter(&tidewater, "health_score_previous").as_deref(),
         Some("45")
     );
-    assert_eq!(frontmatter(&tidewater, "nps").as_deref(), Some("-12"));
+    assert_eq!(
+        frontmatter(&tidewater, "account_nps").as_deref(),
+        Some("-12")
+    );
     assert_eq!(
         frontmatter(&tidewater, "status").as_deref(),
         Some("At Risk")
@@ -173,7 +179,7 @@ fn out_of_range_values_left_out() {
         assert_eq!(frontmatter(&tidewater, key), None, "{key}");
     }
     let kestrel = read(dir.path(), "Active/Accounts/Kestrel_Health/Overview.md");
-    assert_eq!(frontmatter(&kestrel, "nps").as_deref(), Some("45"));
+    assert_eq!(frontmatter(&kestrel, "account_nps").as_deref(), Some("45"));
     assert_eq!(frontmatter(&kestrel, "health_score").as_deref(), Some("88"));
 }
 

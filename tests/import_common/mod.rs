@@ -99,6 +99,19 @@ fn import_command(
     command
 }
 
+/// Runs `dex check VAULT --today TODAY` and returns its standard output.
+pub fn check(vault: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_dex"))
+        .arg("check")
+        .arg(vault)
+        .args(["--today", TODAY])
+        .env_remove("DEX_TODAY")
+        .env("TZ", "UTC")
+        .output()
+        .expect("run dex check");
+    stdout(&output)
+}
+
 /// Standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

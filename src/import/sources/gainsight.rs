@@ -1,5 +1,6 @@
 //! Gainsight and `ChurnZero` company export CSVs: ARR, MRR, renewal date, CSM, stage, status,
-//! the current and previous health score, and NPS.
+//! the current and previous health score, and the company's NPS (as `account_nps`, apart from the
+//! 0 to 10 NPS of one response that notes record).
 //!
 //! Vendor scores are converted to 0 to 100 with higher meaning healthier, from the scale and
 //! direction set under `[import.<source>]` (`score_scale`, `higher_is_healthier`), because
@@ -194,7 +195,7 @@ fn block_frame(ctx: &Context<'_>, files: &[String]) -> (Arc<Frame>, String) {
             "MRR",
             "Health score",
             "Previous score",
-            "NPS",
+            "Account NPS",
             "Stage",
             "Status",
         ],
@@ -356,7 +357,7 @@ fn write_company(
         ("status", company.status.map(Value::Text)),
         ("health_score", score.map(Value::Number)),
         ("health_score_previous", previous.map(Value::Number)),
-        ("nps", company.nps.map(Value::Number)),
+        ("account_nps", company.nps.map(Value::Number)),
         ("industry", company.industry.map(Value::Text)),
         (
             "employees",
