@@ -7,7 +7,6 @@
 //! not export which days each visitor was active).
 
 use chrono::Datelike;
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -101,7 +100,8 @@ pub(super) fn read(
     // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
     ctx.wait_for_accounts();
     let baselines = usage::Baselines::start(ctx);
-    let mut totals: FxHashMap<usize, Totals> = FxHashMap::default();
+    // By account index; most accounts have rows, so a list is smaller and faster than a map.
+    let mut totals: Vec<Option<Totals>> = Vec::new();
     let mut names = Vec::new();
     for mut export in opened {
         let visitors = export.columns.has("visitor_id");
@@ -161,7 +161,10 @@ pub(super) fn read(
             let Some(account) = find_account(cells, ctx, file, line, parsed) else {
                 return;
             };
-            let entry = totals.entry(account).or_insert_with(|| {
+            if totals.len() <= account {
+                totals.resize_with(ctx.matcher.accounts.len().max(account + 1), || None);
+            }
+            let entry = totals[account].get_or_insert_with(|| {
                 baselines.request(ctx, account);
                 Totals::default()
             });
@@ -237,13 +240,14 @@ fn last_visit_day(
 fn write_blocks(
     ctx: &Context<'_>,
     parsed: &mut Parsed,
-    totals: FxHashMap<usize, Totals>,
+    totals: Vec<Option<Totals>>,
     baselines: usage::Baselines,
     names: &[String],
 ) {
     let frame = usage::frame(ctx, true, names);
     let mut earlier = baselines.finish();
-    for (account, totals) in totals {
+    let counted = totals.into_iter().enumerate();
+    for (account, totals) in counted.filter_map(|(account, totals)| Some((account, totals?))) {
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
         let seats = ctx.matcher.accounts[account]
             .seats
