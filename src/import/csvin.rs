@@ -23,7 +23,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use rustc_hash::FxHashMap;
 
 use super::Parsed;
-use super::report::{Level, Messages};
+use super::report::{Level, Messages, excerpt};
 
 /// Bytes looked at to guess the encoding and the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -175,8 +175,9 @@ fn decode_1252(bytes: &[u8], line: u64, field: &str, messages: &mut Messages) ->
         line,
         Some(field),
         format!(
-            "invalid UTF-8 `{}`; read as Windows-1252 `{decoded}`",
-            escape_invalid_utf8(bytes.trim_ascii())
+            "invalid UTF-8 `{}`; read as Windows-1252 `{}`",
+            excerpt(&escape_invalid_utf8(bytes.trim_ascii())),
+            excerpt(&decoded)
         ),
     );
     decoded
@@ -568,7 +569,8 @@ fn index_headers(headers: &[String], line: u64, messages: &mut Messages) -> Hash
                 line,
                 Some(name),
                 format!(
-                    "duplicate column `{name}` (columns {} and {}); using column {}",
+                    "duplicate column `{}` (columns {} and {}); using column {}",
+                    excerpt(name),
                     first + 1,
                     index + 1,
                     first + 1

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::report::excerpt;
+
 /// How to read a date written with slashes, such as `03/04/2026`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DateOrder {
@@ -78,8 +80,12 @@ fn parse_plain_amount(text: &str) -> Option<f64> {
 
 /// Parses an amount in any of the forms [`parse_money`] takes; `value` is `text` trimmed.
 fn parse_any_money(text: &str, value: &str) -> Result<f64, String> {
-    let invalid =
-        || format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k");
+    let invalid = || {
+        format!(
+            "invalid amount `{}`; expected a number such as 1200.50, $1,200.50 or 45k",
+            excerpt(text)
+        )
+    };
     let mut value = value;
     // Plain digits parse the same way without the copies below.
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -160,10 +166,11 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     if let Some(count) = parse_u64(text.trim()) {
         return Ok(count);
     }
-    let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
+    let value = parse_money(text).map_err(|_| format!("invalid number `{}`", excerpt(text)))?;
     if value < 0.0 || value.fract() != 0.0 || value > 9.0e15 {
         return Err(format!(
-            "invalid count `{text}`; expected a whole number of 0 or more"
+            "invalid count `{}`; expected a whole number of 0 or more",
+            excerpt(text)
         ));
     }
     #[allow(
@@ -192,7 +199,7 @@ pub fn parse_u64(text: &str) -> Option<u64> {
 /// Parses a plain decimal number such as `7`, `-12.5` or `7,5`.
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let trimmed = text.trim().trim_end_matches('%').trim();
-    parse_money(trimmed).map_err(|_| format!("invalid number `{text}`"))
+    parse_money(trimmed).map_err(|_| format!("invalid number `{}`", excerpt(text)))
 }
 
 /// Parses a boolean as Salesforce Data Loader writes them (`true/false`, `yes/no`, `y/n`,
@@ -205,7 +212,10 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
     } else if is_any(&["false", "no", "n", "off", "0"]) {
         Ok(false)
     } else {
-        Err(format!("invalid boolean `{text}`; expected true or false"))
+        Err(format!(
+            "invalid boolean `{}`; expected true or false",
+            excerpt(text)
+        ))
     }
 }
 
@@ -219,7 +229,10 @@ pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
         .next()
         .unwrap_or(trimmed);
     parse_date_only(date_part, order).ok_or_else(|| {
-        format!("invalid date `{text}`; expected YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY")
+        format!(
+            "invalid date `{}`; expected YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY",
+            excerpt(text)
+        )
     })
 }
 
@@ -255,8 +268,9 @@ pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime
     }
     let invalid = || {
         format!(
-            "invalid date and time `{text}`; expected YYYY-MM-DD HH:MM[:SS], optionally with an \
-             offset such as +0000 or Z"
+            "invalid date and time `{}`; expected YYYY-MM-DD HH:MM[:SS], optionally with an \
+             offset such as +0000 or Z",
+            excerpt(text)
         )
     };
     for format in [

@@ -22,7 +22,7 @@ use serde::de::{self, Deserializer, Visitor};
 use super::usage::{self, Reading};
 use crate::import::archive::{self, Container};
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::{Level, Messages, excerpt};
 use crate::import::values::parse_datetime;
 use crate::import::{Context, ImportError, Parsed};
 
@@ -389,7 +389,7 @@ impl Counter<'_, '_> {
                 "invalid-date",
                 line,
                 Some("event_time"),
-                format!("invalid event_time `{time}`; event skipped"),
+                format!("invalid event_time `{}`; event skipped", excerpt(time)),
             );
             parsed.rows_rejected += 1;
             return;

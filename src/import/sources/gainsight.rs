@@ -16,7 +16,7 @@ use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
-use crate::import::report::Messages;
+use crate::import::report::{Messages, excerpt};
 use crate::import::values::{
     format_amount, format_money, parse_count, parse_date, parse_money, parse_number,
 };
@@ -241,7 +241,7 @@ fn parse_company(
     let amount = |text: &str| {
         let value = parse_money(text)?;
         if value < 0.0 {
-            return Err(format!("negative amount `{text}`"));
+            return Err(format!("negative amount `{}`", excerpt(text)));
         }
         Ok(value)
     };
@@ -250,7 +250,8 @@ fn parse_company(
         let value = parse_number(text)?;
         if !(0.0..=scale).contains(&value) {
             return Err(format!(
-                "value `{text}` is outside the 0 to {} scale (`score_scale`)",
+                "value `{}` is outside the 0 to {} scale (`score_scale`)",
+                excerpt(text),
                 format_amount(scale)
             ));
         }
@@ -261,7 +262,8 @@ fn parse_company(
         let value = parse_number(text)?;
         if !(-100.0..=100.0).contains(&value) {
             return Err(format!(
-                "value `{text}` is outside -100 to 100, the range of a Net Promoter Score"
+                "value `{}` is outside -100 to 100, the range of a Net Promoter Score",
+                excerpt(text)
             ));
         }
         Ok(value)

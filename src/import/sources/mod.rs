@@ -13,7 +13,7 @@ mod zendesk;
 use std::path::{Path, PathBuf};
 
 use super::csvin::{CsvInput, Export, FieldSpec};
-use super::report::Messages;
+use super::report::{Messages, excerpt};
 use super::{Context, ImportError, Parsed, Source};
 
 /// Reads every file of the run into `parsed`.
@@ -72,7 +72,7 @@ pub(super) fn open_csv(
         missing.push(format!("one of {}", names.join(", ")));
     }
     if !missing.is_empty() {
-        let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
+        let found = first_headers(&input.headers);
         return Err(ImportError::Refused {
             file: path.display().to_string(),
             message: format!(
@@ -94,6 +94,15 @@ pub(super) fn open_csv(
         columns,
         messages,
     })
+}
+
+/// Lists the first eight headers of a file for a message, each as an excerpt.
+pub(super) fn first_headers(headers: &[String]) -> Vec<String> {
+    headers
+        .iter()
+        .take(8)
+        .map(|header| excerpt(header))
+        .collect()
 }
 
 /// A shorthand for a [`FieldSpec`].

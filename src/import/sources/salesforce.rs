@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::{field, open_csv};
+use super::{field, first_headers, open_csv};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -215,7 +215,7 @@ fn classify(path: &Path, ctx: &Context<'_>) -> Result<Kind, ImportError> {
             ("is_won", "IsWon (Won)"),
         ],
     );
-    let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
+    let found = first_headers(&input.headers);
     Err(ImportError::Refused {
         file: path.display().to_string(),
         message: format!(

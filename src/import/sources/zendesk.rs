@@ -24,7 +24,7 @@ use crate::import::csvin::{FieldSpec, written_header};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::{Level, Messages, excerpt};
 use crate::import::values::{parse_count, parse_local_day, parse_u64};
 use crate::import::{Context, ImportError, Parsed, Source};
 
@@ -409,7 +409,10 @@ impl Tally {
                 "invalid-id",
                 line,
                 Some(&self.headers.id),
-                format!("invalid ticket id `{id_text}`; expected a number; row skipped"),
+                format!(
+                    "invalid ticket id `{}`; expected a number; row skipped",
+                    excerpt(id_text)
+                ),
             );
             parsed.rows_rejected += 1;
             return;
