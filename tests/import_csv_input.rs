@@ -1,9 +1,120 @@
-//! `dex import` of CSV files that are damaged or not CSV at all. The cases are cells too long
-//! or odd for a message to quote whole.
+//! `dex import` of CSV files that are damaged or not CSV at all. The cases are binary files
+//! such as workbooks and compressed exports (rejected before anything is written), and cells
+//! too long or odd for a message to quote whole.
 
 mod import_common;
 
-use import_common::{import_text, stderr, stdout, vault};
+use std::path::{Path, PathBuf};
+
+use import_common::{
+    changed, gzipped, import, import_text, snapshot, stderr, stdout, vault, zipped,
+};
+
+/// Returns a minimal Excel workbook: a zip archive with the parts Excel writes first.
+fn workbook() -> Vec<u8> {
+    zipped(&[
+        ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types/>"),
+        ("xl/workbook.xml", b"<workbook><sheets/></workbook>"),
+    ])
+}
+
+/// Returns the first bytes of an x86-64 ELF program, followed by bytes with a NUL in every
+/// seven.
+fn program() -> Vec<u8> {
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
+    let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ".iter().cycle();
+    for (at, &letter) in letters.take(600).enumerate() {
+        bytes.push(if at % 7 == 0 { 0 } else { letter });
+    }
+    bytes
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write the file");
+    path
+}
+
+#[test]
+fn binary_files_are_rejected() {
+    let dir = vault();
+    let exports = tempfile::tempdir().expect("temp dir");
+    let csv = "Id,Name\n001,Acme\n";
+    let mut with_nul = csv.as_bytes().to_vec();
+    with_nul.extend_from_slice(b"002,Glo\0bex\n");
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "accounts.xlsx",
+            workbook(),
+            "looks like an Excel workbook or zip archive, not a CSV file; export the sheet as \
+             CSV and import that file",
+        ),
+        (
+            "accounts.csv.gz",
+            gzipped(csv.as_bytes()),
+            "is gzip-compressed, not a CSV file; decompress it (gunzip) and import the CSV file \
+             inside",
+        ),
+        (
+            "accounts.xls",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0".to_vec(),
+            "looks like an Excel 97-2003 workbook, not a CSV file",
+        ),
+        (
+            "dex.csv",
+            program(),
+            "is a binary file, not CSV text (a NUL character at byte 7)",
+        ),
+        (
+            "nul.csv",
+            with_nul,
+            "is a binary file, not CSV text (a NUL character at byte 24)",
+        ),
+    ];
+    let before = snapshot(dir.path());
+    for (name, bytes, expected) in cases {
+        let path = write_file(exports.path(), name, &bytes);
+        for source in ["salesforce", "zendesk", "gainsight", "pendo"] {
+            let output = import(dir.path(), source, &[path.display().to_string()], &[]);
+            let err = stderr(&output);
+            assert_eq!(output.status.code(), Some(2), "{source} {name}: {err}");
+            let message = format!("{}: {expected}", path.display());
+            assert!(err.contains(&message), "{source} {name}: {err}");
+            assert!(err.len() < 400, "{source} {name}: {err}");
+            assert!(!err.contains('\0'), "{source} {name}: {err}");
+
+            let json = import(
+                dir.path(),
+                source,
+                &[path.display().to_string()],
+                &["--format", "json"],
+            );
+            let out = stdout(&json);
+            assert!(out.contains(expected), "{source} {name}: {out}");
+            assert!(!out.contains("\\u0000"), "{source} {name}: {out}");
+        }
+    }
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<PathBuf>::new()
+    );
+}
+
+#[test]
+fn utf16_text_is_not_binary() {
+    let dir = vault();
+    let text = "Id\tName\tAnnualRevenue\n001A\tTidewater Bank\t240000\n";
+    let mut utf16 = Vec::new();
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let path = write_file(dir.path(), "accounts.txt", &utf16);
+    let output = import(dir.path(), "salesforce", &[path.display().to_string()], &[]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("accounts.txt: note: read as UTF-16LE"),
+        "{out}"
+    );
+    assert!(out.contains(": 1 row read"), "{out}");
+}
 
 #[test]
 fn messages_quote_cells_in_part() {

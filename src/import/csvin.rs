@@ -23,6 +23,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use rustc_hash::FxHashMap;
 
 use super::Parsed;
+use super::archive::{Container, container_of};
 use super::report::{Level, Messages, excerpt};
 
 /// Bytes looked at to guess the encoding and the delimiter.
@@ -342,7 +343,9 @@ impl CsvInput {
         let file_len = file.metadata().map_or(u64::MAX, |metadata| metadata.len());
         let mut buffered = BufReader::with_capacity(SNIFF_BYTES, file);
         let sample = fill_sample(&mut buffered)?;
+        check_container(&sample)?;
         let mut encoding = sniff_encoding(&sample);
+        check_text(&sample, encoding)?;
         let sample_is_whole_file = sample.len() as u64 >= file_len;
         if encoding == Some(WINDOWS_1252) && !sample_is_whole_file {
             // The UTF-8 text may start after the sample, and reading it as Windows-1252 would
@@ -581,6 +584,50 @@ fn index_headers(headers: &[String], line: u64, messages: &mut Messages) -> Hash
         }
     }
     by_name
+}
+
+/// Rejects a file whose first bytes show a zip archive (as an Excel workbook is), a gzip stream
+/// or an Excel 97-2003 workbook, with what to do instead.
+fn check_container(sample: &[u8]) -> Result<(), String> {
+    const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    match container_of(sample) {
+        Container::Zip => Err(
+            "looks like an Excel workbook or zip archive, not a CSV file; \
+                               export the sheet as CSV and import that file"
+                .to_string(),
+        ),
+        Container::Gzip => Err(
+            "is gzip-compressed, not a CSV file; decompress it (gunzip) and \
+                                import the CSV file inside"
+                .to_string(),
+        ),
+        Container::Plain if sample.starts_with(OLE_MAGIC) => Err(
+            "looks like an Excel 97-2003 workbook, not a CSV file; export the sheet as CSV and \
+             import that file"
+                .to_string(),
+        ),
+        Container::Plain => Ok(()),
+    }
+}
+
+/// Rejects a file whose first bytes contain a NUL character, which text never does: a NUL byte
+/// in UTF-8 or Windows-1252 text, or a NUL code unit in UTF-16.
+fn check_text(sample: &[u8], encoding: Option<&Encoding>) -> Result<(), String> {
+    let nul_at = if encoding == Some(UTF_16LE) || encoding == Some(UTF_16BE) {
+        sample
+            .chunks_exact(2)
+            .position(|unit| unit == [0, 0])
+            .map(|unit| unit * 2)
+    } else {
+        memchr::memchr(0, sample)
+    };
+    match nul_at {
+        Some(at) => Err(format!(
+            "is a binary file, not CSV text (a NUL character at byte {at}); export the data as \
+             CSV and import that file"
+        )),
+        None => Ok(()),
+    }
 }
 
 fn fill_sample(reader: &mut BufReader<File>) -> Result<Vec<u8>, String> {
@@ -892,6 +939,54 @@ mod tests {
         // More Windows-1252 than UTF-8.
         let mostly_1252 = ["Name\nZoë\n".as_bytes(), b"\xC9lise\nF\xE9lix\n"].concat();
         assert_eq!(sniff_encoding(&mostly_1252), Some(WINDOWS_1252));
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    }
+
+    #[test]
+    fn binary_files_are_rejected() {
+        let zip = b"PK\x03\x04\x14\0\x06\0[Content_Types].xml";
+        assert!(
+            check_container(zip)
+                .unwrap_err()
+                .contains("Excel workbook or zip archive")
+        );
+        let gzip = b"\x1f\x8b\x08\0\0\0\0\0";
+        assert!(
+            check_container(gzip)
+                .unwrap_err()
+                .contains("gzip-compressed")
+        );
+        let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0";
+        assert!(
+            check_container(xls)
+                .unwrap_err()
+                .contains("Excel 97-2003 workbook")
+        );
+        assert_eq!(check_container(b"Id,Name\n"), Ok(()));
+
+        assert_eq!(
+            check_text(b"Id,Na\0me\n", None),
+            Err(
+                "is a binary file, not CSV text (a NUL character at byte 5); export the data as \
+                 CSV and import that file"
+                    .to_string()
+            )
+        );
+        assert!(check_text(b"Caf\xE9\0", Some(WINDOWS_1252)).is_err());
+        // UTF-16 text has a zero byte in most code units, but no zero code unit.
+        assert_eq!(check_text(&utf16le("Id,Name\n"), Some(UTF_16LE)), Ok(()));
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+        assert_eq!(sniff_encoding(elf), Some(UTF_16LE));
+        assert!(
+            check_text(elf, Some(UTF_16LE))
+                .unwrap_err()
+                .contains("byte 8")
+        );
     }
 
     #[test]
