@@ -1,6 +1,6 @@
-//! `dex import` of CSV files that are damaged or not CSV at all. The cases are binary files
-//! such as workbooks and compressed exports (rejected before anything is written), and cells
-//! too long or odd for a message to quote whole.
+//! `dex import` of CSV files that are damaged or not CSV at all. The cases are a quoted cell
+//! that the file never closes, binary files such as workbooks and compressed exports (rejected
+//! before anything is written), and cells too long or odd for a message to quote whole.
 
 mod import_common;
 
@@ -9,6 +9,95 @@ use std::path::{Path, PathBuf};
 use import_common::{
     changed, gzipped, import, import_text, snapshot, stderr, stdout, vault, zipped,
 };
+
+const TICKETS_HEADER: &str = "Id,Status,Created at,Organization,Priority,Subject\n";
+
+#[test]
+fn unclosed_quote_in_last_column() {
+    let dir = vault();
+    let text = format!(
+        "{TICKETS_HEADER}\
+         1,Open,2026-03-10,Tidewater Bank,Urgent,27\" monitor broken\n\
+         3,Open,2026-03-11,Tidewater Bank,High,\"unterminated quote\n\
+         4,Open,2026-03-12,Tidewater Bank,High,next\n\
+         5,Open,2026-03-12,Tidewater Bank,High,last\n"
+    );
+    let output = import_text(dir.path(), "zendesk", "tickets.csv", &text);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(
+            "tickets.csv:3: error: Subject: quoted field is never closed, so the rest of the file \
+             (lines 3 to 5) was read as this one cell and the rows after line 3 were not \
+             imported; add the closing `\"` and import again"
+        ),
+        "{out}"
+    );
+    assert!(out.contains(": 2 rows read"), "{out}");
+    // The quote inside the unquoted cell on line 2 is text, not the start of a quoted cell.
+    assert_eq!(out.matches("never closed").count(), 1, "{out}");
+}
+
+#[test]
+fn unclosed_quote_in_middle_column() {
+    let dir = vault();
+    let text = format!(
+        "{TICKETS_HEADER}\
+         1,Open,2026-03-10,Tidewater Bank,Urgent,Login fails\r\n\
+         2,Open,2026-03-11,\"Tidewater Bank,High,Export broken\r\n\
+         3,Open,2026-03-12,Tidewater Bank,High,Slow search\r\n"
+    );
+    let output = import_text(dir.path(), "zendesk", "tickets.csv", &text);
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "tickets.csv:3: error: Organization: quoted field is never closed, so the rest of \
+             the file (lines 3 to 4) was read as this one cell"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn unclosed_quote_after_long_cell() {
+    // The last record is longer than what the reader keeps of the file's end, so it is read
+    // again from the file, here transcoded from UTF-16.
+    let dir = vault();
+    let long = "x".repeat(100_000);
+    let text = format!(
+        "{TICKETS_HEADER}\
+         1,Open,2026-03-10,Tidewater Bank,Urgent,\"{long}\n\
+         2,Open,2026-03-11,Tidewater Bank,High,next\n"
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let export = dir.path().join("tickets.csv");
+    std::fs::write(&export, utf16).expect("write the export");
+    let output = import(dir.path(), "zendesk", &[export.display().to_string()], &[]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("tickets.csv:2: error: Subject: quoted field is never closed"),
+        "{out}"
+    );
+    assert!(out.contains("(lines 2 to 3)"), "{out}");
+}
+
+#[test]
+fn closed_multiline_cells_are_not_reported() {
+    let dir = vault();
+    let long = "y".repeat(100_000);
+    let text = format!(
+        "{TICKETS_HEADER}\
+         1,Open,2026-03-10,Tidewater Bank,Urgent,\"two\nlines, and a \"\"quote\"\"\"\n\
+         2,Open,2026-03-11,Tidewater Bank,Normal,\"last\nrow\"\n\
+         3,Open,2026-03-12,Tidewater Bank,High,\"{long}\n\""
+    );
+    let output = import_text(dir.path(), "zendesk", "tickets.csv", &text);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(!out.contains("never closed"), "{out}");
+    assert!(out.contains(": 3 rows read"), "{out}");
+}
 
 /// Returns a minimal Excel workbook: a zip archive with the parts Excel writes first.
 fn workbook() -> Vec<u8> {
