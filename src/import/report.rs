@@ -225,6 +225,17 @@ fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Returns the text of a `serde_json` error without the ` at line L column C` that its
+/// `Display` adds, for messages that give the place in the file themselves.
+pub fn json_error_text(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let place = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&place) {
+        Some(bare) => bare.to_string(),
+        None => text,
+    }
+}
+
 /// `1 row`, `2 rows`.
 pub fn plural(count: u64, noun: &str) -> String {
     if count == 1 {
@@ -425,6 +436,13 @@ mod tests {
         let field = kept[0].field.as_deref().unwrap();
         assert!(field.starts_with("Na\\u{0}mexxx"), "{field}");
         assert!(field.chars().count() <= EXCERPT_CHARS + 8, "{field}");
+    }
+
+    #[test]
+    fn json_error_text_drops_the_place() {
+        let err = serde_json::from_str::<serde_json::Value>("{\"a\": tru}").unwrap_err();
+        assert_eq!(err.to_string(), "expected ident at line 1 column 10");
+        assert_eq!(json_error_text(&err), "expected ident");
     }
 
     #[test]
