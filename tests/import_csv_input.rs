@@ -211,14 +211,20 @@ fn messages_quote_cells_in_part() {
     let junk = format!("\x1b[31m{}", "9".repeat(500));
     let text = format!(
         "Id,Status,Created at,Organization,Reopens\n\
-         7,Open,2026-03-10,Tidewater Bank,{junk}\n"
+         7,Open,2026-03-10,Tidewater Bank,{junk}\n\
+         8,Open,{junk},Tidewater Bank,0\n"
     );
     let out = stdout(&import_text(dir.path(), "zendesk", "tickets.csv", &text));
     assert!(!out.contains('\x1b'), "{out}");
     assert!(!out.contains(&"9".repeat(60)), "{out}");
     let quoted = format!("`\\u{{1b}}[31m{}…`", "9".repeat(59));
-    let expected = format!("tickets.csv:2: warning: Reopens: invalid number {quoted}");
-    assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+    let expected = [
+        format!("tickets.csv:2: warning: Reopens: invalid number {quoted}"),
+        format!("tickets.csv:3: error: Created at: invalid date and time {quoted}"),
+    ];
+    for line in expected {
+        assert!(out.contains(&line), "missing `{line}` in:\n{out}");
+    }
 }
 
 #[test]

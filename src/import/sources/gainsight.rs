@@ -295,7 +295,7 @@ fn parse_company(
                 "invalid-value",
                 line,
                 Some(header("renewal", "Renewal Date")),
-                format!("{err}; left out"),
+                format!("{}; left out", err.message(ctx.source.slug())),
             ),
         }
     }

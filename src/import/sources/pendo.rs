@@ -228,7 +228,10 @@ fn last_visit_day(
                 "invalid-date",
                 row.line,
                 Some(row.header(column).unwrap_or("Last Visit")),
-                format!("{err}; the visit is not counted as recent"),
+                format!(
+                    "{}; the visit is not counted as recent",
+                    err.message(ctx.source.slug())
+                ),
             );
         })
         .ok()

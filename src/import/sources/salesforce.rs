@@ -352,7 +352,7 @@ fn read_account(
                 "invalid-date",
                 line,
                 Some(cells.header("renewal_date", "Renewal_Date__c")),
-                format!("{err}; renewal date left out"),
+                format!("{}; renewal date left out", err.message(ctx.source.slug())),
             ),
         }
     }
@@ -403,7 +403,7 @@ fn read_opportunity(
                 "invalid-date",
                 line,
                 Some(cells.header("close_date", "CloseDate")),
-                format!("{err}; row skipped"),
+                format!("{}; row skipped", err.message(ctx.source.slug())),
             );
             parsed.rows_rejected += 1;
             return;

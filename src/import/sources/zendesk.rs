@@ -436,7 +436,7 @@ impl Tally {
                     "invalid-date",
                     line,
                     Some(&self.headers.created),
-                    format!("{err}; row skipped"),
+                    format!("{}; row skipped", err.message(ctx.source.slug())),
                 );
                 parsed.rows_rejected += 1;
                 return;
