@@ -339,6 +339,31 @@ fn intercom_messages_name_intercom_headers() {
 }
 
 #[test]
+fn refusals_name_each_source_with_its_columns() {
+    let dir = vault();
+    let cases = [
+        (
+            "intercom",
+            "not an Intercom conversations export: missing columns Conversation ID, \
+             Conversation state, Conversation started at, one of Company name, Requester domain, \
+             User email; the file's columns start with Ticket, Owner.",
+        ),
+        (
+            "zendesk",
+            "not a Zendesk ticket export: missing columns Id, Status, Created at, one of \
+             Organization, Requester domain, Requester email; the file's columns start with \
+             Ticket, Owner.",
+        ),
+    ];
+    for (source, expected) in cases {
+        let output = import_text(dir.path(), source, "export.csv", "Ticket,Owner\n1,Ann\n");
+        assert_eq!(output.status.code(), Some(2));
+        let err = import_common::stderr(&output);
+        assert!(err.contains(expected), "{source}: {err}");
+    }
+}
+
+#[test]
 fn date_messages_say_what_is_accepted() {
     let dir = vault();
     let out = stdout(&import_text(

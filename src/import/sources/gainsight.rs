@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::{field, open_csv};
+use super::{Expected, field, open_csv};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -114,14 +114,20 @@ pub(super) fn read(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    let what = format!("{} company export", ctx.source.title());
+    let what = format!("a {} company export", ctx.source.title());
+    let expected = Expected {
+        description: &what,
+        required: &[],
+        any_of: &METRICS,
+        names: &[],
+    };
     let mut opened = Vec::new();
     for path in files {
-        let export = open_csv(path, &FIELDS, &[], &METRICS, &what, ctx)?;
+        let export = open_csv(path, &FIELDS, &expected, ctx)?;
         if !export.columns.has("gsid") && !export.columns.has("name") {
             return Err(ImportError::Refused {
                 file: path.display().to_string(),
-                message: format!("not a {what}: missing columns GSID or Name"),
+                message: format!("not {what}: missing columns GSID or Name"),
             });
         }
         opened.push(export);

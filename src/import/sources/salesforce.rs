@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::{field, first_headers, open_csv};
+use super::{Expected, field, first_headers, open_csv};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -110,23 +110,27 @@ pub(super) fn read(
     let mut opened = Vec::new();
     for path in files {
         let kind = classify(path, ctx)?;
-        let (fields, required, what): (&[FieldSpec], &[&str], _) = match kind {
+        let (fields, expected): (&[FieldSpec], _) = match kind {
             Kind::Account => (
                 &ACCOUNT_FIELDS,
-                &["id", "name"],
-                "Salesforce Account export",
+                Expected {
+                    description: "a Salesforce Account export",
+                    required: &["id", "name"],
+                    any_of: &[],
+                    names: &[],
+                },
             ),
             Kind::Opportunity => (
                 &OPPORTUNITY_FIELDS,
-                &["id", "close_date", "is_closed", "is_won"],
-                "Salesforce Opportunity export",
+                Expected {
+                    description: "a Salesforce Opportunity export",
+                    required: &["id", "close_date", "is_closed", "is_won"],
+                    any_of: &["account_id", "account_name"],
+                    names: &[],
+                },
             ),
         };
-        let any_of: &[&str] = match kind {
-            Kind::Account => &[],
-            Kind::Opportunity => &["account_id", "account_name"],
-        };
-        let export = open_csv(path, fields, required, any_of, what, ctx)?;
+        let export = open_csv(path, fields, &expected, ctx)?;
         opened.push((kind, export));
     }
     // Accounts first, so opportunities can find their account by the Account Id.
