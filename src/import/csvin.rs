@@ -685,6 +685,9 @@ impl CsvInput {
 
     /// Reports a quoted field of the last record that is never closed, after which the CSV
     /// reader read the rest of the file into that one cell. Called at the end of the file.
+    // NOTE: a stray quote that a later quote closes again is not found here. The rows between
+    // the two quotes become one cell, and only a wrong field count of the merged record, if it
+    // has one, shows as a `ragged-row` warning.
     fn report_unclosed_quote(&self, messages: &mut Messages) {
         let Some(start) = self.last_start else {
             return;
