@@ -3,7 +3,9 @@
 
 mod import_common;
 
-use import_common::{block, changed, fixture, import_on, read, snapshot, stdout, vault};
+use import_common::{
+    block, changed, fixture, gzipped, import_on, read, snapshot, stdout, vault, zipped,
+};
 
 const TODAY: &str = "2026-03-16";
 
@@ -144,4 +146,190 @@ fn partial_week_is_named() {
     );
     let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
     assert!(!block(&health, "amplitude").contains("| 2026-03-09 |"));
+}
+
+/// Events of three users of Borealis Freight on three days of the week of 2026-03-02, the
+/// last of them on its Friday, so that the week counts.
+fn borealis_events() -> Vec<String> {
+    [
+        ("u1", "2026-03-02 09:00:00"),
+        ("u2", "2026-03-03 10:00:00"),
+        ("u3", "2026-03-06 11:00:00"),
+        ("u1", "2026-03-06 12:00:00"),
+    ]
+    .iter()
+    .map(|(user, time)| {
+        format!(
+            "{{\"event_type\": \"Route Planned\", \"user_id\": \"{user}\", \"event_time\": \
+             \"{time}\", \"groups\": {{\"company\": \"Borealis Freight\"}}}}"
+        )
+    })
+    .collect()
+}
+
+fn json_lines(events: &[String]) -> String {
+    let mut lines = events.join("\n");
+    lines.push('\n');
+    lines
+}
+
+fn json_array(events: &[String]) -> String {
+    format!("[\n  {}\n]\n", events.join(",\n  "))
+}
+
+/// Imports the file `name` with `bytes` into a new vault and returns the output and the
+/// Borealis Freight usage block.
+fn import_bytes(name: &str, bytes: &[u8]) -> (std::process::Output, String) {
+    let dir = vault();
+    let exports = tempfile::tempdir().expect("temp dir");
+    let path = exports.path().join(name);
+    std::fs::write(&path, bytes).expect("write the export");
+    let output = import_on(
+        dir.path(),
+        "amplitude",
+        &[path.display().to_string()],
+        TODAY,
+        &[],
+    );
+    let health = read(dir.path(), "Active/Accounts/Borealis_Freight/Health.md");
+    let usage = if health.contains("<!-- dex:begin amplitude ") {
+        block(&health, "amplitude").to_string()
+    } else {
+        String::new()
+    };
+    (output, usage)
+}
+
+#[test]
+fn bom_and_arrays_read_like_lines() {
+    const BOM: &str = "\u{feff}";
+    let events = borealis_events();
+    let (first_half, second_half) = events.split_at(2);
+    let lines = json_lines(&events);
+    let array = json_array(&events);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("events.jsonl", format!("{BOM}{lines}").into_bytes()),
+        ("events.json", array.clone().into_bytes()),
+        ("events_bom.json", format!("{BOM}{array}").into_bytes()),
+        (
+            "events.json.gz",
+            gzipped(format!("{BOM}{array}").as_bytes()),
+        ),
+        (
+            "events.jsonl.gz",
+            gzipped(format!("{BOM}{lines}").as_bytes()),
+        ),
+        (
+            "export.zip",
+            zipped(&[
+                (
+                    "409876/lines.json",
+                    format!("{BOM}{}", json_lines(first_half)).as_bytes(),
+                ),
+                (
+                    "409876/array.json.gz",
+                    &gzipped(format!("{BOM}{}", json_array(second_half)).as_bytes()),
+                ),
+            ]),
+        ),
+    ];
+    let week = "| 2026-03-02 | 3 | 3 |  |";
+    for (name, bytes) in cases {
+        let (output, usage) = import_bytes(name, &bytes);
+        let out = stdout(&output);
+        let err = import_common::stderr(&output);
+        assert_eq!(output.status.code(), Some(0), "{name}: {out}{err}");
+        assert!(
+            out.contains(": 4 rows read, updated 1 account"),
+            "{name}: {out}"
+        );
+        assert!(usage.contains(week), "{name}: {usage}");
+    }
+}
+
+#[test]
+fn json_errors_name_the_line_of_the_file() {
+    let events = borealis_events();
+    let lines = format!(
+        "\u{feff}{}\n\n  {{\"event_type\": x}}\n{}",
+        events[0],
+        json_lines(&events[1..])
+    );
+    let (output, usage) = import_bytes("events.jsonl", lines.as_bytes());
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "events.jsonl:3: error: column 18: invalid JSON: expected value; line skipped"
+        ),
+        "{out}"
+    );
+    assert!(usage.contains("| 2026-03-02 | 3 | 3 |  |"), "{usage}");
+
+    let mut elements = events.clone();
+    elements.insert(1, "{\"event_type\":\n    \"x\", oops}".to_string());
+    elements.insert(
+        3,
+        "{\"event_type\": \"x\", \"user_id\": \"u9\", \"event_time\": \"soon\"}".to_string(),
+    );
+    let (output, usage) = import_bytes("events.json", json_array(&elements).as_bytes());
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "events.json:4: error: column 10: invalid JSON: key must be a string; array element \
+             skipped"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("events.json:6: error: event_time: invalid event_time `soon`; event skipped"),
+        "{out}"
+    );
+    assert!(usage.contains("| 2026-03-02 | 3 | 3 |  |"), "{usage}");
+}
+
+#[test]
+fn damaged_arrays_are_reported() {
+    let events = borealis_events();
+    let unclosed = format!("[\n{},\n{}", events[0], events[1]);
+    let (output, _) = import_bytes("events.json", unclosed.as_bytes());
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "events.json:3: error: the JSON array is not closed with `]`; the stream may end \
+             early; the 2 events before its end were imported"
+        ),
+        "{out}"
+    );
+    let followed = format!("{}\n\n[]", json_array(&events));
+    let (output, _) = import_bytes("events.json", followed.as_bytes());
+    let out = stdout(&output);
+    assert!(
+        out.contains("events.json:9: warning: text after the JSON array of events is ignored"),
+        "{out}"
+    );
+}
+
+#[test]
+fn other_json_is_refused_with_the_expected_shape() {
+    let wrapped = format!("{{\n  \"events\": {}}}\n", json_array(&borealis_events()));
+    let (output, _) = import_bytes("events.json", wrapped.as_bytes());
+    assert_eq!(output.status.code(), Some(2));
+    let err = import_common::stderr(&output);
+    assert!(
+        err.contains(
+            "not an Amplitude export: line 1 is not a JSON event (EOF while parsing an object); \
+             expected one JSON event object per line, or a JSON array of them"
+        ),
+        "{err}"
+    );
+    let strings = "[\"a\", \"b\"]";
+    let (output, _) = import_bytes("events.json", strings.as_bytes());
+    let err = import_common::stderr(&output);
+    assert!(
+        err.contains(
+            "not an Amplitude export: the array element on line 1 is not a JSON event (invalid \
+             type: string \"a\", expected an event object)"
+        ),
+        "{err}"
+    );
 }

@@ -54,7 +54,8 @@ fn risk_phrases_become_dated_signals() {
     );
     assert!(
         out.contains(
-            "workspace.zip/ext-borealis-freight/2026-03-12.json:1: error: column 34: invalid JSON"
+            "workspace.zip/ext-borealis-freight/2026-03-12.json:1: error: column 34: invalid \
+             JSON: EOF while parsing a string; the file's messages were skipped"
         ),
         "{out}"
     );

@@ -403,3 +403,95 @@ fn intercom_messages_name_intercom_headers() {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
     }
 }
+
+#[test]
+fn refusals_name_each_source_with_its_columns() {
+    let dir = vault();
+    let cases = [
+        (
+            "intercom",
+            "not an Intercom conversations export: missing columns Conversation ID, \
+             Conversation state, Conversation started at, one of Company name, Requester domain, \
+             User email; the file's columns start with Ticket, Owner.",
+        ),
+        (
+            "zendesk",
+            "not a Zendesk ticket export: missing columns Id, Status, Created at, one of \
+             Organization, Requester domain, Requester email; the file's columns start with \
+             Ticket, Owner.",
+        ),
+    ];
+    for (source, expected) in cases {
+        let output = import_text(dir.path(), source, "export.csv", "Ticket,Owner\n1,Ann\n");
+        assert_eq!(output.status.code(), Some(2));
+        let err = import_common::stderr(&output);
+        assert!(err.contains(expected), "{source}: {err}");
+    }
+}
+
+#[test]
+fn date_messages_say_what_is_accepted() {
+    let dir = vault();
+    let out = stdout(&import_text(
+        dir.path(),
+        "zendesk",
+        "tickets.csv",
+        "Id,Status,Created at,Organization\n\
+         1,Open,,Borealis Freight\n\
+         2,Open,13/04/2026 10:00,Borealis Freight\n\
+         3,Open,in a week,Borealis Freight\n\
+         4,Open,3/4/2026,Borealis Freight\n",
+    ));
+    let expected = [
+        "tickets.csv:2: error: Created at: missing date and time: the cell is empty; row skipped",
+        "tickets.csv:3: error: Created at: invalid date and time `13/04/2026 10:00`; expected a \
+         date such as 2026-03-14, 03/14/2026 or 14.03.2026, optionally with a time such as \
+         10:30, 10:30:15 or 10:30 PM and then Z, UTC or (after a YYYY-MM-DD date) an offset \
+         such as -05:00; with date_order = \"dmy\" under [import.zendesk] in .dex.toml it reads \
+         as 2026-04-13; row skipped",
+        "tickets.csv:4: error: Created at: invalid date and time `in a week`; expected a date \
+         such as 2026-03-14, 03/14/2026 or 14.03.2026, optionally with a time such as 10:30, \
+         10:30:15 or 10:30 PM and then Z, UTC or (after a YYYY-MM-DD date) an offset such as \
+         -05:00; row skipped",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    assert!(!out.contains("tickets.csv:5:"), "{out}");
+    assert!(out.contains(": 4 rows read"), "{out}");
+}
+
+#[test]
+fn dmy_setting_reads_day_first_dates() {
+    let dir = vault();
+    std::fs::write(
+        dir.path().join(".dex.toml"),
+        format!(
+            "{}\n[import.zendesk]\ndate_order = \"dmy\"\n",
+            read(dir.path(), ".dex.toml")
+        ),
+    )
+    .expect("write .dex.toml");
+    let out = stdout(&import_text(
+        dir.path(),
+        "zendesk",
+        "tickets.csv",
+        "Id,Status,Created at,Organization\n\
+         1,Open,13/03/2026 10:00,Borealis Freight\n\
+         2,Open,03/13/2026,Borealis Freight\n",
+    ));
+    assert!(!out.contains("tickets.csv:2:"), "{out}");
+    assert!(
+        out.contains(
+            "tickets.csv:3: error: Created at: invalid date and time `03/13/2026`; expected a date \
+             such as 2026-03-14, 14/03/2026 or 14.03.2026"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "with date_order = \"mdy\" under [import.zendesk] in .dex.toml it reads as 2026-03-13"
+        ),
+        "{out}"
+    );
+}

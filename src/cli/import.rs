@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use super::Format;
-use crate::import::report::Report;
+use crate::import::report::{Report, excerpt};
 use crate::import::{ImportError, Options, Source};
 use crate::vault::Config;
 use crate::vault::config::{TODAY_ENV, resolve_today};
@@ -104,7 +104,9 @@ fn print_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         writeln!(
             out,
             "{}:{}: unmatched: `{}` matches no account {hint}",
-            u.file, u.line, u.account
+            u.file,
+            u.line,
+            excerpt(&u.account)
         )?;
     }
     for c in &report.conflicts {

@@ -27,11 +27,16 @@ pub fn sniff(path: &Path) -> Result<Container, String> {
     let read = file
         .read(&mut magic)
         .map_err(|err| format!("cannot read: {err}"))?;
-    Ok(match &magic[..read] {
-        [b'P', b'K', 3, 4] | [b'P', b'K', 5, 6] => Container::Zip,
+    Ok(container_of(&magic[..read]))
+}
+
+/// Tells a zip archive and a gzip stream from plain text by the first bytes of a file.
+pub fn container_of(first_bytes: &[u8]) -> Container {
+    match first_bytes {
+        [b'P', b'K', 3, 4, ..] | [b'P', b'K', 5, 6, ..] => Container::Zip,
         [0x1f, 0x8b, ..] => Container::Gzip,
         _ => Container::Plain,
-    })
+    }
 }
 
 /// Calls `each` with every member of the zip archive at `path` whose name `wanted` accepts, in

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -23,7 +23,8 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use rustc_hash::FxHashMap;
 
 use super::Parsed;
-use super::report::{Level, Messages};
+use super::archive::{Container, container_of};
+use super::report::{Level, Messages, excerpt};
 
 /// Bytes looked at to guess the encoding and the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -49,6 +50,14 @@ pub struct CsvInput {
     line_offset: u64,
     /// Offsets of each `\n` that follows a `\r`, used to number lines.
     crlf: CrlfOffsets,
+    /// The last bytes of the stream, where the last record usually is whole.
+    tail: StreamTail,
+    /// The file and decoding behind the stream, to read the last record again when the tail
+    /// does not contain all of it.
+    source: StreamSource,
+    delimiter: u8,
+    /// The start of the last record read, the header included.
+    last_start: Option<RecordStart>,
     /// The current row, kept between rows so its buffers are reused.
     record: Record,
     /// Whether [`CsvInput::next_data_row`] reached the end of the file or an error.
@@ -175,8 +184,9 @@ fn decode_1252(bytes: &[u8], line: u64, field: &str, messages: &mut Messages) ->
         line,
         Some(field),
         format!(
-            "invalid UTF-8 `{}`; read as Windows-1252 `{decoded}`",
-            escape_invalid_utf8(bytes.trim_ascii())
+            "invalid UTF-8 `{}`; read as Windows-1252 `{}`",
+            excerpt(&escape_invalid_utf8(bytes.trim_ascii())),
+            excerpt(&decoded)
         ),
     );
     decoded
@@ -314,6 +324,238 @@ impl<R: Read> Read for CrlfWatch<R> {
     }
 }
 
+/// Bytes at the end of a stream that [`StreamTail`] keeps: the last record of a file is checked
+/// for an unclosed quote in them, and read again from the file only when it is longer.
+const TAIL_BYTES: usize = 16 * 1024;
+
+/// The last bytes of a stream, recorded as the stream is read.
+#[derive(Clone, Default)]
+struct StreamTail(Rc<RefCell<TailBytes>>);
+
+#[derive(Default)]
+struct TailBytes {
+    /// At least the last [`TAIL_BYTES`] bytes read, and at most twice as many.
+    bytes: Vec<u8>,
+    /// Stream offset of `bytes[0]`.
+    start: u64,
+}
+
+impl StreamTail {
+    fn watch<R: Read>(&self, inner: R) -> TailWatch<R> {
+        TailWatch {
+            inner,
+            tail: self.clone(),
+        }
+    }
+
+    /// Feeds the stream's bytes from `offset` to the end of what was read to `scan`. Returns
+    /// false, feeding nothing, when the first of them is no longer kept.
+    fn feed_from(&self, offset: u64, scan: &mut QuoteScan) -> bool {
+        let tail = self.0.borrow();
+        let bytes = offset
+            .checked_sub(tail.start)
+            .and_then(|skip| usize::try_from(skip).ok())
+            .and_then(|skip| tail.bytes.get(skip..));
+        match bytes {
+            Some(bytes) => {
+                scan.feed(bytes);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Returns the last byte read.
+    fn last_byte(&self) -> Option<u8> {
+        self.0.borrow().bytes.last().copied()
+    }
+}
+
+/// A reader that keeps the last bytes of what passes through it in a [`StreamTail`]. It copies at
+/// most [`TAIL_BYTES`] bytes per read, however long the read.
+struct TailWatch<R> {
+    inner: R,
+    tail: StreamTail,
+}
+
+impl<R: Read> Read for TailWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let mut tail = self.tail.0.borrow_mut();
+        let end = tail.start + tail.bytes.len() as u64;
+        if n >= TAIL_BYTES {
+            tail.bytes.clear();
+            tail.bytes.extend_from_slice(&chunk[n - TAIL_BYTES..]);
+            tail.start = end + (n - TAIL_BYTES) as u64;
+        } else {
+            if tail.bytes.len() + n > 2 * TAIL_BYTES {
+                let dropped = tail.bytes.len() + n - TAIL_BYTES;
+                tail.bytes.drain(..dropped);
+                tail.start += dropped as u64;
+            }
+            tail.bytes.extend_from_slice(chunk);
+        }
+        Ok(n)
+    }
+}
+
+/// The file and decoding behind the stream that the CSV reader reads.
+struct StreamSource {
+    path: std::path::PathBuf,
+    /// The encoding transcoded from, or `None` for bytes read as they are.
+    encoding: Option<&'static Encoding>,
+    /// The offset of stream offset 0: in the file for bytes read as they are, else in the
+    /// decoded text. It is past a byte order mark and a `sep=` line.
+    start: u64,
+}
+
+impl StreamSource {
+    /// Wraps `file` in a decoder from [`StreamSource::encoding`], if there is one.
+    fn decode(&self, file: BufReader<File>) -> Box<dyn Read> {
+        match self.encoding {
+            Some(encoding) => Box::new(
+                DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding))
+                    .bom_override(true)
+                    .build(file),
+            ),
+            None => Box::new(file),
+        }
+    }
+
+    /// Opens the stream again at stream offset `offset`. A transcoded file is decoded again from
+    /// its start, because decoded offsets do not map to file offsets.
+    fn open_at(&self, offset: u64) -> std::io::Result<Box<dyn Read>> {
+        let mut file = File::open(&self.path)?;
+        if self.encoding.is_none() {
+            file.seek(SeekFrom::Start(self.start + offset))?;
+            return Ok(Box::new(BufReader::new(file)));
+        }
+        let mut decoded = self.decode(BufReader::new(file));
+        let skip = self.start + offset;
+        let skipped = std::io::copy(&mut decoded.by_ref().take(skip), &mut std::io::sink())?;
+        if skipped < skip {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(decoded)
+    }
+}
+
+/// The start of a record in the stream, as the CSV reader counts: the byte offset, and the line,
+/// which is one plus the `\n` bytes before it.
+#[derive(Clone, Copy, Debug)]
+struct RecordStart {
+    byte: u64,
+    line: u64,
+}
+
+impl RecordStart {
+    fn of(position: &csv::Position) -> RecordStart {
+        RecordStart {
+            byte: position.byte(),
+            line: position.line(),
+        }
+    }
+}
+
+/// Follows the quotes of CSV text as the `csv` crate reads it, to find a quoted field that is
+/// still open where the text ends. A field is quoted when it starts with `"`, and `""` inside it
+/// is one quote. A quote elsewhere is text, and there is no escape character.
+#[derive(Debug)]
+struct QuoteScan {
+    delimiter: u8,
+    state: QuoteState,
+    /// `\n` bytes read so far.
+    newlines: u64,
+    /// Zero-based column of the current field in its record.
+    column: usize,
+    /// The column of the last quoted field that started, and the `\n` bytes before its quote.
+    opened: (usize, u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// After a `"` inside a quoted field: a second `"` continues the field, anything else ends
+    /// the quoting.
+    QuoteInQuoted,
+}
+
+/// A quoted field that the text never closes.
+#[derive(Debug, PartialEq, Eq)]
+struct OpenQuote {
+    /// Zero-based column of the field.
+    column: usize,
+    /// `\n` bytes before the opening quote.
+    newlines_before: u64,
+    /// `\n` bytes after it, up to the end of the text.
+    newlines_after: u64,
+}
+
+impl QuoteScan {
+    fn new(delimiter: u8) -> QuoteScan {
+        QuoteScan {
+            delimiter,
+            state: QuoteState::FieldStart,
+            newlines: 0,
+            column: 0,
+            opened: (0, 0),
+        }
+    }
+
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.state == QuoteState::Quoted {
+                // Quoted text is passed over up to its next quote.
+                let inside = memchr::memchr(b'"', bytes).unwrap_or(bytes.len());
+                self.newlines += memchr::memchr_iter(b'\n', &bytes[..inside]).count() as u64;
+                bytes = &bytes[inside..];
+                if bytes.is_empty() {
+                    return;
+                }
+            }
+            let byte = bytes[0];
+            self.state = self.next_state(byte);
+            if byte == b'\n' {
+                self.newlines += 1;
+            }
+            bytes = &bytes[1..];
+        }
+    }
+
+    fn next_state(&mut self, byte: u8) -> QuoteState {
+        match (self.state, byte) {
+            (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
+            (QuoteState::Quoted, _) | (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
+            (QuoteState::FieldStart, b'"') => {
+                self.opened = (self.column, self.newlines);
+                QuoteState::Quoted
+            }
+            (_, byte) if byte == self.delimiter => {
+                self.column += 1;
+                QuoteState::FieldStart
+            }
+            (_, b'\n' | b'\r') => {
+                self.column = 0;
+                QuoteState::FieldStart
+            }
+            _ => QuoteState::Unquoted,
+        }
+    }
+
+    /// Returns the quoted field that is open at the end of the text fed, if any.
+    fn open_quote(&self) -> Option<OpenQuote> {
+        (self.state == QuoteState::Quoted).then(|| OpenQuote {
+            column: self.opened.0,
+            newlines_before: self.opened.1,
+            newlines_after: self.newlines - self.opened.1,
+        })
+    }
+}
+
 /// Normalises a header for lookup: trimmed, lower case, whitespace folded, a trailing
 /// ` [list]` (Zendesk drop-down fields) removed.
 pub fn header_key(header: &str) -> String {
@@ -341,7 +583,9 @@ impl CsvInput {
         let file_len = file.metadata().map_or(u64::MAX, |metadata| metadata.len());
         let mut buffered = BufReader::with_capacity(SNIFF_BYTES, file);
         let sample = fill_sample(&mut buffered)?;
+        check_container(&sample)?;
         let mut encoding = sniff_encoding(&sample);
+        check_text(&sample, encoding)?;
         let sample_is_whole_file = sample.len() as u64 >= file_len;
         if encoding == Some(WINDOWS_1252) && !sample_is_whole_file {
             // The UTF-8 text may start after the sample, and reading it as Windows-1252 would
@@ -350,23 +594,19 @@ impl CsvInput {
                 encoding = None;
             }
         }
-        let decoded: Box<dyn Read> = match encoding {
-            Some(encoding) => {
-                messages.note(format!("read as {}", encoding.name()));
-                Box::new(
-                    DecodeReaderBytesBuilder::new()
-                        .encoding(Some(encoding))
-                        .bom_override(true)
-                        .build(buffered),
-                )
-            }
-            None => {
-                if sample.starts_with(b"\xEF\xBB\xBF") {
-                    buffered.consume(3);
-                }
-                Box::new(buffered)
-            }
+        if let Some(encoding) = encoding {
+            messages.note(format!("read as {}", encoding.name()));
+        }
+        let mut source = StreamSource {
+            path: path.to_path_buf(),
+            encoding,
+            start: 0,
         };
+        if encoding.is_none() && sample.starts_with(b"\xEF\xBB\xBF") {
+            buffered.consume(3);
+            source.start = 3;
+        }
+        let decoded = source.decode(buffered);
         let mut decoded = BufReader::with_capacity(SNIFF_BYTES, decoded);
         let mut first_line = Vec::new();
         decoded
@@ -383,6 +623,7 @@ impl CsvInput {
             if let [byte] = sep.as_bytes() {
                 delimiter = Some(*byte);
                 line_offset = 1;
+                source.start += first_line.len() as u64;
                 first_line.clear();
                 decoded
                     .read_until(b'\n', &mut first_line)
@@ -399,7 +640,9 @@ impl CsvInput {
             messages.note(format!("columns are separated by {name}"));
         }
         let crlf = CrlfOffsets::default();
-        let stream: Box<dyn Read> = Box::new(crlf.watch(Cursor::new(first_line).chain(decoded)));
+        let tail = StreamTail::default();
+        let stream: Box<dyn Read> =
+            Box::new(tail.watch(crlf.watch(Cursor::new(first_line).chain(decoded))));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -431,9 +674,77 @@ impl CsvInput {
             by_name,
             line_offset,
             crlf,
+            tail,
+            source,
+            delimiter,
+            last_start: header.position().map(RecordStart::of),
             record: Record::Bytes(csv::ByteRecord::new()),
             ended: false,
         })
+    }
+
+    /// Reports a quoted field of the last record that is never closed, after which the CSV
+    /// reader read the rest of the file into that one cell. Called at the end of the file.
+    // NOTE: a stray quote that a later quote closes again is not found here. The rows between
+    // the two quotes become one cell, and only a wrong field count of the merged record, if it
+    // has one, shows as a `ragged-row` warning.
+    fn report_unclosed_quote(&self, messages: &mut Messages) {
+        let Some(start) = self.last_start else {
+            return;
+        };
+
+        let mut scan = QuoteScan::new(self.delimiter);
+        // A last record longer than the tail is read again from the file. A read error there
+        // leaves the file unchecked, as its rows were all read already.
+        if !self.tail.feed_from(start.byte, &mut scan)
+            && self.scan_from_file(start.byte, &mut scan).is_err()
+        {
+            return;
+        }
+        let Some(open) = scan.open_quote() else {
+            return;
+        };
+
+        let quote_line = start.line + self.line_offset + open.newlines_before;
+        // A `\n` that ends the file ends its last line rather than starting another. It comes
+        // after the quote, so `newlines_after` counts it.
+        let ends_in_newline = self.tail.last_byte() == Some(b'\n');
+        let last_line = quote_line + open.newlines_after - u64::from(ends_in_newline);
+        let field = match written_header(&self.headers, Some(open.column)) {
+            Some(header) => header.to_string(),
+            None => format!("column {}", open.column + 1),
+        };
+
+        if last_line > quote_line {
+            let message = format!(
+                "quoted field is never closed, so the rest of the file (lines {quote_line} to \
+                 {last_line}) was read as this one cell and the rows after line {quote_line} were \
+                 not imported; add the closing `\"` and import again"
+            );
+            messages.error("unclosed-quote", quote_line, Some(&field), message);
+        } else {
+            let message = "quoted field is never closed; the cell was read to the end of the file";
+            messages.warning(
+                "unclosed-quote",
+                quote_line,
+                Some(&field),
+                message.to_string(),
+            );
+        }
+    }
+
+    /// Feeds the stream from `offset` to its end to `scan`, read again from the file.
+    fn scan_from_file(&self, offset: u64, scan: &mut QuoteScan) -> std::io::Result<()> {
+        let mut stream = self.source.open_at(offset)?;
+        let mut buffer = vec![0; SNIFF_BYTES];
+        loop {
+            match stream.read(&mut buffer) {
+                Ok(0) => return Ok(()),
+                Ok(read) => scan.feed(&buffer[..read]),
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
     }
 
     /// Returns the line of the file where a record starts. The CSV reader ends a record at the
@@ -511,9 +822,10 @@ impl CsvInput {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => {
                     self.record = Record::Bytes(record);
+                    self.report_unclosed_quote(messages);
                     return Ok(None);
                 }
-                Ok(true) => {}
+                Ok(true) => self.last_start = record.position().map(RecordStart::of),
                 Err(err) => {
                     self.record = Record::Bytes(record);
                     let line = err.position().map_or(0, |at| self.line_of(at));
@@ -568,7 +880,8 @@ fn index_headers(headers: &[String], line: u64, messages: &mut Messages) -> Hash
                 line,
                 Some(name),
                 format!(
-                    "duplicate column `{name}` (columns {} and {}); using column {}",
+                    "duplicate column `{}` (columns {} and {}); using column {}",
+                    excerpt(name),
                     first + 1,
                     index + 1,
                     first + 1
@@ -579,6 +892,50 @@ fn index_headers(headers: &[String], line: u64, messages: &mut Messages) -> Hash
         }
     }
     by_name
+}
+
+/// Rejects a file whose first bytes show a zip archive (as an Excel workbook is), a gzip stream
+/// or an Excel 97-2003 workbook, with what to do instead.
+fn check_container(sample: &[u8]) -> Result<(), String> {
+    const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    match container_of(sample) {
+        Container::Zip => Err(
+            "looks like an Excel workbook or zip archive, not a CSV file; \
+                               export the sheet as CSV and import that file"
+                .to_string(),
+        ),
+        Container::Gzip => Err(
+            "is gzip-compressed, not a CSV file; decompress it (gunzip) and \
+                                import the CSV file inside"
+                .to_string(),
+        ),
+        Container::Plain if sample.starts_with(OLE_MAGIC) => Err(
+            "looks like an Excel 97-2003 workbook, not a CSV file; export the sheet as CSV and \
+             import that file"
+                .to_string(),
+        ),
+        Container::Plain => Ok(()),
+    }
+}
+
+/// Rejects a file whose first bytes contain a NUL character, which text never does: a NUL byte
+/// in UTF-8 or Windows-1252 text, or a NUL code unit in UTF-16.
+fn check_text(sample: &[u8], encoding: Option<&Encoding>) -> Result<(), String> {
+    let nul_at = if encoding == Some(UTF_16LE) || encoding == Some(UTF_16BE) {
+        sample
+            .chunks_exact(2)
+            .position(|unit| unit == [0, 0])
+            .map(|unit| unit * 2)
+    } else {
+        memchr::memchr(0, sample)
+    };
+    match nul_at {
+        Some(at) => Err(format!(
+            "is a binary file, not CSV text (a NUL character at byte {at}); export the data as \
+             CSV and import that file"
+        )),
+        None => Ok(()),
+    }
 }
 
 fn fill_sample(reader: &mut BufReader<File>) -> Result<Vec<u8>, String> {
@@ -890,6 +1247,205 @@ mod tests {
         // More Windows-1252 than UTF-8.
         let mostly_1252 = ["Name\nZoë\n".as_bytes(), b"\xC9lise\nF\xE9lix\n"].concat();
         assert_eq!(sniff_encoding(&mostly_1252), Some(WINDOWS_1252));
+    }
+
+    /// Feeds `text` to a [`QuoteScan`] in reads of `chunk` bytes.
+    fn open_quote_of(text: &[u8], chunk: usize) -> Option<OpenQuote> {
+        let mut scan = QuoteScan::new(b',');
+        for piece in text.chunks(chunk) {
+            scan.feed(piece);
+        }
+        scan.open_quote()
+    }
+
+    #[test]
+    fn quote_scan_finds_open_quotes_only() {
+        let open = |column, newlines_before, newlines_after| {
+            Some(OpenQuote {
+                column,
+                newlines_before,
+                newlines_after,
+            })
+        };
+        let cases: [(&[u8], Option<OpenQuote>); 9] = [
+            (b"1,a,b\n", None),
+            // Closed cells over several lines, with doubled quotes and CRLF endings.
+            (b"1,\"x\r\ny\",b\r\n", None),
+            (b"1,\"say \"\"hi\"\"\nthere\"\n", None),
+            // A quote inside an unquoted cell is text.
+            (b"1,27\" monitor\n2,b\n", None),
+            // Text after a closing quote continues the cell unquoted.
+            (b"1,\"a\"b\"c,d\n", None),
+            (b"1,\"unterminated\n2,b\n3,c\n", open(1, 0, 3)),
+            (b"1,\"unterminated,b\n2,c\n", open(1, 0, 2)),
+            (b"Id,Name\n1,a\n\"2,b", open(0, 2, 0)),
+            (b"1,\"x\"\"\n", open(1, 0, 1)),
+        ];
+        for (text, expected) in cases {
+            for chunk in 1..=text.len() {
+                assert_eq!(
+                    open_quote_of(text, chunk),
+                    expected,
+                    "{} in reads of {chunk} bytes",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tail_keeps_last_bytes_across_reads() {
+        let text: Vec<u8> = (0..=250u8).cycle().take(5 * TAIL_BYTES).collect();
+        for chunk in [
+            1,
+            7,
+            TAIL_BYTES - 1,
+            TAIL_BYTES,
+            TAIL_BYTES + 3,
+            3 * TAIL_BYTES,
+        ] {
+            let tail = StreamTail::default();
+            let mut watch = tail.watch(Chunked {
+                bytes: &text,
+                chunk,
+            });
+            std::io::copy(&mut watch, &mut std::io::sink()).unwrap();
+            let kept = tail.0.borrow();
+            let start = usize::try_from(kept.start).unwrap();
+            let end = start + kept.bytes.len();
+            assert_eq!(end, text.len(), "reads of {chunk} bytes");
+            assert!(kept.bytes.len() >= TAIL_BYTES, "reads of {chunk} bytes");
+            assert!(kept.bytes.len() <= 2 * TAIL_BYTES, "reads of {chunk} bytes");
+            assert_eq!(kept.bytes, text[start..], "reads of {chunk} bytes");
+        }
+    }
+
+    /// Reads every row of `bytes` as the file `accounts.csv` and returns the messages.
+    fn messages_of(bytes: &[u8]) -> Vec<crate::import::report::Message> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let mut messages = Messages::new("accounts.csv");
+        let mut input = CsvInput::open(&path, &mut messages).unwrap();
+        while input.next_data_row(&mut messages).is_some() {}
+        messages.finish()
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    }
+
+    #[test]
+    fn unclosed_quote_at_end_is_reported() {
+        let long_cell = "x".repeat(3 * TAIL_BYTES);
+        let after = "2,b\n3,c\n";
+        let unclosed = [
+            // In the tail, and in a last record longer than the tail, which is read again.
+            format!("Id,Name\n1,\"a\n{after}"),
+            format!("Id,Name\n1,\"{long_cell}\n{after}"),
+            format!("sep=,\r\nId,Name\r\n0,z\r\n1,\"{long_cell}\r\n2,b\r\n3,c\r\n"),
+        ];
+        for text in &unclosed {
+            let encodings = [
+                text.as_bytes().to_vec(),
+                [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
+                utf16le(text),
+            ];
+            for bytes in encodings {
+                let messages = messages_of(&bytes);
+                let reported: Vec<_> = messages
+                    .iter()
+                    .filter(|m| m.message.contains("never closed"))
+                    .collect();
+                let line = if text.starts_with("sep=") { 4 } else { 2 };
+                assert_eq!(reported.len(), 1, "{text:.40}: {messages:?}");
+                assert_eq!(reported[0].line, Some(line), "{text:.40}");
+                assert_eq!(reported[0].field.as_deref(), Some("Name"));
+                assert_eq!(reported[0].level, Level::Error);
+                let lines = format!("lines {line} to {}", line + 2);
+                assert!(
+                    reported[0].message.contains(&lines),
+                    "{}",
+                    reported[0].message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn closed_quotes_are_not_reported() {
+        let long_cell = "x".repeat(3 * TAIL_BYTES);
+        let closed = [
+            "Id,Name\n1,\"a\nb\"\n2,c\n".to_string(),
+            "Id,Name\n1,a\n2,\"b\nc\"".to_string(),
+            format!("Id,Name\n1,\"{long_cell}\n\"\n"),
+            "Id,Name\n1,27\" screen\n".to_string(),
+        ];
+        for text in &closed {
+            for bytes in [text.as_bytes().to_vec(), utf16le(text)] {
+                let messages = messages_of(&bytes);
+                assert!(
+                    !messages.iter().any(|m| m.message.contains("never closed")),
+                    "{text:.40}: {messages:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_on_last_line_is_a_warning() {
+        let messages = messages_of(b"Id,Name\n1,a\n2,\"b\n");
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!(messages[0].line, Some(3));
+        assert_eq!(messages[0].level, Level::Warning);
+        assert_eq!(
+            messages[0].message,
+            "quoted field is never closed; the cell was read to the end of the file"
+        );
+    }
+
+    #[test]
+    fn binary_files_are_rejected() {
+        let zip = b"PK\x03\x04\x14\0\x06\0[Content_Types].xml";
+        assert!(
+            check_container(zip)
+                .unwrap_err()
+                .contains("Excel workbook or zip archive")
+        );
+        let gzip = b"\x1f\x8b\x08\0\0\0\0\0";
+        assert!(
+            check_container(gzip)
+                .unwrap_err()
+                .contains("gzip-compressed")
+        );
+        let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0";
+        assert!(
+            check_container(xls)
+                .unwrap_err()
+                .contains("Excel 97-2003 workbook")
+        );
+        assert_eq!(check_container(b"Id,Name\n"), Ok(()));
+
+        assert_eq!(
+            check_text(b"Id,Na\0me\n", None),
+            Err(
+                "is a binary file, not CSV text (a NUL character at byte 5); export the data as \
+                 CSV and import that file"
+                    .to_string()
+            )
+        );
+        assert!(check_text(b"Caf\xE9\0", Some(WINDOWS_1252)).is_err());
+        // UTF-16 text has a zero byte in most code units, but no zero code unit.
+        assert_eq!(check_text(&utf16le("Id,Name\n"), Some(UTF_16LE)), Ok(()));
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+        assert_eq!(sniff_encoding(elf), Some(UTF_16LE));
+        assert!(
+            check_text(elf, Some(UTF_16LE))
+                .unwrap_err()
+                .contains("byte 8")
+        );
     }
 
     #[test]

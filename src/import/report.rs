@@ -1,6 +1,7 @@
 //! What an import run found and did: messages about the input, unmatched rows, planned file
 //! changes and the closing summary.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -184,6 +185,60 @@ impl Report {
     }
 }
 
+/// Characters of an input value that a message quotes at most.
+pub const EXCERPT_CHARS: usize = 64;
+
+/// Formats a cell, header or other input value for quoting in a message: control characters
+/// escaped (see [`escape_controls`]) and the text cut after [`EXCERPT_CHARS`] characters with `…`.
+pub fn excerpt(text: &str) -> String {
+    let mut cut = text
+        .char_indices()
+        .nth(EXCERPT_CHARS)
+        .map_or(text, |(at, _)| &text[..at]);
+    let truncated = cut.len() < text.len();
+    if truncated {
+        cut = cut.trim_end();
+    }
+    let mut quoted = escape_controls(cut).into_owned();
+    if truncated {
+        quoted.push('…');
+    }
+    quoted
+}
+
+/// Escapes the characters of `text` that a terminal would act on or hide instead of showing:
+/// C0 and C1 control characters as `char::escape_default` writes them (`\n`, `\t`, `\u{0}`,
+/// `\u{1b}`), and the byte order mark and bidirectional formatting characters as `\u{…}`.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Returns the text of a `serde_json` error without the ` at line L column C` that its
+/// `Display` adds, for messages that give the place in the file themselves.
+pub fn json_error_text(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let place = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&place) {
+        Some(bare) => bare.to_string(),
+        None => text,
+    }
+}
+
 /// `1 row`, `2 rows`.
 pub fn plural(count: u64, noun: &str) -> String {
     if count == 1 {
@@ -258,9 +313,12 @@ impl Messages {
         let message = Message {
             file: self.file.clone(),
             line,
-            field: field.map(str::to_string),
+            field: field.map(excerpt),
             level,
-            message,
+            message: match escape_controls(&message) {
+                Cow::Borrowed(_) => message,
+                Cow::Owned(escaped) => escaped,
+            },
         };
         self.list.insert(index, message);
         true
@@ -345,6 +403,49 @@ mod tests {
             message: "note is saved as UTF-16".to_string(),
         });
         assert!(report.needs_attention());
+    }
+
+    #[test]
+    fn excerpt_escapes_and_shortens() {
+        assert_eq!(excerpt("Acme Corp"), "Acme Corp");
+        assert_eq!(
+            excerpt("a\nb\tc\0d\u{1b}[31m"),
+            "a\\nb\\tc\\u{0}d\\u{1b}[31m"
+        );
+        assert_eq!(excerpt("\u{feff}Id \u{202e}x"), "\\u{feff}Id \\u{202e}x");
+        let long = "é".repeat(EXCERPT_CHARS + 10);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with("é…"), "{cut}");
+        assert_eq!(
+            excerpt(&"a".repeat(EXCERPT_CHARS)),
+            "a".repeat(EXCERPT_CHARS)
+        );
+        // A cut before a space does not end the excerpt in that space.
+        let spaced = format!("{} tail", "a".repeat(EXCERPT_CHARS - 1));
+        assert_eq!(
+            excerpt(&spaced),
+            format!("{}…", "a".repeat(EXCERPT_CHARS - 1))
+        );
+    }
+
+    #[test]
+    fn messages_escape_control_characters() {
+        let mut messages = Messages::new("tickets.csv");
+        let header = format!("Na\0me{}", "x".repeat(100));
+        messages.warning("test", 2, Some(&header), "cell `a\r\nb`".to_string());
+        let kept = messages.finish();
+        assert_eq!(kept[0].message, "cell `a\\r\\nb`");
+        let field = kept[0].field.as_deref().unwrap();
+        assert!(field.starts_with("Na\\u{0}mexxx"), "{field}");
+        assert!(field.chars().count() <= EXCERPT_CHARS + 8, "{field}");
+    }
+
+    #[test]
+    fn json_error_text_drops_the_place() {
+        let err = serde_json::from_str::<serde_json::Value>("{\"a\": tru}").unwrap_err();
+        assert_eq!(err.to_string(), "expected ident at line 1 column 10");
+        assert_eq!(json_error_text(&err), "expected ident");
     }
 
     #[test]

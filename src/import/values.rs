@@ -1,8 +1,12 @@
 //! Cell values as export tools write them: money in any locale (`$1,200.50`, `1.200,50 €`,
 //! `45k`), counts, percentages, booleans, and dates and times in each source's convention.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+
+use super::report::excerpt;
 
 /// How to read a date written with slashes, such as `03/04/2026`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -12,6 +16,114 @@ pub enum DateOrder {
     MonthFirst,
     /// Day first (`03/04/2026` is 3 April).
     DayFirst,
+}
+
+impl DateOrder {
+    /// Returns the `date_order` setting that selects this order.
+    pub fn setting(self) -> &'static str {
+        match self {
+            DateOrder::MonthFirst => "mdy",
+            DateOrder::DayFirst => "dmy",
+        }
+    }
+
+    fn other(self) -> DateOrder {
+        match self {
+            DateOrder::MonthFirst => DateOrder::DayFirst,
+            DateOrder::DayFirst => DateOrder::MonthFirst,
+        }
+    }
+}
+
+/// The value that a date cell is expected to contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateKind {
+    /// A date, with any time after it ignored.
+    Date,
+    /// A date and time, or a date alone for midnight.
+    DateTime,
+}
+
+/// A cell that could not be read as a date or a date and time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// The cell is empty.
+    Empty(DateKind),
+    /// The text is not a date in an accepted form.
+    Invalid {
+        text: String,
+        kind: DateKind,
+        /// The order the text was read in.
+        order: DateOrder,
+        /// The date that the other `date_order` reads from the text, if it reads one.
+        other_order_date: Option<NaiveDate>,
+    },
+}
+
+impl DateError {
+    fn invalid(text: &str, kind: DateKind, order: DateOrder) -> DateError {
+        let trimmed = text.trim();
+        let other_order_date = match kind {
+            DateKind::Date => {
+                let date_text = trimmed.split([' ', 'T']).next().unwrap_or_default();
+                parse_date_only(date_text, order.other())
+            }
+            DateKind::DateTime => {
+                let local = (trimmed.strip_suffix('Z'))
+                    .or_else(|| trimmed.strip_suffix(" UTC"))
+                    .unwrap_or(trimmed);
+                parse_naive_datetime(local, order.other()).map(|time| time.date())
+            }
+        };
+        DateError::Invalid {
+            text: text.to_string(),
+            kind,
+            order,
+            other_order_date,
+        }
+    }
+
+    /// Formats the error for a message about an export of `source`, the `[import.SOURCE]`
+    /// table that a `date_order` hint names.
+    pub fn message(&self, source: &str) -> String {
+        let (text, kind, order, other_order_date) = match self {
+            DateError::Empty(DateKind::Date) => return "missing date: the cell is empty".into(),
+            DateError::Empty(DateKind::DateTime) => {
+                return "missing date and time: the cell is empty".into();
+            }
+            DateError::Invalid {
+                text,
+                kind,
+                order,
+                other_order_date,
+            } => (text, *kind, *order, *other_order_date),
+        };
+        let slashed = match order {
+            DateOrder::MonthFirst => "03/14/2026",
+            DateOrder::DayFirst => "14/03/2026",
+        };
+        let text = excerpt(text);
+        let mut message = match kind {
+            DateKind::Date => format!(
+                "invalid date `{text}`; expected a date such as 2026-03-14, 2026/03/14, {slashed} \
+                 or 14.03.2026"
+            ),
+            DateKind::DateTime => format!(
+                "invalid date and time `{text}`; expected a date such as 2026-03-14, {slashed} or \
+                 14.03.2026, optionally with a time such as 10:30, 10:30:15 or 10:30 PM and then \
+                 Z, UTC or (after a YYYY-MM-DD date) an offset such as -05:00"
+            ),
+        };
+        if let Some(date) = other_order_date {
+            let setting = order.other().setting();
+            let _ = write!(
+                message,
+                "; with date_order = \"{setting}\" under [import.{source}] in .dex.toml it reads \
+                 as {date}"
+            );
+        }
+        message
+    }
 }
 
 /// Parses an amount of money: currency signs and codes, thousands separators in either locale,
@@ -78,8 +190,12 @@ fn parse_plain_amount(text: &str) -> Option<f64> {
 
 /// Parses an amount in any of the forms [`parse_money`] takes; `value` is `text` trimmed.
 fn parse_any_money(text: &str, value: &str) -> Result<f64, String> {
-    let invalid =
-        || format!("invalid amount `{text}`; expected a number such as 1200.50, $1,200.50 or 45k");
+    let invalid = || {
+        format!(
+            "invalid amount `{}`; expected a number such as 1200.50, $1,200.50 or 45k",
+            excerpt(text)
+        )
+    };
     let mut value = value;
     // Plain digits parse the same way without the copies below.
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -160,10 +276,11 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     if let Some(count) = parse_u64(text.trim()) {
         return Ok(count);
     }
-    let value = parse_money(text).map_err(|_| format!("invalid number `{text}`"))?;
+    let value = parse_money(text).map_err(|_| format!("invalid number `{}`", excerpt(text)))?;
     if value < 0.0 || value.fract() != 0.0 || value > 9.0e15 {
         return Err(format!(
-            "invalid count `{text}`; expected a whole number of 0 or more"
+            "invalid count `{}`; expected a whole number of 0 or more",
+            excerpt(text)
         ));
     }
     #[allow(
@@ -192,7 +309,7 @@ pub fn parse_u64(text: &str) -> Option<u64> {
 /// Parses a plain decimal number such as `7`, `-12.5` or `7,5`.
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let trimmed = text.trim().trim_end_matches('%').trim();
-    parse_money(trimmed).map_err(|_| format!("invalid number `{text}`"))
+    parse_money(trimmed).map_err(|_| format!("invalid number `{}`", excerpt(text)))
 }
 
 /// Parses a boolean as Salesforce Data Loader writes them (`true/false`, `yes/no`, `y/n`,
@@ -205,22 +322,26 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
     } else if is_any(&["false", "no", "n", "off", "0"]) {
         Ok(false)
     } else {
-        Err(format!("invalid boolean `{text}`; expected true or false"))
+        Err(format!(
+            "invalid boolean `{}`; expected true or false",
+            excerpt(text)
+        ))
     }
 }
 
 /// Parses a date, or the date part of a date-time, in the forms export tools write:
 /// `2026-03-14`, `2026/03/14`, `03/14/2026` (see [`DateOrder`]), `14.03.2026`, with any time
 /// after a space or `T` ignored.
-pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str, order: DateOrder) -> Result<NaiveDate, DateError> {
     let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(DateError::Empty(DateKind::Date));
+    }
     let date_part = trimmed
         .split(|c: char| c == 'T' || c.is_whitespace())
         .next()
         .unwrap_or(trimmed);
-    parse_date_only(date_part, order).ok_or_else(|| {
-        format!("invalid date `{text}`; expected YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY")
-    })
+    parse_date_only(date_part, order).ok_or_else(|| DateError::invalid(text, DateKind::Date, order))
 }
 
 fn parse_date_only(text: &str, order: DateOrder) -> Option<NaiveDate> {
@@ -248,17 +369,15 @@ fn parse_date_only(text: &str, order: DateOrder) -> Option<NaiveDate> {
 
 /// Parses a date-time. A value with an offset (`+0000`, `-05:00`, `Z`) is exact; one without is
 /// read in `zone`. A bare date is midnight in `zone`.
-pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime<Utc>, String> {
+pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime<Utc>, DateError> {
     let trimmed = text.trim();
     if let Some(local) = parse_iso_local(trimmed) {
         return Ok(local_to_utc(local, zone));
     }
-    let invalid = || {
-        format!(
-            "invalid date and time `{text}`; expected YYYY-MM-DD HH:MM[:SS], optionally with an \
-             offset such as +0000 or Z"
-        )
-    };
+    if trimmed.is_empty() {
+        return Err(DateError::Empty(DateKind::DateTime));
+    }
+    let invalid = || DateError::invalid(text, DateKind::DateTime, order);
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f%#z",
         "%Y-%m-%d %H:%M:%S%.f%#z",
@@ -282,7 +401,7 @@ pub fn parse_datetime(text: &str, zone: Tz, order: DateOrder) -> Result<DateTime
 
 /// Parses the date of a date-time in `zone`. A value without an offset is already a wall-clock
 /// time there, so its written date is taken as it is; one with an offset is converted.
-pub fn parse_local_date(text: &str, zone: Tz, order: DateOrder) -> Result<NaiveDate, String> {
+pub fn parse_local_date(text: &str, zone: Tz, order: DateOrder) -> Result<NaiveDate, DateError> {
     if let Some(local) = parse_iso_local(text.trim()) {
         return Ok(local.date());
     }
@@ -292,7 +411,7 @@ pub fn parse_local_date(text: &str, zone: Tz, order: DateOrder) -> Result<NaiveD
 /// Parses the date of a date-time in `zone` as [`parse_local_date`] does, and returns it as days
 /// from the common era (0001-01-01 is day 1, as `Datelike::num_days_from_ce` counts). The form
 /// Zendesk writes, `YYYY-MM-DD HH:MM:SS`, is read without building chrono values.
-pub fn parse_local_day(text: &str, zone: Tz, order: DateOrder) -> Result<i32, String> {
+pub fn parse_local_day(text: &str, zone: Tz, order: DateOrder) -> Result<i32, DateError> {
     if let Some(day) = iso_local_day(text.as_bytes()) {
         return Ok(day);
     }
@@ -559,6 +678,83 @@ mod tests {
             Ok(d(2026, 3, 14))
         );
         assert!(parse_date("2026-02-30", DateOrder::MonthFirst).is_err());
+    }
+
+    #[test]
+    fn date_errors_say_what_is_accepted() {
+        let order = DateOrder::MonthFirst;
+        let message =
+            |result: Result<NaiveDate, DateError>| result.unwrap_err().message("salesforce");
+        assert_eq!(
+            message(parse_date("  ", order)),
+            "missing date: the cell is empty"
+        );
+        assert_eq!(
+            message(parse_date("soon", order)),
+            "invalid date `soon`; expected a date such as 2026-03-14, 2026/03/14, 03/14/2026 or \
+             14.03.2026"
+        );
+        assert_eq!(
+            message(parse_date("13/04/2026", order)),
+            "invalid date `13/04/2026`; expected a date such as 2026-03-14, 2026/03/14, \
+             03/14/2026 or 14.03.2026; with date_order = \"dmy\" under [import.salesforce] in \
+             .dex.toml it reads as 2026-04-13"
+        );
+        // Read day first, a month-first date gets the opposite hint.
+        let day_first = parse_date("04/13/2026", DateOrder::DayFirst).unwrap_err();
+        assert!(
+            day_first.message("gainsight").ends_with(
+                "14/03/2026 or 14.03.2026; with date_order = \"mdy\" under \
+                            [import.gainsight] in .dex.toml it reads as 2026-04-13"
+            ),
+            "{}",
+            day_first.message("gainsight")
+        );
+        // A date that neither order reads gets no hint.
+        assert!(!message(parse_date("13/13/2026", order)).contains("date_order"));
+    }
+
+    #[test]
+    fn datetime_errors_say_what_is_accepted() {
+        let order = DateOrder::MonthFirst;
+        let message = |text: &str| {
+            let result = parse_datetime(text, chrono_tz::UTC, order);
+            result.unwrap_err().message("zendesk")
+        };
+        assert_eq!(message(""), "missing date and time: the cell is empty");
+        assert_eq!(
+            message("Mar 4"),
+            "invalid date and time `Mar 4`; expected a date such as 2026-03-14, 03/14/2026 or \
+             14.03.2026, optionally with a time such as 10:30, 10:30:15 or 10:30 PM and then Z, \
+             UTC or (after a YYYY-MM-DD date) an offset such as -05:00"
+        );
+        assert!(
+            message("13/04/2026 10:00 UTC").ends_with(
+                "; with date_order = \"dmy\" under [import.zendesk] in .dex.toml it reads as \
+                 2026-04-13"
+            ),
+            "{}",
+            message("13/04/2026 10:00 UTC")
+        );
+        // The other order reads the date, but the time is invalid either way.
+        assert!(!message("13/04/2026 25:00").contains("date_order"));
+        // Every form the message names is read.
+        for text in [
+            "2026-03-14",
+            "03/14/2026",
+            "14.03.2026",
+            "2026-03-14 10:30",
+            "03/14/2026 10:30:15",
+            "14.03.2026 10:30 PM",
+            "03/14/2026 10:30Z",
+            "14.03.2026 10:30 UTC",
+            "2026-03-14T10:30:00-05:00",
+        ] {
+            assert!(
+                parse_datetime(text, chrono_tz::UTC, order).is_ok(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

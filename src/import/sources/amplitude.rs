@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -22,13 +22,14 @@ use serde::de::{self, Deserializer, Visitor};
 use super::usage::{self, Reading};
 use crate::import::archive::{self, Container};
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::{Level, Messages, excerpt, json_error_text, plural};
 use crate::import::values::parse_datetime;
 use crate::import::{Context, ImportError, Parsed};
 
 /// The fields of an event that the import reads; serde skips the rest without building them,
 /// and strings without escapes are borrowed from the line.
 #[derive(Deserialize)]
+#[serde(expecting = "an event object")]
 struct ExportedEvent<'a> {
     #[serde(borrow)]
     user_id: Option<Text<'a>>,
@@ -285,8 +286,9 @@ impl Counter<'_, '_> {
         }
     }
 
-    /// Reads JSON lines from `reader`. The first event of the run must look like an Amplitude
-    /// event, else the file is refused (`Err`); later problems are messages.
+    /// Reads the events of `reader`, as JSON lines or a JSON array. The first event of the run
+    /// must look like an Amplitude event, else the file is refused (`Err`); later problems are
+    /// messages.
     fn read_stream(
         &mut self,
         reader: &mut (dyn Read + Send),
@@ -295,74 +297,189 @@ impl Counter<'_, '_> {
         parsed: &mut Parsed,
     ) -> Result<(), String> {
         // Decompressing runs on a second thread, ahead of the parsing below.
-        archive::read_ahead(reader, 256 * 1024, |lines| {
-            self.read_lines(lines, label, check, parsed)
+        archive::read_ahead(reader, 256 * 1024, |input| {
+            self.read_events(input, label, check, parsed)
         })
     }
 
-    fn read_lines(
+    /// Reads the events of one stream: JSON lines, or one JSON array of events. A UTF-8 byte
+    /// order mark at its start is skipped.
+    fn read_events(
         &mut self,
-        lines: &mut dyn BufRead,
+        input: &mut dyn BufRead,
         label: &str,
         check: bool,
         parsed: &mut Parsed,
     ) -> Result<(), String> {
-        let mut messages = Messages::new(label);
+        let mut stream = Stream {
+            label,
+            checked: !check,
+            messages: Messages::new(label),
+        };
+        let outcome = match skip_bom_and_blank_lines(input) {
+            Ok(Start {
+                first: Some(b'['),
+                position,
+            }) => self.read_array(input, position, &mut stream, parsed),
+            Ok(Start { position, .. }) => self.read_lines(input, position, &mut stream, parsed),
+            Err(err) => {
+                stream.report_damage(1, &err, &plural(0, "line"));
+                Ok(())
+            }
+        };
+        parsed.messages.extend(stream.messages.finish());
+        outcome
+    }
+
+    /// Reads one JSON event per line, from `start` in the stream.
+    fn read_lines(
+        &mut self,
+        lines: &mut dyn BufRead,
+        start: TextPosition,
+        stream: &mut Stream<'_>,
+        parsed: &mut Parsed,
+    ) -> Result<(), String> {
         let mut buffer = String::new();
-        let mut number = 0u64;
-        let mut checked = !check;
+        let mut number = start.line - 1;
+        let mut column = start.column;
         loop {
             buffer.clear();
             match lines.read_line(&mut buffer) {
-                Ok(0) => break,
+                Ok(0) => return Ok(()),
                 Ok(_) => {}
                 Err(err) => {
-                    messages.push(
-                        "truncated",
-                        Level::Error,
-                        Some(number + 1),
-                        None,
-                        format!("the stream ends early or is damaged ({err}); the {number} lines before it were imported"),
-                    );
-                    break;
+                    stream.report_damage(number + 1, &err, &plural(number, "line"));
+                    return Ok(());
                 }
             }
             number += 1;
-            let text = buffer.trim();
-            if text.is_empty() {
+            let text = buffer.trim_end();
+            if text.trim_start().is_empty() {
                 continue;
             }
-            let event: ExportedEvent<'_> = match serde_json::from_str(text) {
-                Ok(event) => event,
-                Err(err) => {
-                    if !checked {
-                        return Err(format!(
-                            "not an Amplitude export: line {number} is not a JSON event ({err})"
-                        ));
-                    }
-                    parsed.rows_read += 1;
-                    parsed.rows_rejected += 1;
-                    messages.error(
-                        "invalid-json",
-                        number,
-                        Some(&format!("column {}", err.column())),
-                        format!("invalid JSON: {err}; line skipped"),
-                    );
-                    continue;
-                }
+            let event = serde_json::from_str::<ExportedEvent<'_>>(text);
+            let place = Place {
+                line: number,
+                column,
+                unit: Unit::Line,
             };
-            if !checked {
-                if event.event_time.is_none() && event.event_type.is_none() {
+            column = 1;
+            self.take_event(event, &place, stream, parsed)?;
+        }
+    }
+
+    /// Reads the elements of a JSON array one at a time, so that memory grows with the largest
+    /// event and not with the array. The array's `[` is at `start` in the stream.
+    fn read_array(
+        &mut self,
+        input: &mut dyn BufRead,
+        start: TextPosition,
+        stream: &mut Stream<'_>,
+        parsed: &mut Parsed,
+    ) -> Result<(), String> {
+        let mut elements = ArrayElements::new(input, start);
+        let mut element = Vec::new();
+        let mut read = 0u64;
+        loop {
+            match elements.next(&mut element) {
+                Ok(Next::Element { line, column }) => {
+                    read += 1;
+                    let event = serde_json::from_slice::<ExportedEvent<'_>>(&element);
+                    let place = Place {
+                        line,
+                        column,
+                        unit: Unit::Element,
+                    };
+                    self.take_event(event, &place, stream, parsed)?;
+                }
+                Ok(Next::End) => break,
+                Ok(Next::Unclosed) => {
+                    stream.messages.push(
+                        "truncated",
+                        Level::Error,
+                        Some(elements.position.line),
+                        None,
+                        format!(
+                            "the JSON array is not closed with `]`; the stream may end early; \
+                             the {} before its end were imported",
+                            plural(read, "event")
+                        ),
+                    );
+                    return Ok(());
+                }
+                Err(err) => {
+                    let line = elements.position.line;
+                    stream.report_damage(line, &err, &plural(read, "event"));
+                    return Ok(());
+                }
+            }
+        }
+        match elements.text_after_end() {
+            Ok(Some(line)) => stream.messages.warning(
+                "after-array",
+                line,
+                None,
+                "text after the JSON array of events is ignored".to_string(),
+            ),
+            Ok(None) => {}
+            Err(err) => {
+                let line = elements.position.line;
+                stream.report_damage(line, &err, &plural(read, "event"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts one event that was read at `place`, or reports why it cannot be counted. Until an
+    /// event of the run has been checked, an event that does not look like an Amplitude event
+    /// rejects the file (`Err`). Later problems are messages.
+    fn take_event(
+        &mut self,
+        event: Result<ExportedEvent<'_>, serde_json::Error>,
+        place: &Place,
+        stream: &mut Stream<'_>,
+        parsed: &mut Parsed,
+    ) -> Result<(), String> {
+        let event = match event {
+            Ok(event) => event,
+            Err(err) => {
+                let (line, column) = place.of_error(&err);
+                let text = json_error_text(&err);
+                if !stream.checked {
                     return Err(format!(
-                        "not an Amplitude export: line {number} has no event_time or event_type field"
+                        "not an Amplitude export: {} is not a JSON event ({text}); expected one \
+                         JSON event object per line, or a JSON array of them",
+                        place.unit.on_line(line)
                     ));
                 }
-                checked = true;
+                parsed.rows_read += 1;
+                parsed.rows_rejected += 1;
+                stream.messages.error(
+                    "invalid-json",
+                    line,
+                    Some(&format!("column {column}")),
+                    format!("invalid JSON: {text}; {} skipped", place.unit.noun()),
+                );
+                return Ok(());
             }
-            parsed.rows_read += 1;
-            self.count(&event, label, number, parsed, &mut messages);
+        };
+        if !stream.checked {
+            if event.event_time.is_none() && event.event_type.is_none() {
+                return Err(format!(
+                    "not an Amplitude export: {} has no event_time or event_type field",
+                    place.unit.on_line(place.line)
+                ));
+            }
+            stream.checked = true;
         }
-        parsed.messages.extend(messages.finish());
+        parsed.rows_read += 1;
+        self.count(
+            &event,
+            stream.label,
+            place.line,
+            parsed,
+            &mut stream.messages,
+        );
         Ok(())
     }
 
@@ -389,7 +506,7 @@ impl Counter<'_, '_> {
                 "invalid-date",
                 line,
                 Some("event_time"),
-                format!("invalid event_time `{time}`; event skipped"),
+                format!("invalid event_time `{}`; event skipped", excerpt(time)),
             );
             parsed.rows_rejected += 1;
             return;
@@ -560,6 +677,292 @@ impl Counter<'_, '_> {
     }
 }
 
+/// The state of reading one stream of events.
+struct Stream<'l> {
+    /// The file, or the archive and member, as messages name it.
+    label: &'l str,
+    /// Whether an event of the run was checked to look like an Amplitude event.
+    checked: bool,
+    messages: Messages,
+}
+
+impl Stream<'_> {
+    /// Reports a read error at `line`, after which the rest of the stream is lost. `read` names
+    /// what was imported before it, such as `12 lines`.
+    fn report_damage(&mut self, line: u64, err: &io::Error, read: &str) {
+        self.messages.push(
+            "truncated",
+            Level::Error,
+            Some(line),
+            None,
+            format!(
+                "the stream ends early or is damaged ({err}); the {read} before it were imported"
+            ),
+        );
+    }
+}
+
+/// The unit of text that an event was read from.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// A line of JSON lines.
+    Line,
+    /// An element of a JSON array.
+    Element,
+}
+
+impl Unit {
+    fn noun(self) -> &'static str {
+        match self {
+            Unit::Line => "line",
+            Unit::Element => "array element",
+        }
+    }
+
+    /// Names the unit that starts on `line`: `line 3`, `the array element on line 3`.
+    fn on_line(self, line: u64) -> String {
+        match self {
+            Unit::Line => format!("line {line}"),
+            Unit::Element => format!("the array element on line {line}"),
+        }
+    }
+}
+
+/// The start of the text of one event in its stream, as a one-based line and column.
+struct Place {
+    line: u64,
+    column: u64,
+    unit: Unit,
+}
+
+impl Place {
+    /// Returns the line and column in the stream of an error in the event's text, which
+    /// `serde_json` counts from the event's start.
+    fn of_error(&self, err: &serde_json::Error) -> (u64, u64) {
+        let line = u64::try_from(err.line()).unwrap_or(1).max(1);
+        let column = u64::try_from(err.column()).unwrap_or(0);
+        if line == 1 {
+            (self.line, self.column + column.saturating_sub(1))
+        } else {
+            (self.line + line - 1, column)
+        }
+    }
+}
+
+/// The start of a stream after its byte order mark and leading whitespace.
+struct Start {
+    /// The first byte that is not whitespace, not consumed; `None` for an empty stream.
+    first: Option<u8>,
+    /// The position of the first byte not consumed.
+    position: TextPosition,
+}
+
+/// Consumes a UTF-8 byte order mark at the start of `input`, then every buffer of `input`
+/// that holds only whitespace, and returns the first byte after them.
+fn skip_bom_and_blank_lines(input: &mut dyn BufRead) -> io::Result<Start> {
+    // Byte by byte, since a read may end inside the mark. Text that starts with the mark's first
+    // bytes but not the whole mark is not valid UTF-8, and loses those bytes.
+    for &expected in b"\xEF\xBB\xBF" {
+        if input.fill_buf()?.first() != Some(&expected) {
+            break;
+        }
+        input.consume(1);
+    }
+    let mut position = TextPosition { line: 1, column: 1 };
+    loop {
+        let buffer = input.fill_buf()?;
+        if let Some(&first) = buffer.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            return Ok(Start {
+                first: Some(first),
+                position,
+            });
+        }
+        if buffer.is_empty() {
+            return Ok(Start {
+                first: None,
+                position,
+            });
+        }
+        for &byte in buffer {
+            position.advance(byte);
+        }
+        let length = buffer.len();
+        input.consume(length);
+    }
+}
+
+/// The result of [`ArrayElements::next`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Next {
+    /// An element, starting at this one-based line and column.
+    Element { line: u64, column: u64 },
+    /// The `]` that closes the array.
+    End,
+    /// The end of the input before the `]`.
+    Unclosed,
+}
+
+/// A one-based line and column in a stream.
+#[derive(Clone, Copy, Debug)]
+struct TextPosition {
+    line: u64,
+    column: u64,
+}
+
+impl TextPosition {
+    fn advance(&mut self, byte: u8) {
+        if byte == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+    }
+}
+
+/// Splits a JSON array read from a stream into the text of its elements, each parsed on its
+/// own. It follows strings and nesting only to find where an element ends, and leaves every
+/// other check of the JSON to the parser.
+struct ArrayElements<'i> {
+    input: &'i mut dyn BufRead,
+    /// The position of the next byte.
+    position: TextPosition,
+    /// Whether the opening `[` was read.
+    opened: bool,
+    /// The end of the array once it was reached, which every later call returns.
+    finished: Option<Next>,
+}
+
+impl<'i> ArrayElements<'i> {
+    /// Starts at `position`, before whitespace and the array's opening `[`.
+    fn new(input: &'i mut dyn BufRead, position: TextPosition) -> ArrayElements<'i> {
+        ArrayElements {
+            input,
+            position,
+            opened: false,
+            finished: None,
+        }
+    }
+
+    /// Reads the next element into `element`.
+    fn next(&mut self, element: &mut Vec<u8>) -> io::Result<Next> {
+        if let Some(finished) = self.finished {
+            return Ok(finished);
+        }
+        if !self.opened {
+            // The caller saw the `[` after the whitespace.
+            self.skip_whitespace()?;
+            self.consume_byte(b'[');
+            self.opened = true;
+        }
+        match self.skip_whitespace()? {
+            None => {
+                self.finished = Some(Next::Unclosed);
+                return Ok(Next::Unclosed);
+            }
+            Some(b']') => {
+                self.consume_byte(b']');
+                self.finished = Some(Next::End);
+                return Ok(Next::End);
+            }
+            Some(_) => {}
+        }
+        let start = self.position;
+        element.clear();
+        match self.read_element(element)? {
+            Some(b']') => self.finished = Some(Next::End),
+            Some(_) => {}
+            None => self.finished = Some(Next::Unclosed),
+        }
+        Ok(Next::Element {
+            line: start.line,
+            column: start.column,
+        })
+    }
+
+    /// Returns the line of the first text after the closing `]`, if there is any.
+    fn text_after_end(&mut self) -> io::Result<Option<u64>> {
+        Ok(self.skip_whitespace()?.map(|_| self.position.line))
+    }
+
+    fn consume_byte(&mut self, byte: u8) {
+        self.input.consume(1);
+        self.position.advance(byte);
+    }
+
+    /// Consumes whitespace and returns the next byte without consuming it, or `None` at the end
+    /// of the input.
+    fn skip_whitespace(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            let buffer = self.input.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(None);
+            }
+            let blank = buffer.iter().position(|byte| !byte.is_ascii_whitespace());
+            let skipped = blank.unwrap_or(buffer.len());
+            for &byte in &buffer[..skipped] {
+                self.position.advance(byte);
+            }
+            let next = blank.map(|at| buffer[at]);
+            self.input.consume(skipped);
+            if next.is_some() {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// Reads an element up to the `,` or `]` that ends it at the array's own level. Returns that
+    /// byte, which is consumed, or `None` when the input ends first.
+    fn read_element(&mut self, element: &mut Vec<u8>) -> io::Result<Option<u8>> {
+        let mut depth = 0u64;
+        let mut in_string = false;
+        let mut escaped = false;
+        loop {
+            let buffer = self.input.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(None);
+            }
+            let mut end = None;
+            for (at, &byte) in buffer.iter().enumerate() {
+                self.position.advance(byte);
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if byte == b'\\' {
+                        escaped = true;
+                    } else if byte == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                match byte {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth > 0 => depth -= 1,
+                    b',' | b']' if depth == 0 => {
+                        end = Some(at);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            match end {
+                Some(at) => {
+                    element.extend_from_slice(&buffer[..at]);
+                    let terminator = buffer[at];
+                    self.input.consume(at + 1);
+                    return Ok(Some(terminator));
+                }
+                None => {
+                    element.extend_from_slice(buffer);
+                    let length = buffer.len();
+                    self.input.consume(length);
+                }
+            }
+        }
+    }
+}
+
 fn hash(value: &(impl Hash + ?Sized)) -> u64 {
     let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
@@ -582,4 +985,100 @@ fn parse_ymd(text: &str) -> Option<NaiveDate> {
         number(5..7)?,
         number(8..10)?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Splits `text` read in buffers of `capacity` bytes, returning each element's text and
+    /// start, then how the array ended.
+    fn split(text: &str, capacity: usize) -> (Vec<(String, u64, u64)>, Next) {
+        let mut input = BufReader::with_capacity(capacity, text.as_bytes());
+        let start = skip_bom_and_blank_lines(&mut input).unwrap();
+        assert_eq!(start.first, Some(b'['));
+        let mut elements = ArrayElements::new(&mut input, start.position);
+        let mut element = Vec::new();
+        let mut found = Vec::new();
+        loop {
+            match elements.next(&mut element).unwrap() {
+                Next::Element { line, column } => {
+                    let text = String::from_utf8(element.clone()).unwrap();
+                    found.push((text.trim().to_string(), line, column));
+                }
+                ended => return (found, ended),
+            }
+        }
+    }
+
+    #[test]
+    fn array_elements_with_their_places() {
+        let text = "\u{feff}\n [{\"a\": \"x,]}\\\"\", \"b\": [1, {\"c\": 2}]},\n  {\"d\": 3}\n,4 ]";
+        let expected = vec![
+            (
+                "{\"a\": \"x,]}\\\"\", \"b\": [1, {\"c\": 2}]}".to_string(),
+                2,
+                3,
+            ),
+            ("{\"d\": 3}".to_string(), 3, 3),
+            ("4".to_string(), 4, 2),
+        ];
+        for capacity in 1..=text.len() {
+            assert_eq!(
+                split(text, capacity),
+                (expected.clone(), Next::End),
+                "buffers of {capacity} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn array_ends() {
+        assert_eq!(split("[]", 8), (vec![], Next::End));
+        assert_eq!(split("[{\"a\": 1},]", 8).1, Next::End);
+        let (found, ended) = split("[{\"a\": 1}, {\"b\"", 8);
+        assert_eq!(found.len(), 2);
+        assert_eq!(ended, Next::Unclosed);
+        assert_eq!(split("[\n", 8), (vec![], Next::Unclosed));
+    }
+
+    #[test]
+    fn text_after_the_array_is_found() {
+        let mut input = "[1]\n\n[2]".as_bytes();
+        let mut elements = ArrayElements::new(&mut input, TextPosition { line: 1, column: 1 });
+        let mut element = Vec::new();
+        assert_eq!(
+            elements.next(&mut element).unwrap(),
+            Next::Element { line: 1, column: 2 }
+        );
+        assert_eq!(elements.next(&mut element).unwrap(), Next::End);
+        assert_eq!(elements.text_after_end().unwrap(), Some(3));
+    }
+
+    #[test]
+    fn stream_start_skips_bom_and_blank_lines() {
+        let mut input = "\u{feff}\n\n  {\"a\": 1}\n".as_bytes();
+        let start = skip_bom_and_blank_lines(&mut input).unwrap();
+        assert_eq!(start.first, Some(b'{'));
+        let mut input = BufReader::with_capacity(1, "\n\n  {}".as_bytes());
+        let start = skip_bom_and_blank_lines(&mut input).unwrap();
+        assert_eq!(start.first, Some(b'{'));
+        assert_eq!((start.position.line, start.position.column), (3, 3));
+        let mut input = " \n".as_bytes();
+        assert_eq!(skip_bom_and_blank_lines(&mut input).unwrap().first, None);
+    }
+
+    #[test]
+    fn error_places_count_from_the_stream_start() {
+        let place = Place {
+            line: 7,
+            column: 5,
+            unit: Unit::Element,
+        };
+        let first_line = serde_json::from_str::<serde_json::Value>("{\"a\": x}").unwrap_err();
+        assert_eq!(place.of_error(&first_line), (7, 11));
+        let third_line =
+            serde_json::from_str::<serde_json::Value>("{\n\"a\": 1,\n\"b\": x}").unwrap_err();
+        assert_eq!(place.of_error(&third_line), (9, 6));
+    }
 }

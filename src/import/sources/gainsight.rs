@@ -13,12 +13,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::{field, open_csv, warn_repeated_account};
+use super::{Expected, field, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
-use crate::import::report::Messages;
+use crate::import::report::{Messages, excerpt};
 use crate::import::values::{
     format_amount, format_money, parse_count, parse_date, parse_money, parse_number,
 };
@@ -116,14 +116,20 @@ pub(super) fn read(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    let what = format!("{} company export", ctx.source.title());
+    let what = format!("a {} company export", ctx.source.title());
+    let expected = Expected {
+        description: &what,
+        required: &[],
+        any_of: &METRICS,
+        names: &[],
+    };
     let mut opened = Vec::new();
     for path in files {
-        let export = open_csv(path, &FIELDS, &[], &METRICS, &what, ctx)?;
+        let export = open_csv(path, &FIELDS, &expected, ctx)?;
         if !export.columns.has("gsid") && !export.columns.has("name") {
             return Err(ImportError::Refused {
                 file: path.display().to_string(),
-                message: format!("not a {what}: missing columns GSID or Name"),
+                message: format!("not {what}: missing columns GSID or Name"),
             });
         }
         opened.push(export);
@@ -250,7 +256,7 @@ fn parse_company(
     let amount = |text: &str| {
         let value = parse_money(text)?;
         if value < 0.0 {
-            return Err(format!("negative amount `{text}`"));
+            return Err(format!("negative amount `{}`", excerpt(text)));
         }
         Ok(value)
     };
@@ -259,7 +265,8 @@ fn parse_company(
         let value = parse_number(text)?;
         if !(0.0..=scale).contains(&value) {
             return Err(format!(
-                "value `{text}` is outside the 0 to {} scale (`score_scale`)",
+                "value `{}` is outside the 0 to {} scale (`score_scale`)",
+                excerpt(text),
                 format_amount(scale)
             ));
         }
@@ -270,7 +277,8 @@ fn parse_company(
         let value = parse_number(text)?;
         if !(-100.0..=100.0).contains(&value) {
             return Err(format!(
-                "value `{text}` is outside -100 to 100, the range of a Net Promoter Score"
+                "value `{}` is outside -100 to 100, the range of a Net Promoter Score",
+                excerpt(text)
             ));
         }
         Ok(value)
@@ -302,7 +310,7 @@ fn parse_company(
                 "invalid-value",
                 line,
                 Some(header("renewal", "Renewal Date")),
-                format!("{err}; left out"),
+                format!("{}; left out", err.message(ctx.source.slug())),
             ),
         }
     }

@@ -13,7 +13,7 @@ mod zendesk;
 use std::path::{Path, PathBuf};
 
 use super::csvin::{CsvInput, Export, FieldSpec};
-use super::report::Messages;
+use super::report::{Messages, excerpt};
 use super::{Context, ImportError, Parsed, Source};
 
 /// Reads every file of the run into `parsed`.
@@ -33,16 +33,33 @@ pub(super) fn read(
     }
 }
 
-/// Opens a CSV export and finds its columns. A file without the `required` fields, or without
+/// The columns that a CSV source requires of a file.
+pub(super) struct Expected<'a> {
+    /// The export's name with its article, such as `a Zendesk ticket export`.
+    pub description: &'a str,
+    /// Fields the file must have.
+    pub required: &'a [&'a str],
+    /// Fields of which the file must have one, unless empty.
+    pub any_of: &'a [&'a str],
+    /// The column name to list for a missing field, where the field's first alias is not the
+    /// name this export uses.
+    pub names: &'a [(&'a str, &'a str)],
+}
+
+/// Opens a CSV export and finds its columns. A file without the required fields, or without
 /// any of `any_of` (when given), is refused, naming the missing columns.
 pub(super) fn open_csv(
     path: &Path,
     fields: &[FieldSpec],
-    required: &[&str],
-    any_of: &[&str],
-    what: &str,
+    expected: &Expected<'_>,
     ctx: &Context<'_>,
 ) -> Result<Export, ImportError> {
+    let Expected {
+        description,
+        required,
+        any_of,
+        names,
+    } = expected;
     let file = super::display_name(path);
     let mut messages = Messages::new(&file);
     let input = CsvInput::open(path, &mut messages).map_err(|message| ImportError::Refused {
@@ -51,16 +68,16 @@ pub(super) fn open_csv(
     })?;
     let columns = input.columns(fields, &ctx.config.columns);
     let label = |name: &str| {
-        fields
-            .iter()
-            .find(|f| f.name == name)
-            .map_or(name.to_string(), |f| {
-                ctx.config
-                    .columns
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| f.aliases[0].to_string())
-            })
+        if let Some(configured) = ctx.config.columns.get(name) {
+            return configured.clone();
+        }
+        let named = names.iter().find(|(field, _)| *field == name);
+        let field = fields.iter().find(|f| f.name == name);
+        match (named, field) {
+            (Some((_, column)), _) => (*column).to_string(),
+            (None, Some(field)) => field.aliases[0].to_string(),
+            (None, None) => name.to_string(),
+        }
     };
     let mut missing: Vec<String> = required
         .iter()
@@ -68,15 +85,15 @@ pub(super) fn open_csv(
         .map(|f| label(f))
         .collect();
     if !any_of.is_empty() && !any_of.iter().any(|f| columns.has(f)) {
-        let names: Vec<String> = any_of.iter().map(|f| label(f)).collect();
-        missing.push(format!("one of {}", names.join(", ")));
+        let choices: Vec<String> = any_of.iter().map(|f| label(f)).collect();
+        missing.push(format!("one of {}", choices.join(", ")));
     }
     if !missing.is_empty() {
-        let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
+        let found = first_headers(&input.headers);
         return Err(ImportError::Refused {
             file: path.display().to_string(),
             message: format!(
-                "not a {what}: missing columns {}; the file's columns start with {}. Map \
+                "not {description}: missing columns {}; the file's columns start with {}. Map \
                  differently named columns under [import.{}] columns in .dex.toml",
                 missing.join(", "),
                 if found.is_empty() {
@@ -117,6 +134,15 @@ pub(super) fn warn_repeated_account(
             "this row is for {folder}, as the row on {place} is; its values replace that row's"
         ),
     );
+}
+
+/// Lists the first eight headers of a file for a message, each as an excerpt.
+pub(super) fn first_headers(headers: &[String]) -> Vec<String> {
+    headers
+        .iter()
+        .take(8)
+        .map(|header| excerpt(header))
+        .collect()
 }
 
 /// A shorthand for a [`FieldSpec`].

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use super::usage::{self, Reading};
-use super::{field, open_csv};
+use super::{Expected, field, open_csv};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::matching::Query;
 use crate::import::report::{Level, Messages};
@@ -88,14 +88,13 @@ pub(super) fn read(
 ) -> Result<(), ImportError> {
     let mut opened = Vec::new();
     for path in files {
-        opened.push(open_csv(
-            path,
-            &FIELDS,
-            &["days_active"],
-            &["account_id", "account_name"],
-            "Pendo account or visitor export",
-            ctx,
-        )?);
+        let expected = Expected {
+            description: "a Pendo account or visitor export",
+            required: &["days_active"],
+            any_of: &["account_id", "account_name"],
+            names: &[],
+        };
+        opened.push(open_csv(path, &FIELDS, &expected, ctx)?);
     }
     // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
     ctx.wait_for_accounts();
@@ -231,7 +230,10 @@ fn last_visit_day(
                 "invalid-date",
                 row.line,
                 Some(row.header(column).unwrap_or("Last Visit")),
-                format!("{err}; the visit is not counted as recent"),
+                format!(
+                    "{}; the visit is not counted as recent",
+                    err.message(ctx.source.slug())
+                ),
             );
         })
         .ok()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::{field, open_csv, warn_repeated_account};
+use super::{Expected, field, first_headers, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
@@ -112,23 +112,27 @@ pub(super) fn read(
     let mut opened = Vec::new();
     for path in files {
         let kind = classify(path, ctx)?;
-        let (fields, required, what): (&[FieldSpec], &[&str], _) = match kind {
+        let (fields, expected): (&[FieldSpec], _) = match kind {
             Kind::Account => (
                 &ACCOUNT_FIELDS,
-                &["id", "name"],
-                "Salesforce Account export",
+                Expected {
+                    description: "a Salesforce Account export",
+                    required: &["id", "name"],
+                    any_of: &[],
+                    names: &[],
+                },
             ),
             Kind::Opportunity => (
                 &OPPORTUNITY_FIELDS,
-                &["id", "close_date", "is_closed", "is_won"],
-                "Salesforce Opportunity export",
+                Expected {
+                    description: "a Salesforce Opportunity export",
+                    required: &["id", "close_date", "is_closed", "is_won"],
+                    any_of: &["account_id", "account_name"],
+                    names: &[],
+                },
             ),
         };
-        let any_of: &[&str] = match kind {
-            Kind::Account => &[],
-            Kind::Opportunity => &["account_id", "account_name"],
-        };
-        let export = open_csv(path, fields, required, any_of, what, ctx)?;
+        let export = open_csv(path, fields, &expected, ctx)?;
         opened.push((kind, export));
     }
     // Accounts first, so opportunities can find their account by the Account Id.
@@ -217,7 +221,7 @@ fn classify(path: &Path, ctx: &Context<'_>) -> Result<Kind, ImportError> {
             ("is_won", "IsWon (Won)"),
         ],
     );
-    let found: Vec<&str> = input.headers.iter().take(8).map(String::as_str).collect();
+    let found = first_headers(&input.headers);
     Err(ImportError::Refused {
         file: path.display().to_string(),
         message: format!(
@@ -364,7 +368,7 @@ fn read_account(
                 "invalid-date",
                 line,
                 Some(cells.header("renewal_date", "Renewal_Date__c")),
-                format!("{err}; renewal date left out"),
+                format!("{}; renewal date left out", err.message(ctx.source.slug())),
             ),
         }
     }
@@ -415,7 +419,7 @@ fn read_opportunity(
                 "invalid-date",
                 line,
                 Some(cells.header("close_date", "CloseDate")),
-                format!("{err}; row skipped"),
+                format!("{}; row skipped", err.message(ctx.source.slug())),
             );
             parsed.rows_rejected += 1;
             return;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::import::archive::{self, Container};
 use crate::import::block::Block;
 use crate::import::matching::Query;
-use crate::import::report::{Level, Message, Messages, Unmatched};
+use crate::import::report::{Level, Message, Messages, Unmatched, json_error_text};
 use crate::import::risk;
 use crate::import::{Context, ImportError, Parsed};
 
@@ -93,7 +93,10 @@ pub(super) fn read(
                             "invalid-json",
                             u64::try_from(err.line()).unwrap_or(0),
                             Some(&format!("column {}", err.column())),
-                            format!("invalid JSON: {err}; the file's messages were skipped"),
+                            format!(
+                                "invalid JSON: {}; the file's messages were skipped",
+                                json_error_text(&err)
+                            ),
                         );
                         parsed.messages.extend(messages.finish());
                         parsed.rows_rejected += 1;

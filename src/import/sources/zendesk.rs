@@ -18,13 +18,13 @@ use chrono::Datelike;
 
 use self::batch::{Batch, Decoded, Facts, Reopens};
 use self::seen::SeenIds;
-use super::{field, open_csv};
+use super::{Expected, field, open_csv};
 use crate::import::block::{Block, Frame};
 use crate::import::csvin::{FieldSpec, written_header};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
-use crate::import::report::{Level, Messages};
+use crate::import::report::{Level, Messages, excerpt};
 use crate::import::values::{parse_count, parse_local_day, parse_u64};
 use crate::import::{Context, ImportError, Parsed, Source};
 
@@ -64,6 +64,15 @@ const FIELDS: [FieldSpec; 10] = [
             "Rating",
         ],
     ),
+];
+
+/// The columns of an Intercom conversations export, for fields whose first alias is Zendesk's.
+const INTERCOM_NAMES: [(&str, &str); 5] = [
+    ("id", "Conversation ID"),
+    ("organization", "Company name"),
+    ("requester_email", "User email"),
+    ("status", "Conversation state"),
+    ("created", "Conversation started at"),
 ];
 
 /// Ticket ids listed in a spike message, at most.
@@ -178,21 +187,20 @@ pub(super) fn read(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
 ) -> Result<(), ImportError> {
-    let what = if ctx.source == Source::Intercom {
-        "Intercom conversations export"
+    let (description, names): (_, &[_]) = if ctx.source == Source::Intercom {
+        ("an Intercom conversations export", &INTERCOM_NAMES)
     } else {
-        "Zendesk ticket export"
+        ("a Zendesk ticket export", &[])
+    };
+    let expected = Expected {
+        description,
+        required: &["id", "status", "created"],
+        any_of: &["organization", "requester_domain", "requester_email"],
+        names,
     };
     let mut opened = Vec::new();
     for path in files {
-        opened.push(open_csv(
-            path,
-            &FIELDS,
-            &["id", "status", "created"],
-            &["organization", "requester_domain", "requester_email"],
-            what,
-            ctx,
-        )?);
+        opened.push(open_csv(path, &FIELDS, &expected, ctx)?);
     }
     let mut tally = Tally::default();
     let mut names = Vec::new();
@@ -409,7 +417,10 @@ impl Tally {
                 "invalid-id",
                 line,
                 Some(&self.headers.id),
-                format!("invalid ticket id `{id_text}`; expected a number; row skipped"),
+                format!(
+                    "invalid ticket id `{}`; expected a number; row skipped",
+                    excerpt(id_text)
+                ),
             );
             parsed.rows_rejected += 1;
             return;
@@ -433,7 +444,7 @@ impl Tally {
                     "invalid-date",
                     line,
                     Some(&self.headers.created),
-                    format!("{err}; row skipped"),
+                    format!("{}; row skipped", err.message(ctx.source.slug())),
                 );
                 parsed.rows_rejected += 1;
                 return;
