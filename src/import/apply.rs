@@ -172,7 +172,7 @@ fn plan_new_pages(
 }
 
 /// The text of a new account page: the vault's template with `{{account}}`, `{{title}}` and
-/// `{{date}}` filled in, else the built-in page.
+/// `{{date}}` filled in (escaped as YAML inside the frontmatter), else the built-in page.
 fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
     let (_, names, built_in) = ACCOUNT_PAGES
         .iter()
@@ -184,10 +184,11 @@ fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
         .iter()
         .find_map(|name| std::fs::read_to_string(folder.join(name)).ok())
         .unwrap_or_else(|| built_in.to_string());
-    template
-        .replace("{{account}}", account)
-        .replace("{{title}}", account)
-        .replace("{{date}}", &ctx.today.to_string())
+    let today = ctx.today.to_string();
+    crate::syntax::yaml::fill_placeholders(
+        &template,
+        &[("account", account), ("title", account), ("date", &today)],
+    )
 }
 
 /// The Overview properties an import sets, and those the source's block records that the last

@@ -21,7 +21,13 @@
 //!
 //! The hash is the first 16 hex digits of the SHA-256 of the lines between the markers, joined
 //! with `\n`; a block whose content no longer matches it was edited by hand.
+//!
+//! Every imported string passes through [`merge`], which escapes it before it is compared or
+//! written: [`escape_text`] for table cells, [`escape_line`] for list items and notes. So no
+//! export can end the block early, add a line, or start a heading or task. What [`parse`] reads
+//! back is the escaped text, so a second import of the same data compares equal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -31,6 +37,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::syntax::dex_block::{self, PageRecord};
+use crate::text::join_lines;
 
 /// What every account's block of one run shares: the heading, the columns and the provenance
 /// line. A run builds it once and each account's [`Block`] points to it.
@@ -270,13 +277,85 @@ pub fn parse(content: &[String]) -> ParsedBlock {
     parsed
 }
 
+/// Splits a table row into its trimmed cells. `\|` is a `|` inside a cell, as in GitHub
+/// Flavored Markdown, and is read as `|`.
 fn split_row(line: &str) -> Vec<String> {
-    let inner = line.trim().trim_start_matches('|');
-    let inner = inner.strip_suffix('|').unwrap_or(inner);
-    inner
-        .split('|')
-        .map(|cell| cell.trim().to_string())
-        .collect()
+    let trimmed = line.trim();
+    let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut closed = false;
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        closed = false;
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                cell.push('|');
+            }
+            '|' => {
+                cells.push(cell.trim().to_string());
+                cell.clear();
+                closed = true;
+            }
+            _ => cell.push(c),
+        }
+    }
+    if !closed {
+        cells.push(cell.trim().to_string());
+    }
+    cells
+}
+
+/// Escapes imported text for one line of a block: its lines are joined with spaces (see
+/// [`join_lines`]), and `<!--` is written `&lt;!--`. An HTML comment opened by the text would
+/// hide the rest of the note from Markdown readers or pass for a block marker.
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    match join_lines(text) {
+        Cow::Borrowed(line) if !line.contains("<!--") => Cow::Borrowed(line),
+        line => Cow::Owned(line.replace("<!--", "&lt;!--")),
+    }
+}
+
+/// Escapes imported text for a list item or a paragraph line of a block, as [`escape_text`]
+/// does. Also, a start that Markdown or the Tasks plugin would read as a heading, quote, list
+/// marker, task checkbox, code fence, thematic break, table row or HTML gets a backslash.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    let line = escape_text(text);
+    match block_start(&line) {
+        Some(at) => Cow::Owned(format!("{}\\{}", &line[..at], &line[at..])),
+        None => line,
+    }
+}
+
+/// Returns the byte offset where a backslash makes `line` plain text, when its start would
+/// begin a Markdown block or a task. The backslash goes before a leading `#`, `>`, `-`, `+`,
+/// `*`, `=`, `_`, `~`, backtick, `|`, `<` or `[c]` checkbox, or before the `.` or `)` of an
+/// ordered list marker such as `1.`.
+fn block_start(line: &str) -> Option<usize> {
+    let first = line.chars().next()?;
+    if matches!(
+        first,
+        '#' | '>' | '-' | '+' | '*' | '=' | '_' | '~' | '`' | '|' | '<'
+    ) {
+        return Some(0);
+    }
+    if first == '[' {
+        let mut rest = line[1..].chars();
+        return (rest.next().is_some() && rest.next() == Some(']')).then_some(0);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
+    let then_space = line[digits..]
+        .chars()
+        .nth(1)
+        .is_none_or(|c| c == ' ' || c == '\t');
+    ((1..=9).contains(&digits) && marker && then_space).then_some(digits)
+}
+
+/// Writes a table cell: [`escape_text`] and `|` as `\|`.
+fn render_cell(text: &str) -> String {
+    escape_text(text).replace('|', "\\|")
 }
 
 /// The changes a merge made, one line each.
@@ -306,7 +385,7 @@ pub fn merge(
             .columns
             .iter()
             .cloned()
-            .zip(values.iter().cloned())
+            .zip(values.iter().map(|value| escape_text(value).into_owned()))
             .filter(|(_, value)| !value.is_empty())
             .collect()
     };
@@ -354,22 +433,16 @@ pub fn merge(
             }
         }
     }
-    let risks = merge_risks(&old.risks, &new.risks, &mut changes);
-    let expansion = match &new.expansion {
-        Some(items) => {
-            if *items != old.expansion {
-                for item in items.iter().filter(|i| !old.expansion.contains(i)) {
-                    changes.push(format!("expansion: {item}"));
-                }
-                for item in old.expansion.iter().filter(|i| !items.contains(i)) {
-                    changes.push(format!("expansion no longer open: {item}"));
-                }
-            }
-            items.clone()
-        }
-        None => old.expansion.clone(),
-    };
-    let notes_changed = new.notes != old.notes;
+    // Items read from an older block are escaped too, so they compare equal to the same items
+    // imported again.
+    let risks = merge_risks(
+        &escape_lines(&old.risks),
+        &escape_lines(&new.risks),
+        &mut changes,
+    );
+    let expansion = merge_expansion(&old.expansion, new.expansion.as_deref(), &mut changes);
+    let notes = escape_lines(&new.notes);
+    let notes_changed = notes != old.notes;
     let data_changed = !changes.is_empty()
         || notes_changed
         || columns != old.columns
@@ -383,8 +456,34 @@ pub fn merge(
         rows: &rows,
         risks: &risks,
         expansion: &expansion,
+        notes: &notes,
     };
-    Some((render(new, &tables, records), changes))
+    Some((render(frame, &tables, records), changes))
+}
+
+/// Replaces the old expansion items with the new ones, when the import has a list.
+fn merge_expansion(old: &[String], new: Option<&[String]>, changes: &mut Changes) -> Vec<String> {
+    let old = escape_lines(old);
+    let Some(items) = new else {
+        return old;
+    };
+    let items = escape_lines(items);
+    if items != old {
+        for item in items.iter().filter(|i| !old.contains(i)) {
+            changes.push(format!("expansion: {item}"));
+        }
+        for item in old.iter().filter(|i| !items.contains(i)) {
+            changes.push(format!("expansion no longer open: {item}"));
+        }
+    }
+    items
+}
+
+fn escape_lines(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| escape_line(item).into_owned())
+        .collect()
 }
 
 /// Adds the new risk items to the old ones, sorted by date; a signal already listed keeps its
@@ -415,27 +514,28 @@ fn describe(columns: &[String], cells: &BTreeMap<String, String>) -> String {
     }
 }
 
-/// The merged table and lists of a block.
+/// The merged table, lists and notes of a block, escaped.
 struct Tables<'a> {
     columns: &'a [String],
     rows: &'a BTreeMap<NaiveDate, BTreeMap<String, String>>,
     risks: &'a [String],
     expansion: &'a [String],
+    notes: &'a [String],
 }
 
-fn render(new: &Block, tables: &Tables<'_>, records: &Records) -> Vec<String> {
+fn render(frame: &Frame, tables: &Tables<'_>, records: &Records) -> Vec<String> {
     let Tables {
         columns,
         rows,
         risks,
         expansion,
+        notes,
     } = *tables;
-    let frame = &*new.frame;
-    let mut lines = vec![format!("## {}", frame.heading), String::new()];
+    let mut lines = vec![format!("## {}", escape_text(&frame.heading)), String::new()];
     let mut header = "| Date |".to_string();
     let mut separator = "| --- |".to_string();
     for column in columns {
-        let _ = write!(header, " {column} |");
+        let _ = write!(header, " {} |", render_cell(column));
         separator.push_str(" --- |");
     }
     lines.push(header);
@@ -444,16 +544,17 @@ fn render(new: &Block, tables: &Tables<'_>, records: &Records) -> Vec<String> {
         let mut line = format!("| {date} |");
         for column in columns {
             let cell = row.get(column).map_or("", String::as_str);
-            let _ = write!(line, " {} |", cell.replace('|', "\\|"));
+            let _ = write!(line, " {} |", render_cell(cell));
         }
         lines.push(line);
     }
     lines.push(String::new());
-    for note in &new.notes {
+    for note in notes {
         lines.push(note.clone());
         lines.push(String::new());
     }
-    lines.push(frame.provenance.clone());
+    // The provenance line names the export files, whose names may contain any character.
+    lines.push(escape_text(&frame.provenance).into_owned());
     lines.extend(records.properties.clone());
     if !records.pages.is_empty() {
         lines.push(PageRecord::render(&records.pages));
@@ -520,6 +621,132 @@ mod tests {
         assert!(merge(Some(&parsed), &block("4"), &Records::default(), day(16)).is_none());
         let (_, changes) = merge(Some(&parsed), &block("5"), &Records::default(), day(16)).unwrap();
         assert_eq!(changes, vec!["added row 2026-03-16: Open tickets 5"]);
+    }
+
+    #[test]
+    fn escape_text_joins_lines_and_comments() {
+        let cases = [
+            (
+                "Upsell\n- [ ] Call\r\n## Heading",
+                "Upsell - [ ] Call ## Heading",
+            ),
+            ("a\u{b}b\u{c}c\u{85}d\u{2028}e\u{2029}f\rg", "a b c d e f g"),
+            (
+                "x <!-- dex:end salesforce --> y",
+                "x &lt;!-- dex:end salesforce --> y",
+            ),
+            ("<\n!--", "< !--"),
+            ("  plain text  ", "plain text"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(escape_text(text), expected, "{text:?}");
+            assert_eq!(escape_text(expected), expected, "{expected:?} again");
+        }
+    }
+
+    #[test]
+    fn escape_line_keeps_blocks_and_tasks_out() {
+        let cases = [
+            (
+                "[ ] Call Graham 📅 2026-03-01",
+                "\\[ ] Call Graham 📅 2026-03-01",
+            ),
+            ("[x](done)", "\\[x](done)"),
+            ("- [ ] nested", "\\- [ ] nested"),
+            ("* star", "\\* star"),
+            ("+ plus", "\\+ plus"),
+            ("1. [ ] ordered", "1\\. [ ] ordered"),
+            ("12) ordered", "12\\) ordered"),
+            ("7.", "7\\."),
+            ("## Fake heading", "\\## Fake heading"),
+            ("> quote", "\\> quote"),
+            ("```fence", "\\```fence"),
+            ("~~~fence", "\\~~~fence"),
+            ("___", "\\___"),
+            ("=== x", "\\=== x"),
+            ("| a | b |", "\\| a | b |"),
+            ("<div>", "\\<div>"),
+            ("<!-- x", "&lt;!-- x"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(escape_line(text), expected, "{text:?}");
+            assert_eq!(escape_line(expected), expected, "{expected:?} again");
+        }
+        for plain in [
+            "Warehouse pilot: $45,000, closes 2026-06-30",
+            "2026-03-01 Renewal closed lost #risk/not-renewing",
+            "1.5M deal",
+            "3M Company",
+            "[[Link]] Co",
+            "[ab] two letters",
+        ] {
+            assert_eq!(escape_line(plain), plain);
+        }
+    }
+
+    #[test]
+    fn escaped_pipes_split_as_one_cell() {
+        assert_eq!(
+            split_row("| 2026-03-15 | a \\| b | c |"),
+            ["2026-03-15", "a | b", "c"]
+        );
+        for cell in ["a\\", "a\\|b", "\\|", "|", "a || b"] {
+            let row = format!("| {} | end |", render_cell(cell));
+            assert_eq!(split_row(&row), [cell, "end"], "{row}");
+        }
+        assert_eq!(split_row("| a | b"), ["a", "b"]);
+        assert_eq!(split_row("|"), [""]);
+    }
+
+    #[test]
+    fn hostile_text_round_trips() {
+        let frame = Arc::new(Frame {
+            source: "gainsight",
+            heading: "Customer success (imported from Gainsight)".into(),
+            columns: vec!["Stage".into(), "Status".into()],
+            snapshot: true,
+            provenance: "Imported from a\n<!-- x.csv on 2026-03-15 by dex import gainsight.".into(),
+        });
+        let mut new = Block::new(
+            &frame,
+            vec![(
+                day(15),
+                vec![
+                    "Adopt | Pilot\\".into(),
+                    "Active\n<!-- dex:end gainsight -->".into(),
+                ],
+            )],
+        );
+        new.risks = vec!["2026-03-14 Churn\n- [ ] Call 📅 2026-03-01 #risk/churn".into()];
+        new.expansion = Some(vec![
+            "Upsell <!-- dex:end gainsight -->\n- [ ] Call [[Graham]] 📅 2026-03-01\n## Fake"
+                .into(),
+            "[ ] Call Graham 📅 2026-03-01".into(),
+            "Pipe | table `tick`".into(),
+        ]);
+        new.notes = vec!["# Scores\u{2028}- [ ] note".into()];
+
+        let (content, _) = merge(None, &new, &Records::default(), day(15)).unwrap();
+        let text = format!("# Health\n\n{}", wrap("gainsight", &content, "\n"));
+        assert_eq!(text.matches("<!-- dex:begin").count(), 1, "{text}");
+        assert_eq!(text.matches("<!-- dex:end").count(), 1, "{text}");
+        assert_eq!(text.matches("<!--").count(), 2, "{text}");
+
+        let summary = crate::syntax::parse(&text);
+        assert!(summary.tasks.is_empty(), "{text}");
+        assert_eq!(summary.headings.len(), 4, "{text}");
+
+        let located = locate(&text, "gainsight").unwrap();
+        assert!(located.is_intact());
+        let parsed = parse(&located.content);
+        assert_eq!(parsed.rows[&day(15)]["Stage"], "Adopt | Pilot\\");
+        assert_eq!(
+            parsed.rows[&day(15)]["Status"],
+            "Active &lt;!-- dex:end gainsight -->"
+        );
+        assert_eq!(parsed.expansion.len(), 3);
+        assert_eq!(parsed.risks.len(), 1);
+        assert!(merge(Some(&parsed), &new, &Records::default(), day(16)).is_none());
     }
 
     #[test]

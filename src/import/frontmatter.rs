@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::values::format_amount;
+use crate::syntax::yaml;
+use crate::text::join_lines;
 
 /// A value the import writes.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,32 +16,38 @@ pub enum Value {
     Number(f64),
     /// A date, written `YYYY-MM-DD`.
     Date(NaiveDate),
-    /// Text, quoted when YAML would read it as something else.
+    /// Text, written on one line (see [`join_lines`]) and quoted when YAML would read it as
+    /// something else, so the property reads back as the joined text.
     Text(String),
     /// YAML written as it is, such as a flow list; compared as text.
     Raw(String),
 }
 
 impl Value {
-    /// The YAML text of the value.
+    /// Renders the YAML text of the value.
     pub fn render(&self) -> String {
         match self {
             Value::Number(n) => format_amount(*n),
             Value::Date(d) => d.to_string(),
-            Value::Text(t) => quote(t),
+            Value::Text(t) => yaml::render_scalar(&join_lines(t)).into_owned(),
             Value::Raw(r) => r.clone(),
         }
     }
 
-    /// Whether `existing` (the YAML text after the colon) already says this value.
+    /// Returns whether `existing` (the YAML text after the colon) already has this value. Quoted
+    /// text is compared by the string it reads as, so `"yes"` and `'yes'` both have the text
+    /// `yes`.
     pub fn same_as(&self, existing: &str) -> bool {
-        let unquoted = unquote(existing);
+        let read = || yaml::read_scalar(existing);
         match self {
-            Value::Number(n) => {
-                super::values::parse_number(&unquoted).is_ok_and(|old| (old - n).abs() < 0.005)
-            }
-            Value::Date(d) => unquoted.trim() == d.to_string(),
-            Value::Text(t) => strip_link_text(&unquoted) == t.trim() || unquoted == t.trim(),
+            Value::Number(n) => read().is_some_and(|old| {
+                super::values::parse_number(&old).is_ok_and(|old| (old - n).abs() < 0.005)
+            }),
+            Value::Date(d) => read().is_some_and(|old| old.trim() == d.to_string()),
+            Value::Text(t) => read().is_some_and(|old| {
+                let text = join_lines(t);
+                strip_link_text(&old) == text || old == text
+            }),
             Value::Raw(r) => existing.trim() == r.trim(),
         }
     }
@@ -188,39 +196,6 @@ fn strip_link_text(value: &str) -> &str {
     inner.split('|').next().unwrap_or(inner).trim()
 }
 
-fn unquote(value: &str) -> String {
-    let t = value.trim();
-    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
-        return t[1..t.len() - 1]
-            .replace("\\\"", "\"")
-            .replace("\\\\", "\\");
-    }
-    if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
-        return t[1..t.len() - 1].replace("''", "'");
-    }
-    t.to_string()
-}
-
-/// Quotes text when plain YAML would read it as another type or mis-parse it.
-fn quote(text: &str) -> String {
-    let t = text.trim();
-    let special_start = t.starts_with([
-        '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '#', '-', '?', ':',
-        ',',
-    ]);
-    let looks_typed = t.parse::<f64>().is_ok()
-        || matches!(
-            t.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
-        )
-        || NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
-    if special_start || looks_typed || t.contains(": ") || t.contains(" #") || t.ends_with(':') {
-        format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        t.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +248,58 @@ mod tests {
         assert_eq!(value_text(text, "aliases"), None);
         assert_eq!(value_text(text, "nps"), None);
         assert_eq!(value_text("# no frontmatter\n", "arr"), None);
+    }
+
+    #[test]
+    fn text_values_read_back_and_stay_unchanged() {
+        let texts = [
+            "Banking\nand Finance",
+            "Bank\n---\nevil: yes",
+            "a\r\nb\rc\u{b}d\u{c}e\u{85}f\u{2028}g\u{2029}h",
+            "O'Brien: #1 [lead]",
+            "He said \"hi\" \\ back",
+            "a\" # not a comment",
+            "- item",
+            "*ref &anchor !tag",
+            "%percent",
+            "@maya",
+            "`tick`",
+            "| pipe",
+            "> folded",
+            "{map}",
+            "---",
+            "yes",
+            "null",
+            "0123",
+            "1e5",
+            "2026-03-15",
+            "tab\there",
+            "  padded  ",
+        ];
+        for text in texts {
+            let expected = join_lines(text);
+            let note = "---\ntype: account\nindustry: Retail # from CRM\n---\nBody\n";
+            let updates = [("industry", Value::Text(text.into()), Policy::Owned)];
+            let (new, changes) = update(note, &updates);
+            assert_eq!(changes.len(), 1, "{text:?}");
+            let yaml = new
+                .strip_prefix("---\n")
+                .and_then(|rest| rest.split_once("---\n"))
+                .map(|(yaml, _)| yaml)
+                .unwrap();
+            let docs = yaml_rust2::YamlLoader::load_from_str(yaml)
+                .unwrap_or_else(|err| panic!("{text:?}: {err}\n{new}"));
+            assert_eq!(
+                docs[0]["industry"].as_str(),
+                Some(expected.as_ref()),
+                "{new}"
+            );
+            assert_eq!(docs[0]["type"].as_str(), Some("account"), "{new}");
+            assert!(new.ends_with(" # from CRM\n---\nBody\n"), "{new}");
+            let (again, changes) = update(&new, &updates);
+            assert_eq!(again, new, "{text:?}");
+            assert!(changes.is_empty(), "{text:?}: {changes:?}");
+        }
     }
 
     #[test]

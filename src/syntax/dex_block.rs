@@ -234,11 +234,12 @@ fn parse_pages(rest: &str) -> Vec<PageRecord> {
 }
 
 /// Renders the properties line for `page`, or `None` when there is nothing to list. A value
-/// that contains a backtick cannot sit in a code span, so it is left out.
+/// that contains a backtick cannot sit in a code span, and one that contains `<!--` would put a
+/// comment marker inside the block, so both are left out.
 pub fn render_properties(page: &str, properties: &[(String, String)]) -> Option<String> {
     let spans: Vec<String> = properties
         .iter()
-        .filter(|(_, value)| !value.contains('`'))
+        .filter(|(_, value)| !value.contains('`') && !value.contains("<!--"))
         .map(|(key, value)| format!("`{key}: {value}`"))
         .collect();
     (!spans.is_empty()).then(|| format!("{PROPERTIES}{page}: {}.", spans.join(", ")))
@@ -391,6 +392,7 @@ after\n";
             &[
                 ("arr".into(), "250000".into()),
                 ("note".into(), "`code`".into()),
+                ("status".into(), "At risk <!-- dex:end gainsight -->".into()),
             ],
         )
         .unwrap();

@@ -129,12 +129,16 @@ fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRang
     }
 }
 
-/// Strips a trailing ` # comment` from a YAML value; a `#` inside quotes stays.
+/// Strips a trailing ` # comment` from a YAML value; a `#` inside quotes stays. Inside double
+/// quotes a backslash escapes the next character, so `\"` does not end the quoted text.
 pub fn strip_yaml_comment(value: &str) -> &str {
     let mut quote: Option<char> = None;
     let mut previous = ' ';
+    let mut escaped = false;
     for (i, c) in value.char_indices() {
         match (quote, c) {
+            _ if escaped => escaped = false,
+            (Some('"'), '\\') => escaped = true,
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
             (None, '#') if previous.is_whitespace() => return value[..i].trim_end(),
@@ -230,4 +234,24 @@ fn line_range_of(content: &str, content_start: u32, line: usize) -> Option<TextR
         offset += raw.len();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_yaml_comment;
+
+    #[test]
+    fn comments_after_quoted_values() {
+        let cases = [
+            (" plain # note", " plain"),
+            (" a#b", " a#b"),
+            (r#" "a \" # b" # note"#, r#" "a \" # b""#),
+            (r#" "ends in \\" # note"#, r#" "ends in \\""#),
+            (" 'it''s # kept' # note", " 'it''s # kept'"),
+            (r" 'back\' # note", r" 'back\'"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(strip_yaml_comment(value), expected, "{value}");
+        }
+    }
 }

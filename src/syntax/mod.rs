@@ -13,6 +13,7 @@ mod markdown;
 mod task;
 #[cfg(test)]
 mod tests;
+pub mod yaml;
 
 pub use frontmatter::{Frontmatter, strip_yaml_comment};
 pub use link::{parse_link_text, strip_md};

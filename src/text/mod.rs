@@ -3,13 +3,51 @@
 //! Everything above this module works in byte offsets into a note's UTF-8 text. Only this module
 //! and the protocol layer know about line/column positions and the UTF-8 or UTF-16 column units
 //! that an LSP client negotiates. Nothing here panics on out-of-range input: positions past the end
-//! of a line or document are clamped.
+//! of a line or document are clamped. [`join_lines`] puts text that Dex writes into one line.
 
 mod edit;
 mod line_index;
 
 pub use edit::{apply_change, position_to_char};
 pub use line_index::{LineCol, LineIndex};
+
+/// Returns whether `c` ends a line in some reader: `\n`, `\r`, a vertical tab, a form feed, U+0085
+/// (next line), U+2028 (line separator) or U+2029 (paragraph separator).
+pub fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Joins the lines of `text` into one: each run of whitespace that contains a line break (see
+/// [`is_line_break`]) becomes one space, and whitespace at both ends is removed. Other runs of
+/// whitespace stay as they are.
+pub fn join_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = text.trim();
+    if !trimmed.contains(is_line_break) {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    let mut run = String::new();
+    let mut run_has_break = false;
+    for c in trimmed.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            run_has_break |= is_line_break(c);
+            continue;
+        }
+        if run_has_break {
+            out.push(' ');
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        run_has_break = false;
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// A byte offset into a note's UTF-8 text.
 pub type TextSize = u32;
@@ -104,4 +142,30 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_lines_of_every_break_kind() {
+        for br in [
+            "\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}",
+        ] {
+            let text = format!("Banking{br}and{br}{br}  Finance{br}");
+            assert_eq!(join_lines(&text), "Banking and Finance", "{br:?}");
+        }
+    }
+
+    #[test]
+    fn join_lines_keeps_other_whitespace() {
+        assert_eq!(join_lines("  a  b\tc  "), "a  b\tc");
+        assert_eq!(join_lines("a \t\n\t b"), "a b");
+        assert_eq!(join_lines("\n\n"), "");
+        assert!(matches!(
+            join_lines("one line"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -201,3 +201,40 @@ pub fn block<'a>(text: &'a str, source: &str) -> &'a str {
     let end = text[begin..].find(&end_marker).expect("end marker") + begin + end_marker.len();
     &text[begin..end]
 }
+
+/// Reads the frontmatter of a note with yaml-rust2, the YAML reader `dex` itself uses. Panics
+/// when the note has no frontmatter or its YAML is invalid.
+pub fn frontmatter_yaml(text: &str) -> yaml_rust2::Yaml {
+    let body = text.trim_start_matches('\u{feff}');
+    let Some((yaml, _)) = body
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+    else {
+        panic!("no frontmatter in:\n{text}");
+    };
+    let docs = yaml_rust2::YamlLoader::load_from_str(yaml)
+        .unwrap_or_else(|err| panic!("invalid frontmatter: {err}\n{text}"));
+    docs.into_iter().next().expect("one YAML document")
+}
+
+/// Runs `dex check` on the vault and returns its findings, each as its note path and code.
+pub fn check_findings(vault: &Path) -> Vec<(String, String)> {
+    let output = Command::new(env!("CARGO_BIN_EXE_dex"))
+        .arg("check")
+        .arg(vault)
+        .args(["--today", TODAY, "--format", "json"])
+        .env_remove("DEX_TODAY")
+        .output()
+        .expect("run dex check");
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("dex check prints JSON");
+    report["findings"]
+        .as_array()
+        .expect("a findings list")
+        .iter()
+        .map(|finding| {
+            let text = |key: &str| finding[key].as_str().unwrap_or_default().to_string();
+            (text("path"), text("code"))
+        })
+        .collect()
+}

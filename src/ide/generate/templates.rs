@@ -102,13 +102,15 @@ pub fn template_text(vault: &Vault, texts: &dyn TextSource, kind: TemplateKind) 
         .map_or_else(|| kind.builtin().to_string(), |text| text.to_string())
 }
 
-/// Fills a template: `{{name}}` placeholders from `vars`, then each section into its
-/// placeholder, else into the template's section with a matching heading, else at the end.
+/// Fills a template: `{{name}}` placeholders from `vars` (escaped as YAML inside the
+/// frontmatter), then each section into its placeholder, else into the template's section with
+/// a matching heading, else at the end.
 pub fn render(template: &str, vars: &[(&str, String)], sections: &[Section]) -> String {
-    let mut text = template.replace("\r\n", "\n");
-    for (name, value) in vars {
-        text = text.replace(&format!("{{{{{name}}}}}"), value);
-    }
+    let values: Vec<(&str, &str)> = vars
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let mut text = crate::syntax::yaml::fill_placeholders(&template.replace("\r\n", "\n"), &values);
     for section in sections {
         let placeholder = format!("{{{{{}}}}}", section.placeholder);
         if text.contains(&placeholder) {

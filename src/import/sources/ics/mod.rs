@@ -16,12 +16,15 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::import::block::escape_line;
 use crate::import::config::{SourceConfig, machine_timezone};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::normalize_domain;
 use crate::import::report::{Level, Messages, Unmatched};
 use crate::import::values::local_to_utc;
 use crate::import::{Context, ImportError, NoteWrite, Parsed};
+use crate::syntax::yaml;
+use crate::text::join_lines;
 
 mod parse;
 
@@ -581,7 +584,7 @@ fn write_stub(
         "[{}]",
         attendees
             .iter()
-            .map(|a| format!("\"{}\"", a.replace('"', "\\\"")))
+            .map(|a| yaml::double_quoted(&join_lines(a)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -669,8 +672,8 @@ fn stub_text(
     let event = instance.event;
     let date = instance.date;
     let mut text = format!(
-        "---\ndate: {date}\naccount: \"[[{account}]]\"\nattendees: {attendees_yaml}\nics_uid: \"{}\"\nics_sequence: {}\n",
-        event.uid.replace('"', "\\\""),
+        "---\ndate: {date}\naccount: \"[[{account}]]\"\nattendees: {attendees_yaml}\nics_uid: {}\nics_sequence: {}\n",
+        yaml::double_quoted(&event.uid),
         event.sequence
     );
     if !recurrence.is_empty() {
@@ -699,14 +702,16 @@ fn stub_text(
             }
         }
     };
-    let _ = write!(text, "{}, {when}", event.summary);
+    // The event's text comes from the sender of the invitation, so each line is escaped and
+    // cannot start a heading, list or task of the stub.
+    let mut line = format!("{}, {when}", event.summary);
     if let Some(location) = &event.location {
-        let _ = write!(text, ", {location}");
+        let _ = write!(line, ", {location}");
     }
-    text.push_str(".\n\n");
+    let _ = write!(text, "{}.\n\n", escape_line(&line));
     if let Some(description) = &event.description {
         for line in description.lines() {
-            let quoted = format!("> {line}");
+            let quoted = format!("> {}", escape_line(line));
             let _ = writeln!(text, "{}", quoted.trim_end());
         }
         text.push('\n');
