@@ -736,7 +736,7 @@ mod tests {
         assert!(summary.tasks.is_empty(), "{text}");
         assert_eq!(summary.headings.len(), 4, "{text}");
 
-        let located = locate(&text, "gainsight").unwrap();
+        let located = locate(&text, "gainsight").unwrap().unwrap();
         assert!(located.is_intact());
         let parsed = parse(&located.content);
         assert_eq!(parsed.rows[&day(15)]["Stage"], "Adopt | Pilot\\");
