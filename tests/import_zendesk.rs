@@ -188,6 +188,38 @@ fn edited_block_is_left_alone_unless_forced() {
     assert!(import_common::block(&forced, "zendesk").contains("| 2026-03-20 |"));
 }
 
+/// A table that a formatter realigned is not a hand edit: the next import updates the block.
+#[test]
+fn realigned_table_is_not_a_conflict() {
+    let dir = vault();
+    import(dir.path(), "zendesk", &tickets(), &[]);
+    let path = dir.path().join(BOREALIS_HEALTH);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let realigned: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("| ") {
+                // Pad every cell and write separators as a formatter aligns them.
+                line.replace(" | ", "   |   ")
+                    .replace("| --- ", "|:-------")
+            } else {
+                line.to_string()
+            }
+        })
+        .map(|line| line + "\n")
+        .collect();
+    assert_ne!(realigned, text);
+    std::fs::write(&path, &realigned).unwrap();
+    let output = import_common::import_on(dir.path(), "zendesk", &tickets(), "2026-03-20", &[]);
+    let out = stdout(&output);
+    assert!(!out.contains("conflict"), "{out}");
+    let updated = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        import_common::block(&updated, "zendesk").contains("| 2026-03-20 |"),
+        "{updated}"
+    );
+}
+
 /// Markers that do not make one block (one deleted, a block pasted twice) leave the note alone,
 /// even with `--force`, since the text between them may be the user's.
 #[test]

@@ -134,10 +134,40 @@ pub struct Located {
 }
 
 impl Located {
-    /// Returns whether the content still matches the hash in the begin marker.
+    /// Returns whether the content still matches the hash in the begin marker. A table that a
+    /// formatter realigned (cells padded, separators lengthened, trailing spaces) still matches,
+    /// since only a changed value is a hand edit.
     pub fn is_intact(&self) -> bool {
-        self.recorded_hash.as_deref() == Some(hash_lines(&self.content).as_str())
+        let Some(recorded) = self.recorded_hash.as_deref() else {
+            return false;
+        };
+        recorded == hash_lines(&self.content) || {
+            let aligned: Vec<String> = self.content.iter().map(|line| unaligned(line)).collect();
+            recorded == hash_lines(&aligned)
+        }
     }
+}
+
+/// Writes a content line as the block renders it: without trailing spaces, and a table row
+/// with one space around each cell and `---` for each separator cell.
+fn unaligned(line: &str) -> String {
+    let line = line.trim_end();
+    if !line.trim_start().starts_with('|') {
+        return line.to_string();
+    }
+    let is_separator =
+        |cell: &str| cell.contains('-') && cell.chars().all(|c| matches!(c, '-' | ':'));
+    let mut row = String::from("|");
+    for cell in split_row(line) {
+        if is_separator(&cell) {
+            row.push_str(" --- |");
+        } else {
+            row.push(' ');
+            row.push_str(&cell.replace('|', "\\|"));
+            row.push_str(" |");
+        }
+    }
+    row
 }
 
 /// Hashes `lines` joined with `\n`: the first 16 hex digits of their SHA-256.
@@ -747,6 +777,19 @@ mod tests {
         assert_eq!(parsed.expansion.len(), 3);
         assert_eq!(parsed.risks.len(), 1);
         assert!(merge(Some(&parsed), &new, &Records::default(), day(16)).is_none());
+    }
+
+    #[test]
+    fn realigned_table_is_not_an_edit() {
+        let (content, _) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
+        let text = wrap("zendesk", &content, "\n")
+            .replace("| Date | Open tickets |", "| Date       | Open tickets |  ")
+            .replace("| --- | --- |", "|:-----------|-------------:|")
+            .replace("| 2026-03-15 | 4 |", "| 2026-03-15 |            4 |");
+        let located = locate(&text, "zendesk").unwrap().unwrap();
+        assert!(located.is_intact(), "{text}");
+        let edited = text.replace("|            4 |", "|            5 |");
+        assert!(!locate(&edited, "zendesk").unwrap().unwrap().is_intact());
     }
 
     #[test]
