@@ -190,6 +190,13 @@ fn created_accounts_from_long_and_unusable_names() {
             .join("Active/Accounts/Gamma_Co/Overview.md")
             .is_file()
     );
+    // Rows with an id and a name alone add no empty row to the history table.
+    assert!(!out.contains("no values"), "{out}");
+    let health = read(dir.path(), "Active/Accounts/Gamma_Co/Health.md");
+    assert!(
+        !block(&health, "salesforce").contains("| 2026-03-15 |"),
+        "{health}"
+    );
     let folders: Vec<String> = std::fs::read_dir(dir.path().join("Active/Accounts"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())

@@ -50,7 +50,7 @@ pub struct Frame {
     /// Metric column names after `Date`.
     pub columns: Vec<String>,
     /// When true the table keeps one row per import: the new row (dated today) is added only
-    /// when its values differ from the latest row. When false the rows are a dated series and
+    /// when it has a value and its values differ from the latest row. When false the rows are a dated series and
     /// replace the rows of the same dates.
     pub snapshot: bool,
     /// The provenance line: `Imported from <file> on <date> by dex import <source>.`
@@ -428,7 +428,8 @@ pub fn merge(
                     row.get(c).map_or("", String::as_str) == cells.get(c).map_or("", String::as_str)
                 })
             });
-            if !same {
+            // A reading without any value adds nothing to the history.
+            if !same && !cells.is_empty() {
                 let verb = if rows.contains_key(&today) {
                     "replaced"
                 } else {
