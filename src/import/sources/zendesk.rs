@@ -736,18 +736,19 @@ impl Counts {
     }
 }
 
-/// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad, or an
-/// Intercom 1 to 5 rating where 1 and 2 are bad and 4 and 5 good. `text` is a cell, which comes
+/// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad (with or
+/// without a comment), or an Intercom 1 to 5 rating, as a number or as its name (Terrible, Bad,
+/// OK, Great, Amazing), where 1 and 2 are bad and 4 and 5 good. `text` is a cell, which comes
 /// trimmed.
 fn rating_kind(text: &str) -> Option<bool> {
     let starts = |word: &str| {
         text.get(..word.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(word))
     };
-    if starts("good") {
+    if ["good", "great", "amazing"].into_iter().any(starts) {
         return Some(true);
     }
-    if starts("bad") {
+    if ["bad", "terrible"].into_iter().any(starts) {
         return Some(false);
     }
     match text.chars().next()? {
@@ -937,6 +938,25 @@ mod tests {
             parsed.rows_read,
             parsed.rows_rejected
         )
+    }
+
+    #[test]
+    fn ratings_of_zendesk_and_intercom() {
+        let cases = [
+            ("Good", Some(true)),
+            ("Bad with comment", Some(false)),
+            ("Offered", None),
+            ("1", Some(false)),
+            ("3", None),
+            ("5", Some(true)),
+            ("Terrible", Some(false)),
+            ("OK", None),
+            ("Great", Some(true)),
+            ("amazing", Some(true)),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(rating_kind(text), kind, "{text}");
+        }
     }
 
     #[test]
