@@ -550,3 +550,26 @@ fn hand_edited_property_is_kept_until_the_export_changes() {
         Some("Logistics")
     );
 }
+
+/// A hand edit stays over an imported value that holds a backtick or `<!--` too, which the
+/// block records as character references.
+#[test]
+fn hand_edit_over_a_value_with_code_marks_is_kept() {
+    let dir = vault();
+    let overview_rel = "Active/Accounts/Borealis_Freight/Overview.md";
+    let export = dir.path().join("marks.csv");
+    std::fs::write(
+        &export,
+        "Id,Name,Industry\n0015g00000Borea1AAA,Borealis Freight,Uses `code` <!-- x\n",
+    )
+    .unwrap();
+    let files = [export.display().to_string()];
+    import(dir.path(), "salesforce", &files, &[]);
+    let overview = read(dir.path(), overview_rel);
+    let imported = frontmatter(&overview, "industry").unwrap();
+    let edited = overview.replace(&format!("industry: {imported}"), "industry: Freight");
+    assert_ne!(edited, overview);
+    std::fs::write(dir.path().join(overview_rel), &edited).unwrap();
+    import_common::import_on(dir.path(), "salesforce", &files, "2026-03-20", &[]);
+    assert_eq!(read(dir.path(), overview_rel), edited);
+}

@@ -210,7 +210,7 @@ fn parse_properties(rest: &str) -> Vec<Property> {
             Some(Property {
                 page: page.trim().to_string(),
                 key: key.trim().to_string(),
-                value: value.trim().to_string(),
+                value: decode_value(value.trim()),
             })
         })
         .collect()
@@ -233,16 +233,53 @@ fn parse_pages(rest: &str) -> Vec<PageRecord> {
         .collect()
 }
 
-/// Renders the properties line for `page`, or `None` when there is nothing to list. A value
-/// that contains a backtick cannot sit in a code span, and one that contains `<!--` would put a
-/// comment marker inside the block, so both are left out.
+/// Renders the properties line for `page`, or `None` when there is nothing to list. A backtick
+/// in a value would end its code span and a `<` could start a comment marker inside the block,
+/// so they are written as `&#96;` and `&lt;` (and an `&` that would read as one of these as
+/// `&amp;`); [`parse_properties`] reads them back.
 pub fn render_properties(page: &str, properties: &[(String, String)]) -> Option<String> {
     let spans: Vec<String> = properties
         .iter()
-        .filter(|(_, value)| !value.contains('`') && !value.contains("<!--"))
-        .map(|(key, value)| format!("`{key}: {value}`"))
+        .map(|(key, value)| format!("`{key}: {}`", encode_value(value)))
         .collect();
     (!spans.is_empty()).then(|| format!("{PROPERTIES}{page}: {}.", spans.join(", ")))
+}
+
+/// The character references a recorded value uses, with the characters they stand for.
+const REFERENCES: [(&str, char); 3] = [("&#96;", '`'), ("&lt;", '<'), ("&amp;", '&')];
+
+fn encode_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, c) in value.char_indices() {
+        let reads_as_reference =
+            c == '&' && REFERENCES.iter().any(|(r, _)| value[i..].starts_with(r));
+        match REFERENCES.iter().find(|(_, plain)| *plain == c) {
+            Some((reference, _)) if c != '&' || reads_as_reference => out.push_str(reference),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn decode_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match REFERENCES.iter().find(|(r, _)| rest.starts_with(r)) {
+            Some((reference, plain)) => {
+                out.push(*plain);
+                rest = &rest[reference.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Fingerprints a page's hand-written content: the first 16 hex digits of the SHA-256 of its
@@ -387,19 +424,23 @@ after\n";
 
     #[test]
     fn properties_line_round_trip() {
-        let line = render_properties(
-            "Overview.md",
-            &[
-                ("arr".into(), "250000".into()),
-                ("note".into(), "`code`".into()),
-                ("status".into(), "At risk <!-- dex:end gainsight -->".into()),
-            ],
-        )
-        .unwrap();
-        assert_eq!(line, "Set on Overview.md: `arr: 250000`.");
+        let values = [
+            "250000",
+            "`code`",
+            "At risk <!-- dex:end gainsight -->",
+            "Freight & Rail",
+            "a &lt; b &#96; &amp;",
+            "&",
+        ];
+        let properties: Vec<(String, String)> = (values.iter().enumerate())
+            .map(|(i, value)| (format!("key{i}"), (*value).to_string()))
+            .collect();
+        let line = render_properties("Overview.md", &properties).unwrap();
+        assert!(!line.contains("<!--") && line.matches('`').count() == 2 * values.len());
+        assert!(line.contains("`key3: Freight & Rail`"), "{line}");
         let parsed = parse_properties(line.strip_prefix(PROPERTIES).unwrap());
-        assert_eq!(parsed.len(), 1);
-        assert_eq!(parsed[0].value, "250000");
+        let read: Vec<&str> = parsed.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(read, values);
         assert_eq!(render_properties("Overview.md", &[]), None);
     }
 }
