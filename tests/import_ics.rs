@@ -141,6 +141,35 @@ fn too_frequent_recurrence_is_left_out() {
     );
 }
 
+/// A rule that gives two instances a day is no meeting series: no stub is made for it.
+#[test]
+fn recurrence_more_than_daily_is_left_out() {
+    let dir = vault();
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:twice\r\n\
+                DTSTAMP:20260301T000000Z\r\nDTSTART:20260310T090000Z\r\n\
+                RRULE:FREQ=DAILY;BYHOUR=9,15\r\nSUMMARY:Sync\r\n\
+                ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+                ATTENDEE:mailto:amara.osei@kestrelhealth.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let export = dir.path().join("twice.ics");
+    std::fs::write(&export, text).unwrap();
+    let before = snapshot(dir.path());
+    let out = stdout(&import(
+        dir.path(),
+        "ics",
+        &[export.display().to_string()],
+        &[],
+    ));
+    let warning = "twice.ics:7: warning: RRULE: RRULE `FREQ=DAILY;BYHOUR=9,15` repeats more than \
+                   once a day (2026-03-10 09:00 and 15:00), which no meeting series does; its \
+                   instances are left out";
+    assert!(out.contains(warning), "{out}");
+    assert_eq!(
+        changed(&before, &snapshot(dir.path())),
+        Vec::<std::path::PathBuf>::new(),
+        "{out}"
+    );
+}
+
 #[test]
 fn hand_written_meeting_note_is_kept() {
     let dir = vault();

@@ -209,6 +209,68 @@ pub(super) fn read(
     Ok(())
 }
 
+/// The instances of `set` from `first` to `last`. A rule that repeats more than once a day, or
+/// that would be stepped through [`MAX_SKIPPED`] times before `first`, gives none, with a
+/// warning in `messages`.
+fn window_dates(
+    set: &rrule::RRuleSet,
+    (first, last): (DateTime<rrule::Tz>, DateTime<rrule::Tz>),
+    event: &Event,
+    messages: &mut Messages,
+) -> Vec<DateTime<rrule::Tz>> {
+    let rule_text = event.rrule.as_deref().unwrap_or_default();
+    let dtstart = set.get_dt_start();
+    let mut dates = Vec::new();
+    let mut skipped = 0;
+    for time in set {
+        if time > last || dates.len() == MAX_INSTANCES {
+            break;
+        }
+        if time >= first {
+            // Meetings with a customer repeat daily at most; a rule that gives two instances a
+            // day (hourly, or several BYHOUR values) would fill the meetings folder.
+            if dates.last().is_some_and(|previous: &DateTime<rrule::Tz>| {
+                previous.date_naive() == time.date_naive()
+            }) {
+                messages.push_in_line_order(
+                    "rrule-too-frequent",
+                    Level::Warning,
+                    event.rrule_line,
+                    Some("RRULE"),
+                    format!(
+                        "RRULE `{rule_text}` repeats more than once a day ({} and {}), which no \
+                         meeting series does; its instances are left out",
+                        dates
+                            .last()
+                            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_default(),
+                        time.format("%H:%M")
+                    ),
+                );
+                return Vec::new();
+            }
+            dates.push(time);
+            continue;
+        }
+        skipped += 1;
+        if skipped == MAX_SKIPPED {
+            messages.push_in_line_order(
+                "rrule-too-frequent",
+                Level::Warning,
+                event.rrule_line,
+                Some("RRULE"),
+                format!(
+                    "RRULE `{rule_text}` repeats more than {MAX_SKIPPED} times between its start \
+                     ({}) and the import window; its instances are left out",
+                    dtstart.format("%Y-%m-%d")
+                ),
+            );
+            break;
+        }
+    }
+    dates
+}
+
 /// The instances of an event inside `[from, to)`: the event itself, or its recurrences minus
 /// exclusions and minus instances replaced by overrides.
 fn instances<'e>(
@@ -263,32 +325,7 @@ fn instances<'e>(
         .fold(set, |set, ex| set.exdate(ex.with_timezone(&rrule_zone)));
     let first = (from - Duration::days(1)).with_timezone(&rrule_zone);
     let last = to.with_timezone(&rrule_zone);
-    let mut dates = Vec::new();
-    let mut skipped = 0;
-    for time in &set {
-        if time > last || dates.len() == MAX_INSTANCES {
-            break;
-        }
-        if time >= first {
-            dates.push(time);
-            continue;
-        }
-        skipped += 1;
-        if skipped == MAX_SKIPPED {
-            messages.push_in_line_order(
-                "rrule-too-frequent",
-                Level::Warning,
-                event.rrule_line,
-                Some("RRULE"),
-                format!(
-                    "RRULE `{rule_text}` repeats more than {MAX_SKIPPED} times between its start \
-                     ({}) and the import window; its instances are left out",
-                    dtstart.format("%Y-%m-%d")
-                ),
-            );
-            break;
-        }
-    }
+    let dates = window_dates(&set, (first, last), event, messages);
     dates
         .into_iter()
         .map(|time| time.with_timezone(&Utc))
