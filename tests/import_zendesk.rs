@@ -271,6 +271,28 @@ fn linked_note_is_written_through_its_link() {
     assert!(import_common::block(&written, "zendesk").contains("| 2026-03-15 |"));
 }
 
+/// A `Health.md` that is a link to nowhere cannot be read, so its account is left alone as a
+/// whole, Overview included.
+#[cfg(unix)]
+#[test]
+fn broken_link_leaves_its_account_alone() {
+    let dir = vault();
+    let link = dir.path().join(BOREALIS_HEALTH);
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere.md"), &link).unwrap();
+    let overview = "Active/Accounts/Borealis_Freight/Overview.md";
+    let before = read(dir.path(), overview);
+    let output = import(dir.path(), "zendesk", &tickets(), &[]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(&format!("{BOREALIS_HEALTH}: error: ")),
+        "{out}"
+    );
+    assert_eq!(read(dir.path(), overview), before, "{out}");
+    assert!(link.is_symlink());
+}
+
 /// A note the import creates gets the permissions any new file gets under the umask.
 #[cfg(unix)]
 #[test]

@@ -158,7 +158,7 @@ fn plan_new_pages(
     for (file, _, _) in &ACCOUNT_PAGES[1..] {
         let rel = format!("{}/{file}", account.folder);
         let has_block = *file == "Health.md" && has_block;
-        if has_block || ctx.root.join(&rel).exists() {
+        if has_block || is_present(&ctx.root.join(&rel)) {
             continue;
         }
         plans.push(Plan {
@@ -231,7 +231,7 @@ fn plan_overview(
 ) -> Option<OverviewText> {
     let rel = format!("{}/{OVERVIEW}", account.folder);
     let path = ctx.root.join(&rel);
-    let old = if path.exists() {
+    let old = if is_present(&path) {
         Some(read_note(ctx.root, &rel, report)?)
     } else {
         None
@@ -299,6 +299,13 @@ enum Planned {
     LeftAlone,
 }
 
+/// Returns whether a note is at `path`: a file, or a link even when it leads nowhere. A broken
+/// or looping link is then read, and its error leaves the account alone; taken as missing, it
+/// would make the import create a note where the link stands.
+fn is_present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
 /// Finds the block of `source` in `text` and reads it, or says why it must be left alone: its
 /// markers do not pair, or it was edited by hand and the run is not `force`d.
 fn existing_block(
@@ -341,7 +348,7 @@ fn plan_health(
         ..
     } = *update;
     let rel = format!("{}/{HEALTH}", account.folder);
-    let old = if ctx.root.join(&rel).exists() {
+    let old = if is_present(&ctx.root.join(&rel)) {
         let Some(text) = read_note(ctx.root, &rel, report) else {
             return Planned::LeftAlone;
         };
