@@ -114,12 +114,17 @@ pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
         let _ = err.print();
         return std::process::ExitCode::from(2);
     }
+    // The message is what clap prints before its usage line, on one line: a missing argument
+    // is named on the lines after the first, and a wrong value's valid ones after a tip.
     let rendered = err.render().to_string();
-    let message = rendered
+    let message: Vec<&str> = rendered
         .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("error: ");
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let message = message.join(" ");
+    let message = message.trim_start_matches("error: ");
     let command = args
         .first()
         .filter(|arg| !arg.starts_with('-'))

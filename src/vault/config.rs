@@ -456,13 +456,40 @@ impl Config {
 
 /// Parses `YYYY-MM-DD`, naming the value when it is invalid.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("invalid date `{text}`; expected YYYY-MM-DD"))
+    let trimmed = text.trim();
+    // chrono also takes `2026-3-5` and `+2026-03-15`; the date is written in full.
+    let shaped = trimmed.len() == 10
+        && trimmed.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("invalid date `{text}`; expected YYYY-MM-DD"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_in_full() {
+        assert_eq!(
+            parse_date(" 2026-03-05 "),
+            NaiveDate::from_ymd_opt(2026, 3, 5).ok_or(String::new())
+        );
+        for text in [
+            "2026-3-5",
+            "+2026-03-15",
+            "2026-02-30",
+            "20260305",
+            "2026/03/05",
+            "",
+        ] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn defaults_when_empty() {
