@@ -238,7 +238,7 @@ fn unpaired_markers_are_a_conflict_even_when_forced() {
         ),
         (
             pasted_twice,
-            "it has 2 begin markers of the zendesk block (lines 25, ",
+            "it has 2 begin markers (lines 25, 42) of the zendesk block and 2 end markers",
         ),
     ];
     for (text, problem) in cases {

@@ -240,14 +240,19 @@ pub fn locate(text: &str, source: &str) -> Result<Option<Located>, String> {
             "the end marker of its {source} block on line {end_line} comes before the begin \
              marker on line {begin_line}"
         )),
-        _ => Err(format!(
-            "it has {} begin markers of the {source} block (lines {}) and {} end markers (lines \
-             {})",
-            begins.len(),
-            lines(&mut begins.iter().map(|(n, ..)| *n)),
-            ends.len(),
-            lines(&mut ends.iter().map(|(n, _)| *n)),
-        )),
+        _ => {
+            let count = |n: usize, what: &str| match n {
+                1 => format!("1 {what} marker (line"),
+                n => format!("{n} {what} markers (lines"),
+            };
+            Err(format!(
+                "it has {} {}) of the {source} block and {} {})",
+                count(begins.len(), "begin"),
+                lines(&mut begins.iter().map(|(n, ..)| *n)),
+                count(ends.len(), "end"),
+                lines(&mut ends.iter().map(|(n, _)| *n)),
+            ))
+        }
     }
 }
 
