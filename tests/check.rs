@@ -153,6 +153,21 @@ fn json_format_reports_errors_as_json() {
             "check",
             "2026-02-30",
         ),
+        (
+            &["check", "--today", "2026-3-5", "--format=json"][..],
+            "check",
+            "YYYY-MM-DD",
+        ),
+        (
+            &["import", "salesforce", "--format", "json"][..],
+            "import",
+            "<FILE>",
+        ),
+        (
+            &["import", "hubspot", "x", "--format", "json"][..],
+            "import",
+            "gainsight",
+        ),
     ];
     for (args, command, value) in cases {
         let output = dex(args);
