@@ -170,6 +170,26 @@ fn recurrence_more_than_daily_is_left_out() {
     );
 }
 
+/// A rule that gives no date at all is named, not dropped without a word.
+#[test]
+fn recurrence_without_any_date_is_named() {
+    let dir = vault();
+    for rule in [
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+    ] {
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:never\r\n\
+             DTSTAMP:20260301T000000Z\r\nDTSTART:20260310T090000Z\r\nRRULE:{rule}\r\n\
+             SUMMARY:Sync\r\nORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+             ATTENDEE:mailto:amara.osei@kestrelhealth.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let out = stdout(&import_text(dir.path(), "ics", "never.ics", &text));
+        let warning = format!("never.ics:7: warning: RRULE: RRULE `{rule}` gives no date at all");
+        assert!(out.contains(&warning), "{out}");
+    }
+}
+
 #[test]
 fn hand_written_meeting_note_is_kept() {
     let dir = vault();

@@ -209,9 +209,9 @@ pub(super) fn read(
     Ok(())
 }
 
-/// The instances of `set` from `first` to `last`. A rule that repeats more than once a day, or
-/// that would be stepped through [`MAX_SKIPPED`] times before `first`, gives none, with a
-/// warning in `messages`.
+/// The instances of `set` from `first` to `last`. A rule that repeats more than once a day, that
+/// would be stepped through [`MAX_SKIPPED`] times before `first`, or that gives no date at all
+/// gives none, with a warning in `messages`.
 fn window_dates(
     set: &rrule::RRuleSet,
     (first, last): (DateTime<rrule::Tz>, DateTime<rrule::Tz>),
@@ -222,7 +222,9 @@ fn window_dates(
     let dtstart = set.get_dt_start();
     let mut dates = Vec::new();
     let mut skipped = 0;
+    let mut any = false;
     for time in set {
+        any = true;
         if time > last || dates.len() == MAX_INSTANCES {
             break;
         }
@@ -267,6 +269,15 @@ fn window_dates(
             );
             break;
         }
+    }
+    if !any {
+        messages.push_in_line_order(
+            "invalid-rrule",
+            Level::Warning,
+            event.rrule_line,
+            Some("RRULE"),
+            format!("RRULE `{rule_text}` gives no date at all (an INTERVAL of 0, or parts no date has); the event is left out"),
+        );
     }
     dates
 }
