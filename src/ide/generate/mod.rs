@@ -11,6 +11,8 @@ pub mod templates;
 
 use std::path::Path;
 
+use sha2::Digest as _;
+
 use crate::vault::{NoteId, Vault};
 
 pub use notes::{escalation_brief, new_account, person_note, qbr, save_plan};
@@ -45,8 +47,9 @@ const MAX_NAME_BYTES: usize = 120;
 
 /// Cleans a name for use in a file name: path separators, `:`, control characters and the
 /// characters Windows and Obsidian reject become spaces, runs of spaces fold, and leading dots
-/// go, so the name can never leave its folder. A long name is cut to [`MAX_NAME_BYTES`] at a
-/// character boundary. Returns `None` when nothing usable is left.
+/// go, so the name can never leave its folder. A longer name than [`MAX_NAME_BYTES`] is cut at a
+/// character boundary and ends with 7 hex digits of its digest, so two long names that share
+/// their start stay two names. Returns `None` when nothing usable is left.
 pub fn sanitize_name(name: &str) -> Option<String> {
     let cleaned: String = name
         .chars()
@@ -64,16 +67,23 @@ pub fn sanitize_name(name: &str) -> Option<String> {
         })
         .collect();
     let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut = MAX_NAME_BYTES.min(folded.len());
-    while !folded.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let trimmed = folded[..cut]
+    let mut trimmed = folded
         .trim_start_matches(['.', ' '])
         .trim_end_matches(['.', ' '])
         .to_string();
     if trimmed.is_empty() {
         return None;
+    }
+    if trimmed.len() > MAX_NAME_BYTES {
+        // Names that share their start stay apart: the cut name ends with a digest of the
+        // whole name.
+        let digest = crate::syntax::dex_block::short_hex(&sha2::Sha256::digest(trimmed.as_bytes()));
+        let mut cut = MAX_NAME_BYTES - 8;
+        while !trimmed.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = trimmed[..cut].trim_end_matches(['.', ' ']);
+        trimmed = format!("{head} {}", &digest[..7]);
     }
     // Windows reserves device names, with any extension, in every folder.
     let stem = trimmed.split('.').next().unwrap_or_default().trim_end();
@@ -158,7 +168,9 @@ mod tests {
         let long = format!("{} Co", "Ünïcödé ".repeat(40));
         let cut = sanitize_name(&long).unwrap();
         assert!(cut.len() <= MAX_NAME_BYTES && cut.starts_with("Ünïcödé Ünïcödé"));
-        assert!(!cut.ends_with(' '), "{cut:?}");
+        let other = sanitize_name(&format!("{} Inc", "Ünïcödé ".repeat(40))).unwrap();
+        assert_ne!(cut, other);
+        assert_eq!(sanitize_name(&long).unwrap(), cut);
         for (name, clean) in [
             ("CON", "CON_"),
             ("con", "con_"),
