@@ -220,6 +220,15 @@ fn window_dates(
 ) -> Vec<DateTime<rrule::Tz>> {
     let rule_text = event.rrule.as_deref().unwrap_or_default();
     let dtstart = set.get_dt_start();
+    let mut warn = |kind: &'static str, message: String| {
+        messages.push_in_line_order(
+            kind,
+            Level::Warning,
+            event.rrule_line,
+            Some("RRULE"),
+            message,
+        );
+    };
     let mut dates = Vec::new();
     let mut skipped = 0;
     let mut any = false;
@@ -234,11 +243,8 @@ fn window_dates(
             if dates.last().is_some_and(|previous: &DateTime<rrule::Tz>| {
                 previous.date_naive() == time.date_naive()
             }) {
-                messages.push_in_line_order(
+                warn(
                     "rrule-too-frequent",
-                    Level::Warning,
-                    event.rrule_line,
-                    Some("RRULE"),
                     format!(
                         "RRULE `{rule_text}` repeats more than once a day ({} and {}), which no \
                          meeting series does; its instances are left out",
@@ -256,11 +262,8 @@ fn window_dates(
         }
         skipped += 1;
         if skipped == MAX_SKIPPED {
-            messages.push_in_line_order(
+            warn(
                 "rrule-too-frequent",
-                Level::Warning,
-                event.rrule_line,
-                Some("RRULE"),
                 format!(
                     "RRULE `{rule_text}` repeats more than {MAX_SKIPPED} times between its start \
                      ({}) and the import window; its instances are left out",
@@ -271,12 +274,11 @@ fn window_dates(
         }
     }
     if !any {
-        messages.push_in_line_order(
+        warn(
             "invalid-rrule",
-            Level::Warning,
-            event.rrule_line,
-            Some("RRULE"),
-            format!("RRULE `{rule_text}` gives no date at all (an INTERVAL of 0, or parts no date has); the event is left out"),
+            format!(
+                "RRULE `{rule_text}` gives no date at all (an INTERVAL of 0, or parts no date has); the event is left out"
+            ),
         );
     }
     dates
