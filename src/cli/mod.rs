@@ -93,18 +93,21 @@ fn fail_as(command: &str, message: &str, format: Format) -> std::process::ExitCo
 
 /// Reports a command line that cannot be parsed as clap does, and exits with its status. With
 /// `--format json` among the arguments, the error is also printed as JSON on standard output, as
-/// [`fail_as`] prints it, so a script that reads the JSON sees why the command did not run.
+/// [`fail_as`] prints it, so a script that reads the JSON gets the reason the command did not run.
 pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
+    let informational = matches!(
         err.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-    ) || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    {
-        // Help and the version go to standard output; a closed one changes nothing.
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if informational {
+        // Help and the version go to standard output. A closed one changes nothing.
         let _ = err.print();
         return std::process::ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
     }
+
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args
         .windows(2)
@@ -114,6 +117,7 @@ pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
         let _ = err.print();
         return std::process::ExitCode::from(2);
     }
+
     // The message is what clap prints before its usage line, on one line: a missing argument
     // is named on the lines after the first, and a wrong value's valid ones after a tip.
     let rendered = err.render().to_string();
@@ -125,6 +129,7 @@ pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.trim_start_matches("error: ");
+
     let command = args
         .first()
         .filter(|arg| !arg.starts_with('-'))

@@ -198,8 +198,9 @@ struct OverviewUpdate<'a> {
     recorded: &'a [Property],
 }
 
-/// Returns the Overview properties that the block of the run's source on the account's
-/// `Health.md` records the last import set; none when there is no block or no readable note.
+/// Returns the Overview properties that the last import of the run's source set, as its block
+/// on the account's `Health.md` records them. Returns none when there is no block or no readable
+/// note.
 fn recorded_properties(ctx: &Context<'_>, account: &AccountPage) -> Vec<Property> {
     let path = ctx.root.join(&account.folder).join(HEALTH);
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -301,12 +302,12 @@ enum Planned {
 
 /// Returns whether a note is at `path`: a file, or a link even when it leads nowhere. A broken
 /// or looping link is then read, and its error leaves the account alone; taken as missing, it
-/// would make the import create a note where the link stands.
+/// would make the import create a note where the link is.
 fn is_present(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-/// Finds the block of `source` in `text` and reads it, or says why it must be left alone: its
+/// Finds the block of `source` in `text` and reads it, or returns why it must be left alone: its
 /// markers do not pair, or it was edited by hand and the run is not `force`d.
 fn existing_block(
     text: &str,

@@ -39,8 +39,8 @@ use sha2::{Digest, Sha256};
 use crate::syntax::dex_block::{self, PageRecord};
 use crate::text::join_lines;
 
-/// What every account's block of one run shares: the heading, the columns and the provenance
-/// line. A run builds it once and each account's [`Block`] points to it.
+/// The parts that every account's block of one run shares: the heading, the columns and the
+/// provenance line. A run builds it once and each account's [`Block`] points to it.
 #[derive(Debug, Default)]
 pub struct Frame {
     /// The source's slug, used in the markers.
@@ -73,7 +73,7 @@ pub struct Block {
 }
 
 impl Block {
-    /// A block of `frame` with the given rows and no risks, expansion items or notes.
+    /// Creates a block of `frame` with the given rows and no risks, expansion items or notes.
     pub fn new(frame: &Arc<Frame>, rows: Vec<(NaiveDate, Vec<String>)>) -> Block {
         Block {
             frame: Arc::clone(frame),
@@ -182,9 +182,9 @@ pub fn hash_lines(lines: &[String]) -> String {
     dex_block::short_hex(&hasher.finalize())
 }
 
-/// Finds the block of `source` in `text`: `Ok(None)` when the note has no marker of `source`,
-/// and `Err` with what is wrong when its markers do not make exactly one block (a marker deleted,
-/// a block pasted twice), since no range between them is safe to replace.
+/// Finds the block of `source` in `text`, or `Ok(None)` when the note has no marker of `source`.
+/// Returns `Err` with what is wrong when its markers do not make exactly one block (a marker
+/// deleted, a block pasted twice), because no range between them is safe to replace.
 pub fn locate(text: &str, source: &str) -> Result<Option<Located>, String> {
     let begin_prefix = format!("<!-- dex:begin {source}");
     let end_marker = format!("<!-- dex:end {source} -->");

@@ -212,7 +212,7 @@ impl Matcher {
     }
 
     /// Returns the accounts a row could mean when it matches none because a name or domain it
-    /// gives belongs to more than one account; `None` when that is not why.
+    /// gives belongs to more than one account. Returns `None` for any other reason.
     pub fn ambiguity(&self, query: &Query) -> Option<&[usize]> {
         let by_name = query.names.iter().find_map(|name| {
             let sharers = self.shared_names.get(&self.name_key(name))?;
@@ -581,7 +581,7 @@ mod tests {
     }
 
     #[test]
-    fn a_domain_two_accounts_give_matches_neither() {
+    fn shared_domain_matches_neither_account() {
         let config = SourceConfig::defaults(chrono_tz::UTC);
         let mut m = Matcher::new("Active/Accounts", &config);
         for folder in ["Acme_EU", "Acme_US", "Globex"] {

@@ -209,7 +209,7 @@ pub(super) fn read(
     Ok(())
 }
 
-/// The instances of `set` from `first` to `last`. A rule that repeats more than once a day, that
+/// Returns the instances of `set` from `first` to `last`. A rule that repeats more than once a day, that
 /// would be stepped through [`MAX_SKIPPED`] times before `first`, or that gives no date at all
 /// gives none, with a warning in `messages`.
 fn window_dates(
@@ -238,7 +238,7 @@ fn window_dates(
             break;
         }
         if time >= first {
-            // Meetings with a customer repeat daily at most; a rule that gives two instances a
+            // Meetings with a customer repeat daily at most. A rule that gives two instances a
             // day (hourly, or several BYHOUR values) would fill the meetings folder.
             if dates.last().is_some_and(|previous: &DateTime<rrule::Tz>| {
                 previous.date_naive() == time.date_naive()
@@ -557,7 +557,7 @@ fn meeting_account(
     Some(account)
 }
 
-/// The frontmatter update of `stub` for a newer `SEQUENCE` of its event, which now starts on
+/// Builds the frontmatter update of `stub` for a newer `SEQUENCE` of its event, which now starts on
 /// `date`. A moved meeting is named in `messages`, since the stub's name and body keep the old
 /// date.
 fn update_stub(
