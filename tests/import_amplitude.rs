@@ -333,3 +333,35 @@ fn other_json_is_refused_with_the_expected_shape() {
         "{err}"
     );
 }
+
+/// A number where a text is expected is read as its text: a numeric user id counts, and an
+/// `event_time` in epoch milliseconds is named as an invalid `event_time`.
+#[test]
+fn numbers_in_text_fields_are_read_as_text() {
+    let dir = vault();
+    let export = dir.path().join("numbers.jsonl");
+    let event = |user: &str, time: &str| {
+        format!(
+            "{{\"user_id\":{user},\"event_time\":{time},\"event_type\":\"open\",\
+             \"groups\":{{\"salesforce_id\":\"0015g00000Borea1AAA\"}}}}\n"
+        )
+    };
+    let text = [
+        event("1001", "\"2026-03-03 10:00:00.000000\""),
+        event("\"u2\"", "1772532000000"),
+    ]
+    .concat();
+    std::fs::write(&export, text).unwrap();
+    let output = import_on(
+        dir.path(),
+        "amplitude",
+        &[export.display().to_string()],
+        TODAY,
+        &[],
+    );
+    let out = stdout(&output);
+    let expected =
+        "numbers.jsonl:2: error: event_time: invalid event_time `1772532000000`; event skipped";
+    assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    assert!(!out.contains("invalid type"), "{out}");
+}

@@ -46,7 +46,7 @@ struct ExportedEvent<'a> {
     user_properties: Option<Properties<'a>>,
 }
 
-/// A JSON string, borrowed when it has no escapes.
+/// A JSON string, borrowed when it has no escapes, or a JSON number as its text.
 struct Text<'a>(Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
@@ -55,7 +55,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
+                f.write_str("a string or a number")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
                 Ok(Text(Cow::Borrowed(v)))
@@ -66,8 +66,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
                 Ok(Text(Cow::Owned(v)))
             }
+            // A number (a numeric user id, a time in epoch milliseconds) is read as its text,
+            // so that the field that cannot use it names itself in the message.
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
         }
-        deserializer.deserialize_str(TextVisitor)
+        deserializer.deserialize_any(TextVisitor)
     }
 }
 
