@@ -48,8 +48,8 @@ pub struct CsvInput {
     by_name: HashMap<String, usize>,
     /// Lines before the header that the CSV reader does not see (a `sep=` line).
     line_offset: u64,
-    /// Offsets of each `\n` that follows a `\r`, used to number lines.
-    crlf: CrlfOffsets,
+    /// The line breaks that can start a record, used to number lines.
+    breaks: LineBreaks,
     /// The last bytes of the stream, where the last record usually is whole.
     tail: StreamTail,
     /// The file and decoding behind the stream, to read the last record again when the tail
@@ -267,57 +267,98 @@ impl Export {
     }
 }
 
-/// Offsets in a stream of each `\n` that follows a `\r`, recorded as the stream is read and
-/// dropped once the reader has passed them.
+/// The line-break bytes of a stream that come right after another line break, recorded as the
+/// stream is read and dropped once the reader has passed them: the `\n` of a `\r\n`, and the
+/// breaks of blank lines. The CSV reader starts a record at the first of them, so counting the
+/// `\n`s among them gives the line where the record's text starts.
 #[derive(Clone, Default)]
-struct CrlfOffsets(Rc<RefCell<VecDeque<u64>>>);
+struct LineBreaks(Rc<RefCell<VecDeque<Break>>>);
 
-impl CrlfOffsets {
-    fn watch<R: Read>(&self, inner: R) -> CrlfWatch<R> {
-        CrlfWatch {
+/// A line-break byte after another one: its stream offset and whether it is a `\n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Break {
+    at: u64,
+    newline: bool,
+}
+
+impl LineBreaks {
+    fn watch<R: Read>(&self, inner: R) -> BreakWatch<R> {
+        BreakWatch {
             inner,
-            offsets: self.clone(),
+            breaks: self.clone(),
             read: 0,
-            last_cr: false,
+            last: None,
         }
     }
 
-    /// Checks whether byte `offset` is the `\n` of a `\r\n`; offsets before it are forgotten,
-    /// so calls must come in stream order.
-    fn is_crlf_newline(&self, offset: u64) -> bool {
-        let mut offsets = self.0.borrow_mut();
-        while offsets.front().is_some_and(|&at| at < offset) {
-            offsets.pop_front();
+    /// Counts the `\n`s in the run of recorded breaks that starts at byte `offset`. Breaks
+    /// before it are forgotten, so calls must come in stream order.
+    fn newlines_from(&self, offset: u64) -> u64 {
+        let mut breaks = self.0.borrow_mut();
+        while breaks.front().is_some_and(|b| b.at < offset) {
+            breaks.pop_front();
         }
-        offsets.front() == Some(&offset)
+        let run = breaks
+            .iter()
+            .zip(offset..)
+            .take_while(|(b, at)| b.at == *at);
+        run.filter(|(b, _)| b.newline).count() as u64
     }
 }
 
-/// A reader that records the `\r\n` pairs of what passes through it.
-struct CrlfWatch<R> {
+/// A reader that records the line breaks of what passes through it into [`LineBreaks`].
+struct BreakWatch<R> {
     inner: R,
-    offsets: CrlfOffsets,
+    breaks: LineBreaks,
     read: u64,
-    last_cr: bool,
+    /// The last byte of the previous read.
+    last: Option<u8>,
 }
 
-impl<R: Read> Read for CrlfWatch<R> {
+impl<R: Read> Read for BreakWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
-        let mut offsets = self.offsets.0.borrow_mut();
-        if self.last_cr && chunk.first() == Some(&b'\n') {
-            offsets.push_back(self.read);
-        }
-        // Searching for `\r` passes over a file with `\n` line endings at the speed of `memchr`,
-        // where searching for `\n` would stop on every line.
+        let is_break = |byte: Option<u8>| matches!(byte, Some(b'\r' | b'\n'));
+        let before = |at: usize| {
+            if at == 0 {
+                self.last
+            } else {
+                Some(chunk[at - 1])
+            }
+        };
+        let mut found = Vec::new();
+        // Searching for `\r` and for `\n\n` passes over a file with `\n` line endings at the
+        // speed of `memchr`, where searching for `\n` would stop on every line.
         for at in memchr::memchr_iter(b'\r', chunk) {
+            if is_break(before(at)) {
+                found.push((at, false));
+            }
             if chunk.get(at + 1) == Some(&b'\n') {
-                offsets.push_back(self.read + at as u64 + 1);
+                found.push((at + 1, true));
             }
         }
+        // A `\n` first in this read after a break that ended the last one.
+        if is_break(self.last) && chunk.first() == Some(&b'\n') {
+            found.push((0, true));
+        }
+        let finder = memchr::memmem::Finder::new(b"\n\n");
+        let mut from = 0;
+        while let Some(at) = finder.find(&chunk[from..]) {
+            found.push((from + at + 1, true));
+            from += at + 1;
+        }
+        if !found.is_empty() {
+            found.sort_unstable();
+            found.dedup();
+            let mut breaks = self.breaks.0.borrow_mut();
+            breaks.extend(found.into_iter().map(|(at, newline)| Break {
+                at: self.read + at as u64,
+                newline,
+            }));
+        }
         if let Some(&last) = chunk.last() {
-            self.last_cr = last == b'\r';
+            self.last = Some(last);
         }
         self.read += n as u64;
         Ok(n)
@@ -639,10 +680,10 @@ impl CsvInput {
             };
             messages.note(format!("columns are separated by {name}"));
         }
-        let crlf = CrlfOffsets::default();
+        let breaks = LineBreaks::default();
         let tail = StreamTail::default();
         let stream: Box<dyn Read> =
-            Box::new(tail.watch(crlf.watch(Cursor::new(first_line).chain(decoded))));
+            Box::new(tail.watch(breaks.watch(Cursor::new(first_line).chain(decoded))));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -673,7 +714,7 @@ impl CsvInput {
             headers,
             by_name,
             line_offset,
-            crlf,
+            breaks,
             tail,
             source,
             delimiter,
@@ -747,11 +788,11 @@ impl CsvInput {
         }
     }
 
-    /// Returns the line of the file where a record starts. The CSV reader ends a record at the
-    /// `\r` of a `\r\n` and starts the next one at its `\n`, so that start is one line early.
+    /// Returns the line of the file where a record's text starts. The CSV reader ends a record
+    /// at the `\r` of a `\r\n` and starts the next one at its `\n`, and it starts a record
+    /// after blank lines at the first of them, so the breaks from there on are counted.
     fn line_of(&self, at: &csv::Position) -> u64 {
-        let after_crlf = self.crlf.is_crlf_newline(at.byte());
-        at.line() + self.line_offset + u64::from(after_crlf)
+        at.line() + self.line_offset + self.breaks.newlines_from(at.byte())
     }
 
     /// Number of cells in the current row.
@@ -1111,19 +1152,48 @@ mod tests {
     }
 
     #[test]
-    fn crlf_offsets_across_reads() {
-        let text = b"\r\na\r\n\nb\rc\r\r\n\r\nd\n\r";
-        let expected: Vec<u64> = (1..text.len())
-            .filter(|&at| text[at] == b'\n' && text[at - 1] == b'\r')
-            .map(|at| at as u64)
+    fn line_breaks_across_reads() {
+        let text = b"\r\na\r\n\nb\rc\r\r\n\r\nd\n\r\n\n\ne";
+        // Every line-break byte right after another one, by the bytes around it.
+        let expected: Vec<Break> = (1..text.len())
+            .filter(|&at| {
+                matches!(text[at], b'\r' | b'\n') && matches!(text[at - 1], b'\r' | b'\n')
+            })
+            .map(|at| Break {
+                at: at as u64,
+                newline: text[at] == b'\n',
+            })
             .collect();
-        assert_eq!(expected, [1, 4, 11, 13]);
         for chunk in 1..=text.len() {
-            let offsets = CrlfOffsets::default();
-            let mut watch = offsets.watch(Chunked { bytes: text, chunk });
+            let breaks = LineBreaks::default();
+            let mut watch = breaks.watch(Chunked { bytes: text, chunk });
             std::io::copy(&mut watch, &mut std::io::sink()).unwrap();
-            let found: Vec<u64> = offsets.0.borrow().iter().copied().collect();
+            let found: Vec<Break> = breaks.0.borrow().iter().copied().collect();
             assert_eq!(found, expected, "reads of {chunk} bytes");
+        }
+        let breaks = LineBreaks::default();
+        std::io::copy(&mut breaks.watch(&text[..]), &mut std::io::sink()).unwrap();
+        // `\n\r\n\n\ne` from byte 15: four breaks after the first, three of them `\n`.
+        assert_eq!(breaks.newlines_from(4), 2);
+        assert_eq!(breaks.newlines_from(16), 3);
+        assert_eq!(breaks.newlines_from(20), 0);
+    }
+
+    /// Rows after blank lines, in LF and CRLF files, get the lines their text is on.
+    #[test]
+    fn rows_after_blank_lines_get_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        for eol in ["\n", "\r\n"] {
+            let path = dir.path().join("blank.csv");
+            let text = ["Name,ARR", "", "Acme,1", "", "", "Globex,2", "Initech,3"].join(eol);
+            std::fs::write(&path, text).unwrap();
+            let mut messages = Messages::new("blank.csv");
+            let mut input = CsvInput::open(&path, &mut messages).unwrap();
+            let mut lines = Vec::new();
+            while let Some(row) = input.next_data_row(&mut messages) {
+                lines.push(row.line);
+            }
+            assert_eq!(lines, [3, 6, 7], "{eol:?}");
         }
     }
 
