@@ -352,6 +352,11 @@ impl Messages {
         self.insert(index, kind, level, Some(line), field, message);
     }
 
+    /// Adds a note about a line.
+    pub fn note_at(&mut self, line: u64, message: String) {
+        self.push("note", Level::Note, Some(line), None, message);
+    }
+
     /// Adds a note about the whole file.
     pub fn note(&mut self, message: String) {
         self.push("note", Level::Note, None, None, message);

@@ -144,13 +144,27 @@ pub(super) fn read(
         .collect();
     for (kind, export) in opened {
         let custom = CustomColumns::find(&export.input, ctx);
+        // A report export ends with one-cell lines: the report's name, the copyright and
+        // confidentiality lines, who generated it and the organization's name. No Account or
+        // Opportunity row has one cell, so none of them is read as a row.
+        let mut named_other = false;
         let is_footer = |row: &Row<'_>, messages: &mut Messages| {
             // Read even when the row has more cells, for the encoding warning it may give.
             let first = row.text(Some(0), messages);
-            CsvInput::cells_in(row) == 1 && {
-                let first = first.unwrap_or_default().to_lowercase();
-                REPORT_FOOTERS.iter().any(|f| first.starts_with(f))
+            if CsvInput::cells_in(row) != 1 {
+                return false;
             }
+            let first = first.unwrap_or_default().to_lowercase();
+            if !REPORT_FOOTERS.iter().any(|f| first.starts_with(f)) && !named_other {
+                named_other = true;
+                messages.note_at(
+                    row.line,
+                    "this line has one cell, so it and any later one-cell line are read as the \
+                     report's title or footer and left out"
+                        .to_string(),
+                );
+            }
+            true
         };
         export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
             let cells = Cells {
