@@ -427,6 +427,8 @@ fn template_placeholders_stay_one_yaml_value() {
         title: {{title}}\n\
         account: \"[[{{account}}]]\"\n\
         created: {{date}}\n\
+        csm: \"{{csm}}\"\n\
+        owner: {{owner}}\n\
         ---\n\
         # {{account}}\n";
     std::fs::write(
@@ -482,6 +484,9 @@ fn template_placeholders_stay_one_yaml_value() {
             "{overview}"
         );
         assert!(overview.contains(&format!("\n# {display}\n")), "{overview}");
+        // Placeholders the import has no value for are left empty.
+        assert!(!overview.contains("{{"), "{overview}");
+        assert_eq!(yaml["csm"].as_str(), Some(""), "{overview}");
     }
 
     assert_valid_and_stable(dir.path(), "salesforce", &files, &["--create-accounts"]);

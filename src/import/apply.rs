@@ -172,7 +172,8 @@ fn plan_new_pages(
 }
 
 /// The text of a new account page: the vault's template with `{{account}}`, `{{title}}` and
-/// `{{date}}` filled in (escaped as YAML inside the frontmatter), else the built-in page.
+/// `{{date}}` filled in (escaped as YAML inside the frontmatter) and other placeholders removed,
+/// else the built-in page.
 fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
     let (_, names, built_in) = ACCOUNT_PAGES
         .iter()
@@ -185,10 +186,11 @@ fn page_template(ctx: &Context<'_>, file: &str, account: &str) -> String {
         .find_map(|name| std::fs::read_to_string(folder.join(name)).ok())
         .unwrap_or_else(|| built_in.to_string());
     let today = ctx.today.to_string();
-    crate::syntax::yaml::fill_placeholders(
+    let filled = crate::syntax::yaml::fill_placeholders(
         &template,
         &[("account", account), ("title", account), ("date", &today)],
-    )
+    );
+    crate::ide::generate::templates::remove_unfilled(&filled)
 }
 
 /// The Overview properties an import sets, and those the source's block records that the last

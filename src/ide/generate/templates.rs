@@ -124,12 +124,16 @@ pub fn render(template: &str, vars: &[(&str, String)], sections: &[Section]) -> 
             let _ = write!(text, "\n## {}\n{}", section.title, section.body);
         }
     }
-    // Unfilled placeholders are left visible as empty values, not as `{{...}}`.
-    let unfilled = regex::Regex::new(r"\{\{\s*[a-z_]+\s*\}\}").expect("valid regex");
-    let text = unfilled.replace_all(&text, "").into_owned();
-    let mut text = text.trim_end().to_string();
+    let mut text = remove_unfilled(&text).trim_end().to_string();
     text.push('\n');
     text
+}
+
+/// Removes the `{{name}}` placeholders left in a filled template, so they show as empty values
+/// and not as `{{...}}`, which YAML would read as a mapping.
+pub fn remove_unfilled(text: &str) -> String {
+    let unfilled = regex::Regex::new(r"\{\{\s*[a-z_]+\s*\}\}").expect("valid regex");
+    unfilled.replace_all(text, "").into_owned()
 }
 
 /// Replaces the body of the template's section whose heading matches `section`.
