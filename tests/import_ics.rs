@@ -190,6 +190,22 @@ fn recurrence_without_any_date_is_named() {
     }
 }
 
+/// A meeting whose other attendees all write from webmail has no account to find: a note says so,
+/// and it is not listed as an unmatched account.
+#[test]
+fn webmail_attendees_are_noted_not_unmatched() {
+    let dir = vault();
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:gmail\r\n\
+                DTSTAMP:20260301T000000Z\r\nDTSTART:20260312T150000Z\r\nSUMMARY:Intro call\r\n\
+                ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+                ATTENDEE:mailto:someone@gmail.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let out = stdout(&import_text(dir.path(), "ics", "gmail.ics", text));
+    let note = "gmail.ics:3: note: ATTENDEE: the other attendees write from webmail or ignored \
+                domains (gmail.com), so the meeting's account is unknown and no stub is made";
+    assert!(out.contains(note), "missing `{note}` in:\n{out}");
+    assert!(!out.contains(": unmatched:"), "{out}");
+}
+
 #[test]
 fn hand_written_meeting_note_is_kept() {
     let dir = vault();

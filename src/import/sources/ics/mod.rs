@@ -498,7 +498,7 @@ fn kind_of(summary: &str) -> &'static str {
 /// unmatched.
 fn meeting_account(
     event: &Event,
-    file: &str,
+    (file, messages): (&str, &mut Messages),
     ctx: &Context<'_>,
     parsed: &mut Parsed,
 ) -> Option<usize> {
@@ -523,6 +523,28 @@ fn meeting_account(
         })
         .collect();
     if customers.is_empty() {
+        return None;
+    }
+    if customers
+        .iter()
+        .all(|(email, _)| ctx.matcher.domain_of(email).is_none())
+    {
+        // Webmail and ignored domains name no account, so there is nothing to look up.
+        let domains: Vec<String> = customers
+            .iter()
+            .filter_map(|(email, _)| normalize_domain(email))
+            .collect();
+        messages.push(
+            "webmail-attendees",
+            Level::Note,
+            Some(event.line),
+            Some("ATTENDEE"),
+            format!(
+                "the other attendees write from webmail or ignored domains ({}), so the \
+                 meeting's account is unknown and no stub is made",
+                domains.join(", ")
+            ),
+        );
         return None;
     }
     let mut votes: HashMap<usize, usize> = HashMap::new();
@@ -609,7 +631,7 @@ fn write_stub(
     parsed: &mut Parsed,
 ) {
     let event = instance.event;
-    let Some(account) = meeting_account(event, file, ctx, parsed) else {
+    let Some(account) = meeting_account(event, (file, messages), ctx, parsed) else {
         return;
     };
     let account_name = ctx.matcher.accounts[account].name.clone();
