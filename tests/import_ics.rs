@@ -206,6 +206,21 @@ fn webmail_attendees_are_noted_not_unmatched() {
     assert!(!out.contains(": unmatched:"), "{out}");
 }
 
+/// A meeting with attendees from two accounts gets one stub, with a note naming both.
+#[test]
+fn meeting_of_two_accounts_is_noted() {
+    let dir = vault();
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:joint\r\n\
+                DTSTAMP:20260301T000000Z\r\nDTSTART:20260312T150000Z\r\nSUMMARY:Joint call\r\n\
+                ORGANIZER:mailto:maya.okafor@fernwood.io\r\n\
+                ATTENDEE:mailto:amara.osei@kestrelhealth.org\r\n\
+                ATTENDEE:mailto:priya.raman@borealis-freight.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let out = stdout(&import_text(dir.path(), "ics", "joint.ics", text));
+    let note = "joint.ics:3: note: ATTENDEE: attendees come from 2 accounts (Borealis Freight, \
+                Kestrel Health); the stub is for the one with the most attendees";
+    assert!(out.contains(note), "missing `{note}` in:\n{out}");
+}
+
 #[test]
 fn hand_written_meeting_note_is_kept() {
     let dir = vault();

@@ -553,6 +553,24 @@ fn meeting_account(
             *votes.entry(account).or_default() += 1;
         }
     }
+    if votes.len() > 1 {
+        let mut names: Vec<&str> = (votes.keys())
+            .map(|&a| ctx.matcher.accounts[a].name.as_str())
+            .collect();
+        names.sort_unstable();
+        messages.push(
+            "several-accounts",
+            Level::Note,
+            Some(event.line),
+            Some("ATTENDEE"),
+            format!(
+                "attendees come from {} accounts ({}); the stub is for the one with the most \
+                 attendees",
+                names.len(),
+                names.join(", ")
+            ),
+        );
+    }
     let Some(account) = votes
         .into_iter()
         .max_by_key(|(account, count)| (*count, usize::MAX - account))
