@@ -67,7 +67,18 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
         if account.created {
             plan_new_pages(ctx, account, index, update.block.is_some(), &mut plans);
         }
-        let recorded = recorded_properties(ctx, account);
+        // Health.md is read once, for the properties its block records and for the block.
+        let health_rel = format!("{}/{HEALTH}", account.folder);
+        let health_old = if is_present(&ctx.root.join(&health_rel)) {
+            let Some(text) = read_note(ctx.root, &health_rel, report) else {
+                plans.truncate(before_account);
+                continue;
+            };
+            Some(text)
+        } else {
+            None
+        };
+        let recorded = recorded_properties(health_old.as_deref(), ctx.source.slug());
         let overview = OverviewUpdate {
             updates: &update.frontmatter,
             recorded: &recorded,
@@ -80,6 +91,7 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
         if let Some(block) = &update.block {
             let health = HealthUpdate {
                 block,
+                old: health_old.as_deref(),
                 frontmatter: &update.frontmatter,
                 overview: Some(&overview),
                 force: options.force,
@@ -200,16 +212,13 @@ struct OverviewUpdate<'a> {
     recorded: &'a [Property],
 }
 
-/// Returns the Overview properties that the last import of the run's source set, as its block
-/// on the account's `Health.md` records them. Returns none when there is no block or no readable
-/// note.
-fn recorded_properties(ctx: &Context<'_>, account: &AccountPage) -> Vec<Property> {
-    let path = ctx.root.join(&account.folder).join(HEALTH);
-    let Ok(text) = std::fs::read_to_string(path) else {
+/// Returns the Overview properties that the last import of `source` set, as its block on the
+/// account's `Health.md` (`health`) records them. Returns none when there is no note or block.
+fn recorded_properties(health: Option<&str>, source: &str) -> Vec<Property> {
+    let Some(text) = health else {
         return Vec::new();
     };
-    let source = ctx.source.slug();
-    dex_block::blocks(&text)
+    dex_block::blocks(text)
         .into_iter()
         .find(|b| b.source == source)
         .map(|b| {
@@ -286,6 +295,8 @@ fn plan_overview(
 /// A source's block for one account's `Health.md`, with what it records about the Overview.
 struct HealthUpdate<'a> {
     block: &'a Block,
+    /// The text of `Health.md`; `None` when the import creates it.
+    old: Option<&'a str>,
     /// The Overview properties the import sets.
     frontmatter: &'a [(&'static str, Value, Policy)],
     overview: Option<&'a OverviewText>,
@@ -298,12 +309,12 @@ struct HealthUpdate<'a> {
 enum Planned {
     /// A change is planned, or none is needed.
     Done,
-    /// The note cannot be read, or its block is in conflict, so the account is left alone.
+    /// The block is in conflict, so the account is left alone.
     LeftAlone,
 }
 
 /// Returns whether a note is at `path`: a file, or a link even when it leads nowhere. A broken
-/// or looping link is then read, and its error leaves the account alone; taken as missing, it
+/// or looping link is then read, and its error leaves the account alone. Taken as missing, it
 /// would make the import create a note where the link is.
 fn is_present(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
@@ -347,21 +358,15 @@ fn plan_health(
 ) -> Planned {
     let HealthUpdate {
         block: new_block,
+        old,
         force,
         ..
     } = *update;
     let rel = format!("{}/{HEALTH}", account.folder);
-    let old = if is_present(&ctx.root.join(&rel)) {
-        let Some(text) = read_note(ctx.root, &rel, report) else {
-            return Planned::LeftAlone;
-        };
-        Some(text)
-    } else {
-        None
-    };
-    let base = old
-        .clone()
-        .unwrap_or_else(|| page_template(ctx, "Health.md", &account.name));
+    let base = old.map_or_else(
+        || page_template(ctx, "Health.md", &account.name),
+        str::to_string,
+    );
     let eol = if base.contains("\r\n") { "\r\n" } else { "\n" };
     let source = new_block.frame.source;
     let (located, previous) = match existing_block(&base, source, force) {
@@ -376,7 +381,7 @@ fn plan_health(
         }
     };
     let path = ctx.root.join(&rel);
-    let health = old.as_deref().map(|old| HealthText { old, path: &path });
+    let health = old.map(|old| HealthText { old, path: &path });
     let records = records::records(
         source,
         update.frontmatter,
@@ -417,7 +422,7 @@ fn plan_health(
             text
         }
     };
-    if old.as_deref() == Some(new.as_str()) {
+    if old == Some(new.as_str()) {
         return Planned::Done;
     }
     let details = details
@@ -426,7 +431,7 @@ fn plan_health(
         .collect();
     plans.push(Plan {
         rel,
-        old,
+        old: old.map(str::to_string),
         new,
         details,
         account: Some(index),
