@@ -231,7 +231,7 @@ fn aliases_of_utf16_and_bom_pages_match() {
 /// spells one of them exactly finds it, and any other spelling is an error naming both, not a
 /// guess.
 #[test]
-fn names_two_accounts_share_match_only_when_spelled_exactly() {
+fn shared_name_matches_exact_spelling_only() {
     let dir = vault();
     for (folder, title) in [
         ("Acme_Corp", "Acme Corp"),

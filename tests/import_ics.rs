@@ -105,7 +105,7 @@ fn recurrences_follow_exclusions_and_overrides() {
 }
 
 /// A rule that repeats every second since 1970 would take days to step through to the import
-/// window; it is left out with a warning and the other events still import.
+/// window. It is left out with a warning, and the other events still import.
 #[test]
 fn too_frequent_recurrence_is_left_out() {
     let dir = vault();
@@ -190,8 +190,8 @@ fn recurrence_without_any_date_is_named() {
     }
 }
 
-/// A meeting whose other attendees all write from webmail has no account to find: a note says so,
-/// and it is not listed as an unmatched account.
+/// A meeting whose other attendees all write from webmail has no account to find. A note reports
+/// it, and it is not listed as an unmatched account.
 #[test]
 fn webmail_attendees_are_noted_not_unmatched() {
     let dir = vault();
@@ -547,7 +547,7 @@ fn newer_sequence_updates_frontmatter_only() {
 }
 
 /// A meeting moved or cancelled after its stub was made: the stub's name and preparation item
-/// are the user's text and stay, and the run says what no longer matches.
+/// are the user's text and stay, and the run reports what no longer matches.
 #[test]
 fn moved_and_cancelled_meetings_are_named() {
     let dir = vault();

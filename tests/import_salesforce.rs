@@ -175,6 +175,7 @@ fn created_accounts_from_long_and_unusable_names() {
     )
     .unwrap();
     let files = [export.display().to_string()];
+
     let output = import(dir.path(), "salesforce", &files, &["--create-accounts"]);
     let out = stdout(&output);
     assert!(
@@ -190,6 +191,7 @@ fn created_accounts_from_long_and_unusable_names() {
             .join("Active/Accounts/Gamma_Co/Overview.md")
             .is_file()
     );
+
     // Rows with an id and a name alone add no empty row to the history table.
     assert!(!out.contains("no values"), "{out}");
     let health = read(dir.path(), "Active/Accounts/Gamma_Co/Health.md");
@@ -197,6 +199,7 @@ fn created_accounts_from_long_and_unusable_names() {
         !block(&health, "salesforce").contains("| 2026-03-15 |"),
         "{health}"
     );
+
     let folders: Vec<String> = std::fs::read_dir(dir.path().join("Active/Accounts"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
@@ -502,9 +505,9 @@ fn second_account_row_for_an_account_is_named() {
 }
 
 /// A property the user changed after an import stays theirs while the export still gives the
-/// value that import set; a newer value in the export replaces it.
+/// value that import set. A newer value in the export replaces it.
 #[test]
-fn hand_edited_property_is_kept_until_the_export_changes() {
+fn edited_property_kept_until_export_changes() {
     let dir = vault();
     let overview_rel = "Active/Accounts/Borealis_Freight/Overview.md";
     import(dir.path(), "salesforce", &exports(), &[]);
@@ -554,7 +557,7 @@ fn hand_edited_property_is_kept_until_the_export_changes() {
 /// A hand edit stays over an imported value that holds a backtick or `<!--` too, which the
 /// block records as character references.
 #[test]
-fn hand_edit_over_a_value_with_code_marks_is_kept() {
+fn edited_value_with_code_marks_kept() {
     let dir = vault();
     let overview_rel = "Active/Accounts/Borealis_Freight/Overview.md";
     let export = dir.path().join("marks.csv");

@@ -789,8 +789,8 @@ impl CsvInput {
     }
 
     /// Returns the line of the file where a record's text starts. The CSV reader ends a record
-    /// at the `\r` of a `\r\n` and starts the next one at its `\n`, and it starts a record
-    /// after blank lines at the first of them, so the breaks from there on are counted.
+    /// at the `\r` of a `\r\n` and starts the next one at its `\n`. After blank lines it starts
+    /// a record at the first of them, so the breaks from the record's start are counted.
     fn line_of(&self, at: &csv::Position) -> u64 {
         at.line() + self.line_offset + self.breaks.newlines_from(at.byte())
     }

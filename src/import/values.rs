@@ -146,6 +146,7 @@ fn parse_plain_amount(text: &str) -> Option<f64> {
         Some(dot) => (&bytes[..dot], Some(&bytes[dot + 1..])),
         None => (bytes, None),
     };
+
     // Thirteen digits keep the cents below 2^53, where every whole number is exact.
     let mut digits = 0;
     let mut value: u64 = 0;
@@ -167,10 +168,12 @@ fn parse_plain_amount(text: &str) -> Option<f64> {
             digits += 1;
         }
     }
+
     #[allow(clippy::cast_precision_loss, reason = "below 2^53, checked above")]
     match cents {
         None => Some(value as f64),
-        // Without a comma, a dot before exactly three digits separates thousands (`1.200`).
+        // A dot before three digits can separate thousands (`1.200`), which the general parser
+        // decides.
         Some(fraction) if fraction.is_empty() || fraction.len() > 2 => None,
         Some(fraction) => {
             let mut hundredths = value;
@@ -621,7 +624,7 @@ mod tests {
     proptest::proptest! {
         /// The fast path for plain amounts gives exactly what the general parser gives.
         #[test]
-        fn plain_amounts_read_as_the_general_parser_reads_them(
+        fn plain_amount_matches_general_parser(
             text in r"\$?[0-9]{1,4}(,[0-9]{2,4}){0,5}(\.[0-9]{0,4})?|[0-9]{10,22}(\.[0-9]{1,2})?"
         ) {
             let trimmed = text.trim();

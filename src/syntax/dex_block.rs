@@ -234,9 +234,9 @@ fn parse_pages(rest: &str) -> Vec<PageRecord> {
 }
 
 /// Renders the properties line for `page`, or `None` when there is nothing to list. A backtick
-/// in a value would end its code span and a `<` could start a comment marker inside the block,
-/// so they are written as `&#96;` and `&lt;` (and an `&` that would read as one of these as
-/// `&amp;`); [`parse_properties`] reads them back.
+/// in a value would end its code span, and a `<` could start a comment marker inside the block.
+/// So they are written as `&#96;` and `&lt;`, and an `&` that would read as one of these as
+/// `&amp;`. [`parse_properties`] reads them back.
 pub fn render_properties(page: &str, properties: &[(String, String)]) -> Option<String> {
     let spans: Vec<String> = properties
         .iter()
@@ -436,7 +436,8 @@ after\n";
             .map(|(i, value)| (format!("key{i}"), (*value).to_string()))
             .collect();
         let line = render_properties("Overview.md", &properties).unwrap();
-        assert!(!line.contains("<!--") && line.matches('`').count() == 2 * values.len());
+        assert!(!line.contains("<!--"));
+        assert_eq!(line.matches('`').count(), 2 * values.len());
         assert!(line.contains("`key3: Freight & Rail`"), "{line}");
         let parsed = parse_properties(line.strip_prefix(PROPERTIES).unwrap());
         let read: Vec<&str> = parsed.iter().map(|p| p.value.as_str()).collect();

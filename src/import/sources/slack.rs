@@ -171,7 +171,7 @@ fn write_blocks(
 
 /// Finds the account a channel is about: the configured one, else the account whose name the
 /// channel name spells. A configured account that does not exist is listed as unmatched.
-/// A message about the `[import.slack] channels` entry of `channel`.
+/// Builds a message about the `[import.slack] channels` entry of `channel`.
 fn setting_message(channel: &str, level: Level, message: String) -> Message {
     Message {
         file: crate::vault::config::CONFIG_FILE.to_string(),

@@ -81,7 +81,7 @@ impl Baselines {
     pub fn request(&self, ctx: &Context<'_>, account: usize) {
         if let Some(page) = ctx.matcher.accounts.get(account) {
             let path = ctx.root.join(&page.folder).join("Health.md");
-            // The thread ends only after the sender is dropped, so the send cannot fail.
+            // A send fails only when the thread has panicked, and `finish` passes that panic on.
             let _ = self.sender.send((account, path));
         }
     }

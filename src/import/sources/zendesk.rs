@@ -736,10 +736,10 @@ impl Counts {
     }
 }
 
-/// `Some(true)` for a good rating, `Some(false)` for a bad one: Zendesk's Good and Bad (with or
-/// without a comment), or an Intercom 1 to 5 rating, as a number or as its name (Terrible, Bad,
-/// OK, Great, Amazing), where 1 and 2 are bad and 4 and 5 good. `text` is a cell, which comes
-/// trimmed.
+/// Reads a rating cell (trimmed) as `Some(true)` for good and `Some(false)` for bad. It takes
+/// Zendesk's Good and Bad, with or without a comment. It also takes an Intercom 1 to 5 rating,
+/// as a number or as its name (Terrible, Bad, OK, Great, Amazing), where 1 and 2 are bad and 4
+/// and 5 good.
 fn rating_kind(text: &str) -> Option<bool> {
     let starts = |word: &str| {
         text.get(..word.len())
