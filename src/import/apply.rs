@@ -58,7 +58,7 @@ pub(super) fn apply(ctx: &Context<'_>, parsed: Parsed, options: &Options, report
     report.unmatched = parsed.unmatched;
     report.summary.unmatched = report.unmatched.len();
     let mut plans = Vec::new();
-    for (&index, update) in &parsed.updates {
+    for (index, update) in parsed.updates.iter() {
         let account = &ctx.matcher.accounts[index];
         // The block records what the import set on the Overview. Changing only one of them
         // would break that record, so an account whose Overview or Health.md cannot be read, or

@@ -39,9 +39,9 @@ use sha2::{Digest, Sha256};
 use crate::syntax::dex_block::{self, PageRecord};
 use crate::text::join_lines;
 
-/// The parts that every account's block of one run shares: the heading, the columns and the
-/// provenance line. A run builds it once and each account's [`Block`] points to it.
-#[derive(Debug, Default)]
+/// The parts that every account's block of one run shares: the heading, the columns, the notes
+/// and the provenance line. A run builds it once and each account's [`Block`] points to it.
+#[derive(Clone, Debug, Default)]
 pub struct Frame {
     /// The source's slug, used in the markers.
     pub source: &'static str,
@@ -55,7 +55,14 @@ pub struct Frame {
     pub snapshot: bool,
     /// The provenance line: `Imported from <file> on <date> by dex import <source>.`
     pub provenance: String,
+    /// Lines after the table that describe the data of every account (scales, directions),
+    /// replaced each time.
+    pub notes: Vec<String>,
 }
+
+/// The text of one table cell. A cell of up to 24 bytes, as every number, date and amount is,
+/// is kept inline, so a row allocates only its list of cells.
+pub type Cell = compact_str::CompactString;
 
 /// One import's content for one account's block.
 #[derive(Clone, Debug)]
@@ -63,18 +70,19 @@ pub struct Block {
     /// The parts shared with the run's other blocks.
     pub frame: Arc<Frame>,
     /// New table rows, each a date and one cell per column (empty for unknown).
-    pub rows: Vec<(NaiveDate, Vec<String>)>,
+    pub rows: Vec<(NaiveDate, Vec<Cell>)>,
     /// Risk signal list items, each starting with its date and ending with its tag.
     pub risks: Vec<String>,
     /// Expansion list items; `Some` replaces the previous list.
     pub expansion: Option<Vec<String>>,
-    /// Lines after the table that describe the data (scales, directions), replaced each time.
+    /// Lines after the frame's notes that describe this account's data, replaced each time.
     pub notes: Vec<String>,
 }
 
 impl Block {
-    /// Creates a block of `frame` with the given rows and no risks, expansion items or notes.
-    pub fn new(frame: &Arc<Frame>, rows: Vec<(NaiveDate, Vec<String>)>) -> Block {
+    /// Creates a block of `frame` with the given rows and no risks, expansion items or notes of
+    /// its own.
+    pub fn new(frame: &Arc<Frame>, rows: Vec<(NaiveDate, Vec<Cell>)>) -> Block {
         Block {
             frame: Arc::clone(frame),
             rows,
@@ -415,7 +423,7 @@ pub fn merge(
         }
     }
     let mut rows = old.rows.clone();
-    let cells_of = |values: &[String]| -> BTreeMap<String, String> {
+    let cells_of = |values: &[Cell]| -> BTreeMap<String, String> {
         frame
             .columns
             .iter()
@@ -477,7 +485,7 @@ pub fn merge(
         &mut changes,
     );
     let expansion = merge_expansion(&old.expansion, new.expansion.as_deref(), &mut changes);
-    let notes = escape_lines(&new.notes);
+    let notes = escape_lines(&[&new.frame.notes[..], &new.notes[..]].concat());
     let notes_changed = notes != old.notes;
     let data_changed = !changes.is_empty()
         || notes_changed
@@ -637,6 +645,7 @@ mod tests {
             columns: vec!["Open tickets".into()],
             snapshot: true,
             provenance: "Imported from t.csv on 2026-03-15 by dex import zendesk.".into(),
+            notes: Vec::new(),
         });
         Block::new(&frame, vec![(day(15), vec![value.into()])])
     }
@@ -742,6 +751,7 @@ mod tests {
             columns: vec!["Stage".into(), "Status".into()],
             snapshot: true,
             provenance: "Imported from a\n<!-- x.csv on 2026-03-15 by dex import gainsight.".into(),
+            notes: vec!["# Scores\u{2028}- [ ] note".into()],
         });
         let mut new = Block::new(
             &frame,
@@ -760,7 +770,6 @@ mod tests {
             "[ ] Call Graham 📅 2026-03-01".into(),
             "Pipe | table `tick`".into(),
         ]);
-        new.notes = vec!["# Scores\u{2028}- [ ] note".into()];
 
         let (content, _) = merge(None, &new, &Records::default(), day(15)).unwrap();
         let text = format!("# Health\n\n{}", wrap("gainsight", &content, "\n"));

@@ -27,7 +27,7 @@ impl Value {
     /// Renders the YAML text of the value.
     pub fn render(&self) -> String {
         match self {
-            Value::Number(n) => format_amount(*n),
+            Value::Number(n) => format_amount(*n).into(),
             Value::Date(d) => d.to_string(),
             Value::Text(t) => yaml::render_scalar(&join_lines(t)).into_owned(),
             Value::Raw(r) => r.clone(),

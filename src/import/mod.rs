@@ -117,7 +117,7 @@ pub mod risk;
 mod sources;
 mod values;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -159,8 +159,74 @@ pub struct AccountUpdate {
 impl AccountUpdate {
     /// Sets `key` to `value`, replacing an earlier value for the same key.
     pub fn set(&mut self, key: &'static str, value: Value, policy: Policy) {
-        self.frontmatter.retain(|(k, _, _)| *k != key);
-        self.frontmatter.push((key, value, policy));
+        match self.frontmatter.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(earlier) => *earlier = (key, value, policy),
+            None => self.frontmatter.push((key, value, policy)),
+        }
+    }
+
+    /// Replaces the frontmatter values with `values`, each key given once.
+    pub fn set_all(&mut self, values: impl IntoIterator<Item = (&'static str, Value, Policy)>) {
+        let values = values.into_iter();
+        self.frontmatter.clear();
+        // Room for every value that may come, so that the list grows once.
+        let (at_least, at_most) = values.size_hint();
+        self.frontmatter.reserve(at_most.unwrap_or(at_least));
+        self.frontmatter.extend(values);
+        debug_assert!(
+            (self.frontmatter.iter().enumerate())
+                .all(|(i, (key, ..))| self.frontmatter[..i].iter().all(|(k, ..)| k != key)),
+            "a key given twice"
+        );
+    }
+}
+
+/// The updates of an import by account, indexed by the account's place among the matcher's
+/// accounts, so that a row finds its account's update without a search.
+#[derive(Clone, Default)]
+pub struct Updates {
+    slots: Vec<Option<AccountUpdate>>,
+    len: usize,
+}
+
+impl Updates {
+    /// Returns the update of `account`, adding an empty one if it has none yet.
+    pub fn entry(&mut self, account: usize) -> &mut AccountUpdate {
+        if account >= self.slots.len() {
+            self.slots.resize_with(account + 1, || None);
+        }
+        let slot = &mut self.slots[account];
+        if slot.is_none() {
+            self.len += 1;
+        }
+        slot.get_or_insert_with(AccountUpdate::default)
+    }
+
+    /// Returns the update of `account`, if it has one.
+    pub fn get(&self, account: usize) -> Option<&AccountUpdate> {
+        self.slots.get(account)?.as_ref()
+    }
+
+    /// Returns the number of accounts with an update.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Returns whether no account has an update.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Returns each account with an update and its update, in account order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &AccountUpdate)> {
+        let slots = self.slots.iter().enumerate();
+        slots.filter_map(|(account, slot)| Some((account, slot.as_ref()?)))
+    }
+}
+
+impl std::fmt::Debug for Updates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -192,7 +258,7 @@ pub struct Parsed {
     pub unmatched: Vec<Unmatched>,
     unmatched_seen: HashSet<(String, String)>,
     /// Per-account updates, by index into the matcher's accounts.
-    pub updates: BTreeMap<usize, AccountUpdate>,
+    pub updates: Updates,
     /// Other notes to write.
     pub notes: Vec<NoteWrite>,
 }
@@ -345,6 +411,7 @@ impl Context<'_> {
                 self.today,
                 self.source.slug()
             ),
+            notes: Vec::new(),
         })
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::block::Cell;
 use super::report::excerpt;
 
 /// How to read a date written with slashes, such as `03/04/2026`.
@@ -571,7 +572,7 @@ fn parse_naive_datetime(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
 
 /// Formats an amount for frontmatter: whole numbers without a fraction, others with two
 /// decimals.
-pub fn format_amount(value: f64) -> String {
+pub fn format_amount(value: f64) -> Cell {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
         // Whole numbers print as integers, as `{value:.0}` prints them, without its slower exact
         // float formatting. Negative zero prints as `0`.
@@ -580,14 +581,14 @@ pub fn format_amount(value: f64) -> String {
             reason = "a whole number below 9e15 fits in an i64"
         )]
         let whole = value as i64;
-        whole.to_string()
+        Cell::from(itoa::Buffer::new().format(whole))
     } else {
-        format!("{value:.2}")
+        compact_str::format_compact!("{value:.2}")
     }
 }
 
 /// Formats an amount for a table or list: `$45,000` or `$1,200.50`.
-pub fn format_money(value: f64) -> String {
+pub fn format_money(value: f64) -> Cell {
     let cents = (value.abs() * 100.0).round();
     #[allow(
         clippy::cast_possible_truncation,
@@ -597,7 +598,7 @@ pub fn format_money(value: f64) -> String {
     let cents = cents as u64;
     let mut digits = itoa::Buffer::new();
     let whole = digits.format(cents / 100);
-    let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 5);
+    let mut out = Cell::with_capacity(whole.len() + whole.len() / 3 + 5);
     if value < 0.0 {
         out.push('-');
     }

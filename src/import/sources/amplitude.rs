@@ -669,7 +669,7 @@ impl Counter<'_, '_> {
         for (account, mut readings) in per_account {
             readings.sort_by_key(|r| r.date);
             let block = usage::build(self.ctx, earlier.remove(&account), &readings, &frame);
-            parsed.updates.entry(account).or_default().block = Some(block);
+            parsed.updates.entry(account).block = Some(block);
         }
         if !partial.is_empty() {
             let weeks: Vec<String> = partial.iter().map(ToString::to_string).collect();

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use super::{Expected, field, open_csv, warn_repeated_account};
-use crate::import::block::{Block, Frame};
+use crate::import::block::{Block, Cell, Frame};
 use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
@@ -135,20 +135,20 @@ pub(super) fn read(
         opened.push(export);
     }
     let names: Vec<String> = opened.iter().map(|export| export.file.clone()).collect();
-    let (frame, note) = block_frame(ctx, &names);
+    let frame = block_frame(ctx, &names);
     // The line of each account's row, to name both rows when an account has two.
     let mut lines: FxHashMap<usize, (usize, u64)> = FxHashMap::default();
     for (number, export) in opened.into_iter().enumerate() {
-        export.read_rows(parsed, |row, columns, file, messages, parsed| {
+        let at = CompanyColumns::of(&export.columns);
+        export.read_rows(parsed, |row, _, file, messages, parsed| {
             let line = row.line;
-            let cell = |name: &str, messages: &mut Messages| row.cell(columns.get(name), messages);
-            let gsid = cell("gsid", messages);
-            let name = cell("name", messages);
+            let gsid = row.cell(at.gsid, messages);
+            let name = row.cell(at.name, messages);
             if gsid.is_none() && name.is_none() {
                 messages.error(
                     "missing-name",
                     line,
-                    Some(row.header(columns.get("name")).unwrap_or("Name")),
+                    Some(row.header(at.name).unwrap_or("Name")),
                     "row has neither a GSID nor a company name; row skipped".to_string(),
                 );
                 parsed.rows_rejected += 1;
@@ -158,9 +158,10 @@ pub(super) fn read(
             if let (Some(id), Source::Gainsight) = (&gsid, ctx.source) {
                 query.ids.push(("gainsight_id", id.clone()));
             }
-            query
-                .ids
-                .extend(cell("sfdc_id", messages).map(|id| ("salesforce_id", id)));
+            query.ids.extend(
+                row.cell(at.sfdc_id, messages)
+                    .map(|id| ("salesforce_id", id)),
+            );
             query.names.extend(name);
             let Some(account) = ctx.resolve(&query, file, line, parsed) else {
                 return;
@@ -170,19 +171,55 @@ pub(super) fn read(
                 let earlier = (names[earlier_file].as_str(), earlier);
                 warn_repeated_account(messages, (file, line), earlier, folder);
             }
-            let company = parse_company(row, columns, gsid, ctx, messages);
+            let company = parse_company(row, &at, gsid, ctx, messages);
             // The last row of an account gives its values.
-            let update = parsed.updates.entry(account).or_default();
-            update.frontmatter.clear();
-            write_company(update, company, ctx, &frame, &note);
+            write_company(parsed.updates.entry(account), company, ctx, &frame);
         });
     }
     Ok(())
 }
 
-/// Builds what the blocks of a run share, naming the exports `files`, and the note on scores
-/// that each block carries.
-fn block_frame(ctx: &Context<'_>, files: &[String]) -> (Arc<Frame>, String) {
+/// The column of each field in one export, looked up once per file.
+struct CompanyColumns {
+    gsid: Option<usize>,
+    sfdc_id: Option<usize>,
+    name: Option<usize>,
+    arr: Option<usize>,
+    mrr: Option<usize>,
+    renewal: Option<usize>,
+    csm: Option<usize>,
+    stage: Option<usize>,
+    status: Option<usize>,
+    current: Option<usize>,
+    previous: Option<usize>,
+    nps: Option<usize>,
+    industry: Option<usize>,
+    employees: Option<usize>,
+}
+
+impl CompanyColumns {
+    fn of(columns: &Columns) -> CompanyColumns {
+        CompanyColumns {
+            gsid: columns.get("gsid"),
+            sfdc_id: columns.get("sfdc_id"),
+            name: columns.get("name"),
+            arr: columns.get("arr"),
+            mrr: columns.get("mrr"),
+            renewal: columns.get("renewal"),
+            csm: columns.get("csm"),
+            stage: columns.get("stage"),
+            status: columns.get("status"),
+            current: columns.get("current"),
+            previous: columns.get("previous"),
+            nps: columns.get("nps"),
+            industry: columns.get("industry"),
+            employees: columns.get("employees"),
+        }
+    }
+}
+
+/// Builds what the blocks of a run share, naming the exports `files`, with the note on scores.
+fn block_frame(ctx: &Context<'_>, files: &[String]) -> Arc<Frame> {
     let title = ctx.source.title();
     let direction = if ctx.config.higher_is_healthier {
         "higher"
@@ -194,7 +231,7 @@ fn block_frame(ctx: &Context<'_>, files: &[String]) -> (Arc<Frame>, String) {
          0 to {} scale where {direction} is healthier.",
         format_amount(ctx.config.score_scale)
     );
-    let frame = ctx.frame(
+    let mut frame = ctx.frame(
         format!("Customer success (imported from {title})"),
         &[
             "ARR",
@@ -208,38 +245,39 @@ fn block_frame(ctx: &Context<'_>, files: &[String]) -> (Arc<Frame>, String) {
         true,
         files,
     );
-    (frame, note)
+    Arc::make_mut(&mut frame).notes.push(note);
+    frame
 }
 
 /// Parses the values of one company row; a value that cannot be read is left out with a
 /// warning.
 fn parse_company(
     row: &Row<'_>,
-    columns: &Columns,
+    at: &CompanyColumns,
     gsid: Option<String>,
     ctx: &Context<'_>,
     messages: &mut Messages,
 ) -> Company {
     let line = row.line;
-    let mut text = |name: &str| row.text(columns.get(name), messages);
-    let arr = text("arr");
-    let mrr = text("mrr");
-    let renewal = text("renewal");
-    let current = text("current");
-    let previous = text("previous");
-    let nps = text("nps");
-    let employees = text("employees");
-    let mut owned = |name: &str| text(name).map(Cow::into_owned);
+    let mut text = |column: Option<usize>| row.text(column, messages);
+    let arr = text(at.arr);
+    let mrr = text(at.mrr);
+    let renewal = text(at.renewal);
+    let current = text(at.current);
+    let previous = text(at.previous);
+    let nps = text(at.nps);
+    let employees = text(at.employees);
+    let mut owned = |column: Option<usize>| text(column).map(Cow::into_owned);
     let mut company = Company {
         gsid,
-        csm: owned("csm"),
-        stage: owned("stage"),
-        status: owned("status"),
-        industry: owned("industry"),
+        csm: owned(at.csm),
+        stage: owned(at.stage),
+        status: owned(at.status),
+        industry: owned(at.industry),
         ..Company::default()
     };
     // Messages name the column as the file writes it, or the usual header when it has none.
-    let header = |name: &str, usual: &'static str| row.header(columns.get(name)).unwrap_or(usual);
+    let header = |column: Option<usize>, usual: &'static str| row.header(column).unwrap_or(usual);
     let mut warn = |header: &str, err: String| {
         messages.warning(
             "invalid-value",
@@ -283,11 +321,11 @@ fn parse_company(
         }
         Ok(value)
     };
-    company.arr = read(arr, header("arr", "ARR"), &amount);
-    company.mrr = read(mrr, header("mrr", "MRR"), &amount);
-    company.score = read(current, header("current", "Current Score"), &score);
-    company.previous = read(previous, header("previous", "Previous Score"), &score);
-    company.nps = read(nps, header("nps", "NPS"), &nps_score);
+    company.arr = read(arr, header(at.arr, "ARR"), &amount);
+    company.mrr = read(mrr, header(at.mrr, "MRR"), &amount);
+    company.score = read(current, header(at.current, "Current Score"), &score);
+    company.previous = read(previous, header(at.previous, "Previous Score"), &score);
+    company.nps = read(nps, header(at.nps, "NPS"), &nps_score);
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
@@ -300,7 +338,7 @@ fn parse_company(
     )]
     {
         company.employees =
-            read(employees, header("employees", "Employees"), &count).map(|n| n as u64);
+            read(employees, header(at.employees, "Employees"), &count).map(|n| n as u64);
     }
     let order = ctx.config.date_order;
     if let Some(text) = renewal {
@@ -309,7 +347,7 @@ fn parse_company(
             Err(err) => messages.warning(
                 "invalid-value",
                 line,
-                Some(header("renewal", "Renewal Date")),
+                Some(header(at.renewal, "Renewal Date")),
                 format!("{}; left out", err.message(ctx.source.slug())),
             ),
         }
@@ -333,7 +371,6 @@ fn write_company(
     company: Company,
     ctx: &Context<'_>,
     frame: &Arc<Frame>,
-    note: &str,
 ) {
     let score = company.score.map(|s| normalize(s, ctx));
     let previous = company.previous.map(|s| normalize(s, ctx));
@@ -343,39 +380,49 @@ fn write_company(
         score.map(format_amount).unwrap_or_default(),
         previous.map(format_amount).unwrap_or_default(),
         company.nps.map(format_amount).unwrap_or_default(),
-        company.stage.clone().unwrap_or_default(),
-        company.status.clone().unwrap_or_default(),
+        company.stage.as_deref().map(Cell::from).unwrap_or_default(),
+        company
+            .status
+            .as_deref()
+            .map(Cell::from)
+            .unwrap_or_default(),
     ];
-    let mut block = Block::new(frame, vec![(ctx.today, row)]);
-    block.notes.push(note.to_string());
-    update.block = Some(block);
-    if let (Some(id), Source::Gainsight) = (company.gsid, ctx.source) {
-        update.set("gainsight_id", Value::Text(id), Policy::FillIn);
-    }
+    update.block = Some(Block::new(frame, vec![(ctx.today, row)]));
+    let gsid = match ctx.source {
+        Source::Gainsight => company.gsid.map(Value::Text),
+        _ => None,
+    };
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
     )]
     let values = [
-        ("arr", company.arr.map(Value::Number)),
-        ("mrr", company.mrr.map(Value::Number)),
-        ("renewal_date", company.renewal.map(Value::Date)),
-        ("csm", company.csm.map(Value::Text)),
-        ("stage", company.stage.map(Value::Text)),
-        ("status", company.status.map(Value::Text)),
-        ("health_score", score.map(Value::Number)),
-        ("health_score_previous", previous.map(Value::Number)),
-        ("account_nps", company.nps.map(Value::Number)),
-        ("industry", company.industry.map(Value::Text)),
+        ("gainsight_id", gsid, Policy::FillIn),
+        ("arr", company.arr.map(Value::Number), Policy::Owned),
+        ("mrr", company.mrr.map(Value::Number), Policy::Owned),
+        (
+            "renewal_date",
+            company.renewal.map(Value::Date),
+            Policy::Owned,
+        ),
+        ("csm", company.csm.map(Value::Text), Policy::Owned),
+        ("stage", company.stage.map(Value::Text), Policy::Owned),
+        ("status", company.status.map(Value::Text), Policy::Owned),
+        ("health_score", score.map(Value::Number), Policy::Owned),
+        (
+            "health_score_previous",
+            previous.map(Value::Number),
+            Policy::Owned,
+        ),
+        ("account_nps", company.nps.map(Value::Number), Policy::Owned),
+        ("industry", company.industry.map(Value::Text), Policy::Owned),
         (
             "employees",
             company.employees.map(|e| Value::Number(e as f64)),
+            Policy::Owned,
         ),
     ];
-    update.frontmatter.reserve(values.len());
-    for (key, value) in values {
-        if let Some(value) = value {
-            update.set(key, value, Policy::Owned);
-        }
-    }
+    // Each row replaces what an earlier row of the account set.
+    let present = values.into_iter();
+    update.set_all(present.filter_map(|(key, value, policy)| Some((key, value?, policy))));
 }

@@ -261,6 +261,6 @@ fn write_blocks(
             seats,
         };
         let block = usage::build(ctx, earlier.remove(&account), &[reading], &frame);
-        parsed.updates.entry(account).or_default().block = Some(block);
+        parsed.updates.entry(account).block = Some(block);
     }
 }

@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use compact_str::ToCompactString;
 use rustc_hash::FxHashMap;
 
 use super::{Expected, field, first_headers, open_csv, warn_repeated_account};
-use crate::import::block::{Block, Frame};
+use crate::import::block::{Block, Cell, Frame};
 use crate::import::csvin::{Columns, CsvInput, FieldSpec, Row};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
@@ -81,8 +82,8 @@ const REPORT_FOOTERS: [&str; 5] = [
 /// What the run learnt about one account.
 #[derive(Debug, Default)]
 struct AccountFacts {
-    /// The file and line of the account's Account row.
-    row: Option<(String, u64)>,
+    /// The file (its place among the run's files) and line of the account's Account row.
+    row: Option<(usize, u64)>,
     id: Option<String>,
     arr: Option<f64>,
     renewal: Option<NaiveDate>,
@@ -138,12 +139,17 @@ pub(super) fn read(
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
     let mut facts: FxHashMap<usize, AccountFacts> = FxHashMap::default();
+    facts.reserve(ctx.matcher.accounts.len());
     let names: Vec<String> = opened
         .iter()
         .map(|(_, export)| export.file.clone())
         .collect();
-    for (kind, export) in opened {
-        let custom = CustomColumns::find(&export.input, ctx);
+    for (number, (kind, export)) in opened.into_iter().enumerate() {
+        let at = FieldColumns::of(&export.columns, &export.input, ctx);
+        let file = Files {
+            names: &names,
+            number,
+        };
         // A report export ends with one-cell lines: the report's name, the copyright and
         // confidentiality lines, who generated it and the organization's name. No Account or
         // Opportunity row has one cell, so none of them is read as a row.
@@ -166,19 +172,18 @@ pub(super) fn read(
             }
             true
         };
-        export.read_rows_except(parsed, is_footer, |row, columns, file, messages, parsed| {
+        export.read_rows_except(parsed, is_footer, |row, _, _, messages, parsed| {
             let cells = Cells {
                 row,
-                columns,
-                custom: &custom,
+                at: &at,
                 line: row.line,
             };
             match kind {
                 Kind::Account => {
-                    read_account(&cells, file, ctx, parsed, messages, &mut facts);
+                    read_account(&cells, &file, ctx, parsed, messages, &mut facts);
                 }
                 Kind::Opportunity => {
-                    read_opportunity(&cells, file, ctx, parsed, messages, &mut facts);
+                    read_opportunity(&cells, &file, ctx, parsed, messages, &mut facts);
                 }
             }
         });
@@ -190,7 +195,7 @@ pub(super) fn read(
         &names,
     );
     for (account, facts) in facts {
-        let update = parsed.updates.entry(account).or_default();
+        let update = parsed.updates.entry(account);
         write_facts(update, facts, ctx, &frame);
     }
     Ok(())
@@ -257,78 +262,122 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-/// Columns named in the configuration by their exact header (`arr_field`, `renewal_field`).
-struct CustomColumns {
-    arr: Option<usize>,
-    renewal: Option<usize>,
+/// The run's files and the one being read.
+struct Files<'a> {
+    names: &'a [String],
+    number: usize,
 }
 
-impl CustomColumns {
-    fn find(input: &CsvInput, ctx: &Context<'_>) -> CustomColumns {
-        CustomColumns {
-            arr: ctx
-                .config
-                .arr_field
-                .as_deref()
-                .and_then(|h| input.column_named(h)),
-            renewal: ctx
-                .config
-                .renewal_field
-                .as_deref()
-                .and_then(|h| input.column_named(h)),
+impl Files<'_> {
+    /// The name of the file being read, as messages show it.
+    fn name(&self) -> &str {
+        &self.names[self.number]
+    }
+}
+
+/// The column of each field in one export, looked up once per file. ARR and the renewal date
+/// come from the columns that the configuration names by their exact header (`arr_field`,
+/// `renewal_field`) when it names one that the file has.
+struct FieldColumns {
+    id: Option<usize>,
+    name: Option<usize>,
+    owner: Option<usize>,
+    industry: Option<usize>,
+    employees: Option<usize>,
+    website: Option<usize>,
+    arr: Option<usize>,
+    renewal_date: Option<usize>,
+    account_id: Option<usize>,
+    account_name: Option<usize>,
+    amount: Option<usize>,
+    close_date: Option<usize>,
+    is_closed: Option<usize>,
+    is_won: Option<usize>,
+    kind: Option<usize>,
+}
+
+impl FieldColumns {
+    fn of(columns: &Columns, input: &CsvInput, ctx: &Context<'_>) -> FieldColumns {
+        let custom =
+            |header: &Option<String>| header.as_deref().and_then(|h| input.column_named(h));
+        FieldColumns {
+            id: columns.get("id"),
+            name: columns.get("name"),
+            owner: columns.get("owner"),
+            industry: columns.get("industry"),
+            employees: columns.get("employees"),
+            website: columns.get("website"),
+            arr: custom(&ctx.config.arr_field).or_else(|| columns.get("arr")),
+            renewal_date: custom(&ctx.config.renewal_field).or_else(|| columns.get("renewal_date")),
+            account_id: columns.get("account_id"),
+            account_name: columns.get("account_name"),
+            amount: columns.get("amount"),
+            close_date: columns.get("close_date"),
+            is_closed: columns.get("is_closed"),
+            is_won: columns.get("is_won"),
+            kind: columns.get("type"),
         }
     }
 }
 
 struct Cells<'a> {
     row: &'a crate::import::csvin::Row<'a>,
-    columns: &'a Columns,
-    custom: &'a CustomColumns,
+    at: &'a FieldColumns,
     line: u64,
 }
 
 impl<'a> Cells<'a> {
-    fn column(&self, name: &str) -> Option<usize> {
-        let custom = match name {
-            "arr" => self.custom.arr,
-            "renewal_date" => self.custom.renewal,
-            _ => None,
-        };
-        custom.or_else(|| self.columns.get(name))
+    fn get(&self, column: Option<usize>, messages: &mut Messages) -> Option<Cow<'a, str>> {
+        self.row.text(column, messages)
     }
 
-    fn get(&self, name: &str, messages: &mut Messages) -> Option<Cow<'a, str>> {
-        self.row.text(self.column(name), messages)
+    /// Returns the header of `column` as the file writes it (`Close Date` in a report export,
+    /// `CloseDate` from the API), else `api_name`.
+    fn header(&self, column: Option<usize>, api_name: &'static str) -> &'a str {
+        self.row.header(column).unwrap_or(api_name)
     }
 
-    /// Returns the header of field `name` as the file writes it (`Close Date` in a report
-    /// export, `CloseDate` from the API), else `api_name`.
-    fn header(&self, name: &str, api_name: &'static str) -> &'a str {
-        self.row.header(self.column(name)).unwrap_or(api_name)
+    /// Reads the boolean cell of `column`. A value that is not a boolean, or none, gets an
+    /// error that skips the row.
+    fn flag(
+        &self,
+        column: Option<usize>,
+        api_name: &'static str,
+        messages: &mut Messages,
+    ) -> Result<bool, ()> {
+        let text = self.get(column, messages).unwrap_or_default();
+        parse_bool(&text).map_err(|err| {
+            messages.error(
+                "invalid-boolean",
+                self.line,
+                Some(self.header(column, api_name)),
+                format!("{err}; row skipped"),
+            );
+        })
     }
 }
 
 fn read_account(
     cells: &Cells<'_>,
-    file: &str,
+    files: &Files<'_>,
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
     facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
-    let line = cells.line;
-    let Some(id) = cells.get("id", messages) else {
+    let (at, line, file) = (cells.at, cells.line, files.name());
+    let Some(id) = cells.get(at.id, messages) else {
         messages.error(
             "missing-id",
             line,
-            Some(cells.header("id", "Id")),
+            Some(cells.header(at.id, "Id")),
             "row has no Account Id; row skipped".to_string(),
         );
         parsed.rows_rejected += 1;
         return;
     };
-    let name = cells.get("name", messages);
-    let website = cells.get("website", messages);
+    let name = cells.get(at.name, messages);
+    let website = cells.get(at.website, messages);
     let query = Query {
         ids: vec![("salesforce_id", id.to_string())],
         names: name.iter().map(ToString::to_string).collect(),
@@ -339,49 +388,45 @@ fn read_account(
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
     let entry = facts.entry(account).or_default();
-    if let Some((earlier_file, earlier_line)) = &entry.row {
+    if let Some((earlier_file, earlier_line)) = entry.row {
         let folder = &ctx.matcher.accounts[account].folder;
-        warn_repeated_account(
-            messages,
-            (file, line),
-            (earlier_file, *earlier_line),
-            folder,
-        );
+        let earlier = (files.names[earlier_file].as_str(), earlier_line);
+        warn_repeated_account(messages, (file, line), earlier, folder);
     }
-    entry.row = Some((file.to_string(), line));
+    entry.row = Some((files.number, line));
     entry.id = Some(id.into_owned());
     entry.website = website.map(Cow::into_owned);
-    entry.owner = cells.get("owner", messages).map(Cow::into_owned);
-    entry.industry = cells.get("industry", messages).map(Cow::into_owned);
-    if let Some(text) = cells.get("employees", messages) {
+    entry.owner = cells.get(at.owner, messages).map(Cow::into_owned);
+    entry.industry = cells.get(at.industry, messages).map(Cow::into_owned);
+    if let Some(text) = cells.get(at.employees, messages) {
         match parse_count(&text) {
             Ok(n) => entry.employees = Some(n),
             Err(err) => messages.warning(
                 "invalid-number",
                 line,
-                Some(cells.header("employees", "NumberOfEmployees")),
+                Some(cells.header(at.employees, "NumberOfEmployees")),
                 format!("{err}; employees left out"),
             ),
         }
     }
-    if let Some(text) = cells.get("arr", messages) {
+    if let Some(text) = cells.get(at.arr, messages) {
         match parse_money(&text) {
             Ok(value) => entry.arr = Some(value),
             Err(err) => messages.warning(
                 "invalid-amount",
                 line,
-                Some(cells.header("arr", "ARR")),
+                Some(cells.header(at.arr, "ARR")),
                 format!("{err}; ARR left out"),
             ),
         }
     }
-    if let Some(text) = cells.get("renewal_date", messages) {
+    if let Some(text) = cells.get(at.renewal_date, messages) {
         match parse_date(&text, ctx.config.date_order) {
             Ok(date) => entry.renewal = Some(date),
             Err(err) => messages.warning(
                 "invalid-date",
                 line,
-                Some(cells.header("renewal_date", "Renewal_Date__c")),
+                Some(cells.header(at.renewal_date, "Renewal_Date__c")),
                 format!("{}; renewal date left out", err.message(ctx.source.slug())),
             ),
         }
@@ -390,62 +435,51 @@ fn read_account(
 
 fn read_opportunity(
     cells: &Cells<'_>,
-    file: &str,
+    files: &Files<'_>,
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
     facts: &mut FxHashMap<usize, AccountFacts>,
 ) {
-    let line = cells.line;
-    let Some(id) = cells.get("id", messages) else {
+    let (at, line, file) = (cells.at, cells.line, files.name());
+    let Some(id) = cells.get(at.id, messages) else {
         messages.error(
             "missing-id",
             line,
-            Some(cells.header("id", "Id")),
+            Some(cells.header(at.id, "Id")),
             "row has no Opportunity Id; row skipped".to_string(),
         );
         parsed.rows_rejected += 1;
         return;
     };
-    let flag = |name: &str, api_name: &'static str, messages: &mut Messages| -> Result<bool, ()> {
-        let text = cells.get(name, messages).unwrap_or_default();
-        parse_bool(&text).map_err(|err| {
-            messages.error(
-                "invalid-boolean",
-                line,
-                Some(cells.header(name, api_name)),
-                format!("{err}; row skipped"),
-            );
-        })
-    };
     let (Ok(closed), Ok(won)) = (
-        flag("is_closed", "IsClosed", messages),
-        flag("is_won", "IsWon", messages),
+        cells.flag(at.is_closed, "IsClosed", messages),
+        cells.flag(at.is_won, "IsWon", messages),
     ) else {
         parsed.rows_rejected += 1;
         return;
     };
-    let close_text = cells.get("close_date", messages).unwrap_or_default();
+    let close_text = cells.get(at.close_date, messages).unwrap_or_default();
     let close = match parse_date(&close_text, ctx.config.date_order) {
         Ok(date) => date,
         Err(err) => {
             messages.error(
                 "invalid-date",
                 line,
-                Some(cells.header("close_date", "CloseDate")),
+                Some(cells.header(at.close_date, "CloseDate")),
                 format!("{}; row skipped", err.message(ctx.source.slug())),
             );
             parsed.rows_rejected += 1;
             return;
         }
     };
-    let amount = match cells.get("amount", messages).map(|t| parse_money(&t)) {
+    let amount = match cells.get(at.amount, messages).map(|t| parse_money(&t)) {
         Some(Ok(value)) => Some(value),
         Some(Err(err)) => {
             messages.warning(
                 "invalid-amount",
                 line,
-                Some(cells.header("amount", "Amount")),
+                Some(cells.header(at.amount, "Amount")),
                 format!("{err}; amount left out"),
             );
             None
@@ -454,12 +488,12 @@ fn read_opportunity(
     };
     let query = Query {
         ids: cells
-            .get("account_id", messages)
+            .get(at.account_id, messages)
             .map(|id| ("salesforce_id", id.into_owned()))
             .into_iter()
             .collect(),
         names: cells
-            .get("account_name", messages)
+            .get(at.account_name, messages)
             .map(Cow::into_owned)
             .into_iter()
             .collect(),
@@ -469,9 +503,9 @@ fn read_opportunity(
         return;
     };
     let name = cells
-        .get("name", messages)
+        .get(at.name, messages)
         .unwrap_or_else(|| Cow::Owned(format!("Opportunity {id}")));
-    let kind = cells.get("type", messages).unwrap_or_default();
+    let kind = cells.get(at.kind, messages).unwrap_or_default();
     let renewal = ctx
         .config
         .renewal_types
@@ -484,7 +518,7 @@ fn read_opportunity(
         if renewal {
             entry.open_renewals.push(close);
         } else {
-            let amount_text = amount.map_or_else(|| "no amount".to_string(), format_money);
+            let amount_text = amount.map_or_else(|| Cell::from("no amount"), format_money);
             entry.expansion.push((
                 close,
                 format!("{name}: {amount_text}, closes {close} (Opportunity {id})"),
@@ -510,16 +544,16 @@ fn write_facts(
     let has_opportunities = facts.open_count > 0 || !facts.risks.is_empty();
     let row = vec![
         facts.arr.map(format_money).unwrap_or_default(),
-        renewal.map(|d| d.to_string()).unwrap_or_default(),
+        renewal.map(|d| d.to_compact_string()).unwrap_or_default(),
         if has_opportunities {
-            facts.open_count.to_string()
+            facts.open_count.to_compact_string()
         } else {
-            String::new()
+            Cell::default()
         },
         if has_opportunities {
             format_money(facts.open_amount)
         } else {
-            String::new()
+            Cell::default()
         },
     ];
     facts.expansion.sort();

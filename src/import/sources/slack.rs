@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate};
+use compact_str::ToCompactString;
 use serde::Deserialize;
 
 use crate::import::archive::{self, Container};
@@ -162,10 +163,13 @@ fn write_blocks(
     );
     for (account, tally) in tallies {
         let risks: Vec<String> = tally.risks.into_values().collect();
-        let row = vec![tally.messages.to_string(), risks.len().to_string()];
+        let row = vec![
+            tally.messages.to_compact_string(),
+            risks.len().to_compact_string(),
+        ];
         let mut block = Block::new(&frame, vec![(ctx.today, row)]);
         block.risks = risks;
-        parsed.updates.entry(account).or_default().block = Some(block);
+        parsed.updates.entry(account).block = Some(block);
     }
 }
 

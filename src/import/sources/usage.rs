@@ -6,10 +6,11 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use chrono::NaiveDate;
+use compact_str::{ToCompactString, format_compact};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::import::Context;
-use crate::import::block::{self, Block, Frame};
+use crate::import::block::{self, Block, Cell, Frame};
 use crate::import::values::parse_number;
 
 /// One dated usage reading of an account.
@@ -26,20 +27,24 @@ pub(super) struct Reading {
 }
 
 impl Reading {
-    fn adoption(&self) -> String {
+    fn adoption(&self) -> Cell {
         match (self.wau, self.seats) {
             #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
             (Some(wau), Some(seats)) if seats > 0.0 => {
-                format!("{:.0}%", (wau as f64 * 100.0 / seats).min(100.0))
+                format_compact!("{:.0}%", (wau as f64 * 100.0 / seats).min(100.0))
             }
-            _ => String::new(),
+            _ => Cell::default(),
         }
     }
 
-    fn cells(&self) -> Vec<String> {
+    fn cells(&self) -> Vec<Cell> {
         vec![
-            self.wau.map(|wau| wau.to_string()).unwrap_or_default(),
-            self.days_active.map(|d| d.to_string()).unwrap_or_default(),
+            self.wau
+                .map(|wau| wau.to_compact_string())
+                .unwrap_or_default(),
+            (self.days_active)
+                .map(|d| d.to_compact_string())
+                .unwrap_or_default(),
             self.adoption(),
         ]
     }
@@ -138,23 +143,26 @@ pub(super) fn build(
         rows: readings.iter().map(|r| (r.date, r.cells())).collect(),
         risks,
         expansion: None,
-        notes: vec![if frame.snapshot {
-            "WAU counts users active in the 7 days to each date; adoption is WAU over seats (or known users).".to_string()
-        } else {
-            "Each row is a week starting on Monday: WAU counts distinct users, days active the days with any event; adoption is WAU over seats.".to_string()
-        }],
+        notes: Vec::new(),
     }
 }
 
 /// Builds what the usage blocks of a run share, naming the exports `files`. A `snapshot` run
 /// adds one reading per import; otherwise the rows are a dated series.
 pub(super) fn frame(ctx: &Context<'_>, snapshot: bool, files: &[String]) -> Arc<Frame> {
-    ctx.frame(
+    let mut frame = ctx.frame(
         format!("Usage (imported from {})", ctx.source.title()),
         &["WAU", "Days active", "Adoption"],
         snapshot,
         files,
-    )
+    );
+    let note = if snapshot {
+        "WAU counts users active in the 7 days to each date; adoption is WAU over seats (or known users)."
+    } else {
+        "Each row is a week starting on Monday: WAU counts distinct users, days active the days with any event; adoption is WAU over seats."
+    };
+    Arc::make_mut(&mut frame).notes.push(note.to_string());
+    frame
 }
 
 /// The usage-drop signal for the latest point of `series`, if it dropped against the baseline.

@@ -15,11 +15,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Datelike;
+use compact_str::{ToCompactString, format_compact};
 
 use self::batch::{Batch, Decoded, Facts, Reopens};
 use self::seen::SeenIds;
 use super::{Expected, field, open_csv};
-use crate::import::block::{Block, Frame};
+use crate::import::block::{Block, Cell, Frame};
 use crate::import::csvin::{FieldSpec, written_header};
 use crate::import::frontmatter::{Policy, Value};
 use crate::import::keymap::KeyMap;
@@ -263,7 +264,7 @@ pub(super) fn read(
     let counted = tally.accounts.iter().enumerate();
     for (account, stats) in counted.filter_map(|(account, stats)| Some((account, stats.as_ref()?)))
     {
-        let update = parsed.updates.entry(account).or_default();
+        let update = parsed.updates.entry(account);
         if let Some(org) = &stats.organization {
             if ctx.source == Source::Zendesk {
                 update.set("zendesk_org", Value::Text(org.clone()), Policy::FillIn);
@@ -767,9 +768,9 @@ fn build_block(tally: &AccountTally, ctx: &Context<'_>, frame: &Arc<Frame>) -> B
             reason = "ticket counts are far below 2^52"
         )]
         let percent = stats.good_90 as f64 * 100.0 / (stats.good_90 + stats.bad_90) as f64;
-        format!("{percent:.0}%")
+        format_compact!("{percent:.0}%")
     } else {
-        String::new()
+        Cell::default()
     };
     let earlier_bad = stats.bad_90 - stats.bad_30;
     #[allow(
@@ -814,10 +815,10 @@ fn build_block(tally: &AccountTally, ctx: &Context<'_>, frame: &Arc<Frame>) -> B
         rows: vec![(
             today,
             vec![
-                stats.open.to_string(),
-                stats.urgent_30.to_string(),
-                stats.reopens_90.to_string(),
-                stats.bad_30.to_string(),
+                stats.open.to_compact_string(),
+                stats.urgent_30.to_compact_string(),
+                stats.reopens_90.to_compact_string(),
+                stats.bad_30.to_compact_string(),
                 csat,
             ],
         )],
@@ -1088,7 +1089,7 @@ mod tests {
         std::fs::write(&file, rows).unwrap();
         let (parsed, _) = read_files(dir.path(), &[file], None, false);
         let open_tickets = |account: usize| {
-            let block = parsed.updates[&account].block.as_ref().unwrap();
+            let block = parsed.updates.get(account).unwrap().block.as_ref().unwrap();
             block.rows[0].1[0].clone()
         };
         assert_eq!(parsed.updates.len(), 2);
