@@ -181,17 +181,36 @@ impl AccountUpdate {
     }
 }
 
-/// The updates of an import by account, indexed by the account's place among the matcher's
-/// accounts, so that a row finds its account's update without a search.
-#[derive(Clone, Default)]
-pub struct Updates {
-    slots: Vec<Option<AccountUpdate>>,
+/// Values by account, indexed by the account's place among the matcher's accounts, so that a
+/// row finds its account's value without a search.
+#[derive(Clone)]
+pub struct ByAccount<T> {
+    slots: Vec<Option<T>>,
     len: usize,
 }
 
-impl Updates {
-    /// Returns the update of `account`, adding an empty one if it has none yet.
-    pub fn entry(&mut self, account: usize) -> &mut AccountUpdate {
+/// The updates of an import by account.
+pub type Updates = ByAccount<AccountUpdate>;
+
+impl<T> Default for ByAccount<T> {
+    fn default() -> Self {
+        ByAccount {
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Default> ByAccount<T> {
+    /// Returns the value of `account`, adding a default one if it has none yet.
+    pub fn entry(&mut self, account: usize) -> &mut T {
+        self.entry_or_insert_with(account, T::default)
+    }
+}
+
+impl<T> ByAccount<T> {
+    /// Returns the value of `account`, adding the one that `make` returns if it has none yet.
+    pub fn entry_or_insert_with(&mut self, account: usize, make: impl FnOnce() -> T) -> &mut T {
         if account >= self.slots.len() {
             self.slots.resize_with(account + 1, || None);
         }
@@ -199,32 +218,38 @@ impl Updates {
         if slot.is_none() {
             self.len += 1;
         }
-        slot.get_or_insert_with(AccountUpdate::default)
+        slot.get_or_insert_with(make)
     }
 
-    /// Returns the update of `account`, if it has one.
-    pub fn get(&self, account: usize) -> Option<&AccountUpdate> {
+    /// Returns the value of `account`, if it has one.
+    pub fn get(&self, account: usize) -> Option<&T> {
         self.slots.get(account)?.as_ref()
     }
 
-    /// Returns the number of accounts with an update.
+    /// Returns the number of accounts with a value.
     pub fn len(&self) -> usize {
         self.len
     }
 
-    /// Returns whether no account has an update.
+    /// Returns whether no account has a value.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Returns each account with an update and its update, in account order.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, &AccountUpdate)> {
+    /// Returns each account with a value and its value, in account order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
         let slots = self.slots.iter().enumerate();
         slots.filter_map(|(account, slot)| Some((account, slot.as_ref()?)))
     }
+
+    /// Returns each account with a value and its value, in account order, taking the values.
+    pub fn into_entries(self) -> impl Iterator<Item = (usize, T)> {
+        let slots = self.slots.into_iter().enumerate();
+        slots.filter_map(|(account, slot)| Some((account, slot?)))
+    }
 }
 
-impl std::fmt::Debug for Updates {
+impl<T: std::fmt::Debug> std::fmt::Debug for ByAccount<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }

@@ -16,7 +16,7 @@ use crate::import::csvin::{Columns, FieldSpec, Row};
 use crate::import::matching::Query;
 use crate::import::report::{Level, Messages};
 use crate::import::values::{parse_count, parse_local_day};
-use crate::import::{Context, ImportError, Parsed};
+use crate::import::{ByAccount, Context, ImportError, Parsed};
 
 const FIELDS: [FieldSpec; 8] = [
     field("account_id", &["Account ID", "accountId", "Account Id"]),
@@ -100,7 +100,7 @@ pub(super) fn read(
     ctx.wait_for_accounts();
     let baselines = usage::Baselines::start(ctx);
     // By account index; most accounts have rows, so a list is smaller and faster than a map.
-    let mut totals: Vec<Option<Totals>> = Vec::new();
+    let mut totals: ByAccount<Totals> = ByAccount::default();
     let mut names = Vec::new();
     for mut export in opened {
         let visitors = export.columns.has("visitor_id");
@@ -160,10 +160,7 @@ pub(super) fn read(
             let Some(account) = find_account(cells, ctx, file, line, parsed) else {
                 return;
             };
-            if totals.len() <= account {
-                totals.resize_with(ctx.matcher.accounts.len().max(account + 1), || None);
-            }
-            let entry = totals[account].get_or_insert_with(|| {
+            let entry = totals.entry_or_insert_with(account, || {
                 baselines.request(ctx, account);
                 Totals::default()
             });
@@ -242,14 +239,13 @@ fn last_visit_day(
 fn write_blocks(
     ctx: &Context<'_>,
     parsed: &mut Parsed,
-    totals: Vec<Option<Totals>>,
+    totals: ByAccount<Totals>,
     baselines: usage::Baselines,
     names: &[String],
 ) {
     let frame = usage::frame(ctx, true, names);
     let mut earlier = baselines.finish();
-    let counted = totals.into_iter().enumerate();
-    for (account, totals) in counted.filter_map(|(account, totals)| Some((account, totals?))) {
+    for (account, totals) in totals.into_entries() {
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
         let seats = ctx.matcher.accounts[account]
             .seats

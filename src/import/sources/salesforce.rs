@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use compact_str::ToCompactString;
-use rustc_hash::FxHashMap;
 
 use super::{Expected, field, first_headers, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Cell, Frame};
@@ -22,7 +21,7 @@ use crate::import::frontmatter::{Policy, Value};
 use crate::import::matching::Query;
 use crate::import::report::Messages;
 use crate::import::values::{format_money, parse_bool, parse_count, parse_date, parse_money};
-use crate::import::{Context, ImportError, Parsed};
+use crate::import::{ByAccount, Context, ImportError, Parsed};
 
 const ACCOUNT_FIELDS: [FieldSpec; 9] = [
     field("id", &["Id", "Account ID", "Account Id", "AccountId"]),
@@ -138,8 +137,7 @@ pub(super) fn read(
     }
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
-    let mut facts: FxHashMap<usize, AccountFacts> = FxHashMap::default();
-    facts.reserve(ctx.matcher.accounts.len());
+    let mut facts: ByAccount<AccountFacts> = ByAccount::default();
     let names: Vec<String> = opened
         .iter()
         .map(|(_, export)| export.file.clone())
@@ -194,7 +192,7 @@ pub(super) fn read(
         true,
         &names,
     );
-    for (account, facts) in facts {
+    for (account, facts) in facts.into_entries() {
         let update = parsed.updates.entry(account);
         write_facts(update, facts, ctx, &frame);
     }
@@ -363,7 +361,7 @@ fn read_account(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut FxHashMap<usize, AccountFacts>,
+    facts: &mut ByAccount<AccountFacts>,
 ) {
     let (at, line, file) = (cells.at, cells.line, files.name());
     let Some(id) = cells.get(at.id, messages) else {
@@ -387,7 +385,7 @@ fn read_account(
         return;
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
-    let entry = facts.entry(account).or_default();
+    let entry = facts.entry(account);
     if let Some((earlier_file, earlier_line)) = entry.row {
         let folder = &ctx.matcher.accounts[account].folder;
         let earlier = (files.names[earlier_file].as_str(), earlier_line);
@@ -439,7 +437,7 @@ fn read_opportunity(
     ctx: &mut Context<'_>,
     parsed: &mut Parsed,
     messages: &mut Messages,
-    facts: &mut FxHashMap<usize, AccountFacts>,
+    facts: &mut ByAccount<AccountFacts>,
 ) {
     let (at, line, file) = (cells.at, cells.line, files.name());
     let Some(id) = cells.get(at.id, messages) else {
@@ -511,7 +509,7 @@ fn read_opportunity(
         .renewal_types
         .iter()
         .any(|t| t.eq_ignore_ascii_case(&kind));
-    let entry = facts.entry(account).or_default();
+    let entry = facts.entry(account);
     if !closed {
         entry.open_count += 1;
         entry.open_amount += amount.unwrap_or(0.0);
@@ -562,34 +560,21 @@ fn write_facts(
     block.expansion =
         has_opportunities.then(|| facts.expansion.into_iter().map(|(_, item)| item).collect());
     update.block = Some(block);
-    update.frontmatter.reserve(7);
-    if let Some(id) = facts.id {
-        update.set("salesforce_id", Value::Text(id), Policy::FillIn);
-    }
-    if let Some(domain) = facts
-        .website
-        .as_deref()
-        .and_then(crate::import::matching::normalize_domain)
-    {
-        update.set("domain", Value::Text(domain), Policy::FillIn);
-    }
-    if let Some(arr) = facts.arr {
-        update.set("arr", Value::Number(arr), Policy::Owned);
-    }
-    if let Some(date) = renewal {
-        update.set("renewal_date", Value::Date(date), Policy::Owned);
-    }
-    if let Some(owner) = facts.owner {
-        update.set("owner", Value::Text(owner), Policy::Owned);
-    }
-    if let Some(industry) = facts.industry {
-        update.set("industry", Value::Text(industry), Policy::Owned);
-    }
+    let domain = (facts.website.as_deref()).and_then(crate::import::matching::normalize_domain);
     #[allow(
         clippy::cast_precision_loss,
         reason = "employee counts are far below 2^52"
     )]
-    if let Some(employees) = facts.employees {
-        update.set("employees", Value::Number(employees as f64), Policy::Owned);
-    }
+    let employees = facts.employees.map(|employees| employees as f64);
+    let values = [
+        ("salesforce_id", facts.id.map(Value::Text), Policy::FillIn),
+        ("domain", domain.map(Value::Text), Policy::FillIn),
+        ("arr", facts.arr.map(Value::Number), Policy::Owned),
+        ("renewal_date", renewal.map(Value::Date), Policy::Owned),
+        ("owner", facts.owner.map(Value::Text), Policy::Owned),
+        ("industry", facts.industry.map(Value::Text), Policy::Owned),
+        ("employees", employees.map(Value::Number), Policy::Owned),
+    ];
+    let present = values.into_iter();
+    update.set_all(present.filter_map(|(key, value, policy)| Some((key, value?, policy))));
 }

@@ -27,7 +27,7 @@ use crate::import::keymap::KeyMap;
 use crate::import::matching::Query;
 use crate::import::report::{Level, Messages, excerpt};
 use crate::import::values::{parse_count, parse_local_day, parse_u64};
-use crate::import::{Context, ImportError, Parsed, Source};
+use crate::import::{ByAccount, Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 10] = [
     field(
@@ -261,9 +261,7 @@ pub(super) fn read(
         true,
         &names,
     );
-    let counted = tally.accounts.iter().enumerate();
-    for (account, stats) in counted.filter_map(|(account, stats)| Some((account, stats.as_ref()?)))
-    {
+    for (account, stats) in tally.accounts.iter() {
         let update = parsed.updates.entry(account);
         if let Some(org) = &stats.organization {
             if ctx.source == Source::Zendesk {
@@ -299,7 +297,7 @@ impl Ticket<'_> {
 /// Counters for every account, and the ticket ids seen so far.
 struct Tally {
     /// By account index; `None` for accounts without a counted ticket.
-    accounts: Vec<Option<AccountTally>>,
+    accounts: ByAccount<AccountTally>,
     /// Ticket ids read so far.
     seen: SeenIds,
     /// Counters by organization (else domain or email) for the files named `keys_file`, which are
@@ -358,7 +356,7 @@ impl Headers {
 impl Default for Tally {
     fn default() -> Self {
         Tally {
-            accounts: Vec::new(),
+            accounts: ByAccount::default(),
             seen: SeenIds::default(),
             keys: KeyMap::default(),
             keys_file: String::new(),
@@ -385,7 +383,7 @@ impl Tally {
     fn sum_keys(&mut self) {
         for (_, key) in self.keys.iter() {
             if let Some(account) = key.account.index() {
-                let sum = &mut account_tally(&mut self.accounts, account).counts;
+                let sum = &mut self.accounts.entry(account).counts;
                 sum.add(&key.counts);
             }
         }
@@ -554,7 +552,7 @@ impl Tally {
         }
         if key.counts.count(&row.facts) {
             match account {
-                Some(account) => account_tally(&mut self.accounts, account).add_urgent(row.id),
+                Some(account) => self.accounts.entry(account).add_urgent(row.id),
                 None => self.pending.urgent.push((position, row.id)),
             }
         }
@@ -598,7 +596,7 @@ impl Tally {
         }
         for (position, id) in pending.urgent {
             if let Some(account) = self.keys.value(position).account.index() {
-                account_tally(&mut self.accounts, account).add_urgent(id);
+                self.accounts.entry(account).add_urgent(id);
             }
         }
         let mut inserted = 0;
@@ -631,19 +629,11 @@ impl Tally {
 }
 
 /// Sets the organization of `account`, unless an earlier ticket set it.
-fn name_account(accounts: &mut Vec<Option<AccountTally>>, account: usize, organization: &str) {
-    let tally = account_tally(accounts, account);
+fn name_account(accounts: &mut ByAccount<AccountTally>, account: usize, organization: &str) {
+    let tally = accounts.entry(account);
     if tally.organization.is_none() {
         tally.organization = Some(organization.to_string());
     }
-}
-
-/// Returns the tally of `account`, adding it when it has none yet.
-fn account_tally(accounts: &mut Vec<Option<AccountTally>>, account: usize) -> &mut AccountTally {
-    if accounts.len() <= account {
-        accounts.resize_with(account + 1, || None);
-    }
-    accounts[account].get_or_insert_with(AccountTally::default)
 }
 
 impl AccountTally {
