@@ -49,11 +49,13 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     let mut excluded = Vec::new();
     let body_start = read_frontmatter(text, full, &mut summary, &mut excluded);
 
+    // pulldown-cmark reads only the body, because it does not take every frontmatter block for
+    // metadata. It reads one after a byte-order mark or with a blank first line as a setext
+    // heading or a list.
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_MATH
         | Options::ENABLE_GFM;
@@ -61,13 +63,14 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     let mut wiki_ranges = Vec::new();
     // Link destinations, images and footnote labels: text where a date is not prose.
     let mut not_prose = Vec::new();
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        let range = TextRange::from_usize(range);
-        if range.end <= body_start {
-            continue;
-        }
+    // A byte-order mark is not whitespace to pulldown-cmark, so it would hide a heading on the
+    // first line.
+    let markdown_start = body_start.max(bom_len(text));
+    let body = &text[markdown_start as usize..];
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let range = TextRange::from_usize(range).shifted(markdown_start);
         match event {
-            Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock | MdTag::MetadataBlock(_))
+            Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock)
             | Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
@@ -237,7 +240,7 @@ fn read_frontmatter(
     summary: &mut NoteSummary,
     excluded: &mut Vec<TextRange>,
 ) -> u32 {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let start = bom_len(text) as usize;
     let rest = &text[start..];
     let Some(first_line) = rest.split_inclusive('\n').next() else {
         return 0;
@@ -272,6 +275,11 @@ fn read_frontmatter(
         range: TextRange::from_usize(start..start + 3),
     });
     0
+}
+
+/// Byte length of a byte-order mark at the start of `text`: 3, or 0 when there is none.
+fn bom_len(text: &str) -> u32 {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 /// Adds the start of a table, row or cell to the tables read so far.
@@ -561,7 +569,7 @@ fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
         let after_space = line[..hash]
             .chars()
             .next_back()
-            .is_none_or(char::is_whitespace);
+            .is_none_or(|c| c.is_whitespace() || c == '\u{feff}');
         let rest = &line[hash + 1..];
         let len = rest
             .char_indices()

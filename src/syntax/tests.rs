@@ -422,3 +422,34 @@ fn frontmatter_only_parse_matches_full_parse() {
         );
     }
 }
+
+#[test]
+fn unusual_frontmatter_adds_no_heading() {
+    for text in [
+        "\u{feff}---\ntitle: Acme\naliases: [Acme Corp]\n---\n# Body\n",
+        "---\n\ntitle: Acme\ntags: [renewal]\n---\n# Body\n",
+        "\u{feff}---\r\ntitle: Acme\r\n---\r\n# Body\r\n",
+        "---\n\n- [ ] not a task\nowner: Dana\n---\n# Body\n",
+    ] {
+        let summary = parse(text);
+        let titles: Vec<_> = summary.headings.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(titles, ["Body"], "{text:?}");
+        assert!(summary.tasks.is_empty(), "{text:?}");
+        assert!(summary.frontmatter.is_some(), "{text:?}");
+    }
+}
+
+#[test]
+fn byte_order_mark_keeps_first_line_syntax() {
+    let heading = parse("\u{feff}# Acme Corp\n[[Dana Reyes]]\n");
+    assert_eq!(heading.headings.len(), 1);
+    assert_eq!(heading.headings[0].text, "Acme Corp");
+
+    let task = parse("\u{feff}- [ ] Send the QBR deck 📅 2026-03-14\n");
+    assert_eq!(task.tasks.len(), 1);
+    assert_eq!(task.tasks[0].text, "Send the QBR deck");
+
+    let tag = parse("\u{feff}#renewal notes\n");
+    let names: Vec<_> = tag.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["renewal"]);
+}
