@@ -12,6 +12,7 @@ use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32String};
 use rayon::prelude::*;
 
 use super::account::HealthKey;
+use super::diagnostics::heading_link_text;
 use crate::syntax::is_tag_char;
 use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Vault, key};
@@ -385,14 +386,15 @@ fn heading_items(
     let Some(note) = vault.note(target) else {
         return Completions::default();
     };
-    let typed = key(typed);
+    let typed = key(&heading_link_text(typed));
     let items = note
         .summary
         .headings
         .iter()
-        .filter(|h| key(&h.text).contains(&typed))
+        .map(|h| (h, heading_link_text(&h.text)))
+        .filter(|(_, link_text)| key(link_text).contains(&typed))
         .enumerate()
-        .map(|(rank, h)| CompletionItem {
+        .map(|(rank, (h, link_text))| CompletionItem {
             label: h.text.clone(),
             kind: CompletionKind::Heading,
             detail: Some(format!(
@@ -400,8 +402,8 @@ fn heading_items(
                 "#".repeat(usize::from(h.level)),
                 note.stem
             )),
-            insert: format!("{}{close}", h.text),
-            filter: h.text.clone(),
+            insert: format!("{link_text}{close}"),
+            filter: link_text,
             rank: u32::try_from(rank).unwrap_or(u32::MAX),
             replace,
         })

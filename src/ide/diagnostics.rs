@@ -378,19 +378,27 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
     push(out, vault, link.target_range, code, message);
 }
 
-/// Compares a heading with the heading part of a link: case-insensitive, trimmed, and with the
-/// characters Obsidian drops from heading links (`#`, `|`, `^`, `:`, `%`, `[`, `]`) ignored.
+/// Compares a heading with the heading part of a link, case-insensitively, after
+/// [`heading_link_text`] has rewritten both.
 pub fn heading_matches(heading: &str, wanted: &str) -> bool {
-    let normalize = |s: &str| {
-        s.chars()
-            .filter(|c| !matches!(c, '#' | '|' | '^' | ':' | '%' | '[' | ']'))
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    normalize(heading) == normalize(wanted)
+    heading_link_text(heading).to_lowercase() == heading_link_text(wanted).to_lowercase()
+}
+
+/// Rewrites a heading in the form Obsidian's link suggestions write after `#`. Each character
+/// that would break the link (`#`, `|`, `^`, `:`, `%`, `[`, `]`) becomes a space, and each run of
+/// whitespace becomes one space, so `10:30 Sync` is linked as `10 30 Sync`.
+pub fn heading_link_text(heading: &str) -> String {
+    let spaced: String = heading
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | '|' | '^' | ':' | '%' | '[' | ']') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn push(

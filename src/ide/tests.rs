@@ -939,3 +939,30 @@ type: person
     assert!(gamma < alpha, "{first}");
     assert!(alpha < beta, "{first}");
 }
+
+#[test]
+fn heading_completion_drops_link_breaking_characters() {
+    let out = check_completion(
+        "//- /a.md\n[[Daily#$0\n//- /Daily.md\n## 10:30 Sync with [[Dana]]\n## Q3: Renewal | Risks\n",
+    );
+    insta::assert_snapshot!(out, @r#"
+    Heading "10:30 Sync with [[Dana]]" -> "10 30 Sync with Dana]]" replacing "" (## in Daily)
+    Heading "Q3: Renewal | Risks" -> "Q3 Renewal Risks]]" replacing "" (## in Daily)
+    "#);
+    let typed =
+        check_completion("//- /a.md\n[[Daily#q3 ren$0\n//- /Daily.md\n## Q3: Renewal | Risks\n");
+    assert!(typed.contains("\"Q3 Renewal Risks]]\""), "{typed}");
+}
+
+#[test]
+fn heading_link_written_by_obsidian_resolves() {
+    let out = check_diagnostics(
+        "//- /a.md\n[[Daily#10 30 Sync]] [[Daily#Q3 Renewal Risks]] [[Daily#Wrap up]]$0\n//- /Daily.md\n## 10:30 Sync\n## Q3:Renewal|Risks\n## Wrap-up\n",
+    );
+    assert!(!out.contains("10 30 Sync"), "{out}");
+    assert!(!out.contains("Q3 Renewal Risks"), "{out}");
+    assert!(
+        out.contains("unresolved-heading \"Daily#Wrap up\""),
+        "{out}"
+    );
+}
