@@ -312,6 +312,19 @@ mod tests {
     }
 
     #[test]
+    fn markdown_link_with_dot_slash_is_relative() {
+        let v = vault(&["Note.md", "A/Note.md"]);
+        let summary = crate::syntax::parse("[same folder](./Note.md) [root](Note.md)\n");
+        let targets: Vec<_> = summary
+            .links
+            .iter()
+            .map(|l| resolved_path(&v, &l.target, "A/src.md"))
+            .collect();
+        assert_eq!(targets[0].as_deref(), Some("A/Note.md"));
+        assert_eq!(targets[1].as_deref(), Some("Note.md"));
+    }
+
+    #[test]
     fn dots_and_unicode_in_names() {
         let v = vault(&["People/Dr. J. Smith.md", "Zoe\u{0308}.md"]);
         assert_eq!(
