@@ -548,3 +548,33 @@ fn initialization_options_survive_an_empty_configuration_answer() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn removed_folder_keeps_note_of_same_name() {
+    let dir = vault(&[
+        ("Acme.md", "# Acme\n"),
+        ("Acme/Old call.md", "# Old call\n"),
+        ("QBR.md", "# QBR\n[[Acme]] [[Old call]]\n"),
+    ]);
+    let mut caps = capabilities();
+    caps["workspace"] = json!({ "didChangeWatchedFiles": { "dynamicRegistration": true } });
+    let (mut lsp, _) = start(dir.path(), caps);
+    lsp.wait_indexed();
+    let qbr = dir.path().join("QBR.md");
+    let uri = lsp.open(&qbr, &std::fs::read_to_string(&qbr).unwrap());
+    assert_eq!(lsp.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+
+    let folder = dir.path().join("Acme");
+    std::fs::remove_dir_all(&folder).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&folder), "type": 3 }] }),
+    );
+    let after = lsp.diagnostics_until(&uri, |d| !d.is_empty());
+    let messages: Vec<&str> = after
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["unresolved link: no note named `Old call`"]);
+    lsp.shutdown();
+}

@@ -236,9 +236,9 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
         let mut index = vault.index.write();
         // Links to a skipped file gave the reason it was skipped. Now they are plainly unresolved.
         let was_skipped = index.forget_skipped(&relative);
-        index.remove(&relative).is_some()
-            || was_skipped
-            || !index.remove_folder(&relative).is_empty()
+        // Only a `.md` path names a note: the folder `Acme` is not the note `Acme.md`.
+        let removed_note = discover::is_markdown(&path) && index.remove(&relative).is_some();
+        removed_note || was_skipped || !index.remove_folder(&relative).is_empty()
     } else {
         update_note(shared, &vault, &path)
     };
