@@ -304,6 +304,7 @@ fn renewal_diagnostic(
 fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diagnostic>) {
     let resolution = vault.resolve(&link.target, source);
     let id = match &resolution {
+        Resolution::Unresolved if vault.resolves_to_attachment(&link.target, source) => return,
         Resolution::Unresolved => {
             let message = match vault.skipped_named(&link.target) {
                 Some((path, reason)) => {

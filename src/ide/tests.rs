@@ -76,9 +76,12 @@ fn today() -> NaiveDate {
 }
 
 fn check_diagnostics(spec: &str) -> String {
-    let f = fixture(spec);
+    check_diagnostics_of(&fixture(spec))
+}
+
+fn check_diagnostics_of(f: &Fixture) -> String {
     let mut out = String::new();
-    for d in diagnostics::diagnostics(&f.vault, f.current, today(), &f) {
+    for d in diagnostics::diagnostics(&f.vault, f.current, today(), f) {
         let covered = &f.text[d.range.as_usize()];
         writeln!(
             out,
@@ -965,4 +968,15 @@ fn heading_link_written_by_obsidian_resolves() {
         out.contains("unresolved-heading \"Daily#Wrap up\""),
         "{out}"
     );
+}
+
+#[test]
+fn links_to_attachments_are_not_unresolved() {
+    let mut f = fixture(
+        "//- /Notes/QBR.md\n![[logo.png|100]] [[Acme MSA.pdf#page=3]] ![[Assets/logo.png]] ![[chart.png]]$0\n",
+    );
+    f.vault.add_attachment("Assets/logo.png");
+    f.vault.add_attachment("Contracts/Acme MSA.pdf");
+    let out = check_diagnostics_of(&f);
+    insta::assert_snapshot!(out, @r#"warning unresolved-link "chart.png": unresolved link: no note named `chart.png`"#);
 }
