@@ -279,16 +279,20 @@ fn link_completion(
     } else {
         fuzzy(query, candidates)
     };
+    // An empty query offers only accounts and people, so the first typed character has to
+    // request the list again to reach the other notes.
+    let left_out = query.is_empty() && scored.len() < candidates.len();
     let order = |(a_score, a): &(u32, &Candidate), (b_score, b): &(u32, &Candidate)| {
         Reverse(*a_score)
             .cmp(&Reverse(*b_score))
             .then(a.kind.cmp(&b.kind))
             .then_with(|| a.cmp_label(b))
     };
-    let incomplete = scored.len() > MAX_ITEMS;
+    let too_many = scored.len() > MAX_ITEMS;
+    let incomplete = left_out || too_many;
     // Only the best items are returned: partition them out before sorting, since a short query
     // can match most of a large vault.
-    if incomplete {
+    if too_many {
         scored.select_nth_unstable_by(MAX_ITEMS, order);
         scored.truncate(MAX_ITEMS);
     }

@@ -980,3 +980,20 @@ fn links_to_attachments_are_not_unresolved() {
     let out = check_diagnostics_of(&f);
     insta::assert_snapshot!(out, @r#"warning unresolved-link "chart.png": unresolved link: no note named `chart.png`"#);
 }
+
+#[test]
+fn empty_link_query_is_incomplete() {
+    let f = fixture(
+        "//- /a.md\nSee [[$0\n//- /People/Dana Reyes.md\n---\ntype: person\n---\n//- /Roadmap.md\n",
+    );
+    let mut cache = CompletionCache::default();
+    let result =
+        completion::completion(&f.vault, &mut cache, f.current, &f.text, f.offset, today())
+            .unwrap();
+    let labels: Vec<&str> = result.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["Dana Reyes"]);
+    assert!(
+        result.incomplete,
+        "Roadmap is left out, so typing must request the list again"
+    );
+}
