@@ -71,7 +71,7 @@ pub fn diagnostics(
         return out;
     }
     task_diagnostics(vault, id, today, &mut out);
-    for link in &summary.links {
+    for link in summary.all_links() {
         if !link.in_comment {
             link_diagnostics(vault, &note.path, link, &mut out);
         }

@@ -997,3 +997,36 @@ fn empty_link_query_is_incomplete() {
         "Roadmap is left out, so typing must request the list again"
     );
 }
+
+#[test]
+fn frontmatter_links_resolve_and_count_as_references() {
+    let f = fixture(
+        "//- /Inbox/Meetings/2026-03-12 - Sync.md
+---
+attendees: [\"[[Priya Raman]]\", \"[[Nobody Here]]\"]
+---
+Notes for [[Acme Corp]].$0
+//- /Active/Accounts/Acme_Corp/Overview.md
+# Acme Corp
+//- /People/Priya Raman.md
+# Priya Raman
+Runs dispatch.
+",
+    );
+    let out = check_diagnostics_of(&f);
+    insta::assert_snapshot!(out, @r#"warning unresolved-link "Nobody Here": unresolved link: no note named `Nobody Here`"#);
+
+    let at = u32::try_from(f.text.find("Priya").unwrap()).unwrap();
+    let definition = navigation::goto_definition(&f.vault, f.current, at).unwrap();
+    let priya = f.vault.id_of_path("People/Priya Raman.md").unwrap();
+    assert_eq!(definition.note, priya);
+
+    let body = u32::try_from("# Priya Raman\n".len()).unwrap();
+    let references = navigation::references(&f.vault, priya, body, false);
+    assert_eq!(references.len(), 1);
+    assert_eq!(references[0].note, f.current);
+
+    // The first link of the body, not of the frontmatter, names the account.
+    let account = f.vault.account_of(f.current).map(|a| a.name.as_str());
+    assert_eq!(account, Some("Acme Corp"));
+}

@@ -261,6 +261,7 @@ fn read_frontmatter(
                 range,
                 with_fields,
             );
+            summary.property_links = property_links(text, content_start..offset);
             summary.frontmatter = Some(Box::new(parsed.frontmatter));
             summary.tags.extend(parsed.tags);
             summary.fields.extend(parsed.fields);
@@ -275,6 +276,30 @@ fn read_frontmatter(
         range: TextRange::from_usize(start..start + 3),
     });
     0
+}
+
+/// Finds the wikilinks in the frontmatter lines at `content` of `text`. A link ends on its line,
+/// as in the body.
+fn property_links(text: &str, content: std::ops::Range<usize>) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut line_start = content.start;
+    for line in text[content].split_inclusive('\n') {
+        let mut from = 0;
+        while let Some(open) = line[from..].find("[[").map(|i| from + i) {
+            let Some(close) = line[open + 2..].find("]]").map(|i| open + 2 + i) else {
+                break;
+            };
+            // The last `[[` before the `]]` opens the link, so `[[a [[b]]` links to `b`.
+            let open = line[..close].rfind("[[").unwrap_or(open);
+            if !line[open + 2..close].trim().is_empty() {
+                let range = TextRange::from_usize(line_start + open..line_start + close + 2);
+                links.extend(wikilink(text, LinkKind::Wiki, range, &[]));
+            }
+            from = close + 2;
+        }
+        line_start += line.len();
+    }
+    links
 }
 
 /// Byte length of a byte-order mark at the start of `text`: 3, or 0 when there is none.

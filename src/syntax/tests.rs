@@ -453,3 +453,26 @@ fn byte_order_mark_keeps_first_line_syntax() {
     let names: Vec<_> = tag.tags.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["renewal"]);
 }
+
+#[test]
+fn frontmatter_wikilinks_are_property_links() {
+    let text = "\u{feff}---\r\nattendees: [\"[[Dana Reyes]]\", \"[[Priya Raman|Priya]]\"]\r\ncsm: \"[[Maya Okafor]]\"\r\nempty: \"[[]]\"\r\n---\r\n# Body [[Acme Corp]]\r\n";
+    let summary = parse(text);
+    let properties: Vec<(&str, &str)> = summary
+        .property_links
+        .iter()
+        .map(|l| (&*l.target, &text[l.range.as_usize()]))
+        .collect();
+    assert_eq!(
+        properties,
+        [
+            ("Dana Reyes", "[[Dana Reyes]]"),
+            ("Priya Raman", "[[Priya Raman|Priya]]"),
+            ("Maya Okafor", "[[Maya Okafor]]"),
+        ]
+    );
+    let alias = summary.property_links[1].alias.as_deref();
+    assert_eq!(alias, Some("Priya"));
+    let body: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
+    assert_eq!(body, ["Acme Corp"]);
+}

@@ -499,7 +499,7 @@ impl Vault {
                 entry_mut(&mut self.by_alias, &buf).push(id);
             }
         }
-        for link in &note.summary.links {
+        for link in note.summary.all_links() {
             if link_name_into(&mut buf, &link.target) {
                 push_once(entry_mut(&mut self.incoming, &buf), id);
             }
@@ -546,7 +546,7 @@ impl Vault {
             }
         }
         let mut buf = String::new();
-        for link in &note.summary.links {
+        for link in note.summary.all_links() {
             if link_name_into(&mut buf, &link.target) {
                 remove_id(&mut self.incoming, &buf, id);
             }
