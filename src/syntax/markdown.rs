@@ -79,7 +79,7 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
             Event::Start(MdTag::Heading { level, .. }) => {
                 summary.headings.push(heading(text, range, level as u8));
             }
-            Event::Start(MdTag::Item) => item_starts.push(range.start),
+            Event::Start(MdTag::Item) => item_starts.push(item_marker_start(text, range)),
             Event::Start(tag @ (MdTag::Table(_) | MdTag::TableRow | MdTag::TableCell)) if full => {
                 read_table_part(&mut summary.tables, text, &tag, range);
             }
@@ -564,6 +564,15 @@ fn scan_lines(
         }
         scan_tags(line, line_range.start, excluded, &mut summary.tags);
     }
+}
+
+/// Returns the offset of a list item's marker. pulldown-cmark starts a nested item's range where
+/// the parent item's content starts. That can be inside the marker line's indentation, or at the
+/// end of the line above when the indentation is a tab, and it can come before a `>` of a quote.
+fn item_marker_start(text: &str, range: TextRange) -> u32 {
+    let raw = &text[range.as_usize()];
+    let marker = raw.trim_start_matches([' ', '\t', '\r', '\n', '>']);
+    range.start + to_size(raw.len() - marker.len())
 }
 
 /// Length of the list marker and the whitespace after it (`- `, `1. `), if `item` starts with one.

@@ -476,3 +476,42 @@ fn frontmatter_wikilinks_are_property_links() {
     let body: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
     assert_eq!(body, ["Acme Corp"]);
 }
+
+#[test]
+fn nested_tasks_under_any_indentation() {
+    let text = "- [ ] Parent 📅 2026-03-01
+\t- [ ] Tab child 📅 2026-03-02
+\t\t- [ ] Tab grandchild
+- Plain parent
+   - [ ] Three spaces
+    - [ ] Four spaces
+> - [ ] Quoted parent
+>     - [ ] Quoted child
+1. [ ] Ordered parent
+\t1. [ ] Ordered tab child
+";
+    let summary = parse(text);
+    let tasks: Vec<&str> = summary.tasks.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(
+        tasks,
+        [
+            "Parent",
+            "Tab child",
+            "Tab grandchild",
+            "Three spaces",
+            "Four spaces",
+            "Quoted parent",
+            "Quoted child",
+            "Ordered parent",
+            "Ordered tab child",
+        ]
+    );
+    let due = summary.tasks[1].due().unwrap();
+    assert_eq!(&text[due.range.as_usize()], "2026-03-02");
+    let child = summary.list_items[1];
+    assert_eq!(
+        &text[child.range.as_usize()],
+        "- [ ] Tab child 📅 2026-03-02"
+    );
+    assert_eq!(child.indent, 1);
+}
