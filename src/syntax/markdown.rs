@@ -562,7 +562,13 @@ fn scan_lines(
                 });
             }
         }
-        scan_tags(line, line_range.start, excluded, &mut summary.tags);
+        scan_tags(
+            line,
+            line_range.start,
+            excluded,
+            &summary.links,
+            &mut summary.tags,
+        );
     }
 }
 
@@ -596,9 +602,16 @@ fn item_marker_len(item: &str) -> Option<usize> {
     Some(i)
 }
 
+/// Checks whether `offset` is inside a wikilink or embed, whose text (`[[Acme|the #renewal
+/// deal]]`) holds no tags. `links` is sorted by start.
+fn in_wikilink(links: &[Link], offset: u32) -> bool {
+    let i = links.partition_point(|l| l.range.start <= offset);
+    i > 0 && links[i - 1].kind != LinkKind::Markdown && offset < links[i - 1].range.end
+}
+
 /// Reads the `#tags` of one line: a `#` at the start or after whitespace, then tag characters
 /// (a name of digits alone is not a tag).
-fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
+fn scan_tags(line: &str, start: u32, excluded: &Excluded, links: &[Link], tags: &mut Vec<Tag>) {
     for hash in memchr::memchr_iter(b'#', line.as_bytes()) {
         let after_space = line[..hash]
             .chars()
@@ -615,6 +628,9 @@ fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
         }
         let range = TextRange::from_usize(hash..hash + 1 + len).shifted(start);
         if name.bytes().all(|b| b.is_ascii_digit()) || excluded.intersects(range) {
+            continue;
+        }
+        if in_wikilink(links, range.start) {
             continue;
         }
         let name = name.trim_end_matches('/');

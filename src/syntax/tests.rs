@@ -515,3 +515,11 @@ fn nested_tasks_under_any_indentation() {
     );
     assert_eq!(child.indent, 1);
 }
+
+#[test]
+fn wikilink_text_holds_no_tags() {
+    let text = "See [[Acme Corp|the #renewal deal]] and ![[Acme Corp#Risks|#risk view]] #real\n";
+    let summary = parse(text);
+    let names: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["real"]);
+}
