@@ -562,6 +562,7 @@ fn scan_lines(
                 });
             }
         }
+        let tags_before = summary.tags.len();
         scan_tags(
             line,
             line_range.start,
@@ -569,6 +570,10 @@ fn scan_lines(
             &summary.links,
             &mut summary.tags,
         );
+        // A `%% comment %%` inside the line hides its tags too, like a comment spanning lines.
+        let line_tags = summary.tags.split_off(tags_before);
+        let shown = line_tags.into_iter().filter(|t| !in_comment(t.range.start));
+        summary.tags.extend(shown);
     }
 }
 

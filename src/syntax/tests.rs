@@ -516,10 +516,18 @@ fn nested_tasks_under_any_indentation() {
     assert_eq!(child.indent, 1);
 }
 
+fn tag_names(text: &str) -> Vec<String> {
+    parse(text).tags.into_iter().map(|t| t.name).collect()
+}
+
 #[test]
 fn wikilink_text_holds_no_tags() {
     let text = "See [[Acme Corp|the #renewal deal]] and ![[Acme Corp#Risks|#risk view]] #real\n";
-    let summary = parse(text);
-    let names: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(names, ["real"]);
+    assert_eq!(tag_names(text), ["real"]);
+}
+
+#[test]
+fn inline_comment_hides_tags() {
+    let text = "Call went well %% #churn-risk was a guess %% #renewal\n%%\n#hidden\n%%\n";
+    assert_eq!(tag_names(text), ["renewal"]);
 }
