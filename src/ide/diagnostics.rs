@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{TextSource, account, excerpt, explain_impossible_date, plural};
 use crate::syntax::{DateKind, Link, ProblemKind, Subpath};
 use crate::text::TextRange;
-use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault};
+use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault, key};
 
 pub use crate::vault::codes;
 
@@ -379,10 +379,10 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
     push(out, vault, link.target_range, code, message);
 }
 
-/// Compares a heading with the heading part of a link, case-insensitively, after
-/// [`heading_link_text`] has rewritten both.
+/// Compares a heading with the heading part of a link after [`heading_link_text`] has rewritten
+/// both, ignoring case and Unicode normalization form.
 pub fn heading_matches(heading: &str, wanted: &str) -> bool {
-    heading_link_text(heading).to_lowercase() == heading_link_text(wanted).to_lowercase()
+    key(&heading_link_text(heading)) == key(&heading_link_text(wanted))
 }
 
 /// Rewrites a heading in the form Obsidian's link suggestions write after `#`. Each character

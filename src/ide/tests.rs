@@ -1030,3 +1030,12 @@ Runs dispatch.
     let account = f.vault.account_of(f.current).map(|a| a.name.as_str());
     assert_eq!(account, Some("Acme Corp"));
 }
+
+#[test]
+fn heading_link_matches_other_unicode_form() {
+    // The heading is in NFD (e and a combining accent), as text pasted from a macOS file name.
+    let out = check_diagnostics(
+        "//- /a.md\n[[Cafe\u{301} Notes#Re\u{301}sume\u{301}]] [[Café Notes#Résumé]]$0\n//- /Café Notes.md\n## Re\u{301}sume\u{301}\n",
+    );
+    assert_eq!(out, "");
+}
