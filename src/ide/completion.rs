@@ -186,7 +186,8 @@ impl CompletionCache {
     }
 }
 
-/// Computes completions at byte `offset` of `text`, the current text of note `id`.
+/// Computes completions at byte `offset` of `text`, the current text of note `id`. Code, raw
+/// HTML and math get none, since links, tags and dates there are not read.
 pub fn completion(
     vault: &Vault,
     cache: &mut CompletionCache,
@@ -195,6 +196,9 @@ pub fn completion(
     offset: u32,
     today: NaiveDate,
 ) -> Option<Completions> {
+    if in_code(text, offset) {
+        return None;
+    }
     let offset = crate::text::floor_char_boundary(text, offset as usize);
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
@@ -221,6 +225,24 @@ pub fn completion(
         ));
     }
     tag_completion(vault, before, to_size(line_start), to_size(offset))
+}
+
+/// Checks whether the cursor at byte `offset` is inside code, raw HTML or math. A block left open
+/// at the end of the note, such as an unclosed fence, includes the end, where the cursor sits
+/// while typing in it.
+fn in_code(text: &str, offset: u32) -> bool {
+    let summary = crate::syntax::parse(text);
+    let frontmatter = summary.frontmatter.as_ref().map(|f| f.range);
+    // Closed code spans, inline math and HTML tags end in one of these characters.
+    let open_at_end = !text.ends_with(['`', '$', '>']);
+    summary
+        .excluded
+        .iter()
+        .filter(|&&range| Some(range) != frontmatter)
+        .any(|range| {
+            let at_open_end = open_at_end && range.end as usize == text.len();
+            range.start < offset && (offset < range.end || (offset == range.end && at_open_end))
+        })
 }
 
 /// Byte offset of the `[[` that the cursor is inside, within `before` (the line up to the cursor).

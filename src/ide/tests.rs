@@ -1039,3 +1039,24 @@ fn heading_link_matches_other_unicode_form() {
     );
     assert_eq!(out, "");
 }
+
+#[test]
+fn no_completion_in_code() {
+    let note = "//- /People/Zoë Lindqvist.md\n#renewal\n";
+    for cursor in [
+        "```\n[[Zo$0\n```\n",
+        "```\n[[Zo$0",
+        "~~~text\nsee #re$0\n~~~\n",
+        "Inline `[[Zo$0` code\n",
+        "<div>\n[[Zo$0\n</div>\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{cursor}\n{note}"));
+        assert_eq!(out, "none", "{cursor:?}");
+    }
+    let at_end = check_completion(&format!("{note}//- /a.md\n```\n[[Zo$0"));
+    assert_eq!(at_end, "none", "unclosed fence at the end of the note");
+    for cursor in ["`code` [[Zo$0", "---\nattendees: \"[[Zo$0\n---\n"] {
+        let out = check_completion(&format!("//- /a.md\n{cursor}\n{note}"));
+        assert!(out.contains("Zoë Lindqvist"), "{cursor:?}: {out}");
+    }
+}
