@@ -572,8 +572,8 @@ fn scan_lines(
         );
         // A `%% comment %%` inside the line hides its tags too, like a comment spanning lines.
         let line_tags = summary.tags.split_off(tags_before);
-        let shown = line_tags.into_iter().filter(|t| !in_comment(t.range.start));
-        summary.tags.extend(shown);
+        let visible_tags = line_tags.into_iter().filter(|t| !in_comment(t.range.start));
+        summary.tags.extend(visible_tags);
     }
 }
 
@@ -608,7 +608,7 @@ fn item_marker_len(item: &str) -> Option<usize> {
 }
 
 /// Checks whether `offset` is inside a wikilink or embed, whose text (`[[Acme|the #renewal
-/// deal]]`) holds no tags. `links` is sorted by start.
+/// deal]]`) contains no tags. `links` is sorted by start.
 fn in_wikilink(links: &[Link], offset: u32) -> bool {
     let i = links.partition_point(|l| l.range.start <= offset);
     i > 0 && links[i - 1].kind != LinkKind::Markdown && offset < links[i - 1].range.end

@@ -521,7 +521,7 @@ fn tag_names(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn wikilink_text_holds_no_tags() {
+fn wikilink_text_contains_no_tags() {
     let text = "See [[Acme Corp|the #renewal deal]] and ![[Acme Corp#Risks|#risk view]] #real\n";
     assert_eq!(tag_names(text), ["real"]);
 }
