@@ -278,12 +278,13 @@ fn read_frontmatter(
     0
 }
 
-/// Finds the wikilinks in the frontmatter lines at `content` of `text`. A link ends on its line,
-/// as in the body.
+/// Finds the wikilinks in the frontmatter lines at `content` of `text`, leaving out YAML
+/// comments. A link ends on its line, as in the body.
 fn property_links(text: &str, content: std::ops::Range<usize>) -> Vec<Link> {
     let mut links = Vec::new();
     let mut line_start = content.start;
-    for line in text[content].split_inclusive('\n') {
+    for full_line in text[content].split_inclusive('\n') {
+        let line = frontmatter::strip_yaml_comment(full_line);
         let mut from = 0;
         while let Some(open) = line[from..].find("[[").map(|i| from + i) {
             let Some(close) = line[open + 2..].find("]]").map(|i| open + 2 + i) else {
@@ -297,7 +298,7 @@ fn property_links(text: &str, content: std::ops::Range<usize>) -> Vec<Link> {
             }
             from = close + 2;
         }
-        line_start += line.len();
+        line_start += full_line.len();
     }
     links
 }

@@ -456,7 +456,7 @@ fn byte_order_mark_keeps_first_line_syntax() {
 
 #[test]
 fn frontmatter_wikilinks_are_property_links() {
-    let text = "\u{feff}---\r\nattendees: [\"[[Dana Reyes]]\", \"[[Priya Raman|Priya]]\"]\r\ncsm: \"[[Maya Okafor]]\"\r\nempty: \"[[]]\"\r\n---\r\n# Body [[Acme Corp]]\r\n";
+    let text = "\u{feff}---\r\nattendees: [\"[[Dana Reyes]]\", \"[[Priya Raman|Priya]]\"]\r\ncsm: \"[[Maya Okafor]]\" # was [[Old CSM]]\r\n# owner: \"[[Nobody]]\"\r\nempty: \"[[]]\"\r\n---\r\n# Body [[Acme Corp]]\r\n";
     let summary = parse(text);
     let properties: Vec<(&str, &str)> = summary
         .property_links
