@@ -512,7 +512,9 @@ fn scan_lines(
             let content_start = task::checkbox_len(item_text)
                 .or_else(|| item_marker_len(item_text))
                 .unwrap_or(0);
-            if let Some(task) = task::parse_task(item_text, item_start, owner) {
+            if let Some(task) = task::parse_task(item_text, item_start, owner, |range| {
+                excluded.intersects(range)
+            }) {
                 for date in task.dates.iter().filter(|d| d.date.is_none()) {
                     summary.problems.push(Problem {
                         kind: ProblemKind::ImpossibleDate(text[date.range.as_usize()].to_string()),

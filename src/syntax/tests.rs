@@ -531,3 +531,16 @@ fn inline_comment_hides_tags() {
     let text = "Call went well %% #churn-risk was a guess %% #renewal\n%%\n#hidden\n%%\n";
     assert_eq!(tag_names(text), ["renewal"]);
 }
+
+#[test]
+fn task_dates_in_code_spans_are_text() {
+    let text =
+        "- [ ] Show Dana the `📅 2026-03-01` format 📅 2026-03-20\n- [ ] Explain `⏳ 2026-01-01`\n";
+    let summary = parse(text);
+    let first = &summary.tasks[0];
+    assert_eq!(first.dates.len(), 1);
+    assert_eq!(&text[first.dates[0].range.as_usize()], "2026-03-20");
+    assert_eq!(first.text, "Show Dana the `📅 2026-03-01` format");
+    assert!(!first.due_not_at_end);
+    assert!(summary.tasks[1].dates.is_empty());
+}
