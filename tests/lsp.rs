@@ -548,3 +548,66 @@ fn initialization_options_survive_an_empty_configuration_answer() {
     );
     lsp.shutdown();
 }
+
+/// Starts a server whose client watches files, waits for the scan, and opens the note at
+/// vault-relative `note` with its text on disk.
+fn start_watching(root: &std::path::Path, note: &str) -> (Lsp, String) {
+    let mut caps = capabilities();
+    caps["workspace"] = json!({ "didChangeWatchedFiles": { "dynamicRegistration": true } });
+    let (mut lsp, _) = start(root, caps);
+    lsp.wait_indexed();
+    let path = root.join(note);
+    let uri = lsp.open(&path, &std::fs::read_to_string(&path).unwrap());
+    (lsp, uri)
+}
+
+#[test]
+fn removed_folder_keeps_note_of_same_name() {
+    let dir = vault(&[
+        ("Acme.md", "# Acme\n"),
+        ("Acme/Old call.md", "# Old call\n"),
+        ("QBR.md", "# QBR\n[[Acme]] [[Old call]]\n"),
+    ]);
+    let (mut lsp, uri) = start_watching(dir.path(), "QBR.md");
+    assert_eq!(lsp.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+
+    let folder = dir.path().join("Acme");
+    std::fs::remove_dir_all(&folder).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&folder), "type": 3 }] }),
+    );
+    let after = lsp.diagnostics_until(&uri, |d| !d.is_empty());
+    let messages: Vec<&str> = after
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["unresolved link: no note named `Old call`"]);
+    lsp.shutdown();
+}
+
+#[test]
+fn watched_attachment_resolves_embed() {
+    let dir = vault(&[("QBR.md", "# QBR\n![[chart.png|300]]\n")]);
+    let (mut lsp, uri) = start_watching(dir.path(), "QBR.md");
+    let before = lsp.diagnostics(&uri, Some(1));
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0]["code"], "unresolved-link");
+
+    let chart = dir.path().join("chart.png");
+    std::fs::write(&chart, b"\x89PNG").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&chart), "type": 1 }] }),
+    );
+    lsp.diagnostics_until(&uri, <[Value]>::is_empty);
+
+    std::fs::remove_file(&chart).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&chart), "type": 3 }] }),
+    );
+    let after = lsp.diagnostics_until(&uri, |d| !d.is_empty());
+    assert_eq!(after[0]["code"], "unresolved-link");
+    lsp.shutdown();
+}

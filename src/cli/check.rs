@@ -205,6 +205,9 @@ pub(crate) fn index(root: &Path, config: Config) -> (Vault, Vec<Skipped>) {
             ScanItem::Note(note) => {
                 vault.insert(note);
             }
+            ScanItem::Attachment(path) => {
+                vault.add_attachment(&path);
+            }
             ScanItem::Skipped(skip) => {
                 let relative = discover::relative(root, &skip.path);
                 vault.note_skipped(&relative, skip.reason.to_string());

@@ -106,6 +106,7 @@ pub fn code_actions(
         if link.kind != LinkKind::Markdown
             && !link.target.is_empty()
             && vault.resolve(&link.target, &note.path) == Resolution::Unresolved
+            && !vault.resolves_to_attachment(&link.target, &note.path)
         {
             actions.extend(missing_note_actions(vault, id, &request, &link.target));
         }

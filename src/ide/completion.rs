@@ -12,6 +12,7 @@ use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32String};
 use rayon::prelude::*;
 
 use super::account::HealthKey;
+use super::diagnostics::heading_link_text;
 use crate::syntax::is_tag_char;
 use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Vault, key};
@@ -185,7 +186,8 @@ impl CompletionCache {
     }
 }
 
-/// Computes completions at byte `offset` of `text`, the current text of note `id`.
+/// Computes completions at byte `offset` of `text`, the current text of note `id`. Code, raw
+/// HTML and math get none, since links, tags and dates there are not read.
 pub fn completion(
     vault: &Vault,
     cache: &mut CompletionCache,
@@ -194,6 +196,9 @@ pub fn completion(
     offset: u32,
     today: NaiveDate,
 ) -> Option<Completions> {
+    if in_code(text, offset) {
+        return None;
+    }
     let offset = crate::text::floor_char_boundary(text, offset as usize);
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
@@ -220,6 +225,24 @@ pub fn completion(
         ));
     }
     tag_completion(vault, before, to_size(line_start), to_size(offset))
+}
+
+/// Checks whether the cursor at byte `offset` is inside code, raw HTML or math. A block left open
+/// at the end of the note, such as an unclosed fence, includes the end, where the cursor sits
+/// while typing in it.
+fn in_code(text: &str, offset: u32) -> bool {
+    let summary = crate::syntax::parse(text);
+    let frontmatter = summary.frontmatter.as_ref().map(|f| f.range);
+    // Closed code spans, inline math and HTML tags end in one of these characters.
+    let open_at_end = !text.ends_with(['`', '$', '>']);
+    summary
+        .excluded
+        .iter()
+        .filter(|&&range| Some(range) != frontmatter)
+        .any(|range| {
+            let at_open_end = open_at_end && range.end as usize == text.len();
+            range.start < offset && (offset < range.end || (offset == range.end && at_open_end))
+        })
 }
 
 /// Byte offset of the `[[` that the cursor is inside, within `before` (the line up to the cursor).
@@ -278,16 +301,20 @@ fn link_completion(
     } else {
         fuzzy(query, candidates)
     };
+    // An empty query offers only accounts and people, so the first typed character has to
+    // request the list again to reach the other notes.
+    let left_out = query.is_empty() && scored.len() < candidates.len();
     let order = |(a_score, a): &(u32, &Candidate), (b_score, b): &(u32, &Candidate)| {
         Reverse(*a_score)
             .cmp(&Reverse(*b_score))
             .then(a.kind.cmp(&b.kind))
             .then_with(|| a.cmp_label(b))
     };
-    let incomplete = scored.len() > MAX_ITEMS;
+    let too_many = scored.len() > MAX_ITEMS;
+    let incomplete = left_out || too_many;
     // Only the best items are returned: partition them out before sorting, since a short query
     // can match most of a large vault.
-    if incomplete {
+    if too_many {
         scored.select_nth_unstable_by(MAX_ITEMS, order);
         scored.truncate(MAX_ITEMS);
     }
@@ -385,14 +412,15 @@ fn heading_items(
     let Some(note) = vault.note(target) else {
         return Completions::default();
     };
-    let typed = key(typed);
+    let typed = key(&heading_link_text(typed));
     let items = note
         .summary
         .headings
         .iter()
-        .filter(|h| key(&h.text).contains(&typed))
+        .map(|h| (h, heading_link_text(&h.text)))
+        .filter(|(_, link_text)| key(link_text).contains(&typed))
         .enumerate()
-        .map(|(rank, h)| CompletionItem {
+        .map(|(rank, (h, link_text))| CompletionItem {
             label: h.text.clone(),
             kind: CompletionKind::Heading,
             detail: Some(format!(
@@ -400,8 +428,8 @@ fn heading_items(
                 "#".repeat(usize::from(h.level)),
                 note.stem
             )),
-            insert: format!("{}{close}", h.text),
-            filter: h.text.clone(),
+            insert: format!("{link_text}{close}"),
+            filter: link_text,
             rank: u32::try_from(rank).unwrap_or(u32::MAX),
             replace,
         })

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{TextSource, account, excerpt, explain_impossible_date, plural};
 use crate::syntax::{DateKind, Link, ProblemKind, Subpath};
 use crate::text::TextRange;
-use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault};
+use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault, key};
 
 pub use crate::vault::codes;
 
@@ -71,7 +71,7 @@ pub fn diagnostics(
         return out;
     }
     task_diagnostics(vault, id, today, &mut out);
-    for link in &summary.links {
+    for link in summary.all_links() {
         if !link.in_comment {
             link_diagnostics(vault, &note.path, link, &mut out);
         }
@@ -304,6 +304,7 @@ fn renewal_diagnostic(
 fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diagnostic>) {
     let resolution = vault.resolve(&link.target, source);
     let id = match &resolution {
+        Resolution::Unresolved if vault.resolves_to_attachment(&link.target, source) => return,
         Resolution::Unresolved => {
             let message = match vault.skipped_named(&link.target) {
                 Some((path, reason)) => {
@@ -378,19 +379,27 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
     push(out, vault, link.target_range, code, message);
 }
 
-/// Compares a heading with the heading part of a link: case-insensitive, trimmed, and with the
-/// characters Obsidian drops from heading links (`#`, `|`, `^`, `:`, `%`, `[`, `]`) ignored.
+/// Compares a heading with the heading part of a link after [`heading_link_text`] has rewritten
+/// both, ignoring case and Unicode normalization form.
 pub fn heading_matches(heading: &str, wanted: &str) -> bool {
-    let normalize = |s: &str| {
-        s.chars()
-            .filter(|c| !matches!(c, '#' | '|' | '^' | ':' | '%' | '[' | ']'))
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    normalize(heading) == normalize(wanted)
+    key(&heading_link_text(heading)) == key(&heading_link_text(wanted))
+}
+
+/// Rewrites a heading in the form Obsidian's link suggestions write after `#`. Each character
+/// that would break the link (`#`, `|`, `^`, `:`, `%`, `[`, `]`) becomes a space, and each run of
+/// whitespace becomes one space, so `10:30 Sync` is linked as `10 30 Sync`.
+pub fn heading_link_text(heading: &str) -> String {
+    let spaced: String = heading
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | '|' | '^' | ':' | '%' | '[' | ']') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn push(

@@ -48,7 +48,7 @@ impl TextSource for DiskText {
 
 /// The link whose brackets contain `offset`.
 pub fn link_at(summary: &NoteSummary, offset: u32) -> Option<&Link> {
-    summary.links.iter().find(|link| {
+    summary.all_links().find(|link| {
         link.range.start <= offset && offset < link.range.end.max(link.range.start + 1)
     })
 }

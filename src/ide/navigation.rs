@@ -90,7 +90,7 @@ pub fn references(
         let Some(source_note) = vault.note(source) else {
             continue;
         };
-        for link in &source_note.summary.links {
+        for link in source_note.summary.all_links() {
             if vault.resolve(&link.target, &source_note.path).id() != Some(target) {
                 continue;
             }

@@ -76,9 +76,12 @@ fn today() -> NaiveDate {
 }
 
 fn check_diagnostics(spec: &str) -> String {
-    let f = fixture(spec);
+    check_diagnostics_of(&fixture(spec))
+}
+
+fn check_diagnostics_of(f: &Fixture) -> String {
     let mut out = String::new();
-    for d in diagnostics::diagnostics(&f.vault, f.current, today(), &f) {
+    for d in diagnostics::diagnostics(&f.vault, f.current, today(), f) {
         let covered = &f.text[d.range.as_usize()];
         writeln!(
             out,
@@ -938,4 +941,122 @@ type: person
     let beta = first.find("Beta task").unwrap();
     assert!(gamma < alpha, "{first}");
     assert!(alpha < beta, "{first}");
+}
+
+#[test]
+fn heading_completion_drops_link_breaking_characters() {
+    let out = check_completion(
+        "//- /a.md\n[[Daily#$0\n//- /Daily.md\n## 10:30 Sync with [[Dana]]\n## Q3: Renewal | Risks\n",
+    );
+    insta::assert_snapshot!(out, @r#"
+    Heading "10:30 Sync with [[Dana]]" -> "10 30 Sync with Dana]]" replacing "" (## in Daily)
+    Heading "Q3: Renewal | Risks" -> "Q3 Renewal Risks]]" replacing "" (## in Daily)
+    "#);
+    let typed =
+        check_completion("//- /a.md\n[[Daily#q3 ren$0\n//- /Daily.md\n## Q3: Renewal | Risks\n");
+    assert!(typed.contains("\"Q3 Renewal Risks]]\""), "{typed}");
+}
+
+#[test]
+fn heading_link_written_by_obsidian_resolves() {
+    let out = check_diagnostics(
+        "//- /a.md\n[[Daily#10 30 Sync]] [[Daily#Q3 Renewal Risks]] [[Daily#Wrap up]]$0\n//- /Daily.md\n## 10:30 Sync\n## Q3:Renewal|Risks\n## Wrap-up\n",
+    );
+    assert!(!out.contains("10 30 Sync"), "{out}");
+    assert!(!out.contains("Q3 Renewal Risks"), "{out}");
+    assert!(
+        out.contains("unresolved-heading \"Daily#Wrap up\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn links_to_attachments_are_not_unresolved() {
+    let mut f = fixture(
+        "//- /Notes/QBR.md\n![[logo.png|100]] [[Acme MSA.pdf#page=3]] ![[Assets/logo.png]] ![[chart.png]]$0\n",
+    );
+    f.vault.add_attachment("Assets/logo.png");
+    f.vault.add_attachment("Contracts/Acme MSA.pdf");
+    let out = check_diagnostics_of(&f);
+    insta::assert_snapshot!(out, @r#"warning unresolved-link "chart.png": unresolved link: no note named `chart.png`"#);
+}
+
+#[test]
+fn empty_link_query_is_incomplete() {
+    let f = fixture(
+        "//- /a.md\nSee [[$0\n//- /People/Dana Reyes.md\n---\ntype: person\n---\n//- /Roadmap.md\n",
+    );
+    let mut cache = CompletionCache::default();
+    let result =
+        completion::completion(&f.vault, &mut cache, f.current, &f.text, f.offset, today())
+            .unwrap();
+    let labels: Vec<&str> = result.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["Dana Reyes"]);
+    assert!(
+        result.incomplete,
+        "Roadmap is left out, so typing must request the list again"
+    );
+}
+
+#[test]
+fn frontmatter_links_resolve_and_count_as_references() {
+    let f = fixture(
+        "//- /Inbox/Meetings/2026-03-12 - Sync.md
+---
+attendees: [\"[[Priya Raman]]\", \"[[Nobody Here]]\"]
+---
+Notes for [[Acme Corp]].$0
+//- /Active/Accounts/Acme_Corp/Overview.md
+# Acme Corp
+//- /People/Priya Raman.md
+# Priya Raman
+Runs dispatch.
+",
+    );
+    let out = check_diagnostics_of(&f);
+    insta::assert_snapshot!(out, @r#"warning unresolved-link "Nobody Here": unresolved link: no note named `Nobody Here`"#);
+
+    let at = u32::try_from(f.text.find("Priya").unwrap()).unwrap();
+    let definition = navigation::goto_definition(&f.vault, f.current, at).unwrap();
+    let priya = f.vault.id_of_path("People/Priya Raman.md").unwrap();
+    assert_eq!(definition.note, priya);
+
+    let body = u32::try_from("# Priya Raman\n".len()).unwrap();
+    let references = navigation::references(&f.vault, priya, body, false);
+    assert_eq!(references.len(), 1);
+    assert_eq!(references[0].note, f.current);
+
+    // The first link of the body, not of the frontmatter, names the account.
+    let account = f.vault.account_of(f.current).map(|a| a.name.as_str());
+    assert_eq!(account, Some("Acme Corp"));
+}
+
+#[test]
+fn heading_link_matches_other_unicode_form() {
+    // The heading is in NFD (e and a combining accent), as text pasted from a macOS file name.
+    let out = check_diagnostics(
+        "//- /a.md\n[[Cafe\u{301} Notes#Re\u{301}sume\u{301}]] [[Café Notes#Résumé]]$0\n//- /Café Notes.md\n## Re\u{301}sume\u{301}\n",
+    );
+    assert_eq!(out, "");
+}
+
+#[test]
+fn no_completion_in_code() {
+    let note = "//- /People/Zoë Lindqvist.md\n#renewal\n";
+    for cursor in [
+        "```\n[[Zo$0\n```\n",
+        "```\n[[Zo$0",
+        "~~~text\nsee #re$0\n~~~\n",
+        "Inline `[[Zo$0` code\n",
+        "<div>\n[[Zo$0\n</div>\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{cursor}\n{note}"));
+        assert_eq!(out, "none", "{cursor:?}");
+    }
+    let at_end = check_completion(&format!("{note}//- /a.md\n```\n[[Zo$0"));
+    assert_eq!(at_end, "none", "unclosed fence at the end of the note");
+    for cursor in ["`code` [[Zo$0", "---\nattendees: \"[[Zo$0\n---\n"] {
+        let out = check_completion(&format!("//- /a.md\n{cursor}\n{note}"));
+        assert!(out.contains("Zoë Lindqvist"), "{cursor:?}: {out}");
+    }
 }

@@ -138,6 +138,9 @@ fn scan(
     discover::scan(&vault.root, &config, loose.then_some(1), |item| {
         match item {
             ScanItem::Note(note) => batch.push(note),
+            ScanItem::Attachment(path) => {
+                vault.index.write().add_attachment(&path);
+            }
             ScanItem::Skipped(skip) => {
                 let relative = discover::relative(&vault.root, &skip.path);
                 vault
@@ -236,9 +239,13 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
         let mut index = vault.index.write();
         // Links to a skipped file gave the reason it was skipped. Now they are plainly unresolved.
         let was_skipped = index.forget_skipped(&relative);
-        index.remove(&relative).is_some()
-            || was_skipped
-            || !index.remove_folder(&relative).is_empty()
+        // Only a `.md` path names a note: the folder `Acme` is not the note `Acme.md`.
+        let removed_file = if discover::is_markdown(&path) {
+            index.remove(&relative).is_some()
+        } else {
+            index.remove_attachment(&relative)
+        };
+        removed_file || was_skipped || !index.remove_folder(&relative).is_empty()
     } else {
         update_note(shared, &vault, &path)
     };
@@ -249,7 +256,10 @@ pub fn apply_file_change(shared: &Arc<Shared>, change: FileChange) {
 
 fn update_note(shared: &Shared, vault: &VaultHandle, path: &Path) -> bool {
     if !discover::is_markdown(path) {
-        return false;
+        // A new attachment resolves the links to it. A folder is not one.
+        let relative = discover::relative(&vault.root, path);
+        let is_attachment = discover::is_attachment(path) && path.is_file();
+        return is_attachment && vault.index.write().add_attachment(&relative);
     }
     let config = vault.index.read().config.clone();
     match discover::read_note(&vault.root, path, &config) {
@@ -269,6 +279,7 @@ fn update_note(shared: &Shared, vault: &VaultHandle, path: &Path) -> bool {
             // Diagnostics of links to the file now give the reason, so they change.
             true
         }
+        ScanItem::Attachment(_) => false,
     }
 }
 

@@ -89,7 +89,7 @@ pub fn parse_markdown_destination(destination: &str) -> Option<(String, Option<S
     if stripped.len() == path.len() {
         return None;
     }
-    let stripped = stripped.strip_prefix("./").unwrap_or(stripped);
+    // A leading `./` stays: link resolution reads it as the linking note's folder.
     Some((stripped.to_string(), subpath))
 }
 

@@ -49,11 +49,13 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     let mut excluded = Vec::new();
     let body_start = read_frontmatter(text, full, &mut summary, &mut excluded);
 
+    // pulldown-cmark reads only the body, because it does not take every frontmatter block for
+    // metadata. It reads one after a byte-order mark or with a blank first line as a setext
+    // heading or a list.
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_MATH
         | Options::ENABLE_GFM;
@@ -61,13 +63,14 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     let mut wiki_ranges = Vec::new();
     // Link destinations, images and footnote labels: text where a date is not prose.
     let mut not_prose = Vec::new();
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        let range = TextRange::from_usize(range);
-        if range.end <= body_start {
-            continue;
-        }
+    // A byte-order mark is not whitespace to pulldown-cmark, so it would hide a heading on the
+    // first line.
+    let markdown_start = body_start.max(bom_len(text));
+    let body = &text[markdown_start as usize..];
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let range = TextRange::from_usize(range).shifted(markdown_start);
         match event {
-            Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock | MdTag::MetadataBlock(_))
+            Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock)
             | Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
@@ -76,7 +79,7 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
             Event::Start(MdTag::Heading { level, .. }) => {
                 summary.headings.push(heading(text, range, level as u8));
             }
-            Event::Start(MdTag::Item) => item_starts.push(range.start),
+            Event::Start(MdTag::Item) => item_starts.push(item_marker_start(text, range)),
             Event::Start(tag @ (MdTag::Table(_) | MdTag::TableRow | MdTag::TableCell)) if full => {
                 read_table_part(&mut summary.tables, text, &tag, range);
             }
@@ -237,7 +240,7 @@ fn read_frontmatter(
     summary: &mut NoteSummary,
     excluded: &mut Vec<TextRange>,
 ) -> u32 {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let start = bom_len(text) as usize;
     let rest = &text[start..];
     let Some(first_line) = rest.split_inclusive('\n').next() else {
         return 0;
@@ -258,6 +261,7 @@ fn read_frontmatter(
                 range,
                 with_fields,
             );
+            summary.property_links = property_links(text, content_start..offset);
             summary.frontmatter = Some(Box::new(parsed.frontmatter));
             summary.tags.extend(parsed.tags);
             summary.fields.extend(parsed.fields);
@@ -272,6 +276,36 @@ fn read_frontmatter(
         range: TextRange::from_usize(start..start + 3),
     });
     0
+}
+
+/// Finds the wikilinks in the frontmatter lines at `content` of `text`, leaving out YAML
+/// comments. A link ends on its line, as in the body.
+fn property_links(text: &str, content: std::ops::Range<usize>) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut line_start = content.start;
+    for full_line in text[content].split_inclusive('\n') {
+        let line = frontmatter::strip_yaml_comment(full_line);
+        let mut from = 0;
+        while let Some(open) = line[from..].find("[[").map(|i| from + i) {
+            let Some(close) = line[open + 2..].find("]]").map(|i| open + 2 + i) else {
+                break;
+            };
+            // The last `[[` before the `]]` opens the link, so `[[a [[b]]` links to `b`.
+            let open = line[..close].rfind("[[").unwrap_or(open);
+            if !line[open + 2..close].trim().is_empty() {
+                let range = TextRange::from_usize(line_start + open..line_start + close + 2);
+                links.extend(wikilink(text, LinkKind::Wiki, range, &[]));
+            }
+            from = close + 2;
+        }
+        line_start += full_line.len();
+    }
+    links
+}
+
+/// Byte length of a byte-order mark at the start of `text`: 3, or 0 when there is none.
+fn bom_len(text: &str) -> u32 {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 /// Adds the start of a table, row or cell to the tables read so far.
@@ -478,7 +512,9 @@ fn scan_lines(
             let content_start = task::checkbox_len(item_text)
                 .or_else(|| item_marker_len(item_text))
                 .unwrap_or(0);
-            if let Some(task) = task::parse_task(item_text, item_start, owner) {
+            if let Some(task) = task::parse_task(item_text, item_start, owner, |range| {
+                excluded.intersects(range)
+            }) {
                 for date in task.dates.iter().filter(|d| d.date.is_none()) {
                     summary.problems.push(Problem {
                         kind: ProblemKind::ImpossibleDate(text[date.range.as_usize()].to_string()),
@@ -529,8 +565,28 @@ fn scan_lines(
                 });
             }
         }
-        scan_tags(line, line_range.start, excluded, &mut summary.tags);
+        let tags_before = summary.tags.len();
+        scan_tags(
+            line,
+            line_range.start,
+            excluded,
+            &summary.links,
+            &mut summary.tags,
+        );
+        // A `%% comment %%` inside the line hides its tags too, like a comment spanning lines.
+        let line_tags = summary.tags.split_off(tags_before);
+        let visible_tags = line_tags.into_iter().filter(|t| !in_comment(t.range.start));
+        summary.tags.extend(visible_tags);
     }
+}
+
+/// Returns the offset of a list item's marker. pulldown-cmark starts a nested item's range where
+/// the parent item's content starts. That can be inside the marker line's indentation, or at the
+/// end of the line above when the indentation is a tab, and it can come before a `>` of a quote.
+fn item_marker_start(text: &str, range: TextRange) -> u32 {
+    let raw = &text[range.as_usize()];
+    let marker = raw.trim_start_matches([' ', '\t', '\r', '\n', '>']);
+    range.start + to_size(raw.len() - marker.len())
 }
 
 /// Length of the list marker and the whitespace after it (`- `, `1. `), if `item` starts with one.
@@ -554,14 +610,21 @@ fn item_marker_len(item: &str) -> Option<usize> {
     Some(i)
 }
 
+/// Checks whether `offset` is inside a wikilink or embed, whose text (`[[Acme|the #renewal
+/// deal]]`) contains no tags. `links` is sorted by start.
+fn in_wikilink(links: &[Link], offset: u32) -> bool {
+    let i = links.partition_point(|l| l.range.start <= offset);
+    i > 0 && links[i - 1].kind != LinkKind::Markdown && offset < links[i - 1].range.end
+}
+
 /// Reads the `#tags` of one line: a `#` at the start or after whitespace, then tag characters
 /// (a name of digits alone is not a tag).
-fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
+fn scan_tags(line: &str, start: u32, excluded: &Excluded, links: &[Link], tags: &mut Vec<Tag>) {
     for hash in memchr::memchr_iter(b'#', line.as_bytes()) {
         let after_space = line[..hash]
             .chars()
             .next_back()
-            .is_none_or(char::is_whitespace);
+            .is_none_or(|c| c.is_whitespace() || c == '\u{feff}');
         let rest = &line[hash + 1..];
         let len = rest
             .char_indices()
@@ -573,6 +636,9 @@ fn scan_tags(line: &str, start: u32, excluded: &Excluded, tags: &mut Vec<Tag>) {
         }
         let range = TextRange::from_usize(hash..hash + 1 + len).shifted(start);
         if name.bytes().all(|b| b.is_ascii_digit()) || excluded.intersects(range) {
+            continue;
+        }
+        if in_wikilink(links, range.start) {
             continue;
         }
         let name = name.trim_end_matches('/');

@@ -33,8 +33,12 @@ pub struct NoteSummary {
     pub headings: Vec<Heading>,
     /// Block ids (`^id` at the end of a line) in document order.
     pub block_ids: Vec<BlockId>,
-    /// Links of every form in document order.
+    /// Links of every form in the body, in document order.
     pub links: Vec<Link>,
+    /// Wikilinks written in frontmatter values (`attendees: ["[[Dana Reyes]]"]`), in document
+    /// order. Obsidian counts them as links since version 1.4, so they resolve, navigate and
+    /// count as references. The note's account still comes from its first body link.
+    pub property_links: Vec<Link>,
     /// Inline and frontmatter tags.
     pub tags: Vec<Tag>,
     /// Task list items (action items) in document order.
@@ -277,6 +281,7 @@ impl NoteSummary {
         self.headings.shrink_to_fit();
         self.block_ids.shrink_to_fit();
         self.links.shrink_to_fit();
+        self.property_links.shrink_to_fit();
         self.tags.shrink_to_fit();
         self.tasks.shrink_to_fit();
         self.fields.shrink_to_fit();
@@ -285,6 +290,11 @@ impl NoteSummary {
         self.excluded.shrink_to_fit();
         self.dates.shrink_to_fit();
         self.problems.shrink_to_fit();
+    }
+
+    /// Returns every link of the note: the frontmatter's, then the body's.
+    pub fn all_links(&self) -> impl Iterator<Item = &Link> {
+        self.property_links.iter().chain(&self.links)
     }
 
     /// The innermost standard section that contains byte `offset`: the deepest heading whose

@@ -164,9 +164,14 @@ static TRAILING_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Reads a task from `line`, which starts at a list marker at byte `start` of the note. `owner`
-/// is the first wikilink target on the line, if any. Returns `None` when the item has no
-/// checkbox.
-pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Option<Task> {
+/// is the first wikilink target on the line, if any. A date field for which `in_code` is true
+/// (one inside a code span) is left in the text. Returns `None` when the item has no checkbox.
+pub(super) fn parse_task(
+    line: &str,
+    start: u32,
+    link_owner: Option<&str>,
+    in_code: impl Fn(TextRange) -> bool,
+) -> Option<Task> {
     let checkbox = read_checkbox(line)?;
     let marker = checkbox.marker;
     let body_start = checkbox.end;
@@ -175,7 +180,8 @@ pub(super) fn parse_task(line: &str, start: u32, link_owner: Option<&str>) -> Op
         TextRange::from_usize(range.start + body_start..range.end + body_start).shifted(start)
     };
 
-    let found = find_dates(body);
+    let mut found = find_dates(body);
+    found.retain(|f| !in_code(at(f.whole.clone())));
     // Room for the dates, a priority, a recurrence and a block id, so nothing grows.
     let mut removed: Vec<std::ops::Range<usize>> = Vec::with_capacity(found.len() + 3);
     removed.extend(found.iter().map(|f| f.whole.clone()));

@@ -422,3 +422,125 @@ fn frontmatter_only_parse_matches_full_parse() {
         );
     }
 }
+
+#[test]
+fn unusual_frontmatter_adds_no_heading() {
+    for text in [
+        "\u{feff}---\ntitle: Acme\naliases: [Acme Corp]\n---\n# Body\n",
+        "---\n\ntitle: Acme\ntags: [renewal]\n---\n# Body\n",
+        "\u{feff}---\r\ntitle: Acme\r\n---\r\n# Body\r\n",
+        "---\n\n- [ ] not a task\nowner: Dana\n---\n# Body\n",
+    ] {
+        let summary = parse(text);
+        let titles: Vec<_> = summary.headings.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(titles, ["Body"], "{text:?}");
+        assert!(summary.tasks.is_empty(), "{text:?}");
+        assert!(summary.frontmatter.is_some(), "{text:?}");
+    }
+}
+
+#[test]
+fn byte_order_mark_keeps_first_line_syntax() {
+    let heading = parse("\u{feff}# Acme Corp\n[[Dana Reyes]]\n");
+    assert_eq!(heading.headings.len(), 1);
+    assert_eq!(heading.headings[0].text, "Acme Corp");
+
+    let task = parse("\u{feff}- [ ] Send the QBR deck 📅 2026-03-14\n");
+    assert_eq!(task.tasks.len(), 1);
+    assert_eq!(task.tasks[0].text, "Send the QBR deck");
+
+    let tag = parse("\u{feff}#renewal notes\n");
+    let names: Vec<_> = tag.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["renewal"]);
+}
+
+#[test]
+fn frontmatter_wikilinks_are_property_links() {
+    let text = "\u{feff}---\r\nattendees: [\"[[Dana Reyes]]\", \"[[Priya Raman|Priya]]\"]\r\ncsm: \"[[Maya Okafor]]\" # was [[Old CSM]]\r\n# owner: \"[[Nobody]]\"\r\nempty: \"[[]]\"\r\n---\r\n# Body [[Acme Corp]]\r\n";
+    let summary = parse(text);
+    let properties: Vec<(&str, &str)> = summary
+        .property_links
+        .iter()
+        .map(|l| (&*l.target, &text[l.range.as_usize()]))
+        .collect();
+    assert_eq!(
+        properties,
+        [
+            ("Dana Reyes", "[[Dana Reyes]]"),
+            ("Priya Raman", "[[Priya Raman|Priya]]"),
+            ("Maya Okafor", "[[Maya Okafor]]"),
+        ]
+    );
+    let alias = summary.property_links[1].alias.as_deref();
+    assert_eq!(alias, Some("Priya"));
+    let body: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
+    assert_eq!(body, ["Acme Corp"]);
+}
+
+#[test]
+fn nested_tasks_under_any_indentation() {
+    let text = "- [ ] Parent 📅 2026-03-01
+\t- [ ] Tab child 📅 2026-03-02
+\t\t- [ ] Tab grandchild
+- Plain parent
+   - [ ] Three spaces
+    - [ ] Four spaces
+> - [ ] Quoted parent
+>     - [ ] Quoted child
+1. [ ] Ordered parent
+\t1. [ ] Ordered tab child
+";
+    let summary = parse(text);
+    let tasks: Vec<&str> = summary.tasks.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(
+        tasks,
+        [
+            "Parent",
+            "Tab child",
+            "Tab grandchild",
+            "Three spaces",
+            "Four spaces",
+            "Quoted parent",
+            "Quoted child",
+            "Ordered parent",
+            "Ordered tab child",
+        ]
+    );
+    let due = summary.tasks[1].due().unwrap();
+    assert_eq!(&text[due.range.as_usize()], "2026-03-02");
+    let child = summary.list_items[1];
+    assert_eq!(
+        &text[child.range.as_usize()],
+        "- [ ] Tab child 📅 2026-03-02"
+    );
+    assert_eq!(child.indent, 1);
+}
+
+fn tag_names(text: &str) -> Vec<String> {
+    parse(text).tags.into_iter().map(|t| t.name).collect()
+}
+
+#[test]
+fn wikilink_text_contains_no_tags() {
+    let text = "See [[Acme Corp|the #renewal deal]] and ![[Acme Corp#Risks|#risk view]] #real\n";
+    assert_eq!(tag_names(text), ["real"]);
+}
+
+#[test]
+fn inline_comment_hides_tags() {
+    let text = "Call went well %% #churn-risk was a guess %% #renewal\n%%\n#hidden\n%%\n";
+    assert_eq!(tag_names(text), ["renewal"]);
+}
+
+#[test]
+fn task_dates_in_code_spans_are_text() {
+    let text =
+        "- [ ] Show Dana the `📅 2026-03-01` format 📅 2026-03-20\n- [ ] Explain `⏳ 2026-01-01`\n";
+    let summary = parse(text);
+    let first = &summary.tasks[0];
+    assert_eq!(first.dates.len(), 1);
+    assert_eq!(&text[first.dates[0].range.as_usize()], "2026-03-20");
+    assert_eq!(first.text, "Show Dana the `📅 2026-03-01` format");
+    assert!(!first.due_not_at_end);
+    assert!(summary.tasks[1].dates.is_empty());
+}

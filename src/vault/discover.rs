@@ -94,6 +94,8 @@ pub enum ScanItem {
     Note(Note),
     /// A file left out.
     Skipped(Skipped),
+    /// A file that is not a note, such as an image or a PDF, by its vault-relative path.
+    Attachment(String),
 }
 
 /// Results a walker thread gathers before handing them over, so that the threads do not wake
@@ -166,10 +168,16 @@ impl ignore::ParallelVisitor for Visitor<'_> {
         let item = match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if !is_file || !is_markdown(entry.path()) {
+                if !is_file {
                     return WalkState::Continue;
                 }
-                read_note(self.root, entry.path(), self.config)
+                if is_markdown(entry.path()) {
+                    read_note(self.root, entry.path(), self.config)
+                } else if is_attachment(entry.path()) {
+                    ScanItem::Attachment(relative(self.root, entry.path()))
+                } else {
+                    return WalkState::Continue;
+                }
             }
             Err(err) => {
                 // The walker reports a loop or an unreadable folder before it applies the
@@ -367,6 +375,13 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
 pub fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
+/// Checks whether a link can name the file at `path` as an attachment: it has an extension, and
+/// the extension is not `.md`. A link without an extension names a note.
+pub fn is_attachment(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| !ext.eq_ignore_ascii_case("md"))
 }
 
 /// Vault-relative path with `/` separators.

@@ -193,6 +193,9 @@ pub struct Vault {
     /// Files the scan could not index, by the lookup key of their name: the vault-relative path
     /// and the reason, which the diagnostic of a link to one of them reports.
     skipped: HashMap<String, (String, String)>,
+    /// Files that are not notes (images, PDFs, canvases), by the key of their file name with its
+    /// extension: their vault-relative paths. Links to them resolve.
+    attachments: HashMap<String, Vec<String>>,
 }
 
 impl Vault {
@@ -212,6 +215,7 @@ impl Vault {
             account_candidates: HashMap::default(),
             names_generation: 0,
             skipped: HashMap::default(),
+            attachments: HashMap::default(),
         }
     }
 
@@ -327,6 +331,36 @@ impl Vault {
         false
     }
 
+    /// Records a file that is not a note at vault-relative `path`; returns whether it is new.
+    pub fn add_attachment(&mut self, path: &str) -> bool {
+        let path = path.replace('\\', "/");
+        let path_key = key(&path);
+        let name = path_key.rsplit('/').next().unwrap_or_default();
+        let paths = entry_mut(&mut self.attachments, name);
+        if paths.iter().any(|p| key(p) == path_key) {
+            return false;
+        }
+        paths.push(path);
+        true
+    }
+
+    /// Forgets the file that is not a note at vault-relative `path`; returns whether it was
+    /// recorded.
+    pub fn remove_attachment(&mut self, path: &str) -> bool {
+        let path_key = key(&path.replace('\\', "/"));
+        let name = path_key.rsplit('/').next().unwrap_or_default();
+        let Some(paths) = self.attachments.get_mut(name) else {
+            return false;
+        };
+        let before = paths.len();
+        paths.retain(|p| key(p) != path_key);
+        let removed = paths.len() < before;
+        if paths.is_empty() {
+            self.attachments.remove(name);
+        }
+        removed
+    }
+
     /// Adds or replaces the note at `note.path`.
     pub fn insert(&mut self, note: Note) -> NoteId {
         self.forget_skipped(&note.path);
@@ -373,8 +407,8 @@ impl Vault {
         Some(id)
     }
 
-    /// Removes every note and every skipped-file entry under a vault-relative folder, and
-    /// returns the paths of both.
+    /// Removes every note, skipped-file entry and attachment under a vault-relative folder, and
+    /// returns their paths.
     pub fn remove_folder(&mut self, folder: &str) -> Vec<String> {
         let prefix = format!("{}/", key(folder.trim_end_matches('/')));
         let mut paths: Vec<String> = self
@@ -391,6 +425,16 @@ impl Vault {
                 paths.push(path.clone());
             }
             !inside
+        });
+        self.attachments.retain(|_, attachments| {
+            attachments.retain(|path| {
+                let inside = key(path).starts_with(&prefix);
+                if inside {
+                    paths.push(path.clone());
+                }
+                !inside
+            });
+            !attachments.is_empty()
         });
         paths
     }
@@ -455,7 +499,7 @@ impl Vault {
                 entry_mut(&mut self.by_alias, &buf).push(id);
             }
         }
-        for link in &note.summary.links {
+        for link in note.summary.all_links() {
             if link_name_into(&mut buf, &link.target) {
                 push_once(entry_mut(&mut self.incoming, &buf), id);
             }
@@ -502,7 +546,7 @@ impl Vault {
             }
         }
         let mut buf = String::new();
-        for link in &note.summary.links {
+        for link in note.summary.all_links() {
             if link_name_into(&mut buf, &link.target) {
                 remove_id(&mut self.incoming, &buf, id);
             }

@@ -103,6 +103,30 @@ impl Vault {
         Resolution::Unresolved
     }
 
+    /// Checks whether a link target (the part before `#`) written in the note at `source_path`
+    /// names a file that is not a note, such as `logo.png` or `assets/Contract.pdf`. A bare
+    /// name matches the file anywhere in the vault, and a path matches by its end.
+    pub fn resolves_to_attachment(&self, target: &str, source_path: &str) -> bool {
+        let source_folder = source_path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let Some(target) = normalize(target, source_folder) else {
+            return false;
+        };
+        let name = target.rsplit('/').next().unwrap_or_default();
+        let Some(paths) = self.attachments.get(name) else {
+            return false;
+        };
+        if name.len() == target.len() {
+            return true;
+        }
+        let suffix = format!("/{target}");
+        paths.iter().any(|path| {
+            let path = key(path);
+            path == target || path.ends_with(&suffix)
+        })
+    }
+
     /// `[[Acme Corp/Health]]`: a page in an account's folder, named by the account.
     fn resolve_account_page(&self, account: &str, page: &str) -> Resolution {
         let Some(account) = self.account(account) else {
@@ -309,6 +333,19 @@ mod tests {
             Some("a/b/Note.md")
         );
         assert_eq!(resolved_path(&v, "Missing", "a/b/Note.md"), None);
+    }
+
+    #[test]
+    fn markdown_link_with_dot_slash_is_relative() {
+        let v = vault(&["Note.md", "A/Note.md"]);
+        let summary = crate::syntax::parse("[same folder](./Note.md) [root](Note.md)\n");
+        let targets: Vec<_> = summary
+            .links
+            .iter()
+            .map(|l| resolved_path(&v, &l.target, "A/src.md"))
+            .collect();
+        assert_eq!(targets[0].as_deref(), Some("A/Note.md"));
+        assert_eq!(targets[1].as_deref(), Some("Note.md"));
     }
 
     #[test]

@@ -118,3 +118,24 @@ fn account_members_survive_reinsertion() {
         ]
     );
 }
+
+#[test]
+fn attachments_resolve_by_name_and_path() {
+    let mut vault = Vault::new("/v".into(), Config::default());
+    assert!(vault.add_attachment("Assets/Logo.PNG"));
+    assert!(!vault.add_attachment("Assets/Logo.PNG"));
+    vault.add_attachment("Contracts/Acme MSA.pdf");
+
+    assert!(vault.resolves_to_attachment("logo.png", "Notes/a.md"));
+    assert!(vault.resolves_to_attachment("Assets/Logo.png", "Notes/a.md"));
+    assert!(vault.resolves_to_attachment("../Assets/Logo.png", "Notes/a.md"));
+    assert!(vault.resolves_to_attachment("Acme MSA.pdf", "a.md"));
+    assert!(!vault.resolves_to_attachment("Other/Logo.png", "a.md"));
+    assert!(!vault.resolves_to_attachment("logo", "a.md"));
+    assert!(!vault.resolves_to_attachment("", "a.md"));
+
+    assert!(vault.remove_attachment("assets/logo.png"));
+    assert!(!vault.resolves_to_attachment("logo.png", "a.md"));
+    assert_eq!(vault.remove_folder("Contracts"), ["Contracts/Acme MSA.pdf"]);
+    assert!(!vault.resolves_to_attachment("Acme MSA.pdf", "a.md"));
+}

@@ -54,6 +54,7 @@ pub fn watch(
 
 fn is_watched(path: &Path) -> bool {
     super::discover::is_markdown(path)
+        || super::discover::is_attachment(path)
         || path
             .file_name()
             .is_some_and(|name| name == super::config::CONFIG_FILE)

@@ -11,6 +11,7 @@ use crate::ide::account::{
     AccountReport, HealthKey, Item, Signal, account_report, mitigation, risk, values,
 };
 use crate::ide::card::reading;
+use crate::ide::diagnostics::heading_link_text;
 use crate::ide::{TextSource, describe_due};
 use crate::syntax::SectionKind;
 use crate::text::TextRange;
@@ -46,7 +47,11 @@ fn source(vault: &Vault, note: NoteId, range: TextRange) -> String {
         .iter()
         .rfind(|h| h.range.start <= range.start && range.start < h.section_end && h.level > 1);
     match heading {
-        Some(h) => format!("([[{}#{}]])", link_text(vault, note), h.text),
+        Some(h) => format!(
+            "([[{}#{}]])",
+            link_text(vault, note),
+            heading_link_text(&h.text)
+        ),
         None => format!("([[{}]])", link_text(vault, note)),
     }
 }
@@ -936,4 +941,20 @@ pub fn relationships_folder(vault: &Vault, group: &str) -> String {
                 .map(|i| n.path[..i + marker.len() - 1].to_string())
         })
         .unwrap_or_else(|| format!("Active/{}/{group}", vault.config.relationships_folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{Config, Note};
+
+    #[test]
+    fn source_link_to_heading_with_colon() {
+        let text = "# QBR\n## Risks: Q3 | exec\n- Champion leaving\n";
+        let mut vault = Vault::new("/vault".into(), Config::default());
+        let id = vault.insert(Note::parse("Acme/QBR.md", text, &vault.config));
+        let at = u32::try_from(text.find("- Champion").unwrap()).unwrap();
+        let link = source(&vault, id, TextRange::new(at, at));
+        assert_eq!(link, "([[QBR#Risks Q3 exec]])");
+    }
 }

@@ -102,7 +102,7 @@ pub fn handle_did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams
             index.insert(note);
             index.names_generation != before
         }
-        ScanItem::Skipped(_) => {
+        ScanItem::Skipped(_) | ScanItem::Attachment(_) => {
             let relative = discover::relative(&root, &doc.path);
             doc.vault.index.write().remove(&relative).is_some()
         }

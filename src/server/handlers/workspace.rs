@@ -89,7 +89,10 @@ pub fn handle_initialized(shared: &Arc<Shared>) {
 }
 
 async fn register_watchers(shared: &Shared) {
-    let watchers = ["**/*.md", "**/.dex.toml"]
+    // Attachments of the types Obsidian opens itself. A new file of another type is seen at the
+    // next scan.
+    let attachments = "**/*.{avif,bmp,gif,jpeg,jpg,png,svg,webp,flac,m4a,mp3,ogg,wav,webm,3gp,mkv,mov,mp4,ogv,pdf,canvas,base}";
+    let watchers = ["**/*.md", "**/.dex.toml", attachments]
         .into_iter()
         .map(|glob| FileSystemWatcher {
             glob_pattern: GlobPattern::String(glob.to_string()),
