@@ -242,11 +242,11 @@ fn running_server_sees_imported_notes() {
         after = account_card(&mut lsp, &uri);
     }
     assert!(
-        before.contains("- 11 open commitments, 2 overdue, 4 due within 7 days"),
+        before.contains("- 13 open commitments, 2 overdue, 4 due within 7 days"),
         "{before}"
     );
     assert!(
-        after.contains("- 12 open commitments, 2 overdue, 5 due within 7 days"),
+        after.contains("- 14 open commitments, 2 overdue, 5 due within 7 days"),
         "{after}"
     );
 
