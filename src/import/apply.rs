@@ -380,6 +380,19 @@ fn plan_health(
             return Planned::LeftAlone;
         }
     };
+    // A usage drop is judged against the block's earlier rows, which are read only now.
+    let signal =
+        (new_block.drop_check.as_ref()).and_then(|check| check.signal(previous.as_ref(), ctx));
+    let with_signal;
+    let new_block = match signal {
+        Some(signal) => {
+            let mut block = new_block.clone();
+            block.risks.push(signal);
+            with_signal = block;
+            &with_signal
+        }
+        None => new_block,
+    };
     let path = ctx.root.join(&rel);
     let health = old.map(|old| HealthText { old, path: &path });
     let records = records::records(

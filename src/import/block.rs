@@ -39,6 +39,8 @@ use sha2::{Digest, Sha256};
 use crate::syntax::dex_block::{self, PageRecord};
 use crate::text::join_lines;
 
+use super::sources::DropCheck;
+
 /// The parts that every account's block of one run shares: the heading, the columns, the notes
 /// and the provenance line. A run builds it once and each account's [`Block`] points to it.
 #[derive(Clone, Debug, Default)]
@@ -77,6 +79,8 @@ pub struct Block {
     pub expansion: Option<Vec<String>>,
     /// Lines after the frame's notes that describe this account's data, replaced each time.
     pub notes: Vec<String>,
+    /// For a usage block, the check that adds a usage-drop signal against the earlier rows.
+    pub drop_check: Option<DropCheck>,
 }
 
 impl Block {
@@ -89,6 +93,7 @@ impl Block {
             risks: Vec::new(),
             expansion: None,
             notes: Vec::new(),
+            drop_check: None,
         }
     }
 }

@@ -207,8 +207,6 @@ struct Counter<'c, 'v> {
     pending: Vec<Pending>,
     accounts: FxHashMap<String, Option<usize>>,
     last_date: Option<NaiveDate>,
-    /// The earlier readings of the accounts found so far, read meanwhile.
-    baselines: usage::Baselines,
 }
 
 pub(super) fn read(
@@ -232,10 +230,8 @@ pub(super) fn read(
             )));
         }
     };
-    let baselines = usage::Baselines::start(ctx);
     let mut counter = Counter {
         ctx,
-        baselines,
         property,
         weeks: Vec::new(),
         pending: Vec::with_capacity(PENDING_EVENTS),
@@ -632,9 +628,6 @@ impl Counter<'_, '_> {
             Some(domain) => query.domains.push(domain.to_string()),
         }
         let found = self.ctx.resolve(&query, label, line, parsed);
-        if let Some(account) = found {
-            self.baselines.request(self.ctx, account);
-        }
         self.accounts.insert(key.to_string(), found);
         found
     }
@@ -642,7 +635,6 @@ impl Counter<'_, '_> {
     fn finish(mut self, parsed: &mut Parsed, names: &[String]) {
         self.count_pending();
         let frame = usage::frame(self.ctx, false, names);
-        let mut earlier = self.baselines.finish();
         let last = self.last_date;
         let mut per_account: HashMap<usize, Vec<Reading>> = HashMap::new();
         let mut partial = std::collections::BTreeSet::new();
@@ -668,7 +660,7 @@ impl Counter<'_, '_> {
         }
         for (account, mut readings) in per_account {
             readings.sort_by_key(|r| r.date);
-            let block = usage::build(self.ctx, earlier.remove(&account), &readings, &frame);
+            let block = usage::build(&readings, &frame);
             parsed.updates.entry(account).block = Some(block);
         }
         if !partial.is_empty() {

@@ -10,6 +10,8 @@ mod slack;
 mod usage;
 mod zendesk;
 
+pub use usage::DropCheck;
+
 use std::path::{Path, PathBuf};
 
 use super::csvin::{CsvInput, Export, FieldSpec};

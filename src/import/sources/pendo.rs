@@ -98,7 +98,6 @@ pub(super) fn read(
     }
     // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
     ctx.wait_for_accounts();
-    let baselines = usage::Baselines::start(ctx);
     // By account index; most accounts have rows, so a list is smaller and faster than a map.
     let mut totals: ByAccount<Totals> = ByAccount::default();
     let mut names = Vec::new();
@@ -160,10 +159,7 @@ pub(super) fn read(
             let Some(account) = find_account(cells, ctx, file, line, parsed) else {
                 return;
             };
-            let entry = totals.entry_or_insert_with(account, || {
-                baselines.request(ctx, account);
-                Totals::default()
-            });
+            let entry = totals.entry(account);
             if visitors {
                 entry.known_users += 1;
                 entry.days_active = entry.days_active.max(days);
@@ -181,7 +177,7 @@ pub(super) fn read(
         });
         names.push(file);
     }
-    write_blocks(ctx, parsed, totals, baselines, &names);
+    write_blocks(ctx, parsed, totals, &names);
     Ok(())
 }
 
@@ -240,11 +236,9 @@ fn write_blocks(
     ctx: &Context<'_>,
     parsed: &mut Parsed,
     totals: ByAccount<Totals>,
-    baselines: usage::Baselines,
     names: &[String],
 ) {
     let frame = usage::frame(ctx, true, names);
-    let mut earlier = baselines.finish();
     for (account, totals) in totals.into_entries() {
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
         let seats = ctx.matcher.accounts[account]
@@ -256,7 +250,7 @@ fn write_blocks(
             days_active: totals.days_active,
             seats,
         };
-        let block = usage::build(ctx, earlier.remove(&account), &[reading], &frame);
+        let block = usage::build(&[reading], &frame);
         parsed.updates.entry(account).block = Some(block);
     }
 }

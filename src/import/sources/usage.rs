@@ -1,16 +1,13 @@
 //! What the usage sources (Pendo, Amplitude) share: the usage block and the usage-drop risk
 //! signal, measured against the account's own baseline.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use compact_str::{ToCompactString, format_compact};
-use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::import::Context;
-use crate::import::block::{self, Block, Cell, Frame};
+use crate::import::block::{Block, Cell, Frame, ParsedBlock};
 use crate::import::values::parse_number;
 
 /// One dated usage reading of an account.
@@ -50,100 +47,46 @@ impl Reading {
     }
 }
 
-/// An account's earlier WAU readings, from the usage block already on its `Health.md`.
-pub(super) type Series = Vec<(NaiveDate, f64)>;
-
-/// Reads the earlier readings of accounts on another thread while the export streams, so that
-/// opening each account's `Health.md` overlaps with reading rows. The reader asks for an account
-/// when its first row comes.
-pub(super) struct Baselines {
-    sender: mpsc::Sender<(usize, PathBuf)>,
-    thread: JoinHandle<FxHashMap<usize, Series>>,
+/// Builds the usage block: one row per reading, and the check for a usage drop, which compares
+/// the latest reading with the rows that the block has before this import.
+pub(super) fn build(readings: &[Reading], frame: &Arc<Frame>) -> Block {
+    let mut block = Block::new(
+        frame,
+        readings.iter().map(|r| (r.date, r.cells())).collect(),
+    );
+    block.drop_check = Some(DropCheck {
+        readings: readings.iter().map(|r| (r.date, r.wau)).collect(),
+    });
+    block
 }
 
-impl Baselines {
-    /// Starts the thread that reads the blocks of `ctx`'s source.
-    pub fn start(ctx: &Context<'_>) -> Baselines {
-        let (sender, receiver) = mpsc::channel::<(usize, PathBuf)>();
-        let source = ctx.source.slug();
-        let thread = std::thread::spawn(move || {
-            let mut found = FxHashMap::default();
-            let mut asked = FxHashSet::default();
-            for (account, path) in receiver {
-                if !asked.insert(account) {
-                    continue;
-                }
-                if let Some(series) = read_series(&path, source) {
-                    found.insert(account, series);
-                }
-            }
-            found
-        });
-        Baselines { sender, thread }
-    }
-
-    /// Asks for the earlier readings of `account`; asking again reads nothing more.
-    pub fn request(&self, ctx: &Context<'_>, account: usize) {
-        if let Some(page) = ctx.matcher.accounts.get(account) {
-            let path = ctx.root.join(&page.folder).join("Health.md");
-            // A send fails only when the thread has panicked, and `finish` passes that panic on.
-            let _ = self.sender.send((account, path));
-        }
-    }
-
-    /// Waits for the readings asked for, by account; an account without a readable block has
-    /// none.
-    pub fn finish(self) -> FxHashMap<usize, Series> {
-        drop(self.sender);
-        match self.thread.join() {
-            Ok(found) => found,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    }
+/// The readings of one import, for the usage-drop signal. The signal is decided when the account's
+/// `Health.md` is planned, since the earlier rows of the block are read then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DropCheck {
+    /// Each reading's date and WAU, in date order.
+    readings: Vec<(NaiveDate, Option<u64>)>,
 }
 
-/// Reads the WAU readings of the `source` block on the `Health.md` at `path`, if any and readable.
-fn read_series(path: &Path, source: &str) -> Option<Series> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let found = block::locate(&text, source).ok()??;
-    let old = block::parse(&found.content);
-    let readings = old.rows.iter();
-    Some(
-        readings
+impl DropCheck {
+    /// Returns the usage-drop signal when the latest reading is more than `drop_threshold` below
+    /// the mean of up to `baseline_weeks` earlier readings, from this import and from the rows of
+    /// `earlier`, the block before this import.
+    pub fn signal(&self, earlier: Option<&ParsedBlock>, ctx: &Context<'_>) -> Option<String> {
+        // Without this import's latest WAU, the series ends on an older reading, which an earlier
+        // import already judged.
+        self.readings.last()?.1?;
+        let rows = earlier.into_iter().flat_map(|block| &block.rows);
+        let mut series: Vec<(NaiveDate, f64)> = rows
             .filter_map(|(date, row)| Some((*date, parse_number(row.get("WAU")?).ok()?)))
-            .collect(),
-    )
-}
-
-/// Builds the usage block: one row per reading, and a usage-drop signal when the latest
-/// reading is more than `drop_threshold` below the mean of up to `baseline_weeks` earlier
-/// readings (from this import and from the `earlier` rows of the block).
-pub(super) fn build(
-    ctx: &Context<'_>,
-    earlier: Option<Series>,
-    readings: &[Reading],
-    frame: &Arc<Frame>,
-) -> Block {
-    let mut series = earlier.unwrap_or_default();
-    for reading in readings {
-        series.retain(|(date, _)| *date != reading.date);
+            .filter(|(date, _)| !self.readings.iter().any(|(new, _)| new == date))
+            .collect();
         #[allow(clippy::cast_precision_loss, reason = "user counts are far below 2^52")]
-        series.extend(reading.wau.map(|wau| (reading.date, wau as f64)));
-    }
-    series.sort_by_key(|(date, _)| *date);
-    let mut risks = Vec::new();
-    // Without this import's latest WAU, the series ends on an older reading, which an earlier
-    // import already judged.
-    let latest_has_wau = readings.last().is_some_and(|reading| reading.wau.is_some());
-    if let Some(signal) = drop_signal(&series, ctx).filter(|_| latest_has_wau) {
-        risks.push(signal);
-    }
-    Block {
-        frame: Arc::clone(frame),
-        rows: readings.iter().map(|r| (r.date, r.cells())).collect(),
-        risks,
-        expansion: None,
-        notes: Vec::new(),
+        let readings =
+            (self.readings.iter()).filter_map(|(date, wau)| Some((*date, (*wau)? as f64)));
+        series.extend(readings);
+        series.sort_by_key(|(date, _)| *date);
+        drop_signal(&series, ctx)
     }
 }
 

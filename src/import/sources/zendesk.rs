@@ -818,6 +818,7 @@ fn build_block(tally: &AccountTally, ctx: &Context<'_>, frame: &Arc<Frame>) -> B
             "Urgent tickets (urgent or high priority) and bad ratings cover the last 30 days, reopens and CSAT the last 90. Bad ratings: {} in 30 days, {} in 90 days ({trend}).",
             stats.bad_30, stats.bad_90,
         )],
+        drop_check: None,
     }
 }
 
