@@ -29,8 +29,12 @@ use super::report::{Level, Messages, excerpt};
 /// Bytes looked at to guess the encoding and the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Rows that the reading thread sends at a time.
+/// Rows that the reading thread sends at a time, once the rows flow.
 const BATCH_ROWS: usize = 4096;
+
+/// Rows of the first batch. Each later batch doubles up to [`BATCH_ROWS`], so the source starts
+/// on a short file's rows without waiting for a full batch.
+const FIRST_BATCH_ROWS: usize = 128;
 
 /// Batches that the reading thread may read ahead of the rows taken.
 const BATCHES_AHEAD: usize = 2;
@@ -953,12 +957,13 @@ impl RecordReader {
     /// ended. Stops early when the rows are no longer taken.
     fn send_batches(mut self, batches: &SyncSender<Batch>, spent: &Receiver<Vec<(u64, Record)>>) {
         let mut buffers: Vec<(u64, Record)> = Vec::new();
+        let mut size = FIRST_BATCH_ROWS;
         loop {
             let mut batch = Batch {
-                rows: Vec::with_capacity(BATCH_ROWS),
+                rows: Vec::with_capacity(size),
                 end: None,
             };
-            while batch.rows.len() < BATCH_ROWS {
+            while batch.rows.len() < size {
                 if buffers.is_empty() {
                     buffers = spent.try_recv().unwrap_or_default();
                 }
@@ -979,6 +984,7 @@ impl RecordReader {
             if batches.send(batch).is_err() || last {
                 return;
             }
+            size = (size * 2).min(BATCH_ROWS);
         }
     }
 
