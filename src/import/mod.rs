@@ -354,6 +354,21 @@ impl Context<'_> {
 
     /// Finds the row's account, creates it with `--create-accounts`, or lists the row as
     /// unmatched (once per account name and file). Waits for the accounts to load first.
+    /// Resolves a row's account as [`Context::resolve`] does, but first looks `id` up under
+    /// `key` when ids are the first matching rule, so that a row found by its id builds no query.
+    pub fn resolve_id_first(
+        &mut self,
+        (key, id): (&str, Option<&str>),
+        query: impl FnOnce() -> Query,
+        file: &str,
+        line: u64,
+        parsed: &mut Parsed,
+    ) -> Option<usize> {
+        self.wait_for_accounts();
+        let found = id.and_then(|id| self.matcher.find_by_id_first(key, id));
+        found.or_else(|| self.resolve(&query(), file, line, parsed))
+    }
+
     pub fn resolve(
         &mut self,
         query: &Query,

@@ -154,16 +154,25 @@ pub(super) fn read(
                 parsed.rows_rejected += 1;
                 return;
             }
-            let mut query = Query::default();
-            if let (Some(id), Source::Gainsight) = (&gsid, ctx.source) {
-                query.ids.push(("gainsight_id", id.clone()));
-            }
-            query.ids.extend(
-                row.cell(at.sfdc_id, messages)
-                    .map(|id| ("salesforce_id", id)),
-            );
-            query.names.extend(name);
-            let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+            // `ChurnZero` account ids are not Gainsight ids, so only Gainsight's are matched.
+            let own_id = gsid.as_deref().filter(|_| ctx.source == Source::Gainsight);
+            let sfdc_id = row.text(at.sfdc_id, messages);
+            let query = || {
+                let mut query = Query::default();
+                (query.ids).extend(own_id.map(|id| ("gainsight_id", id.to_string())));
+                (query.ids).extend(
+                    sfdc_id
+                        .as_deref()
+                        .map(|id| ("salesforce_id", id.to_string())),
+                );
+                query.names.extend(name);
+                query
+            };
+            let by_id = match own_id {
+                Some(id) => ("gainsight_id", Some(id)),
+                None => ("salesforce_id", sfdc_id.as_deref()),
+            };
+            let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
                 return;
             };
             if let Some((earlier_file, earlier)) = lines.insert(account, (number, line)) {

@@ -190,13 +190,7 @@ fn find_account(
     line: u64,
     parsed: &mut Parsed,
 ) -> Option<usize> {
-    let by_id = account_id
-        .as_deref()
-        .and_then(|id| ctx.matcher.find_by_id_first("salesforce_id", id));
-    if by_id.is_some() {
-        return by_id;
-    }
-    let query = Query {
+    let query = || Query {
         ids: (account_id.iter())
             .map(|id| ("salesforce_id", id.to_string()))
             .collect(),
@@ -205,7 +199,8 @@ fn find_account(
             .collect(),
         domains: email.iter().map(ToString::to_string).collect(),
     };
-    ctx.resolve(&query, file, line, parsed)
+    let by_id = ("salesforce_id", account_id.as_deref());
+    ctx.resolve_id_first(by_id, query, file, line, parsed)
 }
 
 /// Returns the day of a visitor's last visit in days from the common era, warning about a cell

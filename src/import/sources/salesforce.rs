@@ -376,12 +376,13 @@ fn read_account(
     };
     let name = cells.get(at.name, messages);
     let website = cells.get(at.website, messages);
-    let query = Query {
+    let query = || Query {
         ids: vec![("salesforce_id", id.to_string())],
         names: name.iter().map(ToString::to_string).collect(),
         domains: website.iter().map(ToString::to_string).collect(),
     };
-    let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+    let by_id = ("salesforce_id", Some(&*id));
+    let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
         return;
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
@@ -484,20 +485,17 @@ fn read_opportunity(
         }
         None => None,
     };
-    let query = Query {
-        ids: cells
-            .get(at.account_id, messages)
-            .map(|id| ("salesforce_id", id.into_owned()))
-            .into_iter()
+    let account_id = cells.get(at.account_id, messages);
+    let account_name = cells.get(at.account_name, messages);
+    let query = || Query {
+        ids: (account_id.iter())
+            .map(|id| ("salesforce_id", id.to_string()))
             .collect(),
-        names: cells
-            .get(at.account_name, messages)
-            .map(Cow::into_owned)
-            .into_iter()
-            .collect(),
+        names: account_name.iter().map(ToString::to_string).collect(),
         domains: Vec::new(),
     };
-    let Some(account) = ctx.resolve(&query, file, line, parsed) else {
+    let by_id = ("salesforce_id", account_id.as_deref());
+    let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
         return;
     };
     let name = cells
