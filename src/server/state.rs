@@ -47,6 +47,8 @@ pub struct ClientFlags {
     pub document_changes: bool,
     /// `CreateFile` operations in workspace edits.
     pub create_files: bool,
+    /// `RenameFile` operations in workspace edits.
+    pub rename_files: bool,
     /// `window/showDocument`.
     pub show_document: bool,
     /// `CodeAction` literals (else only `Command`s may be returned).
