@@ -28,6 +28,7 @@ const LINKS_TEXT: &str = "\
 - [[Plan#Key Risks]]
 - 📅 北星 [[Project Plan|計画]] end
 - [[Project Plan#10 30 Sync]]
+- [angle heading](<../Notes/Project Plan.md#Key Risks>)
 ";
 
 const CRLF_TEXT: &str = "Line one\r\n📅 [[Project Plan]] and #Risk/Budget/Q3\r\n";
@@ -208,6 +209,7 @@ fn note_rename_from_link_keeps_link_forms() {
 - [[Plan#Key Risks]]
 - 📅 北星 [[Launch Plan|計画]] end
 - [[Launch Plan#10 30 Sync]]
+- [angle heading](<../Notes/Launch Plan.md#Key Risks>)
 "
     );
     let crlf = uri_of(root, CRLF);
@@ -352,6 +354,7 @@ fn heading_rename_updates_heading_links() {
     let links_after = apply(LINKS_TEXT, &edits_for(&edit, &links), "utf-16");
     assert!(links_after.contains("- [[Project Plan#Top Risks Q3]]\n"));
     assert!(links_after.contains("(../Notes/Project%20Plan.md#Top%20Risks%20Q3)"));
+    assert!(links_after.contains("(<../Notes/Project Plan.md#Top Risks Q3>)"));
     // A link through an alias names the note correctly, so its heading follows too.
     assert!(
         links_after.contains("- [[Plan#Top Risks Q3]]\n"),

@@ -495,17 +495,17 @@ fn heading_link_changes(
                 text = Some(read(vault, texts, source)?);
             }
             let text = text.as_deref().unwrap_or_default();
-            let range = LinkParts::read(text, link)
-                .and_then(|p| p.last_heading)
-                .ok_or_else(|| {
-                    format!(
-                        "a link in `{}` changed while renaming; try again",
-                        source_note.path
-                    )
-                })?;
+            let changed = || {
+                format!(
+                    "a link in `{}` changed while renaming; try again",
+                    source_note.path
+                )
+            };
+            let parts = LinkParts::read(text, link).ok_or_else(changed)?;
+            let range = parts.last_heading.ok_or_else(changed)?;
             let new_text = match link.kind {
-                LinkKind::Markdown => percent_encode(&link_text),
-                LinkKind::Wiki | LinkKind::Embed => link_text.clone(),
+                LinkKind::Markdown if !parts.angle => percent_encode(&link_text),
+                LinkKind::Markdown | LinkKind::Wiki | LinkKind::Embed => link_text.clone(),
             };
             changes.push(TextChange {
                 note: source,
@@ -682,6 +682,17 @@ struct LinkParts {
 
 impl LinkParts {
     fn read(text: &str, link: &Link) -> Option<LinkParts> {
+        // The index and the text must agree: a file changed on disk since it was indexed may
+        // have moved the link.
+        let whole = text.get(link.range.as_usize())?;
+        let (open, close) = match link.kind {
+            LinkKind::Wiki => ("[[", "]]"),
+            LinkKind::Embed => ("![[", "]]"),
+            LinkKind::Markdown => ("[", ")"),
+        };
+        if !whole.starts_with(open) || !whole.ends_with(close) {
+            return None;
+        }
         let start = link.target_range.start;
         let raw = text.get(link.target_range.as_usize())?;
         let (raw, lead, angle) = match raw.strip_prefix('<') {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::{ServerText, blocking};
 use crate::ide::rename::{self, PreparedRename, RenameEdit, RenameTarget};
@@ -114,6 +115,12 @@ pub async fn handle_rename(
     let Some(vault) = vault_of(shared, &uri) else {
         return Ok(None);
     };
+    // Links in notes not indexed yet would keep the old name.
+    if !vault.ready.load(Ordering::SeqCst) {
+        return Err(request_failed(
+            "the vault is still being indexed, so some links could be missed; try the rename again when indexing has finished".to_string(),
+        ));
+    }
     let shared = shared.clone();
     blocking(move || {
         let texts = ServerText::new(shared.clone());
