@@ -269,7 +269,7 @@ pub fn rename(
         RenameTarget::Note(id) => {
             let mut edit = rename_note(vault, texts, *id, new_name)?;
             if let Some(title) = &prepared.title {
-                let new_title = new_name.trim();
+                let new_title = validate_note_name(new_name)?;
                 let headings = rename_heading(vault, texts, *id, title, new_title)?;
                 edit.changes.extend(headings.changes);
             }
@@ -784,6 +784,37 @@ mod tests {
         let names: Vec<&str> = tags.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(names, ["risk", "a/b"]);
         assert_eq!(&text[tags[1].0.as_usize()], "a/b");
+    }
+
+    /// The text of the file name and last heading that a rename rewrites in the first link.
+    fn link_parts(text: &str) -> (String, Option<String>) {
+        let summary = crate::syntax::parse(text);
+        let link = summary.all_links().next().expect("a link");
+        let parts = LinkParts::read(text, link).expect("link parts");
+        let heading = parts.last_heading.map(|r| text[r.as_usize()].to_string());
+        (text[parts.name.as_usize()].to_string(), heading)
+    }
+
+    #[test]
+    fn link_parts_of_each_form() {
+        let cases = [
+            ("[[ Plan ]]", "Plan", None),
+            ("| [[Plan\\|shown]] |", "Plan", None),
+            ("[[A/B/Plan.md#Top#Sub|x]]", "Plan", Some("Sub")),
+            ("![[Plan# Risks ]]", "Plan", Some("Risks")),
+            (
+                "[x](../a/My%20Plan.md#Key%20Risks)",
+                "My%20Plan",
+                Some("Key%20Risks"),
+            ),
+            ("[x](<My Plan.md> \"title\")", "My Plan", None),
+            ("[x](./Plan.MD)", "Plan", None),
+        ];
+        for (text, name, heading) in cases {
+            let (found_name, found_heading) = link_parts(text);
+            assert_eq!(found_name, name, "{text}");
+            assert_eq!(found_heading.as_deref(), heading, "{text}");
+        }
     }
 
     #[test]
