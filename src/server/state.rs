@@ -69,6 +69,9 @@ pub struct VaultHandle {
     pub watcher: Mutex<Option<notify::RecommendedWatcher>>,
     /// Whether the initial scan has finished.
     pub ready: AtomicBool,
+    /// Whether the scan has put every note in the index. It is set before `ready`, which also
+    /// waits for the completion cache, and before the client hears that indexing has ended.
+    pub indexed: AtomicBool,
 }
 
 impl VaultHandle {
@@ -81,6 +84,7 @@ impl VaultHandle {
             completion: Mutex::new(CompletionCache::default()),
             watcher: Mutex::new(None),
             ready: AtomicBool::new(false),
+            indexed: AtomicBool::new(false),
         }
     }
 }

@@ -116,7 +116,7 @@ pub async fn handle_rename(
         return Ok(None);
     };
     // Links in notes not indexed yet would keep the old name.
-    if !vault.ready.load(Ordering::SeqCst) {
+    if !vault.indexed.load(Ordering::SeqCst) {
         return Err(request_failed(
             "the vault is still being indexed, so some links could be missed; try the rename again when indexing has finished".to_string(),
         ));
