@@ -552,3 +552,46 @@ fn rename_uses_unsaved_text() {
     assert_eq!(std::fs::read_to_string(&links_path).unwrap(), LINKS_TEXT);
     lsp.shutdown();
 }
+
+#[test]
+fn note_rename_edit_is_exact() {
+    let dir = vault(&[
+        ("A/Old Name.md", "# Heading\n"),
+        (
+            "B/Source.md",
+            "[[Old Name|x]] and [y](../A/Old%20Name.md#Heading)\n",
+        ),
+    ]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let source = uri_of(root, "B/Source.md");
+    let edit = lsp.request(
+        "textDocument/rename",
+        rename_params(&source, 0, 3, "New Name"),
+    );
+    let expected = json!({
+        "documentChanges": [
+            {
+                "textDocument": { "uri": source, "version": null },
+                "edits": [
+                    {
+                        "range": { "start": { "line": 0, "character": 2 }, "end": { "line": 0, "character": 10 } },
+                        "newText": "New Name"
+                    },
+                    {
+                        "range": { "start": { "line": 0, "character": 28 }, "end": { "line": 0, "character": 38 } },
+                        "newText": "New%20Name"
+                    }
+                ]
+            },
+            {
+                "kind": "rename",
+                "oldUri": uri_of(root, "A/Old Name.md"),
+                "newUri": uri_of(root, "A/New Name.md"),
+                "options": { "overwrite": false, "ignoreIfExists": false }
+            }
+        ]
+    });
+    assert_eq!(edit, expected);
+    lsp.shutdown();
+}
