@@ -165,7 +165,10 @@ fn prepare_on_link(
             return Ok(None);
         };
         let Subpath::Heading(chain) = subpath else {
-            return Err("Dex renames notes, headings and tags; a block id cannot be renamed here, edit the `^id` in the note".to_string());
+            return Err(
+                "Dex does not rename block ids: edit the `^id` in the note and the links to it"
+                    .to_string(),
+            );
         };
         let Some(target) = resolution.id() else {
             return Err(format!("`{}` is not a note in the vault", link.target));
@@ -223,7 +226,10 @@ fn prepare_on_link(
             ));
         }
         Resolution::Unresolved => {
-            return Err(format!("`{}` is not a note in the vault", link.target));
+            return Err(format!(
+                "`{}` is not a note in the vault, so there is no note to rename",
+                link.target
+            ));
         }
     };
     check_note_renamable(vault, target)?;
