@@ -148,6 +148,10 @@ pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> S
                 supported: Some(true),
                 change_notifications: Some(OneOf::Left(true)),
             }),
+            // NOTE: no `workspace/willRenameFiles`, so a note renamed in the editor's file
+            // explorer keeps its old links. VS Code also sends that request for the RenameFile
+            // of a `textDocument/rename` edit (as the vscode-languageserver-node maintainers
+            // confirmed in 2021), which would rewrite each link twice.
             file_operations: None,
         }),
         ..ServerCapabilities::default()
