@@ -375,4 +375,41 @@ if not legacy_api then
   end)
 end
 
+
+-- 6. Renaming a stakeholder from a link renames the file and rewrites the links, open or not.
+vim.cmd('buffer ' .. bufnr)
+check('rename from a link renames the note and its links', function()
+  local old_file = VAULT .. '/Active/Relationships/Champions/Lucía Fernández.md'
+  local new_file = VAULT .. '/Active/Relationships/Champions/Lucía Fernández Ruiz.md'
+  local overview = VAULT .. '/Active/Accounts/Tidewater_Bank/Overview.md'
+  local line = vim.api.nvim_buf_get_lines(bufnr, OVERDUE_LINE - 1, OVERDUE_LINE, false)[1]
+  -- The text before the link is ASCII, so the column is the same in every encoding.
+  local position = { line = OVERDUE_LINE - 1, character = line:find('[[', 1, true) + 3 }
+  local prepared = request(client, bufnr, 'textDocument/prepareRename', {
+    textDocument = { uri = uri },
+    position = position,
+  })
+  if type(prepared) ~= 'table' or prepared.placeholder ~= 'Lucía Fernández' then
+    return false, 'prepareRename returned ' .. vim.inspect(prepared)
+  end
+  local edit = request(client, bufnr, 'textDocument/rename', {
+    textDocument = { uri = uri },
+    position = position,
+    newName = 'Lucía Fernández Ruiz',
+  })
+  vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding)
+  if vim.loop.fs_stat(old_file) ~= nil or vim.loop.fs_stat(new_file) == nil then
+    return false, 'the note file was not renamed'
+  end
+  local renamed_line = vim.api.nvim_buf_get_lines(bufnr, OVERDUE_LINE - 1, OVERDUE_LINE, false)[1]
+  if not renamed_line:find('[[Lucía Fernández Ruiz]]', 1, true) then
+    return false, 'open note reads: ' .. renamed_line
+  end
+  local overview_text = table.concat(vim.api.nvim_buf_get_lines(vim.fn.bufadd(overview), 0, -1, false), '\n')
+  if not overview_text:find('[[Lucía Fernández Ruiz', 1, true) then
+    return false, 'Overview.md was not updated'
+  end
+  return 'file renamed, links updated in the open note and in Overview.md'
+end)
+
 finish()

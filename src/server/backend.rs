@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::handlers::{actions, features, text_sync, workspace};
+use super::handlers::{actions, features, rename, text_sync, workspace};
 use super::lsp::{
     Client, CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, CompletionParams,
     CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
@@ -15,8 +15,8 @@ use super::lsp::{
     DocumentDiagnosticReportResult, DocumentSymbolParams, DocumentSymbolResponse,
     ExecuteCommandParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
     InitializeParams, InitializeResult, InitializedParams, InlayHint, InlayHintParams,
-    LanguageServer, Location, ReferenceParams, RpcResult, Uri, WorkspaceSymbolParams,
-    WorkspaceSymbolResponse,
+    LanguageServer, Location, PrepareRenameResponse, ReferenceParams, RenameParams, RpcResult,
+    TextDocumentPositionParams, Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use super::state::Shared;
 
@@ -126,6 +126,17 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
         features::handle_references(&self.shared, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> RpcResult<Option<PrepareRenameResponse>> {
+        rename::handle_prepare_rename(&self.shared, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
+        rename::handle_rename(&self.shared, params).await
     }
 
     async fn document_symbol(

@@ -57,6 +57,12 @@ pub fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.resource_operations.as_ref())
             .is_some_and(|ops| ops.contains(&super::lsp::ResourceOperationKind::Create)),
+        // Neovim lists resource operations without the `documentChanges` flag and applies such
+        // edits, so the listed operation alone decides.
+        rename_files: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&super::lsp::ResourceOperationKind::Rename)),
         show_document: caps
             .window
             .as_ref()
@@ -99,6 +105,10 @@ pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> S
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(super::lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
         document_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(super::lsp::CodeActionProviderCapability::Options(
             super::lsp::CodeActionOptions {
@@ -138,6 +148,10 @@ pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> S
                 supported: Some(true),
                 change_notifications: Some(OneOf::Left(true)),
             }),
+            // NOTE: no `workspace/willRenameFiles`, so a note renamed in the editor's file
+            // explorer keeps its old links. VS Code also sends that request for the RenameFile
+            // of a `textDocument/rename` edit (as the vscode-languageserver-node maintainers
+            // confirmed in 2021), which would rewrite each link twice.
             file_operations: None,
         }),
         ..ServerCapabilities::default()

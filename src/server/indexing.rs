@@ -34,6 +34,7 @@ pub fn start(shared: Arc<Shared>, vault: Arc<VaultHandle>, loose: bool) {
 
 async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
     vault.ready.store(false, Ordering::SeqCst);
+    vault.indexed.store(false, Ordering::SeqCst);
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<usize>();
     let started = Instant::now();
     let task = {
@@ -55,6 +56,7 @@ async fn rescan(shared: &Arc<Shared>, vault: &Arc<VaultHandle>, loose: bool) {
             Vec::new()
         }
     };
+    vault.indexed.store(true, Ordering::SeqCst);
     let notes = vault.index.read().len();
     let elapsed = started.elapsed();
     tracing::info!(root = %vault.root.display(), notes, skipped = skipped.len(), ms = elapsed.as_millis(), "vault indexed");

@@ -47,6 +47,8 @@ pub struct ClientFlags {
     pub document_changes: bool,
     /// `CreateFile` operations in workspace edits.
     pub create_files: bool,
+    /// `RenameFile` operations in workspace edits.
+    pub rename_files: bool,
     /// `window/showDocument`.
     pub show_document: bool,
     /// `CodeAction` literals (else only `Command`s may be returned).
@@ -67,6 +69,9 @@ pub struct VaultHandle {
     pub watcher: Mutex<Option<notify::RecommendedWatcher>>,
     /// Whether the initial scan has finished.
     pub ready: AtomicBool,
+    /// Whether the scan has put every note in the index. It is set before `ready`, which also
+    /// waits for the completion cache, and before the client hears that indexing has ended.
+    pub indexed: AtomicBool,
 }
 
 impl VaultHandle {
@@ -79,6 +84,7 @@ impl VaultHandle {
             completion: Mutex::new(CompletionCache::default()),
             watcher: Mutex::new(None),
             ready: AtomicBool::new(false),
+            indexed: AtomicBool::new(false),
         }
     }
 }

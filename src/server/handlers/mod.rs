@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod features;
+pub mod rename;
 pub mod text_sync;
 pub mod workspace;
 

@@ -1,0 +1,840 @@
+//! Rename of notes, headings and tags, with every link or tag that names them.
+//!
+//! What the cursor is on decides what is renamed:
+//! - the path of a link (or its brackets or alias) renames the note it opens;
+//! - the `#Heading` part of a link, or a heading line, renames that heading;
+//! - an H1 heading that matches the note's file name renames the note, and the heading with it;
+//! - a `#tag`, or a tag in frontmatter `tags`, renames the tag and its nested tags.
+//!
+//! A note keeps its folder: the new name is a file name without `.md`. Links that reach the note
+//! through a frontmatter alias still work after the rename, so they are left as written.
+
+use std::fmt::Write as _;
+
+use super::TextSource;
+use super::diagnostics::heading_link_text;
+use super::diagnostics::heading_matches;
+use crate::syntax::{Heading, Link, LinkKind, Subpath, is_tag_char, is_valid_tag};
+use crate::text::{TextRange, to_size};
+use crate::vault::{NoteId, NoteKind, Resolution, ResolvedVia, Vault, key};
+
+/// The thing a rename at a position changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameTarget {
+    /// A note, renamed as a file.
+    Note(NoteId),
+    /// A heading of a note, by its text as written in the note.
+    Heading {
+        /// The note that has the heading.
+        note: NoteId,
+        /// The heading text.
+        text: String,
+    },
+    /// A tag and its nested tags, by the name as written at the cursor (without `#`).
+    Tag(String),
+}
+
+/// The name under the cursor that a rename would replace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedRename {
+    /// The note, heading or tag renamed.
+    pub target: RenameTarget,
+    /// Byte range of the name in the note where the cursor is.
+    pub range: TextRange,
+    /// The current name, for the editor's input box.
+    pub placeholder: String,
+    /// For a note renamed from its title heading: the heading, which is renamed too.
+    pub title: Option<String>,
+}
+
+/// A file rename, as vault-relative paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRename {
+    /// The note's current path.
+    pub from: String,
+    /// The path after the rename.
+    pub to: String,
+}
+
+/// One replacement in a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    /// The note.
+    pub note: NoteId,
+    /// Byte range in the note's current text.
+    pub range: TextRange,
+    /// The replacement.
+    pub text: String,
+}
+
+/// Everything a rename changes: text edits against the current texts, sorted by note and
+/// position, then the file rename, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenameEdit {
+    /// Edits, sorted by note id and start offset; none overlap.
+    pub changes: Vec<TextChange>,
+    /// The note's file rename.
+    pub file: Option<FileRename>,
+}
+
+/// Characters a note name cannot contain: those that file systems reject, and those that end
+/// or split a wikilink.
+pub const INVALID_NAME_CHARS: &[char] = &[
+    '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']',
+];
+
+/// Finds what a rename at byte `offset` of note `id` changes. Returns `Ok(None)` where nothing
+/// can be renamed and `Err` with a message where renaming is rejected, such as on a link through
+/// an alias or to an account.
+pub fn prepare_rename(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    offset: u32,
+) -> Result<Option<PreparedRename>, String> {
+    let Some(note) = vault.note(id) else {
+        return Ok(None);
+    };
+    let text = read(vault, texts, id)?;
+    if let Some(link) = super::link_at(&note.summary, offset) {
+        return prepare_on_link(vault, &text, &note.path, link, offset);
+    }
+    if let Some(heading) = note
+        .summary
+        .headings
+        .iter()
+        .find(|h| h.range.contains_inclusive(offset))
+    {
+        let Some(range) = heading_text_range(&text, heading) else {
+            return Ok(None);
+        };
+        let is_title = heading.level == 1 && heading_matches(&heading.text, &note.stem);
+        if is_title {
+            check_note_renamable(vault, id)?;
+            return Ok(Some(PreparedRename {
+                target: RenameTarget::Note(id),
+                range,
+                placeholder: note.stem.clone(),
+                title: Some(heading.text.clone()),
+            }));
+        }
+        return Ok(Some(PreparedRename {
+            target: RenameTarget::Heading {
+                note: id,
+                text: heading.text.clone(),
+            },
+            range,
+            placeholder: heading.text.clone(),
+            title: None,
+        }));
+    }
+    for tag in &note.summary.tags {
+        let found = if is_in_frontmatter(note, tag.range) {
+            frontmatter_tag_at(&text, frontmatter_value(&text, tag.range), offset)
+        } else if tag.range.contains_inclusive(offset) {
+            body_tag_name(&text, tag.range)
+        } else {
+            None
+        };
+        if let Some((range, name)) = found {
+            return Ok(Some(PreparedRename {
+                target: RenameTarget::Tag(name.clone()),
+                range,
+                placeholder: name,
+                title: None,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn prepare_on_link(
+    vault: &Vault,
+    text: &str,
+    source_path: &str,
+    link: &Link,
+    offset: u32,
+) -> Result<Option<PreparedRename>, String> {
+    let Some(parts) = LinkParts::read(text, link) else {
+        return Ok(None);
+    };
+    let resolution = vault.resolve(&link.target, source_path);
+    let on_subpath = parts.subpath.is_some_and(|s| offset >= s.start);
+    if on_subpath || link.target.is_empty() {
+        let Some(subpath) = link.subpath.as_deref() else {
+            return Ok(None);
+        };
+        let Subpath::Heading(chain) = subpath else {
+            return Err(
+                "Dex does not rename block ids: edit the `^id` in the note and the links to it"
+                    .to_string(),
+            );
+        };
+        let Some(target) = resolution.id() else {
+            return Err(format!("`{}` is not a note in the vault", link.target));
+        };
+        let linked_heading = chain.last().map_or("", String::as_str);
+        let Some(heading) = vault.note(target).and_then(|n| {
+            n.summary
+                .headings
+                .iter()
+                .find(|h| heading_matches(&h.text, linked_heading))
+        }) else {
+            return Err(format!(
+                "the heading `{linked_heading}` was not found in the linked note"
+            ));
+        };
+        let Some(range) = parts.last_heading else {
+            return Ok(None);
+        };
+        return Ok(Some(PreparedRename {
+            target: RenameTarget::Heading {
+                note: target,
+                text: heading.text.clone(),
+            },
+            range,
+            placeholder: heading.text.clone(),
+            title: None,
+        }));
+    }
+    let target = match resolution {
+        Resolution::Note {
+            id,
+            via: ResolvedVia::Name,
+        } => id,
+        Resolution::Note {
+            id,
+            via: ResolvedVia::Alias,
+        } => {
+            let stem = vault.note(id).map_or("", |n| n.stem.as_str());
+            return Err(format!(
+                "`{}` is an alias of the note `{stem}`: rename the note from a link that names `{stem}`, or edit the alias in its frontmatter `aliases`",
+                link.target
+            ));
+        }
+        Resolution::Note {
+            via: ResolvedVia::Account,
+            ..
+        } => {
+            return Err(account_rejection(&link.target));
+        }
+        Resolution::Ambiguous { candidates, .. } => {
+            return Err(format!(
+                "`{}` matches {} notes: rename from a link with the note's folder path, or from the note's title heading",
+                link.target,
+                candidates.len()
+            ));
+        }
+        Resolution::Unresolved => {
+            return Err(format!(
+                "`{}` is not a note in the vault, so there is no note to rename",
+                link.target
+            ));
+        }
+    };
+    check_note_renamable(vault, target)?;
+    let note = vault.note(target).ok_or("the linked note is gone")?;
+    Ok(Some(PreparedRename {
+        target: RenameTarget::Note(target),
+        range: parts.name,
+        placeholder: note.stem.clone(),
+        title: None,
+    }))
+}
+
+fn account_rejection(name: &str) -> String {
+    format!(
+        "`{name}` is an account: Dex does not rename accounts, because links name an account by its folder; rename the account folder in the file explorer, then update the links to `[[{name}]]`"
+    )
+}
+
+/// Rejects notes whose rename would break more than links: an account's Overview, which names
+/// the account through its folder.
+fn check_note_renamable(vault: &Vault, id: NoteId) -> Result<(), String> {
+    let note = vault.note(id).ok_or("the note is gone")?;
+    if let NoteKind::AccountPage { account } = &note.kind {
+        let is_overview = vault
+            .account(account)
+            .and_then(|a| vault.account_overview(a))
+            == Some(id);
+        if is_overview {
+            return Err(account_rejection(account));
+        }
+    }
+    Ok(())
+}
+
+/// Computes the edit for renaming what `prepared` names to `new_name`.
+pub fn rename(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    prepared: &PreparedRename,
+    new_name: &str,
+) -> Result<RenameEdit, String> {
+    let mut edit = match &prepared.target {
+        RenameTarget::Note(id) => {
+            let mut edit = rename_note(vault, texts, *id, new_name)?;
+            if let Some(title) = &prepared.title {
+                let new_title = validate_note_name(new_name)?;
+                let headings = rename_heading(vault, texts, *id, title, new_title)?;
+                edit.changes.extend(headings.changes);
+            }
+            edit
+        }
+        RenameTarget::Heading { note, text } => {
+            rename_heading(vault, texts, *note, text, new_name)?
+        }
+        RenameTarget::Tag(name) => rename_tag(vault, texts, name, new_name)?,
+    };
+    edit.changes.sort_by_key(|c| (c.note, c.range.start));
+    edit.changes.dedup();
+    Ok(edit)
+}
+
+/// Checks a new note name and returns it without surrounding spaces and `.md`.
+pub fn validate_note_name(new_name: &str) -> Result<&str, String> {
+    let name = crate::syntax::strip_md(new_name.trim()).trim();
+    if name.is_empty() {
+        return Err("the new name is empty".to_string());
+    }
+    if let Some(c) = name.chars().find(|c| INVALID_NAME_CHARS.contains(c)) {
+        return Err(format!(
+            "invalid note name `{name}`: `{c}` is not allowed in a note name (none of / \\ : * ? \" < > | # ^ [ ] are)"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "invalid note name `{name}`: control characters are not allowed"
+        ));
+    }
+    if name.starts_with('.') {
+        return Err(format!(
+            "invalid note name `{name}`: a name starting with `.` makes a hidden file"
+        ));
+    }
+    Ok(name)
+}
+
+fn rename_note(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    new_name: &str,
+) -> Result<RenameEdit, String> {
+    let note = vault.note(id).ok_or("the note is gone")?;
+    let name = validate_note_name(new_name)?;
+    if name == note.stem {
+        return Err(format!("the note is already named `{name}`"));
+    }
+    let folder = note.folder();
+    let to = if folder.is_empty() {
+        format!("{name}.md")
+    } else {
+        format!("{folder}/{name}.md")
+    };
+    let same_note = key(name) == key(&note.stem);
+    if !same_note {
+        if let Some(&other) = vault.notes_named(name).first() {
+            let path = vault.note(other).map_or("", |n| n.path.as_str());
+            return Err(format!(
+                "a note named `{name}` already exists (`{path}`); choose another name"
+            ));
+        }
+        if vault.root.join(&to).exists() {
+            return Err(format!(
+                "the file `{to}` already exists; choose another name"
+            ));
+        }
+        if vault.resolves_to_attachment(name, &note.path) || vault.skipped_named(name).is_some() {
+            return Err(format!(
+                "a file named `{name}` already exists in the vault; choose another name"
+            ));
+        }
+        if vault.account(name).is_some() {
+            return Err(format!(
+                "`{name}` is the name of an account; choose another name"
+            ));
+        }
+        if let Some((other, _)) = vault.notes().find(|(_, n)| {
+            n.summary
+                .frontmatter
+                .as_ref()
+                .is_some_and(|f| f.aliases.iter().any(|a| key(a) == key(name)))
+        }) {
+            let path = vault.note(other).map_or("", |n| n.path.as_str());
+            return Err(format!(
+                "`{name}` is an alias of `{path}`, so links to it would change meaning; choose another name"
+            ));
+        }
+    }
+    let mut changes = Vec::new();
+    for source in vault.possible_referrers(id) {
+        let Some(source_note) = vault.note(source) else {
+            continue;
+        };
+        let mut text = None;
+        for link in source_note.summary.all_links() {
+            if link.target.is_empty() {
+                continue;
+            }
+            // A link by the file name or path follows the new name; links through an alias
+            // or an account still work and stay as written.
+            let names_note = match vault.resolve(&link.target, &source_note.path) {
+                Resolution::Note {
+                    id: target,
+                    via: ResolvedVia::Name,
+                }
+                | Resolution::Ambiguous { id: target, .. } => target == id,
+                Resolution::Note { .. } | Resolution::Unresolved => false,
+            };
+            if !names_note {
+                continue;
+            }
+            if text.is_none() {
+                text = Some(read(vault, texts, source)?);
+            }
+            let text = text.as_deref().unwrap_or_default();
+            let parts = LinkParts::read(text, link).ok_or_else(|| {
+                format!(
+                    "the link `{}` in `{}` changed while renaming; try again",
+                    link.target, source_note.path
+                )
+            })?;
+            let new_text = match link.kind {
+                LinkKind::Markdown if !parts.angle => percent_encode(name),
+                _ => name.to_string(),
+            };
+            changes.push(TextChange {
+                note: source,
+                range: parts.name,
+                text: new_text,
+            });
+        }
+    }
+    Ok(RenameEdit {
+        changes,
+        file: Some(FileRename {
+            from: note.path.clone(),
+            to,
+        }),
+    })
+}
+
+fn rename_heading(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    old: &str,
+    new_name: &str,
+) -> Result<RenameEdit, String> {
+    let note = vault.note(id).ok_or("the note is gone")?;
+    let new_heading = new_name.trim();
+    if new_heading.is_empty() || heading_link_text(new_heading).is_empty() {
+        return Err("the new heading is empty".to_string());
+    }
+    if new_heading.contains(['\n', '\r']) {
+        return Err("a heading cannot span lines".to_string());
+    }
+    if new_heading == old {
+        return Err(format!("the heading is already `{old}`"));
+    }
+    let headings = &note.summary.headings;
+    let Some(position) = headings.iter().position(|h| h.text == old) else {
+        return Err(format!("the heading `{old}` is gone"));
+    };
+    if let Some(other) = headings
+        .iter()
+        .enumerate()
+        .find(|(i, h)| *i != position && heading_matches(&h.text, new_heading))
+    {
+        return Err(format!(
+            "the note already has a heading `{}`, so links could not tell them apart; choose another name",
+            other.1.text
+        ));
+    }
+    let own_text = read(vault, texts, id)?;
+    let range = heading_text_range(&own_text, &headings[position])
+        .ok_or("the heading changed while renaming; try again")?;
+    let mut changes = vec![TextChange {
+        note: id,
+        range,
+        text: new_heading.to_string(),
+    }];
+    // Links open the first heading that matches, so only that one has links to follow.
+    let first = headings.iter().position(|h| heading_matches(&h.text, old));
+    if first == Some(position) {
+        changes.extend(heading_link_changes(vault, texts, id, old, new_heading)?);
+    }
+    Ok(RenameEdit {
+        changes,
+        file: None,
+    })
+}
+
+/// Rewrites the heading part of every link to heading `old` of note `id`, in the form Obsidian
+/// writes for `new_heading`.
+fn heading_link_changes(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    old: &str,
+    new_heading: &str,
+) -> Result<Vec<TextChange>, String> {
+    let link_text = heading_link_text(new_heading);
+    let mut changes = Vec::new();
+    for source in vault.possible_referrers(id) {
+        let Some(source_note) = vault.note(source) else {
+            continue;
+        };
+        let mut text = None;
+        for link in source_note.summary.all_links() {
+            let Some(Subpath::Heading(chain)) = link.subpath.as_deref() else {
+                continue;
+            };
+            if !chain.last().is_some_and(|h| heading_matches(h, old)) {
+                continue;
+            }
+            if vault.resolve(&link.target, &source_note.path).id() != Some(id) {
+                continue;
+            }
+            if text.is_none() {
+                text = Some(read(vault, texts, source)?);
+            }
+            let text = text.as_deref().unwrap_or_default();
+            let changed = || {
+                format!(
+                    "a link in `{}` changed while renaming; try again",
+                    source_note.path
+                )
+            };
+            let parts = LinkParts::read(text, link).ok_or_else(changed)?;
+            let range = parts.last_heading.ok_or_else(changed)?;
+            let new_text = match link.kind {
+                LinkKind::Markdown if !parts.angle => percent_encode(&link_text),
+                LinkKind::Markdown | LinkKind::Wiki | LinkKind::Embed => link_text.clone(),
+            };
+            changes.push(TextChange {
+                note: source,
+                range,
+                text: new_text,
+            });
+        }
+    }
+    Ok(changes)
+}
+
+fn rename_tag(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    old: &str,
+    new_name: &str,
+) -> Result<RenameEdit, String> {
+    let new_tag = new_name.trim().trim_start_matches('#');
+    if !is_valid_tag(new_tag) || new_tag.starts_with('/') || new_tag.ends_with('/') {
+        return Err(format!(
+            "invalid tag `{new_tag}`: a tag needs a character that is not a digit, and no spaces or punctuation other than `_ - /`"
+        ));
+    }
+    if new_tag == old {
+        return Err(format!("the tag is already `{old}`"));
+    }
+    let old_key = key(old);
+    let mut changes = Vec::new();
+    for (id, note) in vault.notes() {
+        let touched = note
+            .summary
+            .tags
+            .iter()
+            .any(|t| tag_prefix_len(&t.name, &old_key).is_some());
+        if !touched {
+            continue;
+        }
+        let text = read(vault, texts, id)?;
+        let mut frontmatter_done = Vec::new();
+        for tag in &note.summary.tags {
+            if is_in_frontmatter(note, tag.range) {
+                if frontmatter_done.contains(&tag.range) {
+                    continue;
+                }
+                frontmatter_done.push(tag.range);
+                for (range, name) in frontmatter_tags(&text, frontmatter_value(&text, tag.range)) {
+                    if let Some(len) = tag_prefix_len(&name, &old_key) {
+                        changes.push(TextChange {
+                            note: id,
+                            range: TextRange::new(range.start, range.start + to_size(len)),
+                            text: new_tag.to_string(),
+                        });
+                    }
+                }
+            } else if let Some((range, name)) = body_tag_name(&text, tag.range) {
+                if let Some(len) = tag_prefix_len(&name, &old_key) {
+                    changes.push(TextChange {
+                        note: id,
+                        range: TextRange::new(range.start, range.start + to_size(len)),
+                        text: new_tag.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(RenameEdit {
+        changes,
+        file: None,
+    })
+}
+
+/// Returns the byte length of the part of tag `name` that is the renamed tag, when `name` is that tag
+/// (any case) or nested under it.
+fn tag_prefix_len(name: &str, old_key: &str) -> Option<usize> {
+    let name_key = key(name);
+    if name_key == old_key {
+        return Some(name.len());
+    }
+    let nested = name_key.starts_with(old_key) && name_key[old_key.len()..].starts_with('/');
+    if !nested {
+        return None;
+    }
+    // The prefix ends at the slash whose position in the key is `old_key.len()`.
+    let depth = old_key.matches('/').count();
+    name.match_indices('/').nth(depth).map(|(i, _)| i)
+}
+
+fn is_in_frontmatter(note: &crate::vault::Note, range: TextRange) -> bool {
+    note.summary
+        .frontmatter
+        .as_ref()
+        .is_some_and(|f| f.range.start <= range.start && range.end <= f.range.end)
+}
+
+/// Returns the range and name of a body `#tag`, after its `#`.
+fn body_tag_name(text: &str, range: TextRange) -> Option<(TextRange, String)> {
+    let raw = text.get(range.as_usize())?;
+    let name = raw.strip_prefix('#')?;
+    Some((TextRange::new(range.start + 1, range.end), name.to_string()))
+}
+
+/// Extends the range of a frontmatter value over the indented or `- ` lines below it, since the
+/// index records an empty range for a list written one item a line.
+fn frontmatter_value(text: &str, range: TextRange) -> TextRange {
+    let start = range.end as usize;
+    let Some(rest) = text.get(start..) else {
+        return range;
+    };
+    let mut end = start + rest.find('\n').map_or(rest.len(), |i| i + 1);
+    for line in text[end..].split_inclusive('\n') {
+        let continues = line.starts_with([' ', '\t', '-']) && line.trim_end() != "---";
+        if !continues {
+            break;
+        }
+        end += line.len();
+    }
+    TextRange::new(range.start, to_size(end))
+}
+
+/// Lists the tags in a frontmatter `tags` value (a list, inline or by lines, or a string), each with
+/// the range of its name without `#`.
+fn frontmatter_tags(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
+    let Some(raw) = text.get(range.as_usize()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
+        let in_name = is_tag_char(c);
+        match (start, in_name) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let name = &raw[s..i];
+                if is_valid_tag(name) && name != "-" {
+                    out.push((
+                        TextRange::new(range.start + to_size(s), range.start + to_size(i)),
+                        name.to_string(),
+                    ));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn frontmatter_tag_at(text: &str, range: TextRange, offset: u32) -> Option<(TextRange, String)> {
+    frontmatter_tags(text, range)
+        .into_iter()
+        .find(|(r, _)| r.contains_inclusive(offset))
+}
+
+/// Returns the range of a heading's text in its line, without the `#` marks.
+fn heading_text_range(text: &str, heading: &Heading) -> Option<TextRange> {
+    let raw = text.get(heading.range.as_usize())?;
+    let marks = raw.len() - raw.trim_start_matches([' ', '#']).len();
+    let at = raw[marks..].find(heading.text.as_str())? + marks;
+    let start = heading.range.start + to_size(at);
+    Some(TextRange::new(start, start + to_size(heading.text.len())))
+}
+
+/// The ranges inside a link's path and subpath, read from the note's text.
+struct LinkParts {
+    /// The file name in the link path, without folders, `.md` and `<>`.
+    name: TextRange,
+    /// The subpath after `#`, if any.
+    subpath: Option<TextRange>,
+    /// The last heading of a heading subpath.
+    last_heading: Option<TextRange>,
+    /// Whether a Markdown link destination is written in `<...>`.
+    angle: bool,
+}
+
+impl LinkParts {
+    fn read(text: &str, link: &Link) -> Option<LinkParts> {
+        // The index and the text must agree: a file changed on disk since it was indexed may
+        // have moved the link.
+        let whole = text.get(link.range.as_usize())?;
+        let (open, close) = match link.kind {
+            LinkKind::Wiki => ("[[", "]]"),
+            LinkKind::Embed => ("![[", "]]"),
+            LinkKind::Markdown => ("[", ")"),
+        };
+        if !whole.starts_with(open) || !whole.ends_with(close) {
+            return None;
+        }
+        let start = link.target_range.start;
+        let raw = text.get(link.target_range.as_usize())?;
+        let (raw, lead, angle) = match raw.strip_prefix('<') {
+            Some(inner) if link.kind == LinkKind::Markdown => {
+                (inner.strip_suffix('>').unwrap_or(inner), 1, true)
+            }
+            _ => (raw, 0, false),
+        };
+        let at = |offset: usize| start + to_size(lead + offset);
+
+        // The file name is the last segment of the path before `#`, without `.md`.
+        let hash = raw.find('#');
+        let path = &raw[..hash.unwrap_or(raw.len())];
+        let path = path.trim_end();
+        let segment_start = path.rfind(['/', '\\']).map_or(0, |i| i + 1);
+        let segment = &path[segment_start..];
+        let name_start = segment_start + (segment.len() - segment.trim_start().len());
+        let name_end = crate::syntax::strip_md(path).len().max(name_start);
+
+        let subpath = hash.map(|h| TextRange::new(at(h + 1), at(raw.len())));
+        let last_heading = match link.subpath.as_deref() {
+            Some(Subpath::Heading(_)) => hash.map(|h| {
+                let sub = &raw[h..];
+                let last = sub.rfind('#').map_or(0, |i| i + 1);
+                let part = &sub[last..];
+                let leading = part.len() - part.trim_start().len();
+                let begin = h + last + leading;
+                TextRange::new(at(begin), at(begin + part.trim().len()))
+            }),
+            _ => None,
+        };
+        Some(LinkParts {
+            name: TextRange::new(at(name_start), at(name_end)),
+            subpath,
+            last_heading,
+            angle,
+        })
+    }
+}
+
+/// Encodes a name for a Markdown link destination the way Obsidian writes one: spaces and the
+/// characters that end or confuse a destination as `%XX`, other characters as they are.
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '%' => out.push_str("%25"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '#' => out.push_str("%23"),
+            c if c.is_whitespace() => {
+                let mut buf = [0; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{byte:02X}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn read(vault: &Vault, texts: &dyn TextSource, id: NoteId) -> Result<std::sync::Arc<str>, String> {
+    texts.text(vault, id).ok_or_else(|| {
+        let path = vault.note(id).map_or("", |n| n.path.as_str());
+        format!("cannot read `{path}`, so its links cannot be updated; nothing was renamed")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_tag_prefix() {
+        assert_eq!(tag_prefix_len("A/B/c", "a/b"), Some(3));
+        assert_eq!(tag_prefix_len("a/b", "a/b"), Some(3));
+        assert_eq!(tag_prefix_len("a/bc", "a/b"), None);
+        assert_eq!(tag_prefix_len("x/a/b", "a/b"), None);
+    }
+
+    #[test]
+    fn frontmatter_tag_list() {
+        let text = "[risk, \"#a/b\", 42]";
+        let tags = frontmatter_tags(text, TextRange::new(0, to_size(text.len())));
+        let names: Vec<&str> = tags.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["risk", "a/b"]);
+        assert_eq!(&text[tags[1].0.as_usize()], "a/b");
+    }
+
+    /// The text of the file name and last heading that a rename rewrites in the first link.
+    fn link_parts(text: &str) -> (String, Option<String>) {
+        let summary = crate::syntax::parse(text);
+        let link = summary.all_links().next().expect("a link");
+        let parts = LinkParts::read(text, link).expect("link parts");
+        let heading = parts.last_heading.map(|r| text[r.as_usize()].to_string());
+        (text[parts.name.as_usize()].to_string(), heading)
+    }
+
+    #[test]
+    fn link_parts_of_each_form() {
+        let cases = [
+            ("[[ Plan ]]", "Plan", None),
+            ("| [[Plan\\|shown]] |", "Plan", None),
+            ("[[A/B/Plan.md#Top#Sub|x]]", "Plan", Some("Sub")),
+            ("![[Plan# Risks ]]", "Plan", Some("Risks")),
+            (
+                "[x](../a/My%20Plan.md#Key%20Risks)",
+                "My%20Plan",
+                Some("Key%20Risks"),
+            ),
+            ("[x](<My Plan.md> \"title\")", "My Plan", None),
+            ("[x](./Plan.MD)", "Plan", None),
+        ];
+        for (text, name, heading) in cases {
+            let (found_name, found_heading) = link_parts(text);
+            assert_eq!(found_name, name, "{text}");
+            assert_eq!(found_heading.as_deref(), heading, "{text}");
+        }
+    }
+
+    #[test]
+    fn markdown_encoding() {
+        assert_eq!(percent_encode("New Plan (v2)"), "New%20Plan%20%28v2%29");
+        assert_eq!(percent_encode("北星"), "北星");
+    }
+
+    #[test]
+    fn invalid_note_names() {
+        assert!(validate_note_name("  ").is_err());
+        assert!(validate_note_name("a/b").is_err());
+        assert!(validate_note_name("a#b").is_err());
+        assert!(validate_note_name("a|b").is_err());
+        assert_eq!(validate_note_name(" New.md "), Ok("New"));
+    }
+}

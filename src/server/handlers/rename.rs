@@ -1,0 +1,213 @@
+//! `textDocument/prepareRename` and `textDocument/rename` for notes, headings and tags.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::{ServerText, blocking};
+use crate::ide::rename::{self, PreparedRename, RenameEdit, RenameTarget};
+use crate::server::convert::{from_proto, to_proto};
+use crate::server::lsp::{
+    DocumentChangeOperation, DocumentChanges, ErrorCode, OneOf,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameFile, RenameFileOptions,
+    RenameParams, ResourceOp, RpcError, RpcResult, TextDocumentEdit, TextDocumentPositionParams,
+    TextEdit, Uri, WorkspaceEdit,
+};
+use crate::server::state::{Shared, VaultHandle};
+use crate::text::PositionEncoding;
+use crate::vault::{NoteId, Vault};
+
+/// The message for a client that cannot rename files through the server.
+const NO_FILE_RENAME: &str = "this editor cannot rename files through the language server (its workspace edits do not list the `rename` resource operation), so Dex cannot rename the note and update its links together; headings and tags can still be renamed";
+
+fn request_failed(message: String) -> RpcError {
+    tracing::info!(%message, "rename rejected");
+    RpcError {
+        code: ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Finds what the cursor is on, under the index lock, and checks that the client can apply its
+/// rename.
+fn prepare(
+    shared: &Shared,
+    index: &Vault,
+    texts: &ServerText,
+    uri: &Uri,
+    position: crate::server::lsp::Position,
+) -> RpcResult<Option<(NoteId, PreparedRename)>> {
+    let Some(path) = shared
+        .docs
+        .get(uri)
+        .map(|d| d.path.clone())
+        .or_else(|| from_proto::path(uri))
+    else {
+        return Ok(None);
+    };
+    let Some(id) = index
+        .relative_path(&path)
+        .and_then(|p| index.id_of_path(&p))
+    else {
+        return Ok(None);
+    };
+    let Some(note) = index.note(id) else {
+        return Ok(None);
+    };
+    let offset = from_proto::offset(&note.summary.line_index, position, shared.encoding());
+    let prepared = rename::prepare_rename(index, texts, id, offset).map_err(request_failed)?;
+    if let Some(PreparedRename {
+        target: RenameTarget::Note(_),
+        ..
+    }) = &prepared
+    {
+        if !shared.flags.read().rename_files {
+            return Err(request_failed(NO_FILE_RENAME.to_string()));
+        }
+    }
+    Ok(prepared.map(|p| (id, p)))
+}
+
+/// The vault of an open note, or of a note file on disk.
+fn vault_of(shared: &Shared, uri: &Uri) -> Option<Arc<VaultHandle>> {
+    if let Some(doc) = shared.docs.get(uri) {
+        return Some(doc.vault.clone());
+    }
+    from_proto::path(uri).and_then(|path| shared.vault_for(&path))
+}
+
+/// `textDocument/prepareRename`: the range of the name under the cursor and its current text,
+/// `null` where nothing can be renamed, or an error that explains why the rename is rejected.
+pub async fn handle_prepare_rename(
+    shared: &Arc<Shared>,
+    params: TextDocumentPositionParams,
+) -> RpcResult<Option<PrepareRenameResponse>> {
+    let uri = params.text_document.uri;
+    let Some(vault) = vault_of(shared, &uri) else {
+        return Ok(None);
+    };
+    let shared = shared.clone();
+    blocking(move || {
+        let texts = ServerText::new(shared.clone());
+        let index = vault.index.read();
+        let Some((note, prepared)) = prepare(&shared, &index, &texts, &uri, params.position)?
+        else {
+            return Ok(None);
+        };
+        let line_index = &index.note(note).ok_or_else(gone)?.summary.line_index;
+        Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range: to_proto::range(line_index, prepared.range, shared.encoding()),
+            placeholder: prepared.placeholder,
+        }))
+    })
+    .await?
+}
+
+/// `textDocument/rename`: a `WorkspaceEdit` that rewrites the name and every link or tag that
+/// uses it, and for a note, renames its file last.
+pub async fn handle_rename(
+    shared: &Arc<Shared>,
+    params: RenameParams,
+) -> RpcResult<Option<WorkspaceEdit>> {
+    let position = params.text_document_position;
+    let uri = position.text_document.uri;
+    let Some(vault) = vault_of(shared, &uri) else {
+        return Ok(None);
+    };
+    // Links in notes not indexed yet would keep the old name.
+    if !vault.indexed.load(Ordering::SeqCst) {
+        return Err(request_failed(
+            "the vault is still being indexed, so some links could be missed; try the rename again when indexing has finished".to_string(),
+        ));
+    }
+    let shared = shared.clone();
+    blocking(move || {
+        let texts = ServerText::new(shared.clone());
+        let index = vault.index.read();
+        let Some((_, prepared)) = prepare(&shared, &index, &texts, &uri, position.position)?
+        else {
+            return Err(request_failed(
+                "nothing here can be renamed: place the cursor on a link, a heading or a tag"
+                    .to_string(),
+            ));
+        };
+        let edit = rename::rename(&index, &texts, &prepared, &params.new_name)
+            .map_err(request_failed)?;
+        if let Some(file) = &edit.file {
+            tracing::info!(from = %file.from, to = %file.to, edits = edit.changes.len(), "renaming a note");
+        }
+        workspace_edit(&shared, &index, &edit).map(Some)
+    })
+    .await?
+}
+
+fn gone() -> RpcError {
+    request_failed("the note changed while renaming; try again".to_string())
+}
+
+/// Converts a rename to LSP: one `TextDocumentEdit` per note (versioned when the note is open),
+/// then the `RenameFile`, which never overwrites. Clients without `documentChanges` get plain
+/// `changes` for a heading or tag rename; a note rename always needs `documentChanges`.
+fn workspace_edit(shared: &Shared, index: &Vault, edit: &RenameEdit) -> RpcResult<WorkspaceEdit> {
+    let encoding: PositionEncoding = shared.encoding();
+    let mut documents: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
+    for change in &edit.changes {
+        let note = index.note(change.note).ok_or_else(gone)?;
+        let uri = to_proto::uri(&index.absolute_path(note)).ok_or_else(gone)?;
+        let text_edit = TextEdit {
+            range: to_proto::range(&note.summary.line_index, change.range, encoding),
+            new_text: change.text.clone(),
+        };
+        match documents.last_mut() {
+            Some((last, edits)) if *last == uri => edits.push(text_edit),
+            _ => documents.push((uri, vec![text_edit])),
+        }
+    }
+    let flags = shared.flags.read().clone();
+    if edit.file.is_none() && !flags.document_changes {
+        let changes: HashMap<Uri, Vec<TextEdit>> = documents.into_iter().collect();
+        return Ok(WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        });
+    }
+    let mut operations: Vec<DocumentChangeOperation> = documents
+        .into_iter()
+        .map(|(uri, edits)| {
+            let version = shared.docs.get(&uri).map(|d| d.version);
+            DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            })
+        })
+        .collect();
+    if let Some(file) = &edit.file {
+        if !flags.rename_files {
+            return Err(request_failed(NO_FILE_RENAME.to_string()));
+        }
+        let old_uri = to_proto::uri(&join(index, &file.from)).ok_or_else(gone)?;
+        let new_uri = to_proto::uri(&join(index, &file.to)).ok_or_else(gone)?;
+        operations.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+            RenameFile {
+                old_uri,
+                new_uri,
+                options: Some(RenameFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(false),
+                }),
+                annotation_id: None,
+            },
+        )));
+    }
+    Ok(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(operations)),
+        ..WorkspaceEdit::default()
+    })
+}
+
+fn join(index: &Vault, relative: &str) -> std::path::PathBuf {
+    let mut path = index.root.clone();
+    path.extend(relative.split('/'));
+    path
+}
