@@ -305,9 +305,16 @@ fn note_rename_rejects_bad_names() {
         assert!(message.contains(expected), "{name:?}: {message}");
     }
     for c in [
-        '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']',
+        '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']', '`',
     ] {
         let name = format!("New{c}Plan");
+        let response =
+            lsp.request_response("textDocument/rename", rename_params(&links, 0, 6, &name));
+        let message = error_message(&response);
+        assert!(message.contains("invalid note name"), "{name}: {message}");
+    }
+    // Links would name `New`, and a 300-byte name is too long for a file.
+    for name in ["New.md.md".to_string(), "a".repeat(300)] {
         let response =
             lsp.request_response("textDocument/rename", rename_params(&links, 0, 6, &name));
         let message = error_message(&response);
@@ -435,6 +442,59 @@ fn tag_rename_follows_nested_tags() {
         rename_params(&plan, 7, 35, "two words"),
     );
     assert!(error_message(&invalid).contains("invalid tag"));
+    lsp.shutdown();
+}
+
+/// A note keeps its extension as written, so the Markdown links that spell it out still match.
+#[test]
+fn note_rename_keeps_upper_case_extension() {
+    let r_text = "[[Upper]] [u](Upper.MD)\n";
+    let dir = vault(&[("N/Upper.MD", "# Upper\n"), ("N/R.md", r_text)]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let r = uri_of(root, "N/R.md");
+
+    let edit = lsp.request("textDocument/rename", rename_params(&r, 0, 3, "Lower"));
+    let operations = edit["documentChanges"].as_array().unwrap();
+    let last = operations.last().unwrap();
+    assert_eq!(last["kind"], "rename");
+    assert_eq!(last["newUri"], uri_of(root, "N/Lower.MD"));
+    assert_eq!(
+        apply(r_text, &edits_for(&edit, &r), "utf-16"),
+        "[[Lower]] [u](Lower.MD)\n"
+    );
+    lsp.shutdown();
+}
+
+/// A tag in a heading is part of the heading's link text, so links to the heading follow it, and
+/// comments and quoted text in frontmatter `tags` stay as written.
+#[test]
+fn tag_rename_in_headings_and_comments() {
+    let a_text =
+        "---\ntags:\n  - risk # the risk tag\n  - \"big risk\"\n---\n# A\n\n## Risks #risk\n";
+    let b_text = "See [[A#Risks risk]].\nAlso #risk here.\n";
+    let dir = vault(&[("A.md", a_text), ("B.md", b_text)]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let a = uri_of(root, "A.md");
+    let b = uri_of(root, "B.md");
+
+    // The cursor on the tag of a heading line renames the tag, not the heading.
+    let prepared = lsp.request("textDocument/prepareRename", position_params(&a, 7, 11));
+    assert_eq!(prepared["placeholder"], "risk");
+    // A word in a comment is no tag.
+    let in_comment = lsp.request("textDocument/prepareRename", position_params(&a, 2, 17));
+    assert_eq!(in_comment, Value::Null);
+
+    let edit = lsp.request("textDocument/rename", rename_params(&b, 1, 7, "danger"));
+    assert_eq!(
+        apply(a_text, &edits_for(&edit, &a), "utf-16"),
+        "---\ntags:\n  - danger # the risk tag\n  - \"big risk\"\n---\n# A\n\n## Risks #danger\n"
+    );
+    assert_eq!(
+        apply(b_text, &edits_for(&edit, &b), "utf-16"),
+        "See [[A#Risks danger]].\nAlso #danger here.\n"
+    );
     lsp.shutdown();
 }
 

@@ -80,8 +80,11 @@ pub struct RenameEdit {
 /// Characters a note name cannot contain: those that file systems reject, and those that end
 /// or split a wikilink.
 pub const INVALID_NAME_CHARS: &[char] = &[
-    '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']',
+    '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']', '`',
 ];
+
+/// The longest file name, in bytes, that common file systems (ext4, APFS, NTFS) accept.
+const MAX_FILE_NAME_BYTES: usize = 255;
 
 /// Finds what a rename at byte `offset` of note `id` changes. Returns `Ok(None)` where nothing
 /// can be renamed and `Err` with a message where renaming is rejected, such as on a link through
@@ -98,6 +101,24 @@ pub fn prepare_rename(
     let text = read(vault, texts, id)?;
     if let Some(link) = super::link_at(&note.summary, offset) {
         return prepare_on_link(vault, &text, &note.path, link, offset);
+    }
+    // A tag comes before the heading it may be written in.
+    for tag in &note.summary.tags {
+        let found = if is_in_frontmatter(note, tag.range) {
+            frontmatter_tag_at(&text, frontmatter_value(&text, tag.range), offset)
+        } else if tag.range.contains_inclusive(offset) {
+            body_tag_name(&text, tag.range)
+        } else {
+            None
+        };
+        if let Some((range, name)) = found {
+            return Ok(Some(PreparedRename {
+                target: RenameTarget::Tag(name.clone()),
+                range,
+                placeholder: name,
+                title: None,
+            }));
+        }
     }
     if let Some(heading) = note
         .summary
@@ -127,23 +148,6 @@ pub fn prepare_rename(
             placeholder: heading.text.clone(),
             title: None,
         }));
-    }
-    for tag in &note.summary.tags {
-        let found = if is_in_frontmatter(note, tag.range) {
-            frontmatter_tag_at(&text, frontmatter_value(&text, tag.range), offset)
-        } else if tag.range.contains_inclusive(offset) {
-            body_tag_name(&text, tag.range)
-        } else {
-            None
-        };
-        if let Some((range, name)) = found {
-            return Ok(Some(PreparedRename {
-                target: RenameTarget::Tag(name.clone()),
-                range,
-                placeholder: name,
-                title: None,
-            }));
-        }
     }
     Ok(None)
 }
@@ -299,7 +303,19 @@ pub fn validate_note_name(new_name: &str) -> Result<&str, String> {
     }
     if let Some(c) = name.chars().find(|c| INVALID_NAME_CHARS.contains(c)) {
         return Err(format!(
-            "invalid note name `{name}`: `{c}` is not allowed in a note name (none of / \\ : * ? \" < > | # ^ [ ] are)"
+            "invalid note name `{name}`: `{c}` is not allowed in a note name (none of / \\ : * ? \" < > | # ^ [ ] ` are)"
+        ));
+    }
+    if crate::syntax::strip_md(name).len() < name.len() {
+        return Err(format!(
+            "invalid note name `{name}`: links to a name ending in `.md` would name the note without it; leave out the `.md`"
+        ));
+    }
+    if name.len() + ".md".len() > MAX_FILE_NAME_BYTES {
+        return Err(format!(
+            "invalid note name: {} bytes is too long for a file name (at most {} with `.md`)",
+            name.len(),
+            MAX_FILE_NAME_BYTES
         ));
     }
     if name.chars().any(char::is_control) {
@@ -327,10 +343,12 @@ fn rename_note(
         return Err(format!("the note is already named `{name}`"));
     }
     let folder = note.folder();
+    // The file keeps its extension as written (`.md` or `.MD`), which Markdown links spell out.
+    let extension = &note.path[crate::syntax::strip_md(&note.path).len()..];
     let to = if folder.is_empty() {
-        format!("{name}.md")
+        format!("{name}{extension}")
     } else {
-        format!("{folder}/{name}.md")
+        format!("{folder}/{name}{extension}")
     };
     let same_note = key(name) == key(&note.stem);
     if !same_note {
@@ -550,6 +568,7 @@ fn rename_tag(
             continue;
         }
         let text = read(vault, texts, id)?;
+        let first_change = changes.len();
         let mut frontmatter_done = Vec::new();
         for tag in &note.summary.tags {
             if is_in_frontmatter(note, tag.range) {
@@ -576,11 +595,62 @@ fn rename_tag(
                 }
             }
         }
+        let in_note = changes[first_change..].to_vec();
+        changes.extend(headings_with_tags(vault, texts, id, &text, &in_note)?);
     }
     Ok(RenameEdit {
         changes,
         file: None,
     })
+}
+
+/// Returns the link changes that follow the headings of note `id` whose text the tag `changes`
+/// edit: a heading `## Risks #risk` links as `#Risks risk`, so renaming the tag renames the
+/// heading too.
+fn headings_with_tags(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    text: &str,
+    changes: &[TextChange],
+) -> Result<Vec<TextChange>, String> {
+    let Some(note) = vault.note(id) else {
+        return Ok(Vec::new());
+    };
+    let headings = &note.summary.headings;
+    let mut link_changes = Vec::new();
+    for (position, heading) in headings.iter().enumerate() {
+        let Some(range) = heading_text_range(text, heading) else {
+            continue;
+        };
+        let mut inside: Vec<&TextChange> = (changes.iter())
+            .filter(|c| range.start <= c.range.start && c.range.end <= range.end)
+            .collect();
+        // Links open the first heading that matches, so only that one has links to follow.
+        let first = headings
+            .iter()
+            .position(|h| heading_matches(&h.text, &heading.text));
+        if inside.is_empty() || first != Some(position) {
+            continue;
+        }
+        inside.sort_by_key(|c| c.range.start);
+        let mut new_heading = String::with_capacity(heading.text.len());
+        let mut at = range.start as usize;
+        for change in inside {
+            new_heading.push_str(&text[at..change.range.start as usize]);
+            new_heading.push_str(&change.text);
+            at = change.range.end as usize;
+        }
+        new_heading.push_str(&text[at..range.end as usize]);
+        link_changes.extend(heading_link_changes(
+            vault,
+            texts,
+            id,
+            &heading.text,
+            &new_heading,
+        )?);
+    }
+    Ok(link_changes)
 }
 
 /// Returns the byte length of the part of tag `name` that is the renamed tag, when `name` is that tag
@@ -632,29 +702,55 @@ fn frontmatter_value(text: &str, range: TextRange) -> TextRange {
 }
 
 /// Lists the tags in a frontmatter `tags` value (a list, inline or by lines, or a string), each with
-/// the range of its name without `#`.
+/// the range of its name without `#`. YAML comments are left out, and a quoted value counts only
+/// when the whole of it is one tag.
 fn frontmatter_tags(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
     let Some(raw) = text.get(range.as_usize()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
-        let in_name = is_tag_char(c);
-        match (start, in_name) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let name = &raw[s..i];
-                if is_valid_tag(name) && name != "-" {
-                    out.push((
-                        TextRange::new(range.start + to_size(s), range.start + to_size(i)),
-                        name.to_string(),
-                    ));
-                }
-                start = None;
-            }
-            _ => {}
+    let mut push = |start: usize, name: &str| {
+        let name = name.strip_prefix('#').unwrap_or(name);
+        let start = start + usize::from(raw[start..].starts_with('#'));
+        if is_valid_tag(name) && name != "-" {
+            let start = range.start + to_size(start);
+            out.push((
+                TextRange::new(start, start + to_size(name.len())),
+                name.to_string(),
+            ));
         }
+    };
+    let mut line_start = 0;
+    for line in raw.split_inclusive('\n') {
+        let mut chars = line.char_indices().peekable();
+        let mut after_space = true;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' | '\'' => {
+                    let inner = &line[i + 1..];
+                    let Some(len) = inner.find(c) else { break };
+                    push(line_start + i + 1, &inner[..len]);
+                    while chars.next_if(|&(j, _)| j <= i + len + 1).is_some() {}
+                    after_space = false;
+                }
+                // A `#` after a space starts a YAML comment.
+                '#' if after_space => break,
+                c if is_tag_char(c) || c == '#' => {
+                    let mut end = line.len();
+                    while let Some(&(j, next)) = chars.peek() {
+                        if !is_tag_char(next) {
+                            end = j;
+                            break;
+                        }
+                        chars.next();
+                    }
+                    push(line_start + i, &line[i..end]);
+                    after_space = false;
+                }
+                _ => after_space = c.is_whitespace(),
+            }
+        }
+        line_start += line.len();
     }
     out
 }
@@ -783,13 +879,24 @@ mod tests {
         assert_eq!(tag_prefix_len("x/a/b", "a/b"), None);
     }
 
+    /// The tags of a whole frontmatter value, each as the text of its range.
+    fn tags_of(text: &str) -> Vec<&str> {
+        let tags = frontmatter_tags(text, TextRange::new(0, to_size(text.len())));
+        tags.iter()
+            .map(|(range, _)| &text[range.as_usize()])
+            .collect()
+    }
+
     #[test]
     fn frontmatter_tag_list() {
-        let text = "[risk, \"#a/b\", 42]";
-        let tags = frontmatter_tags(text, TextRange::new(0, to_size(text.len())));
-        let names: Vec<&str> = tags.iter().map(|(_, n)| n.as_str()).collect();
-        assert_eq!(names, ["risk", "a/b"]);
-        assert_eq!(&text[tags[1].0.as_usize()], "a/b");
+        assert_eq!(tags_of("[risk, \"#a/b\", 42]"), ["risk", "a/b"]);
+    }
+
+    #[test]
+    fn frontmatter_comments_and_quoted_text() {
+        let lines = "\n  - risk # the risk tag\n  - \"big risk\"\n  - 'plan'\n";
+        assert_eq!(tags_of(lines), ["risk", "plan"]);
+        assert_eq!(tags_of("risk, planning # two tags"), ["risk", "planning"]);
     }
 
     /// The text of the file name and last heading that a rename rewrites in the first link.
@@ -836,5 +943,10 @@ mod tests {
         assert!(validate_note_name("a#b").is_err());
         assert!(validate_note_name("a|b").is_err());
         assert_eq!(validate_note_name(" New.md "), Ok("New"));
+        // The name that links would write is the one the file gets.
+        assert!(validate_note_name("New.md.md").is_err());
+        assert!(validate_note_name("a`b").is_err());
+        assert!(validate_note_name(&"a".repeat(252)).is_ok());
+        assert!(validate_note_name(&"a".repeat(253)).is_err());
     }
 }
