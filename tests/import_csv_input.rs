@@ -82,6 +82,23 @@ fn unclosed_quote_after_long_cell() {
     assert!(out.contains("(lines 2 to 3)"), "{out}");
 }
 
+/// Excel for Mac ends each line with a `\r` alone; messages still name the line of the row.
+#[test]
+fn mac_line_endings_give_row_lines() {
+    let dir = vault();
+    let text = format!(
+        "{TICKETS_HEADER}\
+         1,Open,2026-03-10,Tidewater Bank,Urgent,first\n\
+         2,Open,2026-03-11,Tidewater Bank,High,\"two\nlines\"\n\
+         3,Open,2026-02-30,Tidewater Bank,High,bad date\n"
+    )
+    .replace('\n', "\r");
+    let output = import_text(dir.path(), "zendesk", "tickets.csv", &text);
+    let out = stdout(&output);
+    assert!(out.contains("tickets.csv:5: error: Created at:"), "{out}");
+    assert!(out.contains(": 3 rows read"), "{out}");
+}
+
 #[test]
 fn closed_multiline_cells_are_not_reported() {
     let dir = vault();

@@ -357,7 +357,7 @@ struct BreakWatch<R> {
     last: Option<u8>,
 }
 
-impl<R: Read> BreakWatch<R> {
+impl<R: BufRead> BreakWatch<R> {
     fn new(inner: R) -> BreakWatch<R> {
         BreakWatch {
             inner,
@@ -368,9 +368,29 @@ impl<R: Read> BreakWatch<R> {
     }
 }
 
-impl<R: Read> Read for BreakWatch<R> {
+impl<R: BufRead> Read for BreakWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        // A `\r` that no `\n` follows ends a line too, as in the CSV files that Excel for Mac
+        // writes. The CSV reader counts lines by `\n`, so such a `\r` is passed on as `\n`, which
+        // keeps every offset.
+        let next = match buf[..n].last() {
+            Some(b'\r') => self.inner.fill_buf()?.first().copied(),
+            _ => None,
+        };
+        // Searching for `\r` and for `\n\n` passes over a file with `\n` line endings at the
+        // speed of `memchr`, where searching for `\n` would stop on every line.
+        let mut carriage_returns = Vec::new();
+        let mut from = 0;
+        while let Some(found) = memchr::memchr(b'\r', &buf[from..n]) {
+            let at = from + found;
+            if buf[..n].get(at + 1).copied().or(next) == Some(b'\n') {
+                carriage_returns.push(at);
+            } else {
+                buf[at] = b'\n';
+            }
+            from = at + 1;
+        }
         let chunk = &buf[..n];
         let is_break = |byte: Option<u8>| matches!(byte, Some(b'\r' | b'\n'));
         let before = |at: usize| {
@@ -381,13 +401,12 @@ impl<R: Read> Read for BreakWatch<R> {
             }
         };
         let mut found = Vec::new();
-        // Searching for `\r` and for `\n\n` passes over a file with `\n` line endings at the
-        // speed of `memchr`, where searching for `\n` would stop on every line.
-        for at in memchr::memchr_iter(b'\r', chunk) {
+        for at in carriage_returns {
             if is_break(before(at)) {
                 found.push((at, false));
             }
-            if chunk.get(at + 1) == Some(&b'\n') {
+            // The `\n` of a `\r\n` that the next read starts with is found below.
+            if at + 1 < chunk.len() {
                 found.push((at + 1, true));
             }
         }
@@ -1294,6 +1313,11 @@ mod tests {
             [2, 4, 5, 6]
         );
         assert_eq!(lines_of(b"sep=;\r\nId;Name\r\n1;a\r\n"), [3]);
+        // A `\r` alone ends a line, as in Excel for Mac's CSV, also before blank lines, in a
+        // quoted cell and before a `\r\n`.
+        assert_eq!(lines_of(b"Id,Name\r1,a\r2,b\r"), [2, 3]);
+        assert_eq!(lines_of(b"Id,Name\r\r1,a\r\r\r2,b"), [3, 6]);
+        assert_eq!(lines_of(b"Id,Name\r1,\"x\ry\"\r2,b\r\r\n3,c\n"), [2, 4, 6]);
     }
 
     /// A reader that returns at most `chunk` bytes per read.
@@ -1308,6 +1332,16 @@ mod tests {
             buf[..n].copy_from_slice(&self.bytes[..n]);
             self.bytes = &self.bytes[n..];
             Ok(n)
+        }
+    }
+
+    impl BufRead for Chunked<'_> {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            Ok(&self.bytes[..self.chunk.min(self.bytes.len())])
+        }
+
+        fn consume(&mut self, amount: usize) {
+            self.bytes = &self.bytes[amount..];
         }
     }
 
