@@ -82,7 +82,7 @@ fn unclosed_quote_after_long_cell() {
     assert!(out.contains("(lines 2 to 3)"), "{out}");
 }
 
-/// Excel for Mac ends each line with a `\r` alone; messages still name the line of the row.
+/// Excel's "CSV (Macintosh)" ends each line with a `\r` alone; messages still name the row's line.
 #[test]
 fn mac_line_endings_give_row_lines() {
     let dir = vault();

@@ -371,7 +371,7 @@ impl<R: BufRead> BreakWatch<R> {
 impl<R: BufRead> Read for BreakWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        // A `\r` that no `\n` follows ends a line too, as in the CSV files that Excel for Mac
+        // A `\r` that no `\n` follows ends a line too, as in the "CSV (Macintosh)" files that Excel
         // writes. The CSV reader counts lines by `\n`, so such a `\r` is passed on as `\n`, which
         // keeps every offset.
         let next = match buf[..n].last() {
@@ -1313,7 +1313,7 @@ mod tests {
             [2, 4, 5, 6]
         );
         assert_eq!(lines_of(b"sep=;\r\nId;Name\r\n1;a\r\n"), [3]);
-        // A `\r` alone ends a line, as in Excel for Mac's CSV, also before blank lines, in a
+        // A `\r` alone ends a line, as in Excel's "CSV (Macintosh)", also before blank lines, in a
         // quoted cell and before a `\r\n`.
         assert_eq!(lines_of(b"Id,Name\r1,a\r2,b\r"), [2, 3]);
         assert_eq!(lines_of(b"Id,Name\r\r1,a\r\r\r2,b"), [3, 6]);
