@@ -421,13 +421,24 @@ pub fn merge(
     let old = old.unwrap_or(&empty);
     let frame = &*new.frame;
     let mut changes = Vec::new();
+    let names = frame_names(&old.columns, &frame.columns);
     let mut columns = frame.columns.clone();
-    for column in &old.columns {
+    for column in &names {
         if !columns.contains(column) {
             columns.push(column.clone());
         }
     }
     let mut rows = old.rows.clone();
+    let renamed: Vec<(&String, &String)> = (old.columns.iter().zip(&names))
+        .filter(|(old, name)| old != name)
+        .collect();
+    for row in rows.values_mut().filter(|_| !renamed.is_empty()) {
+        for (old, name) in &renamed {
+            if let Some(value) = row.remove(*old) {
+                row.entry((*name).clone()).or_insert(value);
+            }
+        }
+    }
     let cells_of = |values: &[Cell]| -> BTreeMap<String, String> {
         frame
             .columns
@@ -508,6 +519,54 @@ pub fn merge(
         notes: &notes,
     };
     Some((render(frame, &tables, records), changes))
+}
+
+/// Returns the name in `frame_columns` of each of a block's `columns`. A header edited by hand
+/// keeps its history under the frame's name: a column whose header differs only in case or
+/// spacing is the frame's column, and when the block has as many columns as the frame, a column
+/// that no header matches is the frame's column in the same place. Other columns keep their names.
+fn frame_names(columns: &[String], frame_columns: &[String]) -> Vec<String> {
+    let fold = |text: &str| {
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut taken = vec![false; frame_columns.len()];
+    let mut found: Vec<Option<usize>> = vec![None; columns.len()];
+    // Exact names first, then names that differ in case or spacing.
+    for folded in [false, true] {
+        for (column, slot) in columns
+            .iter()
+            .zip(&mut found)
+            .filter(|(_, slot)| slot.is_none())
+        {
+            let same = |frame: &String| {
+                if folded {
+                    fold(frame) == fold(column)
+                } else {
+                    frame == column
+                }
+            };
+            let matching =
+                (frame_columns.iter().enumerate()).position(|(i, frame)| !taken[i] && same(frame));
+            if let Some(i) = matching {
+                taken[i] = true;
+                *slot = Some(i);
+            }
+        }
+    }
+    if columns.len() == frame_columns.len() {
+        for (i, slot) in found.iter_mut().enumerate() {
+            if slot.is_none() && !taken[i] {
+                taken[i] = true;
+                *slot = Some(i);
+            }
+        }
+    }
+    (columns.iter().zip(found))
+        .map(|(column, slot)| slot.map_or_else(|| column.clone(), |i| frame_columns[i].clone()))
+        .collect()
 }
 
 /// Replaces the old expansion items with the new ones, when the import has a list.
@@ -671,6 +730,40 @@ mod tests {
         assert!(merge(Some(&parsed), &block("4"), &Records::default(), day(16)).is_none());
         let (_, changes) = merge(Some(&parsed), &block("5"), &Records::default(), day(16)).unwrap();
         assert_eq!(changes, vec!["added row 2026-03-16: Open tickets 5"]);
+    }
+
+    /// A header edited by hand keeps its history in the frame's column when the block is
+    /// replaced, whether its case or its whole name changed.
+    #[test]
+    fn edited_headers_keep_their_history() {
+        let (content, _) = merge(None, &block("4"), &Records::default(), day(15)).unwrap();
+        for edited in ["| Date | Open Tickets |", "| Date | Open Tix |"] {
+            let edited: Vec<String> = (content.iter())
+                .map(|line| line.replace("| Date | Open tickets |", edited))
+                .collect();
+            let parsed = parse(&edited);
+            assert_ne!(parsed.columns, ["Open tickets"], "{edited:?}");
+            let (merged, _) =
+                merge(Some(&parsed), &block("5"), &Records::default(), day(16)).unwrap();
+            let merged = parse(&merged);
+            assert_eq!(merged.columns, ["Open tickets"], "{edited:?}");
+            assert_eq!(merged.rows[&day(15)]["Open tickets"], "4", "{edited:?}");
+            assert_eq!(merged.rows[&day(16)]["Open tickets"], "5", "{edited:?}");
+        }
+    }
+
+    /// Columns that the frame does not have, as from another version, stay beside its own.
+    #[test]
+    fn frame_names_of_extra_columns() {
+        let frame = ["A".to_string(), "B".to_string()];
+        let names = |columns: &[&str]| {
+            let columns: Vec<String> = columns.iter().map(ToString::to_string).collect();
+            frame_names(&columns, &frame)
+        };
+        assert_eq!(names(&["a", "Old"]), ["A", "B"]);
+        assert_eq!(names(&["B", "A"]), ["B", "A"]);
+        assert_eq!(names(&["A", "Old", "B"]), ["A", "Old", "B"]);
+        assert_eq!(names(&["Old"]), ["Old"]);
     }
 
     #[test]
