@@ -521,10 +521,11 @@ pub fn merge(
     Some((render(frame, &tables, records), changes))
 }
 
-/// Returns the name in `frame_columns` of each of a block's `columns`. A header edited by hand
-/// keeps its history under the frame's name: a column whose header differs only in case or
-/// spacing is the frame's column, and when the block has as many columns as the frame, a column
-/// that no header matches is the frame's column in the same place. Other columns keep their names.
+/// Returns the name in `frame_columns` of each of a block's `columns`, so that a header edited
+/// by hand keeps its history under the frame's name. A header that differs only in case or
+/// spacing names the frame's column. When the block has as many columns as the frame, a header
+/// that no name matches names the frame's column in the same place. Other columns keep their
+/// names.
 fn frame_names(columns: &[String], frame_columns: &[String]) -> Vec<String> {
     let fold = |text: &str| {
         text.split_whitespace()
