@@ -445,6 +445,36 @@ fn tag_rename_follows_nested_tags() {
     lsp.shutdown();
 }
 
+/// A reference definition is the destination of the links that use its label, so a rename
+/// rewrites it, from a link elsewhere or from the definition itself.
+#[test]
+fn note_rename_rewrites_reference_definitions() {
+    let more_text = "See [x][ref].\n\n[ref]: Notes/Some%20Note.md#Goals\n";
+    let dir = vault(&[
+        ("Notes/Some Note.md", "# Goals\n"),
+        ("More.md", more_text),
+        ("Other.md", "[[Some Note]]\n"),
+    ]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let more = uri_of(root, "More.md");
+
+    let prepared = lsp.request("textDocument/prepareRename", position_params(&more, 2, 16));
+    assert_eq!(prepared["placeholder"], "Some Note");
+    assert_eq!(slice_utf16(more_text, &prepared["range"]), "Some%20Note");
+
+    let other = uri_of(root, "Other.md");
+    let edit = lsp.request(
+        "textDocument/rename",
+        rename_params(&other, 0, 4, "Zed Note"),
+    );
+    assert_eq!(
+        apply(more_text, &edits_for(&edit, &more), "utf-16"),
+        "See [x][ref].\n\n[ref]: Notes/Zed%20Note.md#Goals\n"
+    );
+    lsp.shutdown();
+}
+
 /// A note keeps its extension as written, so the Markdown links that spell it out still match.
 #[test]
 fn note_rename_keeps_upper_case_extension() {

@@ -787,12 +787,15 @@ impl LinkParts {
         // The index and the text must agree: a file changed on disk since it was indexed may
         // have moved the link.
         let whole = text.get(link.range.as_usize())?;
-        let (open, close) = match link.kind {
-            LinkKind::Wiki => ("[[", "]]"),
-            LinkKind::Embed => ("![[", "]]"),
-            LinkKind::Markdown => ("[", ")"),
+        let matches = match link.kind {
+            LinkKind::Wiki => whole.starts_with("[[") && whole.ends_with("]]"),
+            LinkKind::Embed => whole.starts_with("![[") && whole.ends_with("]]"),
+            // `[text](destination)`, or a reference definition `[label]: destination`.
+            LinkKind::Markdown => {
+                whole.starts_with('[') && (whole.ends_with(')') || whole.contains("]:"))
+            }
         };
-        if !whole.starts_with(open) || !whole.ends_with(close) {
+        if !matches {
             return None;
         }
         let start = link.target_range.start;

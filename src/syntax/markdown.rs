@@ -1,7 +1,7 @@
 //! The parse itself: one pulldown-cmark pass for structure, then a line pass for the syntax that
 //! `CommonMark` does not know.
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag};
+use pulldown_cmark::{Event, LinkType, OffsetIter, Options, Parser, Tag as MdTag};
 
 use super::link::{parse_link_text, parse_markdown_destination};
 use super::{
@@ -40,6 +40,16 @@ pub(super) enum Detail {
     Outline,
 }
 
+/// The Markdown that pulldown-cmark reads besides `CommonMark`: GitHub's tables, task lists,
+/// strikethrough and footnotes, Obsidian's wikilinks, and math.
+const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_WIKILINKS)
+    .union(Options::ENABLE_MATH)
+    .union(Options::ENABLE_GFM);
+
 pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     let full = detail == Detail::Full;
     let mut summary = NoteSummary {
@@ -52,13 +62,6 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     // pulldown-cmark reads only the body, because it does not take every frontmatter block for
     // metadata. It reads one after a byte-order mark or with a blank first line as a setext
     // heading or a list.
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_MATH
-        | Options::ENABLE_GFM;
     let mut item_starts = Vec::new();
     let mut wiki_ranges = Vec::new();
     // Link destinations, images and footnote labels: text where a date is not prose.
@@ -67,7 +70,8 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     // first line.
     let markdown_start = body_start.max(bom_len(text));
     let body = &text[markdown_start as usize..];
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    let mut events = Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter();
+    for (event, range) in &mut events {
         let range = TextRange::from_usize(range).shifted(markdown_start);
         match event {
             Event::Start(MdTag::CodeBlock(_) | MdTag::HtmlBlock)
@@ -116,6 +120,12 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
             _ => {}
         }
     }
+    (summary.links).extend(reference_links(
+        &events,
+        text,
+        markdown_start,
+        &mut not_prose,
+    ));
     excluded.sort_by_key(|r| r.start);
     if full {
         summary.excluded.clone_from(&excluded);
@@ -442,6 +452,55 @@ fn markdown_link(text: &str, range: TextRange, destination: &str) -> Option<Link
         alias: alias.map(String::into_boxed_str),
         range,
         target_range: TextRange::new(dest_start, dest_end),
+        in_comment: false,
+    })
+}
+
+/// Returns the links of the reference definitions that `events` read from the text at byte
+/// `start` of `text`, and adds their destinations to `not_prose`. A definition,
+/// `[label]: Note.md`, is where a `[text][label]` link's destination is written, so it is the
+/// link that resolves, breaks and is renamed.
+fn reference_links(
+    events: &OffsetIter<'_>,
+    text: &str,
+    start: u32,
+    not_prose: &mut Vec<TextRange>,
+) -> Vec<Link> {
+    let definitions = events.reference_definitions().iter();
+    let links: Vec<Link> = definitions
+        .filter_map(|(_, definition)| {
+            let span = TextRange::from_usize(definition.span.clone()).shifted(start);
+            reference_definition(text, span, &definition.dest)
+        })
+        .collect();
+    not_prose.extend(links.iter().map(|link| link.target_range));
+    links
+}
+
+/// Reads a reference definition `[label]: destination "title"` at `span` as a Markdown link
+/// whose target is the destination, unless it names no note or file (a web address).
+fn reference_definition(text: &str, span: TextRange, destination: &str) -> Option<Link> {
+    let (target, subpath) = parse_markdown_destination(destination)?;
+    let raw = text.get(span.as_usize())?;
+    let colon = raw.find("]:")?;
+    let after = &raw[colon + 2..];
+    let lead = after.len() - after.trim_start().len();
+    let body = &after[lead..];
+    let len = if body.starts_with('<') {
+        body.find('>').map_or(body.len(), |i| i + 1)
+    } else {
+        body.find(char::is_whitespace).unwrap_or(body.len())
+    };
+    let dest_start = span.start + to_size(colon + 2 + lead);
+    // The span ends with the definition's line break, which is not part of the link.
+    let end = span.start + to_size(raw.trim_end().len());
+    Some(Link {
+        kind: LinkKind::Markdown,
+        target: target.into(),
+        subpath: subpath.map(Box::new),
+        alias: None,
+        range: TextRange::new(span.start, end),
+        target_range: TextRange::new(dest_start, dest_start + to_size(len)),
         in_comment: false,
     })
 }

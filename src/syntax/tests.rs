@@ -369,6 +369,30 @@ fn markdown_link_target_range_stops_before_the_title() {
     assert_eq!(targets, ["Notes/QBR%20Q1.md", "<a b.md>", "p(1).md"]);
 }
 
+/// A reference definition is the link of every `[text][label]` that uses it; web addresses and
+/// definitions inside code are none.
+#[test]
+fn reference_definitions_are_links() {
+    let text = "See [x][ref] and [web].\r\n\r\n[ref]: Missing%20Note.md#Goals \"t\"\r\n[web]: https://example.com\r\n[two]:\r\n  <Other Note.md>\r\n\r\n```\r\n[code]: Code.md\r\n```\r\n";
+    let summary = parse(text);
+    let links: Vec<(&str, &str)> = summary
+        .links
+        .iter()
+        .map(|l| (l.target.as_ref(), &text[l.target_range.as_usize()]))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("Missing Note", "Missing%20Note.md#Goals"),
+            ("Other Note", "<Other Note.md>"),
+        ]
+    );
+    assert_eq!(
+        &text[summary.links[0].range.as_usize()],
+        "[ref]: Missing%20Note.md#Goals \"t\""
+    );
+}
+
 #[test]
 fn frontmatter_only_parse_matches_full_parse() {
     let texts = [
