@@ -369,8 +369,8 @@ fn markdown_link_target_range_stops_before_the_title() {
     assert_eq!(targets, ["Notes/QBR%20Q1.md", "<a b.md>", "p(1).md"]);
 }
 
-/// A reference definition is the link of every `[text][label]` that uses it; web addresses and
-/// definitions inside code are none.
+/// A reference definition is the link of every `[text][label]` that uses it. A web address is
+/// not a link to a note, and a definition inside code is no definition.
 #[test]
 fn reference_definitions_are_links() {
     let text = "See [x][ref] and [web].\r\n\r\n[ref]: Missing%20Note.md#Goals \"t\"\r\n[web]: https://example.com\r\n[two]:\r\n  <Other Note.md>\r\n\r\n```\r\n[code]: Code.md\r\n```\r\n";
