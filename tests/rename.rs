@@ -475,6 +475,37 @@ fn note_rename_rewrites_reference_definitions() {
     lsp.shutdown();
 }
 
+/// A rename right after notes change on disk, as after applying an earlier rename, finds the
+/// links those notes have now.
+#[test]
+fn rename_right_after_disk_changes() {
+    const LATE_NOTES: usize = 300;
+    let dir = plan_vault();
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let late_text = "Late [[Project Plan]] link.\n";
+    for i in 0..LATE_NOTES {
+        std::fs::write(root.join(format!("Inbox/Late {i}.md")), late_text).unwrap();
+    }
+    // The file watcher reports the writes within milliseconds; the index may still be reading
+    // them when the rename comes.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let links = uri_of(root, LINKS);
+    let edit = lsp.request(
+        "textDocument/rename",
+        rename_params(&links, 0, 6, "Launch Plan"),
+    );
+    for i in 0..LATE_NOTES {
+        let late = uri_of(root, &format!("Inbox/Late {i}.md"));
+        assert_eq!(
+            apply(late_text, &edits_for(&edit, &late), "utf-16"),
+            "Late [[Launch Plan]] link.\n",
+            "Late {i}.md"
+        );
+    }
+    lsp.shutdown();
+}
+
 /// A note keeps its extension as written, so the Markdown links that spell it out still match.
 #[test]
 fn note_rename_keeps_upper_case_extension() {

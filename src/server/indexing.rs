@@ -20,15 +20,16 @@ const BATCH: usize = 512;
 /// Skipped files listed one by one in the client's log before the rest are only counted.
 const LISTED_SKIPS: usize = 20;
 
-/// Scans `vault` in the background: answers from a partial index meanwhile, reports progress
-/// when the client supports it, then starts watching the folder if the client does not.
+/// Scans `vault` in the background: answers from a partial index meanwhile, and reports progress
+/// when the client supports it. When the client does not watch files, the server watches the
+/// folder from before the scan, so that no change made while it scans is missed.
 /// `loose` limits the scan to the folder itself, for a note opened outside any vault.
 pub fn start(shared: Arc<Shared>, vault: Arc<VaultHandle>, loose: bool) {
+    if !shared.flags.read().watched_files {
+        start_watcher(&shared, &vault);
+    }
     tokio::spawn(async move {
         rescan(&shared, &vault, loose).await;
-        if !shared.flags.read().watched_files {
-            start_watcher(&shared, &vault);
-        }
     });
 }
 
@@ -193,7 +194,10 @@ async fn report_skipped(shared: &Shared, skipped: &[Skipped]) {
 
 fn start_watcher(shared: &Arc<Shared>, vault: &Arc<VaultHandle>) {
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<FileChange>();
+    let pending = vault.pending_changes.clone();
+    let seen = pending.clone();
     match watch::watch(&vault.root, move |change| {
+        seen.fetch_add(1, Ordering::SeqCst);
         // The receiver is gone only when the server is shutting down.
         let _ = sender.send(change);
     }) {
@@ -204,9 +208,16 @@ fn start_watcher(shared: &Arc<Shared>, vault: &Arc<VaultHandle>) {
         }
     }
     let shared = shared.clone();
+    let scanned = vault.clone();
     tokio::spawn(async move {
         while let Some(change) = receiver.recv().await {
+            // A change waits for a scan in progress, which may have read the file before it
+            // changed. Applied afterwards, the change reads the file as it is now.
+            while !scanned.indexed.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
             apply_file_change(&shared, change);
+            pending.fetch_sub(1, Ordering::SeqCst);
         }
     });
 }

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use dashmap::{DashMap, DashSet};
@@ -72,6 +72,8 @@ pub struct VaultHandle {
     /// Whether the scan has put every note in the index. It is set before `ready`, which also
     /// waits for the completion cache, and before the client hears that indexing has ended.
     pub indexed: AtomicBool,
+    /// Changes that the server's own watcher has seen on disk and not yet applied to the index.
+    pub pending_changes: Arc<AtomicUsize>,
 }
 
 impl VaultHandle {
@@ -85,6 +87,7 @@ impl VaultHandle {
             watcher: Mutex::new(None),
             ready: AtomicBool::new(false),
             indexed: AtomicBool::new(false),
+            pending_changes: Arc::new(AtomicUsize::new(0)),
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use super::{ServerText, blocking};
 use crate::ide::rename::{self, PreparedRename, RenameEdit, RenameTarget};
@@ -16,6 +17,9 @@ use crate::server::lsp::{
 use crate::server::state::{Shared, VaultHandle};
 use crate::text::PositionEncoding;
 use crate::vault::{NoteId, Vault};
+
+/// How long a rename waits for the changes on disk that the server's watcher has seen.
+const PENDING_CHANGES_WAIT: Duration = Duration::from_secs(2);
 
 /// The message for a client that cannot rename files through the server.
 const NO_FILE_RENAME: &str = "this editor cannot rename files through the language server (its workspace edits do not list the `rename` resource operation), so Dex cannot rename the note and update its links together; headings and tags can still be renamed";
@@ -120,6 +124,17 @@ pub async fn handle_rename(
         return Err(request_failed(
             "the vault is still being indexed, so some links could be missed; try the rename again when indexing has finished".to_string(),
         ));
+    }
+    // Files changed on disk, as by the edit of a rename just before, are read first, so that
+    // their links are found as they now are.
+    let deadline = Instant::now() + PENDING_CHANGES_WAIT;
+    while vault.pending_changes.load(Ordering::SeqCst) > 0 {
+        if Instant::now() >= deadline {
+            return Err(request_failed(
+                "files in the vault are still changing on disk, so some links could be missed; try the rename again".to_string(),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let shared = shared.clone();
     blocking(move || {
