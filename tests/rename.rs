@@ -437,11 +437,11 @@ fn tag_rename_follows_nested_tags() {
         "Line one\r\n📅 [[Project Plan]] and #risk/spend/Q3\r\n"
     );
 
-    let invalid = lsp.request_response(
-        "textDocument/rename",
-        rename_params(&plan, 7, 35, "two words"),
-    );
-    assert!(error_message(&invalid).contains("invalid tag"));
+    for name in ["two words", "a//b", "/a", "a/"] {
+        let invalid =
+            lsp.request_response("textDocument/rename", rename_params(&plan, 7, 35, name));
+        assert!(error_message(&invalid).contains("invalid tag"), "{name}");
+    }
     lsp.shutdown();
 }
 

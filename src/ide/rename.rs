@@ -548,7 +548,9 @@ fn rename_tag(
     new_name: &str,
 ) -> Result<RenameEdit, String> {
     let new_tag = new_name.trim().trim_start_matches('#');
-    if !is_valid_tag(new_tag) || new_tag.starts_with('/') || new_tag.ends_with('/') {
+    // A nested tag has a name between each two slashes.
+    let empty_part = new_tag.split('/').any(str::is_empty);
+    if !is_valid_tag(new_tag) || empty_part {
         return Err(format!(
             "invalid tag `{new_tag}`: a tag needs a character that is not a digit, and no spaces or punctuation other than `_ - /`"
         ));
