@@ -552,7 +552,7 @@ fn rename_tag(
     let empty_part = new_tag.split('/').any(str::is_empty);
     if !is_valid_tag(new_tag) || empty_part {
         return Err(format!(
-            "invalid tag `{new_tag}`: a tag needs a character that is not a digit, and no spaces or punctuation other than `_ - /`"
+            "invalid tag `{new_tag}`: a tag needs a character that is not a digit, no spaces or punctuation other than `_ - /`, and a name between each two slashes"
         ));
     }
     if new_tag == old {
