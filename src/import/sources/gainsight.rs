@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
 
 use super::{Expected, field, open_csv, warn_repeated_account};
 use crate::import::block::{Block, Cell, Frame};
@@ -22,7 +21,7 @@ use crate::import::report::{Messages, excerpt};
 use crate::import::values::{
     format_amount, format_money, parse_count, parse_date, parse_money, parse_number,
 };
-use crate::import::{Context, ImportError, Parsed, Source};
+use crate::import::{ByAccount, Context, ImportError, Parsed, Source};
 
 const FIELDS: [FieldSpec; 14] = [
     field(
@@ -137,7 +136,7 @@ pub(super) fn read(
     let names: Vec<String> = opened.iter().map(|export| export.file.clone()).collect();
     let frame = block_frame(ctx, &names);
     // The line of each account's row, to name both rows when an account has two.
-    let mut lines: FxHashMap<usize, (usize, u64)> = FxHashMap::default();
+    let mut lines: ByAccount<(usize, u64)> = ByAccount::default();
     for (number, export) in opened.into_iter().enumerate() {
         let at = CompanyColumns::of(&export.columns);
         export.read_rows(parsed, |row, _, file, messages, parsed| {
@@ -175,7 +174,9 @@ pub(super) fn read(
             let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
                 return;
             };
-            if let Some((earlier_file, earlier)) = lines.insert(account, (number, line)) {
+            let earlier_row = lines.get(account).copied();
+            *lines.entry(account) = (number, line);
+            if let Some((earlier_file, earlier)) = earlier_row {
                 let folder = &ctx.matcher.accounts[account].folder;
                 let earlier = (names[earlier_file].as_str(), earlier);
                 warn_repeated_account(messages, (file, line), earlier, folder);
