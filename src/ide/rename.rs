@@ -16,7 +16,7 @@ use super::diagnostics::heading_link_text;
 use super::diagnostics::heading_matches;
 use crate::syntax::{Heading, Link, LinkKind, Subpath, is_tag_char, is_valid_tag};
 use crate::text::{TextRange, to_size};
-use crate::vault::{NoteId, NoteKind, Resolution, ResolvedVia, Vault, key};
+use crate::vault::{Note, NoteId, NoteKind, Resolution, ResolvedVia, Vault, key};
 
 /// The thing a rename at a position changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,8 @@ pub const INVALID_NAME_CHARS: &[char] = &[
     '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']', '`',
 ];
 
-/// The longest file name, in bytes, that common file systems (ext4, APFS, NTFS) accept.
+/// The maximum file name length, in bytes, that ext4 accepts. APFS and NTFS allow 255 characters,
+/// which are at least as many.
 const MAX_FILE_NAME_BYTES: usize = 255;
 
 /// Finds what a rename at byte `offset` of note `id` changes. Returns `Ok(None)` where nothing
@@ -331,6 +332,44 @@ pub fn validate_note_name(new_name: &str) -> Result<&str, String> {
     Ok(name)
 }
 
+/// Checks that no note, file, account or alias already has `name`, and that nothing exists at
+/// the vault-relative path `to`.
+fn check_name_free(vault: &Vault, note: &Note, name: &str, to: &str) -> Result<(), String> {
+    if let Some(&other) = vault.notes_named(name).first() {
+        let path = vault.note(other).map_or("", |n| n.path.as_str());
+        return Err(format!(
+            "a note named `{name}` already exists (`{path}`); choose another name"
+        ));
+    }
+    if vault.root.join(to).exists() {
+        return Err(format!(
+            "the file `{to}` already exists; choose another name"
+        ));
+    }
+    if vault.resolves_to_attachment(name, &note.path) || vault.skipped_named(name).is_some() {
+        return Err(format!(
+            "a file named `{name}` already exists in the vault; choose another name"
+        ));
+    }
+    if vault.account(name).is_some() {
+        return Err(format!(
+            "`{name}` is the name of an account; choose another name"
+        ));
+    }
+    if let Some((other, _)) = vault.notes().find(|(_, n)| {
+        n.summary
+            .frontmatter
+            .as_ref()
+            .is_some_and(|f| f.aliases.iter().any(|a| key(a) == key(name)))
+    }) {
+        let path = vault.note(other).map_or("", |n| n.path.as_str());
+        return Err(format!(
+            "`{name}` is an alias of `{path}`, so links to it would change meaning; choose another name"
+        ));
+    }
+    Ok(())
+}
+
 fn rename_note(
     vault: &Vault,
     texts: &dyn TextSource,
@@ -342,6 +381,7 @@ fn rename_note(
     if name == note.stem {
         return Err(format!("the note is already named `{name}`"));
     }
+
     let folder = note.folder();
     // The file keeps its extension as written (`.md` or `.MD`), which Markdown links spell out.
     let extension = &note.path[crate::syntax::strip_md(&note.path).len()..];
@@ -350,85 +390,38 @@ fn rename_note(
     } else {
         format!("{folder}/{name}{extension}")
     };
-    let same_note = key(name) == key(&note.stem);
-    if !same_note {
-        if let Some(&other) = vault.notes_named(name).first() {
-            let path = vault.note(other).map_or("", |n| n.path.as_str());
-            return Err(format!(
-                "a note named `{name}` already exists (`{path}`); choose another name"
-            ));
-        }
-        if vault.root.join(&to).exists() {
-            return Err(format!(
-                "the file `{to}` already exists; choose another name"
-            ));
-        }
-        if vault.resolves_to_attachment(name, &note.path) || vault.skipped_named(name).is_some() {
-            return Err(format!(
-                "a file named `{name}` already exists in the vault; choose another name"
-            ));
-        }
-        if vault.account(name).is_some() {
-            return Err(format!(
-                "`{name}` is the name of an account; choose another name"
-            ));
-        }
-        if let Some((other, _)) = vault.notes().find(|(_, n)| {
-            n.summary
-                .frontmatter
-                .as_ref()
-                .is_some_and(|f| f.aliases.iter().any(|a| key(a) == key(name)))
-        }) {
-            let path = vault.note(other).map_or("", |n| n.path.as_str());
-            return Err(format!(
-                "`{name}` is an alias of `{path}`, so links to it would change meaning; choose another name"
-            ));
-        }
+    // A new name that differs only in case names the same note.
+    if key(name) != key(&note.stem) {
+        check_name_free(vault, note, name, &to)?;
     }
-    let mut changes = Vec::new();
-    for source in vault.possible_referrers(id) {
-        let Some(source_note) = vault.note(source) else {
-            continue;
-        };
-        let mut text = None;
-        for link in source_note.summary.all_links() {
-            if link.target.is_empty() {
-                continue;
+
+    // A link by the file name or path follows the new name. Links through an alias or an
+    // account still work and stay as written.
+    let by_name = |source: &Note, link: &Link| {
+        if link.target.is_empty() {
+            return false;
+        }
+        let resolution = vault.resolve(&link.target, &source.path);
+        match resolution {
+            Resolution::Note {
+                id: target,
+                via: ResolvedVia::Name,
             }
-            // A link by the file name or path follows the new name; links through an alias
-            // or an account still work and stay as written.
-            let names_note = match vault.resolve(&link.target, &source_note.path) {
-                Resolution::Note {
-                    id: target,
-                    via: ResolvedVia::Name,
-                }
-                | Resolution::Ambiguous { id: target, .. } => target == id,
-                Resolution::Note { .. } | Resolution::Unresolved => false,
-            };
-            if !names_note {
-                continue;
-            }
-            if text.is_none() {
-                text = Some(read(vault, texts, source)?);
-            }
-            let text = text.as_deref().unwrap_or_default();
-            let parts = LinkParts::read(text, link).ok_or_else(|| {
-                format!(
-                    "the link `{}` in `{}` changed while renaming; try again",
-                    link.target, source_note.path
-                )
-            })?;
-            let new_text = match link.kind {
+            | Resolution::Ambiguous { id: target, .. } => target == id,
+            Resolution::Note { .. } | Resolution::Unresolved => false,
+        }
+    };
+    let links = links_to(vault, texts, id, by_name)?;
+    let changes = (links.into_iter())
+        .map(|(source, kind, parts)| TextChange {
+            note: source,
+            range: parts.name,
+            text: match kind {
                 LinkKind::Markdown if !parts.angle => percent_encode(name),
                 _ => name.to_string(),
-            };
-            changes.push(TextChange {
-                note: source,
-                range: parts.name,
-                text: new_text,
-            });
-        }
-    }
+            },
+        })
+        .collect();
     Ok(RenameEdit {
         changes,
         file: Some(FileRename {
@@ -499,46 +492,59 @@ fn heading_link_changes(
     new_heading: &str,
 ) -> Result<Vec<TextChange>, String> {
     let link_text = heading_link_text(new_heading);
+    let to_heading = |source: &Note, link: &Link| {
+        let Some(Subpath::Heading(chain)) = link.subpath.as_deref() else {
+            return false;
+        };
+        chain.last().is_some_and(|h| heading_matches(h, old))
+            && vault.resolve(&link.target, &source.path).id() == Some(id)
+    };
     let mut changes = Vec::new();
+    for (source, kind, parts) in links_to(vault, texts, id, to_heading)? {
+        let range = parts.last_heading.ok_or_else(changed_while_renaming)?;
+        let text = match kind {
+            LinkKind::Markdown if !parts.angle => percent_encode(&link_text),
+            LinkKind::Markdown | LinkKind::Wiki | LinkKind::Embed => link_text.clone(),
+        };
+        changes.push(TextChange {
+            note: source,
+            range,
+            text,
+        });
+    }
+    Ok(changes)
+}
+
+/// Returns the links to note `id` that `keep` accepts, given the note they are in, each with
+/// that note, the link's kind and its parts in the note's current text. Each note is read once.
+fn links_to(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+    keep: impl Fn(&Note, &Link) -> bool,
+) -> Result<Vec<(NoteId, LinkKind, LinkParts)>, String> {
+    let mut found = Vec::new();
     for source in vault.possible_referrers(id) {
         let Some(source_note) = vault.note(source) else {
             continue;
         };
         let mut text = None;
-        for link in source_note.summary.all_links() {
-            let Some(Subpath::Heading(chain)) = link.subpath.as_deref() else {
-                continue;
-            };
-            if !chain.last().is_some_and(|h| heading_matches(h, old)) {
-                continue;
-            }
-            if vault.resolve(&link.target, &source_note.path).id() != Some(id) {
-                continue;
-            }
+        let links = source_note.summary.all_links();
+        for link in links.filter(|link| keep(source_note, link)) {
             if text.is_none() {
                 text = Some(read(vault, texts, source)?);
             }
             let text = text.as_deref().unwrap_or_default();
-            let changed = || {
-                format!(
-                    "a link in `{}` changed while renaming; try again",
-                    source_note.path
-                )
-            };
-            let parts = LinkParts::read(text, link).ok_or_else(changed)?;
-            let range = parts.last_heading.ok_or_else(changed)?;
-            let new_text = match link.kind {
-                LinkKind::Markdown if !parts.angle => percent_encode(&link_text),
-                LinkKind::Markdown | LinkKind::Wiki | LinkKind::Embed => link_text.clone(),
-            };
-            changes.push(TextChange {
-                note: source,
-                range,
-                text: new_text,
-            });
+            // The index and the text disagree when the note changed on disk since it was read.
+            let parts = LinkParts::read(text, link).ok_or_else(changed_while_renaming)?;
+            found.push((source, link.kind, parts));
         }
     }
-    Ok(changes)
+    Ok(found)
+}
+
+fn changed_while_renaming() -> String {
+    "a link changed while renaming; try again".to_string()
 }
 
 fn rename_tag(
@@ -884,7 +890,7 @@ mod tests {
         assert_eq!(tag_prefix_len("x/a/b", "a/b"), None);
     }
 
-    /// The tags of a whole frontmatter value, each as the text of its range.
+    /// Returns the tags of a whole frontmatter value, each as the text of its range.
     fn tags_of(text: &str) -> Vec<&str> {
         let tags = frontmatter_tags(text, TextRange::new(0, to_size(text.len())));
         tags.iter()
@@ -904,7 +910,8 @@ mod tests {
         assert_eq!(tags_of("risk, planning # two tags"), ["risk", "planning"]);
     }
 
-    /// The text of the file name and last heading that a rename rewrites in the first link.
+    /// Returns the text of the file name and last heading that a rename rewrites in the first
+    /// link.
     fn link_parts(text: &str) -> (String, Option<String>) {
         let summary = crate::syntax::parse(text);
         let link = summary.all_links().next().expect("a link");

@@ -73,7 +73,7 @@ fn prepare(
     Ok(prepared.map(|p| (id, p)))
 }
 
-/// The vault of an open note, or of a note file on disk.
+/// Returns the vault of an open note, or of a note file on disk.
 fn vault_of(shared: &Shared, uri: &Uri) -> Option<Arc<VaultHandle>> {
     if let Some(doc) = shared.docs.get(uri) {
         return Some(doc.vault.clone());
@@ -119,12 +119,14 @@ pub async fn handle_rename(
     let Some(vault) = vault_of(shared, &uri) else {
         return Ok(None);
     };
+
     // Links in notes not indexed yet would keep the old name.
     if !vault.indexed.load(Ordering::SeqCst) {
         return Err(request_failed(
             "the vault is still being indexed, so some links could be missed; try the rename again when indexing has finished".to_string(),
         ));
     }
+
     // Files changed on disk, as by the edit of a rename just before, are read first, so that
     // their links are found as they now are.
     let deadline = Instant::now() + PENDING_CHANGES_WAIT;
@@ -136,6 +138,7 @@ pub async fn handle_rename(
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+
     let shared = shared.clone();
     blocking(move || {
         let texts = ServerText::new(shared.clone());
