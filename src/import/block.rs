@@ -533,7 +533,7 @@ fn frame_names(columns: &[String], frame_columns: &[String]) -> Vec<String> {
             .join(" ")
             .to_lowercase()
     };
-    let mut taken = vec![false; frame_columns.len()];
+    let mut matched = vec![false; frame_columns.len()];
     let mut found: Vec<Option<usize>> = vec![None; columns.len()];
     // Exact names first, then names that differ in case or spacing.
     for folded in [false, true] {
@@ -549,18 +549,18 @@ fn frame_names(columns: &[String], frame_columns: &[String]) -> Vec<String> {
                     frame == column
                 }
             };
-            let matching =
-                (frame_columns.iter().enumerate()).position(|(i, frame)| !taken[i] && same(frame));
+            let matching = (frame_columns.iter().enumerate())
+                .position(|(i, frame)| !matched[i] && same(frame));
             if let Some(i) = matching {
-                taken[i] = true;
+                matched[i] = true;
                 *slot = Some(i);
             }
         }
     }
     if columns.len() == frame_columns.len() {
         for (i, slot) in found.iter_mut().enumerate() {
-            if slot.is_none() && !taken[i] {
-                taken[i] = true;
+            if slot.is_none() && !matched[i] {
+                matched[i] = true;
                 *slot = Some(i);
             }
         }

@@ -1633,13 +1633,13 @@ mod tests {
                 chunk,
             });
             std::io::copy(&mut watch, &mut std::io::sink()).unwrap();
-            let kept = &watch.tail;
-            let start = usize::try_from(kept.start).unwrap();
-            let end = start + kept.bytes.len();
+            let tail = &watch.tail;
+            let start = usize::try_from(tail.start).unwrap();
+            let end = start + tail.bytes.len();
             assert_eq!(end, text.len(), "reads of {chunk} bytes");
-            assert!(kept.bytes.len() >= TAIL_BYTES, "reads of {chunk} bytes");
-            assert!(kept.bytes.len() <= 2 * TAIL_BYTES, "reads of {chunk} bytes");
-            assert_eq!(kept.bytes, text[start..], "reads of {chunk} bytes");
+            assert!(tail.bytes.len() >= TAIL_BYTES, "reads of {chunk} bytes");
+            assert!(tail.bytes.len() <= 2 * TAIL_BYTES, "reads of {chunk} bytes");
+            assert_eq!(tail.bytes, text[start..], "reads of {chunk} bytes");
         }
     }
 

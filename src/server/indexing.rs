@@ -20,9 +20,9 @@ const BATCH: usize = 512;
 /// Skipped files listed one by one in the client's log before the rest are only counted.
 const LISTED_SKIPS: usize = 20;
 
-/// Scans `vault` in the background: answers from a partial index meanwhile, and reports progress
-/// when the client supports it. When the client does not watch files, the server watches the
-/// folder from before the scan, so that no change made while it scans is missed.
+/// Scans `vault` in the background, serving requests from the partial index meanwhile, and
+/// reports progress when the client supports it. When the client does not watch files, the
+/// server watches the folder from before the scan, so that no change made during it is missed.
 /// `loose` limits the scan to the folder itself, for a note opened outside any vault.
 pub fn start(shared: Arc<Shared>, vault: Arc<VaultHandle>, loose: bool) {
     if !shared.flags.read().watched_files {

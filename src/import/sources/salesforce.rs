@@ -267,7 +267,7 @@ struct Files<'a> {
 }
 
 impl Files<'_> {
-    /// The name of the file being read, as messages show it.
+    /// Returns the name of the file being read, as messages show it.
     fn name(&self) -> &str {
         &self.names[self.number]
     }
