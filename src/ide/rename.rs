@@ -449,6 +449,7 @@ fn rename_heading(
     if new_heading == old {
         return Err(format!("the heading is already `{old}`"));
     }
+
     let headings = &note.summary.headings;
     let Some(position) = headings.iter().position(|h| h.text == old) else {
         return Err(format!("the heading `{old}` is gone"));
@@ -463,6 +464,7 @@ fn rename_heading(
             other.1.text
         ));
     }
+
     let own_text = read(vault, texts, id)?;
     let range = heading_text_range(&own_text, &headings[position])
         .ok_or("the heading changed while renaming; try again")?;
