@@ -482,10 +482,30 @@ pub struct ReadCounts {
     pub unmatched: usize,
 }
 
+impl ReadCounts {
+    fn of(parsed: &Parsed) -> ReadCounts {
+        ReadCounts {
+            rows_read: parsed.rows_read,
+            rows_rejected: parsed.rows_rejected,
+            accounts: parsed.updates.len(),
+            unmatched: parsed.unmatched.len(),
+        }
+    }
+}
+
+/// The result of [`Import::read`]: its counts, with the updates and accounts it built, which
+/// are freed when this is dropped.
+pub struct ReadOutput {
+    /// The counts of the read.
+    pub counts: ReadCounts,
+    _parsed: Parsed,
+    _matcher: Matcher,
+}
+
 /// Reads the exports and matches them to accounts, as [`run`] does, but plans and writes
 /// nothing. The import benchmark compares this streaming step with reading the same files.
 pub fn read_only(options: &Options) -> Result<ReadCounts, ImportError> {
-    Import::open(options)?.read()
+    Ok(Import::open(options)?.read()?.counts)
 }
 
 /// One import with its vault opened and its settings read, before any export row is read.
@@ -548,15 +568,21 @@ impl Import {
     }
 
     /// Reads the exports and matches their rows to accounts, as [`Import::run`] does, but plans
-    /// and writes nothing.
-    pub fn read(self) -> Result<ReadCounts, ImportError> {
-        self.read_then(|_, parsed, _| {
-            Ok(ReadCounts {
-                rows_read: parsed.rows_read,
-                rows_rejected: parsed.rows_rejected,
-                accounts: parsed.updates.len(),
-                unmatched: parsed.unmatched.len(),
-            })
+    /// and writes nothing. The updates and the accounts come back with the counts, so that the
+    /// caller chooses when to free them.
+    pub fn read(self) -> Result<ReadOutput, ImportError> {
+        let Import {
+            options,
+            root,
+            vault,
+            config,
+            accounts,
+        } = self;
+        let (context, parsed) = read_exports(&root, &vault, config, &options, accounts)?;
+        Ok(ReadOutput {
+            counts: ReadCounts::of(&parsed),
+            _parsed: parsed,
+            _matcher: context.matcher,
         })
     }
 
@@ -697,7 +723,7 @@ mod tests {
 
             let mut import = Import::open(&options).unwrap();
             import.load_accounts();
-            let counts = import.read().unwrap();
+            let counts = import.read().unwrap().counts;
             assert_eq!(counts.rows_read, expected.summary.rows_read, "{source:?}");
             assert_eq!(
                 counts.rows_rejected, expected.summary.rows_rejected,
