@@ -276,3 +276,43 @@ fn second_row_for_an_account_is_named() {
     let overview = read(dir.path(), "Active/Accounts/Tidewater_Bank/Overview.md");
     assert_eq!(frontmatter(&overview, "arr").as_deref(), Some("2000"));
 }
+
+/// A row is found by its GSID first, then by its Salesforce id, before its name: a GSID that no
+/// account has yet falls through to the Salesforce id.
+#[test]
+fn ids_match_in_order_before_names() {
+    let dir = vault();
+    for (folder, frontmatter) in [
+        (
+            "Acme_Corp",
+            "gainsight_id: 1P02ACME\nsalesforce_id: 0015g00000ACME1AAA",
+        ),
+        ("Globex", "salesforce_id: 0015g00000GLOBXAAA"),
+    ] {
+        let path = dir.path().join("Active/Accounts").join(folder);
+        std::fs::create_dir_all(&path).unwrap();
+        let text = format!("---\n{frontmatter}\n---\n# {}\n", folder.replace('_', " "));
+        std::fs::write(path.join("Overview.md"), text).unwrap();
+    }
+    let output = import_text(
+        dir.path(),
+        "gainsight",
+        "ids.csv",
+        "GSID,SFDC Account ID,Name,ARR\n\
+         1P02acme,0015g00000GLOBXAAA,Globex,1000\n\
+         1P02NEW,0015g00000GLOBXAAA,Acme Corp,2000\n\
+         1P02OTHER,,Globex,3000\n",
+    );
+    let out = stdout(&output);
+    let acme = read(dir.path(), "Active/Accounts/Acme_Corp/Overview.md");
+    assert_eq!(frontmatter(&acme, "arr").as_deref(), Some("1000"), "{out}");
+    let globex = read(dir.path(), "Active/Accounts/Globex/Overview.md");
+    assert_eq!(
+        frontmatter(&globex, "arr").as_deref(),
+        Some("3000"),
+        "{out}"
+    );
+    let expected = "ids.csv:4: warning: this row is for Active/Accounts/Globex, as the row on \
+                    line 3 is; its values replace that row's";
+    assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+}

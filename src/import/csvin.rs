@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 
 use super::Parsed;
 use super::archive::{Container, container_of};
+use super::block::Cell;
 use super::report::{Level, Messages, excerpt};
 
 /// Bytes looked at to guess the encoding and the delimiter.
@@ -180,8 +181,8 @@ pub struct Row<'a> {
 impl Row<'_> {
     /// Returns the cell of column `index`, trimmed; `None` when empty or missing. A cell that is not
     /// valid UTF-8 is decoded as Windows-1252 and reported each time it is read.
-    pub fn cell(&self, index: Option<usize>, messages: &mut Messages) -> Option<String> {
-        self.text(index, messages).map(Cow::into_owned)
+    pub fn cell(&self, index: Option<usize>, messages: &mut Messages) -> Option<Cell> {
+        self.text(index, messages).map(Cell::from)
     }
 
     /// Returns the header of column `index` as the file writes it, if it has a non-empty one.
@@ -849,23 +850,22 @@ impl CsvInput {
                         warn_if_ragged(*line, record.len(), self.headers.len(), messages);
                         return Some(());
                     }
+                    // The reading thread frees or reuses the rows it read. It is gone only after
+                    // this stream is dropped.
+                    let spent = std::mem::take(&mut stream.current.rows);
+                    let _ = stream.spent.send(spent);
                     let end = match stream.current.end.take() {
                         Some(end) => Some(end),
-                        None => {
-                            let spent = std::mem::take(&mut stream.current.rows);
-                            // The reading thread is gone only after it sent its last batch.
-                            let _ = stream.spent.send(spent);
-                            match stream.batches.recv() {
-                                Ok(batch) => {
-                                    stream.current = batch;
-                                    stream.next = 0;
-                                    None
-                                }
-                                Err(_) => Some(Ending::Failed(
-                                    "the reading stopped unexpectedly".to_string(),
-                                )),
+                        None => match stream.batches.recv() {
+                            Ok(batch) => {
+                                stream.current = batch;
+                                stream.next = 0;
+                                None
                             }
-                        }
+                            Err(_) => Some(Ending::Failed(
+                                "the reading stopped unexpectedly".to_string(),
+                            )),
+                        },
                     };
                     if let Some(end) = end {
                         report_ending(end, messages);
@@ -1000,7 +1000,15 @@ impl RecordReader {
                 }
             }
             let last = batch.end.is_some();
-            if batches.send(batch).is_err() || last {
+            if batches.send(batch).is_err() {
+                return;
+            }
+            if last {
+                // Frees the rows that the stream returns until it is dropped: mimalloc frees
+                // memory faster on the thread that allocated it.
+                for rows in spent {
+                    drop(rows);
+                }
                 return;
             }
             size = (size * 2).min(BATCH_ROWS);
@@ -1486,8 +1494,8 @@ mod tests {
         assert_eq!(
             seen,
             [
-                ("accounts.csv".to_string(), 2, Some("Café".to_string())),
-                ("accounts.csv".to_string(), 4, Some("Globex".to_string())),
+                ("accounts.csv".to_string(), 2, Some(Cell::from("Café"))),
+                ("accounts.csv".to_string(), 4, Some(Cell::from("Globex"))),
             ]
         );
         assert_eq!(parsed.messages.len(), 1, "{:?}", parsed.messages);

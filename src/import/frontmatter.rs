@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use super::block::Cell;
 use super::values::format_amount;
 use crate::syntax::yaml;
 use crate::text::join_lines;
@@ -17,8 +18,8 @@ pub enum Value {
     /// A date, written `YYYY-MM-DD`.
     Date(NaiveDate),
     /// Text, written on one line (see [`join_lines`]) and quoted when YAML would read it as
-    /// something else, so the property reads back as the joined text.
-    Text(String),
+    /// something else, so the property reads back as the joined text. Kept inline when short.
+    Text(Cell),
     /// YAML written as it is, such as a flow list; compared as text.
     Raw(String),
 }

@@ -6,13 +6,13 @@
 //! punctuation-insensitively with legal-form suffixes dropped, so `Acme Corp`, `Acme_Corp` and
 //! `ACME Corp.` are one account.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::block::Cell;
 use super::config::{MatchRule, SourceConfig};
 use crate::syntax::FieldSource;
 use crate::vault::model::account_name_from_folder;
@@ -437,7 +437,7 @@ impl IdMap {
 
 /// Returns the comparable form of an id: Salesforce ids by their case-sensitive 15-character prefix
 /// (an 18-character id is the 15-character one plus a case checksum), others lower-cased.
-fn id_key<'a>(key: &str, id: &'a str) -> Cow<'a, str> {
+fn id_key(key: &str, id: &str) -> Cell {
     let id = id.trim();
     if key == "salesforce_id" {
         // Ids are ASCII, so the fifteenth character usually ends at byte 15.
@@ -445,18 +445,29 @@ fn id_key<'a>(key: &str, id: &'a str) -> Cow<'a, str> {
             Some(head) if head.is_ascii() => 15,
             _ => id.char_indices().nth(15).map_or(id.len(), |(i, _)| i),
         };
-        Cow::Borrowed(&id[..end])
-    } else if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(id)
+        Cell::from(&id[..end])
+    } else if id.is_ascii() {
+        // Kept inline up to 24 bytes, so that most lookups allocate nothing.
+        let mut lower = Cell::from(id);
+        lower.make_ascii_lowercase();
+        lower
     } else {
-        Cow::Owned(id.to_lowercase())
+        Cell::from(id.to_lowercase())
     }
 }
 
 /// Extracts the domain of an email address (`ana@sub.acme.com`), a website (`https://www.acme.com/x`)
 /// or a bare domain, lower-cased; `None` when there is none.
 pub fn normalize_domain(text: &str) -> Option<String> {
-    let text = text.trim().trim_matches(['<', '>', '"']).to_lowercase();
+    let text = text.trim().trim_matches(['<', '>', '"']);
+    let text = if text.is_ascii() {
+        // The same as below for ASCII, without the Unicode tables.
+        let mut lower = text.to_string();
+        lower.make_ascii_lowercase();
+        lower
+    } else {
+        text.to_lowercase()
+    };
     let text = text.strip_prefix("mailto:").unwrap_or(&text);
     let host = match text.rsplit_once('@') {
         Some((_, host)) => host,
@@ -469,9 +480,10 @@ pub fn normalize_domain(text: &str) -> Option<String> {
     let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
     let valid = host.contains('.')
         && !host.starts_with('.')
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        && (host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            || (host.chars()).all(|c| c.is_alphanumeric() || c == '.' || c == '-'));
     valid.then(|| host.to_string())
 }
 
@@ -571,7 +583,7 @@ mod tests {
 
     #[test]
     fn salesforce_ids_compare_by_their_first_fifteen_characters() {
-        let key = |id| id_key("salesforce_id", id).into_owned();
+        let key = |id| id_key("salesforce_id", id).to_string();
         assert_eq!(key(" 001000000000001AAA "), "001000000000001");
         assert_eq!(key("001000000000001"), "001000000000001");
         assert_eq!(key("00100"), "00100");
@@ -638,6 +650,16 @@ mod tests {
             Some("acme.com".into())
         );
         assert_eq!(normalize_domain("not a domain"), None);
+        assert_eq!(
+            normalize_domain("<HTTPS://Shop.Example.CO.UK:8443/x>"),
+            Some("shop.example.co.uk".into())
+        );
+        // Internationalised names lower-case as Unicode.
+        assert_eq!(
+            normalize_domain("Info@MÜLLER-Bäckerei.DE"),
+            Some("müller-bäckerei.de".into())
+        );
+        assert_eq!(normalize_domain("acme_corp.com"), None);
     }
 
     #[test]

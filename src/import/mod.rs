@@ -209,6 +209,15 @@ impl<T: Default> ByAccount<T> {
 }
 
 impl<T> ByAccount<T> {
+    /// Creates an empty map with room for `accounts` accounts, so that values of those accounts
+    /// are never moved as the map grows.
+    pub fn for_accounts(accounts: usize) -> Self {
+        ByAccount {
+            slots: Vec::with_capacity(accounts),
+            len: 0,
+        }
+    }
+
     /// Returns the value of `account`, adding the one that `make` returns if it has none yet.
     pub fn entry_or_insert_with(&mut self, account: usize, make: impl FnOnce() -> T) -> &mut T {
         if account >= self.slots.len() {
@@ -354,18 +363,19 @@ impl Context<'_> {
 
     /// Finds the row's account, creates it with `--create-accounts`, or lists the row as
     /// unmatched (once per account name and file). Waits for the accounts to load first.
-    /// Resolves a row's account as [`Context::resolve`] does, but first looks `id` up under
-    /// `key` when ids are the first matching rule, so that a row found by its id builds no query.
+    /// Resolves a row's account as [`Context::resolve`] does, but first looks each id of `ids`
+    /// up under its key, in order, when ids are the first matching rule, so that a row found by
+    /// an id builds no query. `ids` are the ids that `query` gives, in the same order.
     pub fn resolve_id_first(
         &mut self,
-        (key, id): (&str, Option<&str>),
+        ids: &[(&str, Option<&str>)],
         query: impl FnOnce() -> Query,
         file: &str,
         line: u64,
         parsed: &mut Parsed,
     ) -> Option<usize> {
         self.wait_for_accounts();
-        let found = id.and_then(|id| self.matcher.find_by_id_first(key, id));
+        let found = (ids.iter()).find_map(|&(key, id)| self.matcher.find_by_id_first(key, id?));
         found.or_else(|| self.resolve(&query(), file, line, parsed))
     }
 
@@ -668,7 +678,10 @@ fn read_exports<'a>(
         create_accounts: options.create_accounts,
         source: options.source,
     };
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        updates: Updates::for_accounts(context.matcher.accounts.len()),
+        ..Parsed::default()
+    };
     sources::read(&options.files, &mut context, &mut parsed)?;
     context.wait_for_accounts();
     Ok((context, parsed))

@@ -597,25 +597,32 @@ pub fn format_money(value: f64) -> Cell {
     )]
     let cents = cents as u64;
     let mut digits = itoa::Buffer::new();
-    let whole = digits.format(cents / 100);
-    let mut out = Cell::with_capacity(whole.len() + whole.len() / 3 + 5);
+    let whole = digits.format(cents / 100).as_bytes();
+    // `-$`, 18 digits, 5 commas and `.00` fit in 32 bytes. The text is written on the stack and
+    // copied once, which is faster than pushing each character.
+    let mut out = [0u8; 32];
+    let mut len = 0;
+    let mut put = |byte: u8| {
+        out[len] = byte;
+        len += 1;
+    };
     if value < 0.0 {
-        out.push('-');
+        put(b'-');
     }
-    out.push('$');
-    for (i, digit) in whole.chars().enumerate() {
+    put(b'$');
+    for (i, &digit) in whole.iter().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
+            put(b',');
         }
-        out.push(digit);
+        put(digit);
     }
     let fraction = cents % 100;
     if fraction != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + u8::try_from(fraction / 10).unwrap_or(0)));
-        out.push(char::from(b'0' + u8::try_from(fraction % 10).unwrap_or(0)));
+        put(b'.');
+        put(b'0' + u8::try_from(fraction / 10).unwrap_or(0));
+        put(b'0' + u8::try_from(fraction % 10).unwrap_or(0));
     }
-    out
+    Cell::from_utf8(&out[..len]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -968,6 +975,9 @@ mod tests {
             (999.999, "$1,000"),
             (1_234_567.05, "$1,234,567.05"),
             (-300.0, "-$300"),
+            (-0.07, "-$0.07"),
+            (1_234_567_890_123.25, "$1,234,567,890,123.25"),
+            (-9.0e15, "-$9,000,000,000,000,000"),
         ];
         for (value, expected) in cases {
             assert_eq!(format_money(value), expected, "{value}");

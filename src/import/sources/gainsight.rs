@@ -96,17 +96,17 @@ const METRICS: [&str; 5] = ["arr", "mrr", "renewal", "current", "nps"];
 /// One company row's values, after parsing.
 #[derive(Debug, Default)]
 struct Company {
-    gsid: Option<String>,
+    gsid: Option<Cell>,
     arr: Option<f64>,
     mrr: Option<f64>,
     renewal: Option<NaiveDate>,
-    csm: Option<String>,
-    stage: Option<String>,
-    status: Option<String>,
+    csm: Option<Cell>,
+    stage: Option<Cell>,
+    status: Option<Cell>,
     score: Option<f64>,
     previous: Option<f64>,
     nps: Option<f64>,
-    industry: Option<String>,
+    industry: Option<Cell>,
     employees: Option<u64>,
 }
 
@@ -136,7 +136,7 @@ pub(super) fn read(
     let names: Vec<String> = opened.iter().map(|export| export.file.clone()).collect();
     let frame = block_frame(ctx, &names);
     // The line of each account's row, to name both rows when an account has two.
-    let mut lines: ByAccount<(usize, u64)> = ByAccount::default();
+    let mut lines: ByAccount<(usize, u64)> = ByAccount::for_accounts(ctx.matcher.accounts.len());
     for (number, export) in opened.into_iter().enumerate() {
         let at = CompanyColumns::of(&export.columns);
         export.read_rows(parsed, |row, _, file, messages, parsed| {
@@ -164,14 +164,14 @@ pub(super) fn read(
                         .as_deref()
                         .map(|id| ("salesforce_id", id.to_string())),
                 );
-                query.names.extend(name);
+                query.names.extend(name.map(String::from));
                 query
             };
-            let by_id = match own_id {
-                Some(id) => ("gainsight_id", Some(id)),
-                None => ("salesforce_id", sfdc_id.as_deref()),
-            };
-            let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
+            let by_id = [
+                ("gainsight_id", own_id),
+                ("salesforce_id", sfdc_id.as_deref()),
+            ];
+            let Some(account) = ctx.resolve_id_first(&by_id, query, file, line, parsed) else {
                 return;
             };
             let earlier_row = lines.get(account).copied();
@@ -264,7 +264,7 @@ fn block_frame(ctx: &Context<'_>, files: &[String]) -> Arc<Frame> {
 fn parse_company(
     row: &Row<'_>,
     at: &CompanyColumns,
-    gsid: Option<String>,
+    gsid: Option<Cell>,
     ctx: &Context<'_>,
     messages: &mut Messages,
 ) -> Company {
@@ -277,7 +277,7 @@ fn parse_company(
     let previous = text(at.previous);
     let nps = text(at.nps);
     let employees = text(at.employees);
-    let mut owned = |column: Option<usize>| text(column).map(Cow::into_owned);
+    let mut owned = |column: Option<usize>| text(column).map(Cell::from);
     let mut company = Company {
         gsid,
         csm: owned(at.csm),
@@ -390,12 +390,8 @@ fn write_company(
         score.map(format_amount).unwrap_or_default(),
         previous.map(format_amount).unwrap_or_default(),
         company.nps.map(format_amount).unwrap_or_default(),
-        company.stage.as_deref().map(Cell::from).unwrap_or_default(),
-        company
-            .status
-            .as_deref()
-            .map(Cell::from)
-            .unwrap_or_default(),
+        company.stage.clone().unwrap_or_default(),
+        company.status.clone().unwrap_or_default(),
     ];
     update.block = Some(Block::new(frame, vec![(ctx.today, row)]));
     let gsid = match ctx.source {

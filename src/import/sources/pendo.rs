@@ -99,7 +99,7 @@ pub(super) fn read(
     // `find_account` reads `ctx.matcher` before `Context::resolve` would wait for the load.
     ctx.wait_for_accounts();
     // By account index; most accounts have rows, so a list is smaller and faster than a map.
-    let mut totals: ByAccount<Totals> = ByAccount::default();
+    let mut totals: ByAccount<Totals> = ByAccount::for_accounts(ctx.matcher.accounts.len());
     let mut names = Vec::new();
     for mut export in opened {
         let visitors = export.columns.has("visitor_id");
@@ -199,8 +199,8 @@ fn find_account(
             .collect(),
         domains: email.iter().map(ToString::to_string).collect(),
     };
-    let by_id = ("salesforce_id", account_id.as_deref());
-    ctx.resolve_id_first(by_id, query, file, line, parsed)
+    let by_id = [("salesforce_id", account_id.as_deref())];
+    ctx.resolve_id_first(&by_id, query, file, line, parsed)
 }
 
 /// Returns the day of a visitor's last visit in days from the common era, warning about a cell

@@ -83,13 +83,13 @@ const REPORT_FOOTERS: [&str; 5] = [
 struct AccountFacts {
     /// The file (its place among the run's files) and line of the account's Account row.
     row: Option<(usize, u64)>,
-    id: Option<String>,
+    id: Option<Cell>,
     arr: Option<f64>,
     renewal: Option<NaiveDate>,
-    owner: Option<String>,
-    industry: Option<String>,
+    owner: Option<Cell>,
+    industry: Option<Cell>,
     employees: Option<u64>,
-    website: Option<String>,
+    website: Option<Cell>,
     /// Open renewal opportunities' close dates.
     open_renewals: Vec<NaiveDate>,
     /// Open non-renewal opportunities: (close date, expansion item).
@@ -137,7 +137,7 @@ pub(super) fn read(
     }
     // Accounts first, so opportunities can find their account by the Account Id.
     opened.sort_by_key(|(kind, ..)| matches!(kind, Kind::Opportunity));
-    let mut facts: ByAccount<AccountFacts> = ByAccount::default();
+    let mut facts: ByAccount<AccountFacts> = ByAccount::for_accounts(ctx.matcher.accounts.len());
     let names: Vec<String> = opened
         .iter()
         .map(|(_, export)| export.file.clone())
@@ -381,8 +381,8 @@ fn read_account(
         names: name.iter().map(ToString::to_string).collect(),
         domains: website.iter().map(ToString::to_string).collect(),
     };
-    let by_id = ("salesforce_id", Some(&*id));
-    let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
+    let by_id = [("salesforce_id", Some(&*id))];
+    let Some(account) = ctx.resolve_id_first(&by_id, query, file, line, parsed) else {
         return;
     };
     ctx.matcher.learn_id("salesforce_id", &id, account);
@@ -393,10 +393,10 @@ fn read_account(
         warn_repeated_account(messages, (file, line), earlier, folder);
     }
     entry.row = Some((files.number, line));
-    entry.id = Some(id.into_owned());
-    entry.website = website.map(Cow::into_owned);
-    entry.owner = cells.get(at.owner, messages).map(Cow::into_owned);
-    entry.industry = cells.get(at.industry, messages).map(Cow::into_owned);
+    entry.id = Some(Cell::from(id));
+    entry.website = website.map(Cell::from);
+    entry.owner = cells.get(at.owner, messages).map(Cell::from);
+    entry.industry = cells.get(at.industry, messages).map(Cell::from);
     if let Some(text) = cells.get(at.employees, messages) {
         match parse_count(&text) {
             Ok(n) => entry.employees = Some(n),
@@ -494,8 +494,8 @@ fn read_opportunity(
         names: account_name.iter().map(ToString::to_string).collect(),
         domains: Vec::new(),
     };
-    let by_id = ("salesforce_id", account_id.as_deref());
-    let Some(account) = ctx.resolve_id_first(by_id, query, file, line, parsed) else {
+    let by_id = [("salesforce_id", account_id.as_deref())];
+    let Some(account) = ctx.resolve_id_first(&by_id, query, file, line, parsed) else {
         return;
     };
     let name = cells
@@ -566,7 +566,11 @@ fn write_facts(
     let employees = facts.employees.map(|employees| employees as f64);
     let values = [
         ("salesforce_id", facts.id.map(Value::Text), Policy::FillIn),
-        ("domain", domain.map(Value::Text), Policy::FillIn),
+        (
+            "domain",
+            domain.map(|d| Value::Text(d.into())),
+            Policy::FillIn,
+        ),
         ("arr", facts.arr.map(Value::Number), Policy::Owned),
         ("renewal_date", renewal.map(Value::Date), Policy::Owned),
         ("owner", facts.owner.map(Value::Text), Policy::Owned),

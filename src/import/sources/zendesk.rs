@@ -265,7 +265,7 @@ pub(super) fn read(
         let update = parsed.updates.entry(account);
         if let Some(org) = &stats.organization {
             if ctx.source == Source::Zendesk {
-                update.set("zendesk_org", Value::Text(org.clone()), Policy::FillIn);
+                update.set("zendesk_org", Value::Text(org.into()), Policy::FillIn);
             }
         }
         update.block = Some(build_block(stats, ctx, &frame));
