@@ -1060,3 +1060,36 @@ fn no_completion_in_code() {
         assert!(out.contains("Zoë Lindqvist"), "{cursor:?}: {out}");
     }
 }
+
+/// Spaces and tabs inside the brackets are not part of the link, so ranges leave them out.
+#[test]
+fn spaced_wikilink_ranges_leave_out_spaces() {
+    let f = fixture(
+        "//- /a.md
+[[ Missing ]] [[\tGone\t]] [[ Target | shown ]] [[ Target #Nope ]] [[ Target # Real ]]$0
+//- /Target.md
+## Real
+",
+    );
+    let out = check_diagnostics_of(&f);
+    assert_eq!(
+        out,
+        "\
+warning unresolved-link \"Missing\": unresolved link: no note named `Missing`
+warning unresolved-link \"Gone\": unresolved link: no note named `Gone`
+warning unresolved-heading \"Target #Nope\": no heading `Nope` in Target
+"
+    );
+    let at = |needle: &str| u32::try_from(f.text.find(needle).unwrap()).unwrap();
+    let heading = navigation::goto_definition(&f.vault, f.current, at("# Real")).unwrap();
+    let target_text = &f.texts[&heading.note];
+    assert_eq!(&target_text[heading.range.as_usize()], "## Real");
+    let prepared = rename::prepare_rename(&f.vault, &f, f.current, at("Target |"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&f.text[prepared.range.as_usize()], "Target");
+    let on_heading = rename::prepare_rename(&f.vault, &f, f.current, at("Real"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&f.text[on_heading.range.as_usize()], "Real");
+}

@@ -11,8 +11,9 @@ pub struct LinkText {
     pub subpath: Option<Subpath>,
     /// Display text.
     pub alias: Option<String>,
-    /// Byte length of the path and subpath part within the inner text.
-    pub target_len: usize,
+    /// Byte range of the path and subpath within the inner text, without the whitespace around
+    /// them. It is empty, and after the whitespace, when the link has no path or subpath.
+    pub target_span: std::ops::Range<usize>,
 }
 
 /// Splits the inner text of a wikilink (`Note#Heading|shown`) into its parts. A pipe escaped for
@@ -36,11 +37,12 @@ pub fn parse_link_text(inner: &str) -> LinkText {
         Some(hash) => (&link[..hash], parse_subpath(&link[hash + 1..])),
         None => (link, None),
     };
+    let lead = link.len() - link.trim_start().len();
     LinkText {
         target: strip_md(path.trim()).to_string(),
         subpath,
         alias,
-        target_len: link.len(),
+        target_span: lead..link.trim_end().len().max(lead),
     }
 }
 
@@ -126,7 +128,7 @@ mod tests {
             Some(Subpath::Heading(vec!["Renewal".into()]))
         );
         assert_eq!(parsed.alias.as_deref(), Some("renewal"));
-        assert_eq!(parsed.target_len, "Acme Corp#Renewal".len());
+        assert_eq!(parsed.target_span, 0.."Acme Corp#Renewal".len());
     }
 
     #[test]
@@ -134,6 +136,24 @@ mod tests {
         let parsed = parse_link_text("Acme Corp\\|Acme");
         assert_eq!(parsed.target, "Acme Corp");
         assert_eq!(parsed.alias.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn target_span_leaves_out_surrounding_whitespace() {
+        let cases = [
+            (" Note ", "Note"),
+            ("\tNote\t", "Note"),
+            (" Note | alias ", "Note"),
+            (" Note\\| alias", "Note"),
+            (" Note #H ", "Note #H"),
+            (" #H |x", "#H"),
+            ("  |x", ""),
+        ];
+        for (inner, expected) in cases {
+            let parsed = parse_link_text(inner);
+            assert_eq!(&inner[parsed.target_span.clone()], expected, "{inner:?}");
+        }
+        assert_eq!(parse_link_text("  |x").target_span, 2..2);
     }
 
     #[test]

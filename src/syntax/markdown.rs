@@ -401,14 +401,17 @@ fn wikilink(text: &str, kind: LinkKind, range: TextRange, comments: &[TextRange]
     }
     let parsed = parse_link_text(inner);
     let inner_start = range.start + to_size(open.len());
-    let lead = to_size(inner.len() - inner.trim_start().len());
+    let span = parsed.target_span;
     Some(Link {
         kind,
         target: parsed.target.into(),
         subpath: parsed.subpath.map(Box::new),
         alias: parsed.alias.map(String::into_boxed_str),
         range,
-        target_range: TextRange::new(inner_start + lead, inner_start + to_size(parsed.target_len)),
+        target_range: TextRange::new(
+            inner_start + to_size(span.start),
+            inner_start + to_size(span.end),
+        ),
         in_comment: comments.iter().any(|c| c.intersects(range)),
     })
 }

@@ -163,7 +163,8 @@ pub struct Link {
     pub alias: Option<Box<str>>,
     /// The whole link, brackets included.
     pub range: TextRange,
-    /// The link path and subpath, without brackets and alias.
+    /// The link path and subpath, without brackets, alias and the whitespace around them:
+    /// `Note#Risks` in `[[ Note#Risks | shown ]]`. Diagnostics and renames cover this range.
     pub target_range: TextRange,
     /// Whether the link sits inside an Obsidian `%% comment %%`.
     pub in_comment: bool,

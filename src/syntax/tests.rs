@@ -357,6 +357,30 @@ fn field_key_range_skips_space_after_bold() {
     }
 }
 
+/// The target range of a wikilink is its path and subpath without the spaces or tabs around
+/// them, after an emoji, in CJK text, on CRLF lines and in frontmatter alike.
+#[test]
+fn wikilink_target_range_leaves_out_spaces() {
+    let text = "---\r\nattendees: [\"[[ Dana Reyes ]]\"]\r\n---\r\n📅 [[ Spaced ]] 北星 [[\tTabbed\t]]\r\n[[ Note | alias ]] ![[ Note #H ]] [[  #Local | x ]]\r\n| [[ Cell \\| shown ]] |\r\n";
+    let summary = parse(text);
+    let links: Vec<(&str, &str)> = summary
+        .all_links()
+        .map(|l| (l.target.as_ref(), &text[l.target_range.as_usize()]))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("Dana Reyes", "Dana Reyes"),
+            ("Spaced", "Spaced"),
+            ("Tabbed", "Tabbed"),
+            ("Note", "Note"),
+            ("Note", "Note #H"),
+            ("", "#Local"),
+            ("Cell", "Cell"),
+        ]
+    );
+}
+
 #[test]
 fn markdown_link_target_range_stops_before_the_title() {
     let text = "See [QBR](Notes/QBR%20Q1.md \"the deck\") and [x](<a b.md>) and [y](p(1).md).\n";
