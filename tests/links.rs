@@ -1,5 +1,5 @@
-//! End-to-end tests of link ranges and link targets over JSON-RPC, on lines with emoji, CJK text
-//! and CRLF.
+//! End-to-end tests of link ranges and link targets over JSON-RPC: links to a heading of the same
+//! note, and wikilinks with spaces inside the brackets, on lines with emoji, CJK text and CRLF.
 
 #![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
 
@@ -11,6 +11,7 @@ use common::{Lsp, capabilities, file_uri, slice_utf16, vault};
 use serde_json::{Value, json};
 
 const PLAN: &str = "Notes/Plan.md";
+const OTHER: &str = "Inbox/Other.md";
 
 const PLAN_TEXT: &str = "# Plan\r
 \r
@@ -22,6 +23,8 @@ line ^blk\r
 \r
 [r]: #Key%20Risks\r
 ";
+
+const OTHER_TEXT: &str = "[[Plan#Key Risks]] [x](../Notes/Plan.md#Key%20Risks)\n";
 
 /// Starts a server for an editor that can rename files, so that a rename on a link is allowed.
 fn start(root: &Path) -> Lsp {
@@ -53,6 +56,98 @@ fn render_diagnostics(text: &str, diagnostics: &[Value]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[test]
+fn same_note_heading_links_warn_and_navigate() {
+    let dir = vault(&[(PLAN, PLAN_TEXT), (OTHER, OTHER_TEXT)]);
+    let root = dir.path();
+    let mut lsp = start(root);
+    let plan = lsp.open(&root.join(PLAN), PLAN_TEXT);
+
+    let diagnostics = lsp.diagnostics(&plan, Some(1));
+    assert_eq!(
+        render_diagnostics(PLAN_TEXT, &diagnostics),
+        [
+            "unresolved-heading \"#北星%20Nope\": no heading `北星 Nope` in Plan",
+            "unresolved-heading \"#No%20Such%20Heading\": no heading `No Such Heading` in Plan",
+            "unresolved-heading \"#Nowhere\": no heading `Nowhere` in Plan",
+            "unresolved-heading \"#Gone Too\": no heading `Gone Too` in Plan",
+            "unresolved-block \"#^missing\": no block `^missing` in Plan",
+        ]
+    );
+    // `📅 北星 ` is 6 UTF-16 units, and the links before `[bad](` 67 more.
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": { "line": 3, "character": 73 }, "end": { "line": 3, "character": 83 } })
+    );
+    assert!(diagnostics.iter().all(|d| d["severity"] == 2));
+
+    let heading =
+        json!({ "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 12 } });
+    let block =
+        json!({ "start": { "line": 6, "character": 0 }, "end": { "line": 6, "character": 9 } });
+    let cases = [
+        ((3, 8), &heading),
+        ((3, 35), &heading),
+        ((3, 53), &heading),
+        ((5, 2), &heading),
+        ((8, 1), &heading),
+        ((4, 75), &block),
+        ((5, 33), &block),
+    ];
+    for ((line, character), expected) in cases {
+        let definition = lsp.request(
+            "textDocument/definition",
+            position_params(&plan, line, character),
+        );
+        assert_eq!(definition["uri"], plan, "{line}:{character}");
+        assert_eq!(&definition["range"], expected, "{line}:{character}");
+    }
+
+    let references = lsp.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": plan }, "position": { "line": 2, "character": 5 }, "context": { "includeDeclaration": false } }),
+    );
+    let other = file_uri(&root.join(OTHER));
+    let found: Vec<(bool, String)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let in_plan = r["uri"] == plan;
+            let text = if in_plan { PLAN_TEXT } else { OTHER_TEXT };
+            assert!(in_plan || r["uri"] == other, "{r}");
+            (in_plan, slice_utf16(text, &r["range"]))
+        })
+        .collect();
+    let expected = [
+        (false, "[[Plan#Key Risks]]"),
+        (false, "[x](../Notes/Plan.md#Key%20Risks)"),
+        (true, "[risks](#Key%20Risks)"),
+        (true, "[[#Key Risks]]"),
+        (true, "![[#Key Risks]]"),
+        (true, "[angle](<#Key Risks>)"),
+        (true, "[r]: #Key%20Risks"),
+    ];
+    let expected: Vec<(bool, String)> = expected
+        .iter()
+        .map(|(in_plan, text)| (*in_plan, (*text).to_string()))
+        .collect();
+    assert_eq!(found, expected);
+
+    let hover = lsp.request("textDocument/hover", position_params(&plan, 3, 8));
+    assert_eq!(
+        slice_utf16(PLAN_TEXT, &hover["range"]),
+        "[risks](#Key%20Risks)"
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("**Plan** · Notes/Plan.md"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("## Key Risks"), "{markdown}");
+    lsp.shutdown();
 }
 
 #[test]

@@ -72,8 +72,9 @@ pub fn strip_md(path: &str) -> &str {
 }
 
 /// Reads a Markdown link destination if it points at a Markdown note: percent-decoded, without
-/// `<>`, and with `.md` (any case) before an optional `#subpath`. Returns `None` for URLs and for
-/// other file types.
+/// `<>`, and with `.md` (any case) before an optional `#subpath`, or a bare `#subpath` that links
+/// to a heading or block of the linking note (the target is then empty). Returns `None` for URLs
+/// and for other file types.
 pub fn parse_markdown_destination(destination: &str) -> Option<(String, Option<Subpath>)> {
     let destination = destination
         .trim()
@@ -88,7 +89,8 @@ pub fn parse_markdown_destination(destination: &str) -> Option<(String, Option<S
         None => (decoded.as_str(), None),
     };
     let stripped = strip_md(path);
-    if stripped.len() == path.len() {
+    let own_note = path.is_empty() && subpath.is_some();
+    if stripped.len() == path.len() && !own_note {
         return None;
     }
     // A leading `./` stays: link resolution reads it as the linking note's folder.
@@ -183,5 +185,24 @@ mod tests {
             parse_markdown_destination("100%.md"),
             Some(("100%".into(), None))
         );
+    }
+
+    #[test]
+    fn markdown_destinations_in_the_same_note() {
+        let heading = |text: &str| Some(Subpath::Heading(vec![text.into()]));
+        assert_eq!(
+            parse_markdown_destination("#Key%20Risks"),
+            Some((String::new(), heading("Key Risks")))
+        );
+        assert_eq!(
+            parse_markdown_destination("<#Key Risks>"),
+            Some((String::new(), heading("Key Risks")))
+        );
+        assert_eq!(
+            parse_markdown_destination("#^risk-1"),
+            Some((String::new(), Some(Subpath::Block("risk-1".into()))))
+        );
+        assert_eq!(parse_markdown_destination("#"), None);
+        assert_eq!(parse_markdown_destination("image.png#Top"), None);
     }
 }

@@ -673,10 +673,18 @@ fn item_marker_len(item: &str) -> Option<usize> {
 }
 
 /// Checks whether `offset` is inside a wikilink or embed, whose text (`[[Acme|the #renewal
-/// deal]]`) contains no tags. `links` is sorted by start.
-fn in_wikilink(links: &[Link], offset: u32) -> bool {
+/// deal]]`) contains no tags, or inside the destination of a Markdown link (`[x](#Risks)`,
+/// `[ref]: #Risks`). `links` is sorted by start.
+fn in_link_without_tags(links: &[Link], offset: u32) -> bool {
     let i = links.partition_point(|l| l.range.start <= offset);
-    i > 0 && links[i - 1].kind != LinkKind::Markdown && offset < links[i - 1].range.end
+    let Some(link) = i.checked_sub(1).map(|i| &links[i]) else {
+        return false;
+    };
+    let hidden = match link.kind {
+        LinkKind::Markdown => link.target_range,
+        LinkKind::Wiki | LinkKind::Embed => link.range,
+    };
+    hidden.start <= offset && offset < hidden.end
 }
 
 /// Reads the `#tags` of one line: a `#` at the start or after whitespace, then tag characters
@@ -700,7 +708,7 @@ fn scan_tags(line: &str, start: u32, excluded: &Excluded, links: &[Link], tags: 
         if name.bytes().all(|b| b.is_ascii_digit()) || excluded.intersects(range) {
             continue;
         }
-        if in_wikilink(links, range.start) {
+        if in_link_without_tags(links, range.start) {
             continue;
         }
         let name = name.trim_end_matches('/');

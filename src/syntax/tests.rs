@@ -381,6 +381,34 @@ fn wikilink_target_range_leaves_out_spaces() {
     );
 }
 
+/// `[text](#Heading)` links to a heading of the same note, like `[[#Heading]]`.
+#[test]
+fn markdown_links_to_the_same_note() {
+    let text = "📅 [a](#Key%20Risks) [b](<#Key Risks>) [c](#^blk) [none](#) [[#Key Risks]]\r\n\r\n[r]: #Key%20Risks\r\n";
+    let summary = parse(text);
+    let links: Vec<(LinkKind, &str, Option<&Subpath>, &str)> = summary
+        .links
+        .iter()
+        .map(|l| {
+            let range = &text[l.target_range.as_usize()];
+            (l.kind, l.target.as_ref(), l.subpath.as_deref(), range)
+        })
+        .collect();
+    let key_risks = Subpath::Heading(vec!["Key Risks".into()]);
+    let block = Subpath::Block("blk".into());
+    assert_eq!(
+        links,
+        [
+            (LinkKind::Markdown, "", Some(&key_risks), "#Key%20Risks"),
+            (LinkKind::Markdown, "", Some(&key_risks), "<#Key Risks>"),
+            (LinkKind::Markdown, "", Some(&block), "#^blk"),
+            (LinkKind::Wiki, "", Some(&key_risks), "#Key Risks"),
+            (LinkKind::Markdown, "", Some(&key_risks), "#Key%20Risks"),
+        ]
+    );
+    assert!(summary.tags.is_empty(), "{:?}", summary.tags);
+}
+
 #[test]
 fn markdown_link_target_range_stops_before_the_title() {
     let text = "See [QBR](Notes/QBR%20Q1.md \"the deck\") and [x](<a b.md>) and [y](p(1).md).\n";
