@@ -1,5 +1,6 @@
-//! End-to-end tests of link ranges and link targets over JSON-RPC: links to a heading of the same
-//! note, and wikilinks with spaces inside the brackets, on lines with emoji, CJK text and CRLF.
+//! End-to-end tests over JSON-RPC of what counts as a link and of link ranges: links to a heading
+//! of the same note, wikilinks with spaces inside the brackets, and display math, on lines with
+//! emoji, CJK text and CRLF.
 
 #![allow(clippy::unwrap_used, reason = "test setup fails loudly")]
 
@@ -206,5 +207,55 @@ fn spaced_wikilink_ranges_leave_out_spaces() {
         .map(|r| slice_utf16(text, &r["range"]))
         .collect();
     assert_eq!(from_spaced, ["[[ Plan #Key Risks ]]"]);
+    lsp.shutdown();
+}
+
+/// Display math across blank lines hides the links, tags, tasks and dates in its LaTeX, on lines
+/// with emoji, CJK text and CRLF, and offers no completion inside.
+#[test]
+fn display_math_hides_links_and_tasks() {
+    let text = "# Formulas\r
+📅 北星 $$ [[Inside Math]]\r
+\r
+- [ ] task inside 📅 2026-01-01\r
+#not-a-tag [[Also Inside]] 2026-02-30\r
+$$ then [[Missing After]] #real\r
+\r
+$$\r
+[[Pri\r
+\r
+$$\r
+";
+    let dir = vault(&[
+        ("People/Priya.md", "# Priya\n"),
+        ("Notes/Formulas.md", text),
+    ]);
+    let root = dir.path();
+    let mut lsp = start(root);
+    let formulas = lsp.open(&root.join("Notes/Formulas.md"), text);
+
+    let diagnostics = lsp.diagnostics(&formulas, Some(1));
+    assert_eq!(
+        render_diagnostics(text, &diagnostics),
+        ["unresolved-link \"Missing After\": unresolved link: no note named `Missing After`"]
+    );
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": { "line": 5, "character": 10 }, "end": { "line": 5, "character": 23 } })
+    );
+
+    let in_math = lsp.request("textDocument/completion", position_params(&formulas, 8, 5));
+    assert!(in_math.is_null(), "{in_math}");
+    let open_link = "\r\n[[Pri";
+    let outside = format!("{text}{open_link}");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": formulas, "version": 2 },
+            "contentChanges": [{ "text": outside }]
+        }),
+    );
+    let after_math = lsp.request("textDocument/completion", position_params(&formulas, 12, 5));
+    assert_eq!(after_math["items"][0]["label"], "Priya", "{after_math}");
     lsp.shutdown();
 }

@@ -1,13 +1,15 @@
 //! Markdown parsing: one note's text in, a [`NoteSummary`] out.
 //!
-//! pulldown-cmark decides the block structure, code spans, HTML and math.
-//! Our own scanners then read the Obsidian, Tasks and Dataview syntax (wikilinks, tags, block
-//! ids, task fields, inline fields) from the text that is left. No pulldown-cmark type leaves
+//! pulldown-cmark decides the block structure, code spans, HTML and math inside a paragraph.
+//! Our own scanners then read display math that spans paragraphs, and the Obsidian, Tasks and
+//! Dataview syntax (comments, wikilinks, tags, block ids, task fields, inline fields) from the
+//! text that is left. No pulldown-cmark type leaves
 //! this module, and nothing in it deals with files, the vault or the protocol.
 
 pub mod dex_block;
 mod fields;
 mod frontmatter;
+mod hidden;
 mod link;
 mod markdown;
 mod task;

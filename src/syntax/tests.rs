@@ -218,6 +218,49 @@ $x = [[1]]$
     }
 }
 
+/// Display math hides what looks like syntax in the LaTeX, across blank lines, headings and list
+/// items, with CRLF line ends and with `$$` on a line of text. Text after the closing `$$` is
+/// prose again.
+#[test]
+fn display_math_across_blank_lines_hides_syntax() {
+    let text = "# Notes\r
+Before [[Real One]] $$\r
+[[Math Link]] #math-tag\r
+\r
+# Not A Heading\r
+- [ ] not a task 📅 2026-01-01\r
+key:: value\r
+| a | b |\r
+| - | - |\r
+| [[Cell Link]] | x |\r
+[md](Math%20Note.md) ^not-a-block\r
+\r
+[ref]: Ref%20Note.md\r
+2026-02-30\r
+y $$ after #real-tag [[Real Two]]\r
+Inline $x = [[Inline Link]] #inline\r
+y$ and 📅 $$ [[Same Line]] $$ 北星 [[Real Three]]\r
+";
+    let summary = parse(text);
+    let targets: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
+    assert_eq!(targets, ["Real One", "Real Two", "Real Three"]);
+    let tags: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["real-tag"]);
+    let headings: Vec<&str> = summary.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(headings, ["Notes"]);
+    assert!(summary.tasks.is_empty(), "{:?}", summary.tasks);
+    assert!(summary.fields.is_empty(), "{:?}", summary.fields);
+    assert!(summary.tables.is_empty(), "{:?}", summary.tables);
+    assert!(summary.list_items.is_empty(), "{:?}", summary.list_items);
+    assert!(summary.block_ids.is_empty(), "{:?}", summary.block_ids);
+    assert!(summary.dates.is_empty(), "{:?}", summary.dates);
+    assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+    let math_start = text.find("$$").unwrap();
+    let math_end = text.find("y $$").unwrap() + "y $$".len();
+    let math = TextRange::from_usize(math_start..math_end);
+    assert!(summary.excluded.contains(&math), "{:?}", summary.excluded);
+}
+
 #[test]
 fn link_forms_and_tags() {
     let text = "🚀 Kickoff with [[Zoë Lindqvist]] and 👩‍💻 [[北星物流|Hokusei]].
