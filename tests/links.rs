@@ -27,9 +27,11 @@ line ^blk\r
 
 const OTHER_TEXT: &str = "[[Plan#Key Risks]] [x](../Notes/Plan.md#Key%20Risks)\n";
 
-/// Starts a server for an editor that can rename files, so that a rename on a link is allowed.
+/// Starts a server for an editor that supports definition links (`linkSupport`) and can rename
+/// files, so that a rename on a link is allowed.
 fn start(root: &Path) -> Lsp {
     let mut caps = capabilities();
+    caps["textDocument"]["definition"] = json!({ "linkSupport": true });
     caps["workspace"] = json!({
         "applyEdit": true,
         "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename"] }
@@ -89,22 +91,39 @@ fn same_note_heading_links_warn_and_navigate() {
     let block =
         json!({ "start": { "line": 6, "character": 0 }, "end": { "line": 6, "character": 9 } });
     let cases = [
-        ((3, 8), &heading),
-        ((3, 35), &heading),
-        ((3, 53), &heading),
-        ((5, 2), &heading),
-        ((8, 1), &heading),
-        ((4, 75), &block),
-        ((5, 33), &block),
+        ((3, 8), "#Key%20Risks", &heading),
+        ((3, 35), "#Key Risks", &heading),
+        ((3, 53), "#Key Risks", &heading),
+        ((5, 2), "<#Key Risks>", &heading),
+        ((8, 1), "#Key%20Risks", &heading),
+        ((4, 75), "#^blk", &block),
+        ((5, 33), "#^blk", &block),
     ];
-    for ((line, character), expected) in cases {
+    for ((line, character), origin, expected) in cases {
         let definition = lsp.request(
             "textDocument/definition",
             position_params(&plan, line, character),
         );
-        assert_eq!(definition["uri"], plan, "{line}:{character}");
-        assert_eq!(&definition["range"], expected, "{line}:{character}");
+        let link = &definition[0];
+        assert_eq!(link["targetUri"], plan, "{line}:{character}");
+        assert_eq!(&link["targetRange"], expected, "{line}:{character}");
+        assert_eq!(
+            &link["targetSelectionRange"], expected,
+            "{line}:{character}"
+        );
+        let origin_range = &link["originSelectionRange"];
+        assert_eq!(
+            slice_utf16(PLAN_TEXT, origin_range),
+            origin,
+            "{line}:{character}"
+        );
     }
+    // The origin on the emoji line starts after `📅 北星 [risks](`, 14 UTF-16 units.
+    let emoji_line = lsp.request("textDocument/definition", position_params(&plan, 3, 8));
+    assert_eq!(
+        emoji_line[0]["originSelectionRange"]["start"],
+        json!({ "line": 3, "character": 14 })
+    );
 
     let references = lsp.request(
         "textDocument/references",
@@ -179,13 +198,22 @@ fn spaced_wikilink_ranges_leave_out_spaces() {
 
     let plan = file_uri(&root.join(PLAN));
     let note = lsp.request("textDocument/definition", position_params(&spaced, 0, 27));
-    assert_eq!(note["uri"], plan);
-    let heading = lsp.request("textDocument/definition", position_params(&spaced, 1, 35));
-    assert_eq!(heading["uri"], plan);
+    assert_eq!(note[0]["targetUri"], plan);
+    let origin = &note[0]["originSelectionRange"];
+    assert_eq!(slice_utf16(text, origin), "Plan");
+    // `📅 北星 [[ Missing One ]] [[\t` is 27 UTF-16 units.
     assert_eq!(
-        heading["range"]["start"],
+        *origin,
+        json!({ "start": { "line": 0, "character": 27 }, "end": { "line": 0, "character": 31 } })
+    );
+    let heading = lsp.request("textDocument/definition", position_params(&spaced, 1, 35));
+    assert_eq!(heading[0]["targetUri"], plan);
+    assert_eq!(
+        heading[0]["targetRange"]["start"],
         json!({ "line": 2, "character": 0 })
     );
+    let origin = &heading[0]["originSelectionRange"];
+    assert_eq!(slice_utf16(text, origin), "Plan #Key Risks");
 
     let prepared = lsp.request("textDocument/prepareRename", position_params(&spaced, 1, 5));
     assert_eq!(slice_utf16(text, &prepared["range"]), "Plan");
