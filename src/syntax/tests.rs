@@ -259,6 +259,11 @@ y$ and 📅 $$ [[Same Line]] $$ 北星 [[Real Three]]\r
     let math_end = text.find("y $$").unwrap() + "y $$".len();
     let math = TextRange::from_usize(math_start..math_end);
     assert!(summary.excluded.contains(&math), "{:?}", summary.excluded);
+
+    // Without the math, `a` over `---` would be a setext heading.
+    let setext = parse("$$\na #tag\n---\n$$\n");
+    assert!(setext.headings.is_empty(), "{:?}", setext.headings);
+    assert!(setext.tags.is_empty(), "{:?}", setext.tags);
 }
 
 #[test]
