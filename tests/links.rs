@@ -243,11 +243,12 @@ fn spaced_wikilink_ranges_leave_out_spaces() {
 #[test]
 fn display_math_hides_links_and_tasks() {
     let text = "# Formulas\r
-📅 北星 $$ [[Inside Math]]\r
+📅 北星\r
+$$ [[Inside Math]]\r
 \r
 - [ ] task inside 📅 2026-01-01\r
-#not-a-tag [[Also Inside]] 2026-02-30\r
-$$ then [[Missing After]] #real\r
+#not-a-tag [[Also Inside]] 2026-02-30 $$\r
+📅 then [[Missing After]] #real\r
 \r
 $$\r
 [[Pri\r
@@ -269,10 +270,10 @@ $$\r
     );
     assert_eq!(
         diagnostics[0]["range"],
-        json!({ "start": { "line": 5, "character": 10 }, "end": { "line": 5, "character": 23 } })
+        json!({ "start": { "line": 6, "character": 10 }, "end": { "line": 6, "character": 23 } })
     );
 
-    let in_math = lsp.request("textDocument/completion", position_params(&formulas, 8, 5));
+    let in_math = lsp.request("textDocument/completion", position_params(&formulas, 9, 5));
     assert!(in_math.is_null(), "{in_math}");
     let open_link = "\r\n[[Pri";
     let outside = format!("{text}{open_link}");
@@ -283,7 +284,7 @@ $$\r
             "contentChanges": [{ "text": outside }]
         }),
     );
-    let after_math = lsp.request("textDocument/completion", position_params(&formulas, 12, 5));
+    let after_math = lsp.request("textDocument/completion", position_params(&formulas, 13, 5));
     assert_eq!(after_math["items"][0]["label"], "Priya", "{after_math}");
     lsp.shutdown();
 }

@@ -64,15 +64,17 @@ enum Marker {
 /// One pass reads both, because each hides the other's markers: a `$$` inside a comment opens no
 /// math, and a `%%` inside math opens no comment. Display math runs to the next `$$`, across blank
 /// lines and lines that Markdown reads as list items or headings. pulldown-cmark reads math only
-/// inside one paragraph, so it misses such a block. A `$$` that is never closed, or that follows a
-/// backslash (`\$$`), is text.
+/// inside one paragraph, so it misses such a block.
 ///
-/// NOTE: two stray `$$` in different paragraphs, such as in prices, hide the text between them.
+/// Such a block opens with a `$$` at the start of a line (after spaces or a quote's `>`) and
+/// closes with a `$$` at the end of a line. Any other
+/// `$$` is text: one that is never closed, one after a backslash (`\$$`), and a run of three or
+/// more dollars (`$$$`), so that money written in notes hides nothing.
 pub(super) fn comments_and_math(text: &str, body_start: u32, code: &Excluded) -> CommentsAndMath {
     let bytes = text.as_bytes();
     let comment_markers = memchr::memmem::find_iter(bytes, b"%%").map(|at| (at, Marker::Comment));
     let math_markers = memchr::memmem::find_iter(bytes, b"$$")
-        .filter(|&at| !is_escaped(bytes, at))
+        .filter(|&at| !is_escaped(bytes, at) && !in_longer_run(bytes, at))
         .map(|at| (at, Marker::Math));
     let mut markers: Vec<(usize, Marker)> = comment_markers
         .chain(math_markers)
@@ -95,7 +97,9 @@ pub(super) fn comments_and_math(text: &str, body_start: u32, code: &Excluded) ->
                     .push(TextRange::from_usize(start..markers[end].0 + 2));
                 i = end + 1;
             }
-            (Marker::Math, Some(end)) => {
+            (Marker::Math, Some(end))
+                if starts_line(bytes, start) && ends_line(bytes, markers[end].0 + 2) =>
+            {
                 found
                     .math
                     .push(TextRange::from_usize(start..markers[end].0 + 2));
@@ -107,10 +111,29 @@ pub(super) fn comments_and_math(text: &str, body_start: u32, code: &Excluded) ->
                     .push(TextRange::from_usize(start..text.len()));
                 break;
             }
-            (Marker::Math, None) => i += 1,
+            (Marker::Math, _) => i += 1,
         }
     }
     found
+}
+
+/// Checks whether the `$$` at `at` is part of a run of three or more `$`.
+fn in_longer_run(bytes: &[u8], at: usize) -> bool {
+    (at > 0 && bytes[at - 1] == b'$') || bytes.get(at + 2) == Some(&b'$')
+}
+
+/// Checks whether only spaces, tabs and quote markers (`>`) come before `at` on its line.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    (bytes[..at].iter().rev())
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| matches!(b, b' ' | b'\t' | b'>'))
+}
+
+/// Checks whether only spaces, tabs and a line ending come after `at` on its line.
+fn ends_line(bytes: &[u8], at: usize) -> bool {
+    (bytes[at..].iter())
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 /// Checks whether the byte at `at` follows an odd number of backslashes, which escape it.
@@ -140,34 +163,50 @@ mod tests {
 
     #[test]
     fn math_spans_blank_lines() {
-        let (comments, math) = read("a $$x\r\n\r\ny$$ b $$z$$\n");
+        let (comments, math) = read("a\n$$x\r\n\r\ny$$\r\nb\n > $$\n\n- z\n$$ \n");
         assert!(comments.is_empty());
-        assert_eq!(math, ["$$x\r\n\r\ny$$", "$$z$$"]);
+        assert_eq!(math, ["$$x\r\n\r\ny$$", "$$\n\n- z\n$$"]);
+    }
+
+    #[test]
+    fn dollars_in_prose_are_text() {
+        let text = "Budget $$ approved.\n\n$$$ upsell, [[Acme]] $$\n\nPaid $$5 and $$\nx";
+        let (_, math) = read(text);
+        assert!(math.is_empty(), "{math:?}");
     }
 
     #[test]
     fn markers_hide_each_other() {
-        let (comments, math) = read("%% $$ %% $$ %% $$\n");
+        let (comments, math) = read("%% $$ %%\n$$ %% $$\n");
         assert_eq!(comments, ["%% $$ %%"]);
         assert_eq!(math, ["$$ %% $$"]);
     }
 
     #[test]
     fn unclosed_and_escaped_math_is_text() {
-        let (comments, math) = read("costs \\$$5 and $$ %% note\n");
+        let (comments, math) = read("costs \\$$5 and\n$$ %% note\n");
         assert_eq!(comments, ["%% note\n"]);
         assert!(math.is_empty());
         let (_, math) = read("\\\\$$x$$\n");
-        assert_eq!(math, ["$$x$$"]);
+        assert!(
+            math.is_empty(),
+            "a backslash before the opening `$$` is not at a line start"
+        );
+        let (_, math) = read("$$x \\$$\n$$\n");
+        assert_eq!(math, ["$$x \\$$\n$$"]);
     }
 
     #[test]
     fn markers_in_code_are_skipped() {
-        let text = "`$$` $$x$$ `%%` %%c%%\n";
-        let code = Excluded(vec![TextRange::new(0, 4), TextRange::new(11, 15)]);
+        let text = "`$$` %%c%% `%%`\n$$x\n`$$`\n$$\n";
+        let code = Excluded(vec![
+            TextRange::new(0, 4),
+            TextRange::new(11, 15),
+            TextRange::new(20, 24),
+        ]);
         let found = comments_and_math(text, 0, &code);
-        assert_eq!(found.math, [TextRange::new(5, 10)]);
-        assert_eq!(found.comments, [TextRange::new(16, 21)]);
+        assert_eq!(found.comments, [TextRange::new(5, 10)]);
+        assert_eq!(found.math, [TextRange::new(16, 27)]);
     }
 
     #[test]

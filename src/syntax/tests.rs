@@ -219,12 +219,13 @@ $x = [[1]]$
 }
 
 /// Display math hides what looks like syntax in the LaTeX, across blank lines, headings and list
-/// items, with CRLF line ends and with `$$` on a line of text. Text after the closing `$$` is
-/// prose again.
+/// items, with CRLF line ends and with `$$` after text on its line. Text after the closing `$$`
+/// is prose again.
 #[test]
 fn display_math_across_blank_lines_hides_syntax() {
     let text = "# Notes\r
-Before [[Real One]] $$\r
+Before [[Real One]]\r
+$$\r
 [[Math Link]] #math-tag\r
 \r
 # Not A Heading\r
@@ -237,7 +238,8 @@ key:: value\r
 \r
 [ref]: Ref%20Note.md\r
 2026-02-30\r
-y $$ after #real-tag [[Real Two]]\r
+y $$\r
+after #real-tag [[Real Two]]\r
 Inline $x = [[Inline Link]] #inline\r
 y$ and 📅 $$ [[Same Line]] $$ 北星 [[Real Three]]\r
 ";
