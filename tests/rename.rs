@@ -716,3 +716,42 @@ fn note_rename_edit_is_exact() {
     assert_eq!(edit, expected);
     lsp.shutdown();
 }
+
+/// Links to a heading of the same note follow a rename of the heading in the form they were
+/// written: percent-encoded in a Markdown link, in Obsidian's form in a wikilink, with the
+/// spaces inside the brackets kept.
+#[test]
+fn heading_rename_rewrites_same_note_links() {
+    let plan_text = "# Plan\r\n\r\n## Key Risks\r\n📅 北星 [risks](#Key%20Risks) and [[#Key Risks]] and ![[#key risks|x]]\r\n[angle](<#Key Risks>) [[ #Key Risks ]]\r\n\r\n[r]: #Key%20Risks\r\n";
+    let other_text = "[[Plan#Key Risks]] [x](Plan.md#Key%20Risks) [[ Plan # Key Risks | y ]]\n";
+    let dir = vault(&[("Notes/Plan.md", plan_text), ("Notes/Other.md", other_text)]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let plan = uri_of(root, "Notes/Plan.md");
+    let other = uri_of(root, "Notes/Other.md");
+
+    // `📅 北星 [risks](#` is 15 UTF-16 units.
+    let prepared = lsp.request("textDocument/prepareRename", position_params(&plan, 3, 16));
+    assert_eq!(prepared["placeholder"], "Key Risks");
+    assert_eq!(slice_utf16(plan_text, &prepared["range"]), "Key%20Risks");
+    assert_eq!(
+        prepared["range"]["start"],
+        json!({ "line": 3, "character": 15 })
+    );
+    let from_wikilink = lsp.request("textDocument/prepareRename", position_params(&plan, 3, 35));
+    assert_eq!(slice_utf16(plan_text, &from_wikilink["range"]), "Key Risks");
+
+    let edit = lsp.request(
+        "textDocument/rename",
+        rename_params(&plan, 3, 16, "Top Risks: Q3"),
+    );
+    assert_eq!(
+        apply(plan_text, &edits_for(&edit, &plan), "utf-16"),
+        "# Plan\r\n\r\n## Top Risks: Q3\r\n📅 北星 [risks](#Top%20Risks%20Q3) and [[#Top Risks Q3]] and ![[#Top Risks Q3|x]]\r\n[angle](<#Top Risks Q3>) [[ #Top Risks Q3 ]]\r\n\r\n[r]: #Top%20Risks%20Q3\r\n"
+    );
+    assert_eq!(
+        apply(other_text, &edits_for(&edit, &other), "utf-16"),
+        "[[Plan#Top Risks Q3]] [x](Plan.md#Top%20Risks%20Q3) [[ Plan # Top Risks Q3 | y ]]\n"
+    );
+    lsp.shutdown();
+}

@@ -22,6 +22,13 @@ pub fn goto_definition(vault: &Vault, id: NoteId, offset: u32) -> Option<Locatio
     link_target(vault, &note.path, link)
 }
 
+/// Returns the range that go to definition at `offset` starts from: the path and subpath of the
+/// link there, without brackets, alias and the whitespace around them.
+pub fn definition_origin(vault: &Vault, id: NoteId, offset: u32) -> Option<TextRange> {
+    let note = vault.note(id)?;
+    link_at(&note.summary, offset).map(|link| link.target_range)
+}
+
 /// The location a link opens, if its note exists. A missing heading or block falls back to the
 /// start of the note.
 pub fn link_target(vault: &Vault, source_path: &str, link: &Link) -> Option<Location> {

@@ -1060,3 +1060,104 @@ fn no_completion_in_code() {
         assert!(out.contains("Zoë Lindqvist"), "{cursor:?}: {out}");
     }
 }
+
+/// `[text](#Heading)`, `[[#Heading]]`, `![[#Heading]]` and `[[#^id]]` link to the note they are
+/// written in, and behave like links to another note's heading or block.
+#[test]
+fn links_to_headings_of_the_same_note() {
+    let f = fixture(
+        "//- /Notes/Plan.md
+# Plan
+## Key Risks$0
+line ^blk
+[a](#Key%20Risks) [b](#No%20Such) [[#Key Risks]] [[#Nope]] ![[#key risks]] ![[#Gone]]
+[[#^blk]] [[#^none]] [c](#^blk) [d](<#Key Risks>)
+//- /Other.md
+[[Plan#Key Risks]] [e](#Key%20Risks)
+## Key Risks
+",
+    );
+    let out = check_diagnostics_of(&f);
+    assert_eq!(
+        out,
+        "\
+warning unresolved-heading \"#No%20Such\": no heading `No Such` in Plan
+warning unresolved-heading \"#Nope\": no heading `Nope` in Plan
+warning unresolved-heading \"#Gone\": no heading `Gone` in Plan
+warning unresolved-block \"#^none\": no block `^none` in Plan
+"
+    );
+
+    let heading_line = "## Key Risks";
+    let at = |needle: &str| u32::try_from(f.text.find(needle).unwrap()).unwrap() + 1;
+    for link in ["[a](", "[[#Key", "![[#key", "[d]("] {
+        let found = navigation::goto_definition(&f.vault, f.current, at(link)).unwrap();
+        assert_eq!(found.note, f.current, "{link}");
+        assert_eq!(&f.text[found.range.as_usize()], heading_line, "{link}");
+    }
+    for link in ["[[#^blk", "[c]("] {
+        let found = navigation::goto_definition(&f.vault, f.current, at(link)).unwrap();
+        assert_eq!(&f.text[found.range.as_usize()], "line ^blk", "{link}");
+    }
+
+    let references = navigation::references(&f.vault, f.current, f.offset, false);
+    let rendered: Vec<String> = references
+        .iter()
+        .map(|l| {
+            let path = &f.vault.note(l.note).unwrap().path;
+            format!("{path} {}", &f.texts[&l.note][l.range.as_usize()])
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            "Notes/Plan.md [a](#Key%20Risks)",
+            "Notes/Plan.md [[#Key Risks]]",
+            "Notes/Plan.md ![[#key risks]]",
+            "Notes/Plan.md [d](<#Key Risks>)",
+            "Other.md [[Plan#Key Risks]]",
+        ]
+    );
+
+    let hover = hover::hover(&f.vault, f.current, at("[a]("), today(), &f).unwrap();
+    assert_eq!(&f.text[hover.range.as_usize()], "[a](#Key%20Risks)");
+    assert!(
+        hover.markdown.starts_with("**Plan** · Notes/Plan.md\n"),
+        "{}",
+        hover.markdown
+    );
+    assert!(hover.markdown.contains(heading_line), "{}", hover.markdown);
+}
+
+/// Spaces and tabs inside the brackets are not part of the link, so ranges leave them out.
+#[test]
+fn spaced_wikilink_ranges_leave_out_spaces() {
+    let f = fixture(
+        "//- /a.md
+[[ Missing ]] [[\tGone\t]] [[ Target | shown ]] [[ Target #Nope ]] [[ Target # Real ]]$0
+//- /Target.md
+## Real
+",
+    );
+    let out = check_diagnostics_of(&f);
+    assert_eq!(
+        out,
+        "\
+warning unresolved-link \"Missing\": unresolved link: no note named `Missing`
+warning unresolved-link \"Gone\": unresolved link: no note named `Gone`
+warning unresolved-heading \"Target #Nope\": no heading `Nope` in Target
+"
+    );
+    let at = |needle: &str| u32::try_from(f.text.find(needle).unwrap()).unwrap();
+    let heading = navigation::goto_definition(&f.vault, f.current, at("# Real")).unwrap();
+    let target_text = &f.texts[&heading.note];
+    assert_eq!(&target_text[heading.range.as_usize()], "## Real");
+    let prepared = rename::prepare_rename(&f.vault, &f, f.current, at("Target |"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&f.text[prepared.range.as_usize()], "Target");
+    let on_heading = rename::prepare_rename(&f.vault, &f, f.current, at("Real"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&f.text[on_heading.range.as_usize()], "Real");
+}

@@ -48,6 +48,10 @@ pub fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
             .is_none_or(|formats| formats.contains(&super::lsp::MarkupKind::Markdown)),
+        definition_links: text
+            .and_then(|t| t.definition.as_ref())
+            .and_then(|d| d.link_support)
+            .unwrap_or(false),
         apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
         document_changes: workspace
             .and_then(|w| w.workspace_edit.as_ref())

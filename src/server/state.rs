@@ -39,6 +39,9 @@ pub struct ClientFlags {
     pub configuration: bool,
     /// Markdown in hover.
     pub hover_markdown: bool,
+    /// `LocationLink` results for go to definition, which carry the range of the link they start
+    /// from.
+    pub definition_links: bool,
     /// Hierarchical document symbols.
     pub hierarchical_symbols: bool,
     /// `workspace/applyEdit`.

@@ -11,8 +11,9 @@ pub struct LinkText {
     pub subpath: Option<Subpath>,
     /// Display text.
     pub alias: Option<String>,
-    /// Byte length of the path and subpath part within the inner text.
-    pub target_len: usize,
+    /// Byte range of the path and subpath within the inner text, without the whitespace around
+    /// them. It is empty, and after the whitespace, when the link has no path or subpath.
+    pub target_span: std::ops::Range<usize>,
 }
 
 /// Splits the inner text of a wikilink (`Note#Heading|shown`) into its parts. A pipe escaped for
@@ -36,11 +37,12 @@ pub fn parse_link_text(inner: &str) -> LinkText {
         Some(hash) => (&link[..hash], parse_subpath(&link[hash + 1..])),
         None => (link, None),
     };
+    let lead = link.len() - link.trim_start().len();
     LinkText {
         target: strip_md(path.trim()).to_string(),
         subpath,
         alias,
-        target_len: link.len(),
+        target_span: lead..link.trim_end().len().max(lead),
     }
 }
 
@@ -70,8 +72,9 @@ pub fn strip_md(path: &str) -> &str {
 }
 
 /// Reads a Markdown link destination if it points at a Markdown note: percent-decoded, without
-/// `<>`, and with `.md` (any case) before an optional `#subpath`. Returns `None` for URLs and for
-/// other file types.
+/// `<>`, and with `.md` (any case) before an optional `#subpath`, or a bare `#subpath` that links
+/// to a heading or block of the linking note (the target is then empty). Returns `None` for URLs
+/// and for other file types.
 pub fn parse_markdown_destination(destination: &str) -> Option<(String, Option<Subpath>)> {
     let destination = destination
         .trim()
@@ -86,7 +89,8 @@ pub fn parse_markdown_destination(destination: &str) -> Option<(String, Option<S
         None => (decoded.as_str(), None),
     };
     let stripped = strip_md(path);
-    if stripped.len() == path.len() {
+    let own_note = path.is_empty() && subpath.is_some();
+    if stripped.len() == path.len() && !own_note {
         return None;
     }
     // A leading `./` stays: link resolution reads it as the linking note's folder.
@@ -126,7 +130,7 @@ mod tests {
             Some(Subpath::Heading(vec!["Renewal".into()]))
         );
         assert_eq!(parsed.alias.as_deref(), Some("renewal"));
-        assert_eq!(parsed.target_len, "Acme Corp#Renewal".len());
+        assert_eq!(parsed.target_span, 0.."Acme Corp#Renewal".len());
     }
 
     #[test]
@@ -134,6 +138,24 @@ mod tests {
         let parsed = parse_link_text("Acme Corp\\|Acme");
         assert_eq!(parsed.target, "Acme Corp");
         assert_eq!(parsed.alias.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn target_span_leaves_out_surrounding_whitespace() {
+        let cases = [
+            (" Note ", "Note"),
+            ("\tNote\t", "Note"),
+            (" Note | alias ", "Note"),
+            (" Note\\| alias", "Note"),
+            (" Note #H ", "Note #H"),
+            (" #H |x", "#H"),
+            ("  |x", ""),
+        ];
+        for (inner, expected) in cases {
+            let parsed = parse_link_text(inner);
+            assert_eq!(&inner[parsed.target_span.clone()], expected, "{inner:?}");
+        }
+        assert_eq!(parse_link_text("  |x").target_span, 2..2);
     }
 
     #[test]
@@ -163,5 +185,24 @@ mod tests {
             parse_markdown_destination("100%.md"),
             Some(("100%".into(), None))
         );
+    }
+
+    #[test]
+    fn markdown_destinations_in_the_same_note() {
+        let heading = |text: &str| Some(Subpath::Heading(vec![text.into()]));
+        assert_eq!(
+            parse_markdown_destination("#Key%20Risks"),
+            Some((String::new(), heading("Key Risks")))
+        );
+        assert_eq!(
+            parse_markdown_destination("<#Key Risks>"),
+            Some((String::new(), heading("Key Risks")))
+        );
+        assert_eq!(
+            parse_markdown_destination("#^risk-1"),
+            Some((String::new(), Some(Subpath::Block("risk-1".into()))))
+        );
+        assert_eq!(parse_markdown_destination("#"), None);
+        assert_eq!(parse_markdown_destination("image.png#Top"), None);
     }
 }

@@ -3,32 +3,13 @@
 
 use pulldown_cmark::{Event, LinkType, OffsetIter, Options, Parser, Tag as MdTag};
 
+use super::hidden::{Excluded, comments_and_math};
 use super::link::{parse_link_text, parse_markdown_destination};
 use super::{
     BlockId, Cell, Heading, Link, LinkKind, ListItem, NoteSummary, Problem, ProblemKind, Table,
     Tag, fields, frontmatter, task,
 };
 use crate::text::{LineIndex, TextRange, to_size};
-
-/// Byte ranges where links, tags, tasks and fields cannot appear, sorted by start.
-struct Excluded(Vec<TextRange>);
-
-impl Excluded {
-    fn contains(&self, offset: u32) -> bool {
-        let i = self.0.partition_point(|r| r.start <= offset);
-        i > 0 && offset < self.0[i - 1].end
-    }
-
-    fn intersects(&self, range: TextRange) -> bool {
-        let i = self.0.partition_point(|r| r.start < range.end);
-        self.0[..i]
-            .iter()
-            .rev()
-            .take(8)
-            .any(|r| r.intersects(range))
-            || self.0[..i].last().is_some_and(|r| r.end > range.start)
-    }
-}
 
 /// How much of a note to read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,12 +107,11 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
         markdown_start,
         &mut not_prose,
     ));
-    excluded.sort_by_key(|r| r.start);
+    let (excluded, comments) =
+        read_comments_and_math(text, body_start, excluded, &mut summary, &mut wiki_ranges);
     if full {
-        summary.excluded.clone_from(&excluded);
+        summary.excluded.clone_from(&excluded.0);
     }
-    let excluded = Excluded(excluded);
-    let comments = comment_ranges(text, body_start, &excluded);
 
     for (kind, range) in wiki_ranges {
         if let Some(link) = wikilink(text, kind, range, &comments) {
@@ -157,6 +137,43 @@ pub(super) fn parse(text: &str, detail: Detail) -> NoteSummary {
     }
     summary.shrink_to_fit();
     summary
+}
+
+/// Reads the comments and display math of the text after `body_start`, outside the `code`
+/// ranges (code, HTML, frontmatter and the math pulldown-cmark read), and drops what
+/// pulldown-cmark read inside math that spans paragraphs. Returns the excluded text, math
+/// included, and the comments.
+fn read_comments_and_math(
+    text: &str,
+    body_start: u32,
+    code: Vec<TextRange>,
+    summary: &mut NoteSummary,
+    wiki_ranges: &mut Vec<(LinkKind, TextRange)>,
+) -> (Excluded, Vec<TextRange>) {
+    let code = Excluded::merged(code);
+    let found = comments_and_math(text, body_start, &code);
+    let math = Excluded(found.math);
+    drop_inside_math(summary, wiki_ranges, &math);
+    let mut excluded = code.0;
+    excluded.extend(math.0);
+    (Excluded::merged(excluded), found.comments)
+}
+
+/// Drops what pulldown-cmark read inside display math that spans paragraphs, where it reads
+/// headings, links and tables in the LaTeX. List items inside are dropped later with the rest of
+/// the excluded text.
+fn drop_inside_math(
+    summary: &mut NoteSummary,
+    wiki_ranges: &mut Vec<(LinkKind, TextRange)>,
+    math: &Excluded,
+) {
+    if math.0.is_empty() {
+        return;
+    }
+    summary.headings.retain(|h| !math.contains(h.range.start));
+    summary.links.retain(|l| !math.contains(l.range.start));
+    summary.tables.retain(|t| !math.contains(t.range.start));
+    wiki_ranges.retain(|(_, range)| !math.contains(range.start));
 }
 
 /// Lists the dates written in prose, properties and fields: every `YYYY-MM-DD` outside code,
@@ -401,14 +418,17 @@ fn wikilink(text: &str, kind: LinkKind, range: TextRange, comments: &[TextRange]
     }
     let parsed = parse_link_text(inner);
     let inner_start = range.start + to_size(open.len());
-    let lead = to_size(inner.len() - inner.trim_start().len());
+    let span = parsed.target_span;
     Some(Link {
         kind,
         target: parsed.target.into(),
         subpath: parsed.subpath.map(Box::new),
         alias: parsed.alias.map(String::into_boxed_str),
         range,
-        target_range: TextRange::new(inner_start + lead, inner_start + to_size(parsed.target_len)),
+        target_range: TextRange::new(
+            inner_start + to_size(span.start),
+            inner_start + to_size(span.end),
+        ),
         in_comment: comments.iter().any(|c| c.intersects(range)),
     })
 }
@@ -505,29 +525,6 @@ fn reference_definition(text: &str, span: TextRange, destination: &str) -> Optio
     })
 }
 
-/// Ranges of Obsidian `%% comments %%` outside code. An unclosed `%%` runs to the end of the note.
-fn comment_ranges(text: &str, body_start: u32, excluded: &Excluded) -> Vec<TextRange> {
-    let mut ranges = Vec::new();
-    let mut open: Option<usize> = None;
-    for at in memchr::memmem::find_iter(text.as_bytes(), b"%%") {
-        if to_size(at) < body_start || excluded.contains(to_size(at)) {
-            continue;
-        }
-        match open {
-            None => open = Some(at),
-            Some(start) if at >= start + 2 => {
-                ranges.push(TextRange::from_usize(start..at + 2));
-                open = None;
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(start) = open {
-        ranges.push(TextRange::from_usize(start..text.len()));
-    }
-    ranges
-}
-
 fn scan_lines(
     text: &str,
     body_start: u32,
@@ -552,7 +549,8 @@ fn scan_lines(
             .last()
             .copied()
             .filter(|&s| !excluded.contains(s) && !in_comment(s));
-        let code_line = excluded.contains(line_range.start) && item.is_none();
+        // A line that ends after the code or math it starts in can hold tags after it.
+        let code_line = excluded.covers(line_range) && item.is_none();
         if code_line || in_comment(line_range.start) {
             continue;
         }
@@ -670,10 +668,18 @@ fn item_marker_len(item: &str) -> Option<usize> {
 }
 
 /// Checks whether `offset` is inside a wikilink or embed, whose text (`[[Acme|the #renewal
-/// deal]]`) contains no tags. `links` is sorted by start.
-fn in_wikilink(links: &[Link], offset: u32) -> bool {
+/// deal]]`) contains no tags, or inside the destination of a Markdown link (`[x](#Risks)`,
+/// `[ref]: #Risks`). `links` is sorted by start.
+fn in_link_without_tags(links: &[Link], offset: u32) -> bool {
     let i = links.partition_point(|l| l.range.start <= offset);
-    i > 0 && links[i - 1].kind != LinkKind::Markdown && offset < links[i - 1].range.end
+    let Some(link) = i.checked_sub(1).map(|i| &links[i]) else {
+        return false;
+    };
+    let hidden = match link.kind {
+        LinkKind::Markdown => link.target_range,
+        LinkKind::Wiki | LinkKind::Embed => link.range,
+    };
+    hidden.start <= offset && offset < hidden.end
 }
 
 /// Reads the `#tags` of one line: a `#` at the start or after whitespace, then tag characters
@@ -697,7 +703,7 @@ fn scan_tags(line: &str, start: u32, excluded: &Excluded, links: &[Link], tags: 
         if name.bytes().all(|b| b.is_ascii_digit()) || excluded.intersects(range) {
             continue;
         }
-        if in_wikilink(links, range.start) {
+        if in_link_without_tags(links, range.start) {
             continue;
         }
         let name = name.trim_end_matches('/');

@@ -1,13 +1,15 @@
 //! Markdown parsing: one note's text in, a [`NoteSummary`] out.
 //!
-//! pulldown-cmark decides the block structure, code spans, HTML and math.
-//! Our own scanners then read the Obsidian, Tasks and Dataview syntax (wikilinks, tags, block
-//! ids, task fields, inline fields) from the text that is left. No pulldown-cmark type leaves
+//! pulldown-cmark decides the block structure, code spans, HTML and math inside a paragraph.
+//! Our own scanners then read display math that spans paragraphs, and the Obsidian, Tasks and
+//! Dataview syntax (comments, wikilinks, tags, block ids, task fields, inline fields) from the
+//! text that is left. No pulldown-cmark type leaves
 //! this module, and nothing in it deals with files, the vault or the protocol.
 
 pub mod dex_block;
 mod fields;
 mod frontmatter;
+mod hidden;
 mod link;
 mod markdown;
 mod task;
@@ -163,7 +165,8 @@ pub struct Link {
     pub alias: Option<Box<str>>,
     /// The whole link, brackets included.
     pub range: TextRange,
-    /// The link path and subpath, without brackets and alias.
+    /// The link path and subpath, without brackets, alias and the whitespace around them:
+    /// `Note#Risks` in `[[ Note#Risks | shown ]]`. Diagnostics and renames cover this range.
     pub target_range: TextRange,
     /// Whether the link sits inside an Obsidian `%% comment %%`.
     pub in_comment: bool,

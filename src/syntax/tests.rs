@@ -218,6 +218,56 @@ $x = [[1]]$
     }
 }
 
+/// Display math hides what looks like syntax in the LaTeX, across blank lines, headings and list
+/// items, with CRLF line ends and with `$$` after text on its line. Text after the closing `$$`
+/// is prose again.
+#[test]
+fn display_math_across_blank_lines_hides_syntax() {
+    let text = "# Notes\r
+Before [[Real One]]\r
+$$\r
+[[Math Link]] #math-tag\r
+\r
+# Not A Heading\r
+- [ ] not a task 📅 2026-01-01\r
+key:: value\r
+| a | b |\r
+| - | - |\r
+| [[Cell Link]] | x |\r
+[md](Math%20Note.md) ^not-a-block\r
+\r
+[ref]: Ref%20Note.md\r
+2026-02-30\r
+y $$\r
+after #real-tag [[Real Two]]\r
+Inline $x = [[Inline Link]] #inline\r
+y$ and 📅 $$ [[Same Line]] $$ 北星 [[Real Three]]\r
+";
+    let summary = parse(text);
+    let targets: Vec<&str> = summary.links.iter().map(|l| &*l.target).collect();
+    assert_eq!(targets, ["Real One", "Real Two", "Real Three"]);
+    let tags: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["real-tag"]);
+    let headings: Vec<&str> = summary.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(headings, ["Notes"]);
+    assert!(summary.tasks.is_empty(), "{:?}", summary.tasks);
+    assert!(summary.fields.is_empty(), "{:?}", summary.fields);
+    assert!(summary.tables.is_empty(), "{:?}", summary.tables);
+    assert!(summary.list_items.is_empty(), "{:?}", summary.list_items);
+    assert!(summary.block_ids.is_empty(), "{:?}", summary.block_ids);
+    assert!(summary.dates.is_empty(), "{:?}", summary.dates);
+    assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+    let math_start = text.find("$$").unwrap();
+    let math_end = text.find("y $$").unwrap() + "y $$".len();
+    let math = TextRange::from_usize(math_start..math_end);
+    assert!(summary.excluded.contains(&math), "{:?}", summary.excluded);
+
+    // Without the math, `a` over `---` would be a setext heading.
+    let setext = parse("$$\na #tag\n---\n$$\n");
+    assert!(setext.headings.is_empty(), "{:?}", setext.headings);
+    assert!(setext.tags.is_empty(), "{:?}", setext.tags);
+}
+
 #[test]
 fn link_forms_and_tags() {
     let text = "🚀 Kickoff with [[Zoë Lindqvist]] and 👩‍💻 [[北星物流|Hokusei]].
@@ -355,6 +405,58 @@ fn field_key_range_skips_space_after_bold() {
         );
         assert_eq!(&text[field.value_range.as_usize()], "v", "{text:?}");
     }
+}
+
+/// The target range of a wikilink is its path and subpath without the spaces or tabs around
+/// them, after an emoji, in CJK text, on CRLF lines and in frontmatter alike.
+#[test]
+fn wikilink_target_range_leaves_out_spaces() {
+    let text = "---\r\nattendees: [\"[[ Dana Reyes ]]\"]\r\n---\r\n📅 [[ Spaced ]] 北星 [[\tTabbed\t]]\r\n[[ Note | alias ]] ![[ Note #H ]] [[  #Local | x ]]\r\n| [[ Cell \\| shown ]] |\r\n";
+    let summary = parse(text);
+    let links: Vec<(&str, &str)> = summary
+        .all_links()
+        .map(|l| (l.target.as_ref(), &text[l.target_range.as_usize()]))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("Dana Reyes", "Dana Reyes"),
+            ("Spaced", "Spaced"),
+            ("Tabbed", "Tabbed"),
+            ("Note", "Note"),
+            ("Note", "Note #H"),
+            ("", "#Local"),
+            ("Cell", "Cell"),
+        ]
+    );
+}
+
+/// `[text](#Heading)` links to a heading of the same note, like `[[#Heading]]`.
+#[test]
+fn markdown_links_to_the_same_note() {
+    let text = "📅 [a](#Key%20Risks) [b](<#Key Risks>) [c](#^blk) [none](#) [[#Key Risks]]\r\n\r\n[r]: #Key%20Risks\r\n";
+    let summary = parse(text);
+    let links: Vec<(LinkKind, &str, Option<&Subpath>, &str)> = summary
+        .links
+        .iter()
+        .map(|l| {
+            let range = &text[l.target_range.as_usize()];
+            (l.kind, l.target.as_ref(), l.subpath.as_deref(), range)
+        })
+        .collect();
+    let key_risks = Subpath::Heading(vec!["Key Risks".into()]);
+    let block = Subpath::Block("blk".into());
+    assert_eq!(
+        links,
+        [
+            (LinkKind::Markdown, "", Some(&key_risks), "#Key%20Risks"),
+            (LinkKind::Markdown, "", Some(&key_risks), "<#Key Risks>"),
+            (LinkKind::Markdown, "", Some(&block), "#^blk"),
+            (LinkKind::Wiki, "", Some(&key_risks), "#Key Risks"),
+            (LinkKind::Markdown, "", Some(&key_risks), "#Key%20Risks"),
+        ]
+    );
+    assert!(summary.tags.is_empty(), "{:?}", summary.tags);
 }
 
 #[test]

@@ -11,8 +11,8 @@ use crate::server::convert::{from_proto, to_proto};
 use crate::server::lsp::{
     CompletionList, CompletionParams, CompletionResponse, DocumentSymbol, DocumentSymbolParams,
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, Location, OneOf, Position, ReferenceParams, RpcResult, SymbolInformation, Uri,
-    WorkspaceSymbol, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    HoverParams, Location, LocationLink, OneOf, Position, ReferenceParams, RpcResult,
+    SymbolInformation, Uri, WorkspaceSymbol, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use crate::server::state::{Shared, VaultHandle};
 use crate::text::PositionEncoding;
@@ -139,11 +139,24 @@ pub async fn handle_goto_definition(
     let Some(snap) = NoteSnapshot::take(shared, &position.text_document.uri) else {
         return Ok(None);
     };
+    let links = shared.flags.read().definition_links;
     blocking(move || {
         let index = snap.vault.index.read();
         let (id, offset) = snap.locate(&index, position.position)?;
         let target = navigation::goto_definition(&index, id, offset)?;
-        location(&index, target, snap.encoding).map(GotoDefinitionResponse::Scalar)
+        let target = location(&index, target, snap.encoding)?;
+        if !links {
+            return Some(GotoDefinitionResponse::Scalar(target));
+        }
+        let line_index = &index.note(id)?.summary.line_index;
+        let origin = navigation::definition_origin(&index, id, offset)
+            .map(|range| to_proto::range(line_index, range, snap.encoding));
+        Some(GotoDefinitionResponse::Link(vec![LocationLink {
+            origin_selection_range: origin,
+            target_uri: target.uri,
+            target_range: target.range,
+            target_selection_range: target.range,
+        }]))
     })
     .await
 }
