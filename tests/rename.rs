@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Lsp, capabilities, file_uri, slice_utf16, vault};
+use common::{Lsp, apply, capabilities, edits_for, file_uri, slice_utf16, vault};
 use serde_json::{Value, json};
 
 const PLAN: &str = "Notes/Project Plan.md";
@@ -78,59 +78,6 @@ fn rename_params(uri: &str, line: u32, character: u32, new_name: &str) -> Value 
     let mut params = position_params(uri, line, character);
     params["newName"] = json!(new_name);
     params
-}
-
-/// Byte offset of an LSP position in `text`, counting columns in `encoding` units.
-fn byte_offset(text: &str, position: &Value, encoding: &str) -> usize {
-    let line = usize::try_from(position["line"].as_u64().unwrap()).unwrap();
-    let character = usize::try_from(position["character"].as_u64().unwrap()).unwrap();
-    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let line_text = text[line_start..].split('\n').next().unwrap();
-    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
-    let mut units = 0;
-    for (byte, ch) in line_text.char_indices() {
-        if units >= character {
-            return line_start + byte;
-        }
-        units += if encoding == "utf-8" {
-            ch.len_utf8()
-        } else {
-            ch.len_utf16()
-        };
-    }
-    line_start + line_text.len()
-}
-
-/// Applies LSP text edits to `text`.
-fn apply(text: &str, edits: &[Value], encoding: &str) -> String {
-    let mut spans: Vec<(usize, usize, String)> = edits
-        .iter()
-        .map(|e| {
-            (
-                byte_offset(text, &e["range"]["start"], encoding),
-                byte_offset(text, &e["range"]["end"], encoding),
-                e["newText"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (start, end, new_text) in spans {
-        out.replace_range(start..end, &new_text);
-    }
-    out
-}
-
-/// Collects the text edits of `edit` for `uri`, from `documentChanges` or `changes`.
-fn edits_for(edit: &Value, uri: &str) -> Vec<Value> {
-    if let Some(operations) = edit["documentChanges"].as_array() {
-        return operations
-            .iter()
-            .filter(|o| o["textDocument"]["uri"] == uri)
-            .flat_map(|o| o["edits"].as_array().unwrap().clone())
-            .collect();
-    }
-    edit["changes"][uri].as_array().cloned().unwrap_or_default()
 }
 
 fn uri_of(root: &Path, relative: &str) -> String {

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
+pub mod moves;
 pub mod navigation;
 pub mod rename;
 pub mod symbols;

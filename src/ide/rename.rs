@@ -519,7 +519,7 @@ fn heading_link_changes(
 
 /// Returns the links to note `id` that `keep` accepts, given the note they are in, each with
 /// that note, the link's kind and its parts in the note's current text. Each note is read once.
-fn links_to(
+pub(super) fn links_to(
     vault: &Vault,
     texts: &dyn TextSource,
     id: NoteId,
@@ -780,20 +780,39 @@ fn heading_text_range(text: &str, heading: &Heading) -> Option<TextRange> {
     Some(TextRange::new(start, start + to_size(heading.text.len())))
 }
 
+/// How a link writes the path of the note it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PathForm {
+    /// The file name alone: `[[Note]]`.
+    Name,
+    /// Folders and the file name, matched against the end of note paths: `[[Folder/Note]]`.
+    Folders,
+    /// A path from the vault root: `[x](/Folder/Note.md)`.
+    Absolute,
+    /// A path from the linking note's folder: `[x](../Folder/Note.md)`.
+    Relative,
+}
+
 /// The ranges inside a link's path and subpath, read from the note's text.
-struct LinkParts {
+pub(super) struct LinkParts {
     /// The file name in the link path, without folders, `.md` and `<>`.
     name: TextRange,
+    /// The whole path with its folders (and a leading `/`), without `.md` and `<>`.
+    pub(super) path: TextRange,
+    /// The text of `path`.
+    pub(super) written: String,
+    /// How the path is written.
+    pub(super) form: PathForm,
     /// The subpath after `#`, if any.
     subpath: Option<TextRange>,
     /// The last heading of a heading subpath.
     last_heading: Option<TextRange>,
     /// Whether a Markdown link destination is written in `<...>`.
-    angle: bool,
+    pub(super) angle: bool,
 }
 
 impl LinkParts {
-    fn read(text: &str, link: &Link) -> Option<LinkParts> {
+    pub(super) fn read(text: &str, link: &Link) -> Option<LinkParts> {
         // The index and the text must agree: a file changed on disk since it was indexed may
         // have moved the link.
         let whole = text.get(link.range.as_usize())?;
@@ -827,6 +846,18 @@ impl LinkParts {
         let name_start = segment_start + (segment.len() - segment.trim_start().len());
         let name_end = crate::syntax::strip_md(path).len().max(name_start);
 
+        let path_start = path.len() - path.trim_start().len();
+        let written = &path[path_start..name_end.max(path_start)];
+        let form = if written.starts_with("./") || written.starts_with("../") {
+            PathForm::Relative
+        } else if written.starts_with(['/', '\\']) {
+            PathForm::Absolute
+        } else if written.contains(['/', '\\']) {
+            PathForm::Folders
+        } else {
+            PathForm::Name
+        };
+
         let subpath = hash.map(|h| TextRange::new(at(h + 1), at(raw.len())));
         let last_heading = match link.subpath.as_deref() {
             Some(Subpath::Heading(_)) => hash.map(|h| {
@@ -841,6 +872,9 @@ impl LinkParts {
         };
         Some(LinkParts {
             name: TextRange::new(at(name_start), at(name_end)),
+            path: TextRange::new(at(path_start), at(name_end.max(path_start))),
+            written: written.to_string(),
+            form,
             subpath,
             last_heading,
             angle,
@@ -850,7 +884,7 @@ impl LinkParts {
 
 /// Encodes a name for a Markdown link destination the way Obsidian writes one: spaces and the
 /// characters that end or confuse a destination as `%XX`, other characters as they are.
-fn percent_encode(name: &str) -> String {
+pub(super) fn percent_encode(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
@@ -873,7 +907,11 @@ fn percent_encode(name: &str) -> String {
     out
 }
 
-fn read(vault: &Vault, texts: &dyn TextSource, id: NoteId) -> Result<std::sync::Arc<str>, String> {
+pub(super) fn read(
+    vault: &Vault,
+    texts: &dyn TextSource,
+    id: NoteId,
+) -> Result<std::sync::Arc<str>, String> {
     texts.text(vault, id).ok_or_else(|| {
         let path = vault.note(id).map_or("", |n| n.path.as_str());
         format!("cannot read `{path}`, so its links cannot be updated; nothing was renamed")

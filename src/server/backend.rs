@@ -15,8 +15,9 @@ use super::lsp::{
     DocumentDiagnosticReportResult, DocumentSymbolParams, DocumentSymbolResponse,
     ExecuteCommandParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
     InitializeParams, InitializeResult, InitializedParams, InlayHint, InlayHintParams,
-    LanguageServer, Location, PrepareRenameResponse, ReferenceParams, RenameParams, RpcResult,
-    TextDocumentPositionParams, Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    LanguageServer, Location, PrepareRenameResponse, ReferenceParams, RenameFilesParams,
+    RenameParams, RpcResult, TextDocumentPositionParams, Uri, WorkspaceEdit, WorkspaceSymbolParams,
+    WorkspaceSymbolResponse,
 };
 use super::state::Shared;
 
@@ -137,6 +138,13 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
         rename::handle_rename(&self.shared, params).await
+    }
+
+    async fn will_rename_files(
+        &self,
+        params: RenameFilesParams,
+    ) -> RpcResult<Option<WorkspaceEdit>> {
+        rename::handle_will_rename_files(&self.shared, params).await
     }
 
     async fn document_symbol(

@@ -3,10 +3,12 @@
 
 use super::lsp::{
     ClientCapabilities, CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
-    HoverProviderCapability, OneOf, PositionEncodingKind, SaveOptions, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities,
-    WorkspaceServerCapabilities,
+    FileOperationFilter, FileOperationPattern, FileOperationPatternKind,
+    FileOperationPatternOptions, FileOperationRegistrationOptions, HoverProviderCapability, OneOf,
+    PositionEncodingKind, SaveOptions, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    WorkDoneProgressOptions, WorkspaceFileOperationsServerCapabilities,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use super::state::ClientFlags;
 use crate::text::PositionEncoding;
@@ -82,6 +84,20 @@ pub fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
     }
 }
 
+/// Builds a filter for files or folders on disk whose path matches `glob`, in any case.
+fn file_operation_filter(glob: &str, kind: FileOperationPatternKind) -> FileOperationFilter {
+    FileOperationFilter {
+        scheme: Some("file".to_string()),
+        pattern: FileOperationPattern {
+            glob: glob.to_string(),
+            matches: Some(kind),
+            options: Some(FileOperationPatternOptions {
+                ignore_case: Some(true),
+            }),
+        },
+    }
+}
+
 /// The server's capabilities for a client with `flags` and the negotiated `encoding`.
 pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> ServerCapabilities {
     let encoding_kind = match encoding {
@@ -152,11 +168,16 @@ pub fn server_capabilities(flags: &ClientFlags, encoding: PositionEncoding) -> S
                 supported: Some(true),
                 change_notifications: Some(OneOf::Left(true)),
             }),
-            // NOTE: no `workspace/willRenameFiles`, so a note renamed in the editor's file
-            // explorer keeps its old links. VS Code also sends that request for the RenameFile
-            // of a `textDocument/rename` edit (as the vscode-languageserver-node maintainers
-            // confirmed in 2021), which would rewrite each link twice.
-            file_operations: None,
+            // Notes and folders moved or renamed in the editor's file explorer.
+            file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                will_rename: Some(FileOperationRegistrationOptions {
+                    filters: vec![
+                        file_operation_filter("**/*.md", FileOperationPatternKind::File),
+                        file_operation_filter("**/*", FileOperationPatternKind::Folder),
+                    ],
+                }),
+                ..WorkspaceFileOperationsServerCapabilities::default()
+            }),
         }),
         ..ServerCapabilities::default()
     }

@@ -134,6 +134,19 @@ pub struct Shared {
     pub diagnostics_pending: DashMap<Uri, Arc<AtomicU64>>,
     /// Counter for work-done progress tokens.
     pub progress_tokens: AtomicU64,
+    /// File renames that the server's own rename edits asked for, with when, so that the
+    /// `workspace/willRenameFiles` that some editors send for them adds no second edit.
+    pub sent_file_renames: Mutex<Vec<SentFileRename>>,
+}
+
+/// A file rename in a workspace edit that the server sent.
+#[derive(Clone, Debug)]
+pub struct SentFileRename {
+    /// The file before and after, as absolute paths.
+    pub from: PathBuf,
+    pub to: PathBuf,
+    /// When the edit was sent.
+    pub at: std::time::Instant,
 }
 
 impl Shared {
@@ -151,6 +164,7 @@ impl Shared {
             settings: RwLock::new(ClientSettings::default()),
             diagnostics_pending: DashMap::new(),
             progress_tokens: AtomicU64::new(0),
+            sent_file_renames: Mutex::new(Vec::new()),
         }
     }
 

@@ -395,3 +395,56 @@ pub fn slice_utf16(text: &str, range: &Value) -> String {
     assert_eq!(start_line, end_line, "range spans lines: {range}");
     lines[start_line][start..end].to_string()
 }
+
+/// Byte offset of an LSP position in `text`, counting columns in `encoding` units.
+pub fn byte_offset(text: &str, position: &Value, encoding: &str) -> usize {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let line_text = text[line_start..].split('\n').next().unwrap_or_default();
+    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+    let mut units = 0;
+    for (byte, ch) in line_text.char_indices() {
+        if units >= character {
+            return line_start + byte;
+        }
+        units += if encoding == "utf-8" {
+            ch.len_utf8()
+        } else {
+            ch.len_utf16()
+        };
+    }
+    line_start + line_text.len()
+}
+
+/// Applies LSP text edits to `text`.
+pub fn apply(text: &str, edits: &[Value], encoding: &str) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                byte_offset(text, &e["range"]["start"], encoding),
+                byte_offset(text, &e["range"]["end"], encoding),
+                e["newText"].as_str().expect("newText").to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new_text) in spans {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+/// Collects the text edits of `edit` for `uri`, from `documentChanges` or `changes`.
+pub fn edits_for(edit: &Value, uri: &str) -> Vec<Value> {
+    if let Some(operations) = edit["documentChanges"].as_array() {
+        return operations
+            .iter()
+            .filter(|o| o["textDocument"]["uri"] == uri)
+            .flat_map(|o| o["edits"].as_array().expect("edits").clone())
+            .collect();
+    }
+    edit["changes"][uri].as_array().cloned().unwrap_or_default()
+}

@@ -1,4 +1,5 @@
-//! `textDocument/prepareRename` and `textDocument/rename` for notes, headings and tags.
+//! `textDocument/prepareRename` and `textDocument/rename` for notes, headings and tags, and
+//! `workspace/willRenameFiles` for notes and folders moved in the editor.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,20 +7,26 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::{ServerText, blocking};
+use crate::ide::moves::{self, NoteMove};
 use crate::ide::rename::{self, PreparedRename, RenameEdit, RenameTarget};
 use crate::server::convert::{from_proto, to_proto};
 use crate::server::lsp::{
     DocumentChangeOperation, DocumentChanges, ErrorCode, OneOf,
     OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameFile, RenameFileOptions,
-    RenameParams, ResourceOp, RpcError, RpcResult, TextDocumentEdit, TextDocumentPositionParams,
-    TextEdit, Uri, WorkspaceEdit,
+    RenameFilesParams, RenameParams, ResourceOp, RpcError, RpcResult, TextDocumentEdit,
+    TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
 };
-use crate::server::state::{Shared, VaultHandle};
+use crate::server::state::{SentFileRename, Shared, VaultHandle};
 use crate::text::PositionEncoding;
 use crate::vault::{NoteId, Vault};
 
 /// How long a rename waits for the changes on disk that the server's watcher has seen.
 const PENDING_CHANGES_WAIT: Duration = Duration::from_secs(2);
+
+/// How long the server remembers a file rename that its own edit asked for. VS Code sends
+/// `workspace/willRenameFiles` for such a rename too, while it applies the edit, whose text edits
+/// already updated the links.
+const SENT_RENAME_MEMORY: Duration = Duration::from_secs(60);
 
 /// The message for a client that cannot rename files through the server.
 const NO_FILE_RENAME: &str = "this editor cannot rename files through the language server (its workspace edits do not list the `rename` resource operation), so Dex cannot rename the note and update its links together; headings and tags can still be renamed";
@@ -127,17 +134,7 @@ pub async fn handle_rename(
         ));
     }
 
-    // Files changed on disk, as by the edit of a rename just before, are read first, so that
-    // their links are found as they now are.
-    let deadline = Instant::now() + PENDING_CHANGES_WAIT;
-    while vault.pending_changes.load(Ordering::SeqCst) > 0 {
-        if Instant::now() >= deadline {
-            return Err(request_failed(
-                "files in the vault are still changing on disk, so some links could be missed; try the rename again".to_string(),
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_changes(&vault).await?;
 
     let shared = shared.clone();
     blocking(move || {
@@ -152,12 +149,166 @@ pub async fn handle_rename(
         };
         let edit = rename::rename(&index, &texts, &prepared, &params.new_name)
             .map_err(request_failed)?;
+        let response = workspace_edit(&shared, &index, &edit)?;
         if let Some(file) = &edit.file {
             tracing::info!(from = %file.from, to = %file.to, edits = edit.changes.len(), "renaming a note");
+            remember_sent_rename(&shared, join(&index, &file.from), join(&index, &file.to));
         }
-        workspace_edit(&shared, &index, &edit).map(Some)
+        Ok(Some(response))
     })
     .await?
+}
+
+/// Waits until the files that changed on disk, as by the edit of a rename just before, are
+/// read, so that their links are found as they now are.
+async fn wait_for_changes(vault: &VaultHandle) -> RpcResult<()> {
+    let deadline = Instant::now() + PENDING_CHANGES_WAIT;
+    while vault.pending_changes.load(Ordering::SeqCst) > 0 {
+        if Instant::now() >= deadline {
+            return Err(request_failed(
+                "files in the vault are still changing on disk, so some links could be missed; try the rename again".to_string(),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
+}
+
+fn remember_sent_rename(shared: &Shared, from: std::path::PathBuf, to: std::path::PathBuf) {
+    let mut sent = shared.sent_file_renames.lock();
+    sent.retain(|rename| rename.at.elapsed() < SENT_RENAME_MEMORY);
+    sent.push(SentFileRename {
+        from,
+        to,
+        at: Instant::now(),
+    });
+}
+
+/// Removes the remembered rename of `from` to `to` that the server's own edit asked for, and
+/// returns whether there was one.
+fn take_sent_rename(shared: &Shared, from: &std::path::Path, to: &std::path::Path) -> bool {
+    let mut sent = shared.sent_file_renames.lock();
+    sent.retain(|rename| rename.at.elapsed() < SENT_RENAME_MEMORY);
+    match sent.iter().position(|r| r.from == from && r.to == to) {
+        Some(found) => {
+            sent.remove(found);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A file or folder rename, as absolute paths before and after.
+type PathRename = (std::path::PathBuf, std::path::PathBuf);
+
+/// `workspace/willRenameFiles`: before the editor moves or renames notes and folders, the edits
+/// that keep every link to them working. Renames that the server's own rename edit asked for
+/// get no edit, as that edit updated the links already.
+pub async fn handle_will_rename_files(
+    shared: &Arc<Shared>,
+    params: RenameFilesParams,
+) -> RpcResult<Option<WorkspaceEdit>> {
+    // The renames by vault, as absolute paths, in the order given.
+    let mut by_vault: Vec<(Arc<VaultHandle>, Vec<PathRename>)> = Vec::new();
+    for file in &params.files {
+        let path = |uri: &str| uri.parse::<Uri>().ok().and_then(|u| from_proto::path(&u));
+        let (Some(from), Some(to)) = (path(&file.old_uri), path(&file.new_uri)) else {
+            continue;
+        };
+        if take_sent_rename(shared, &from, &to) {
+            continue;
+        }
+        let Some(vault) = shared.vault_for(&from) else {
+            continue;
+        };
+        match by_vault.iter_mut().find(|(v, _)| Arc::ptr_eq(v, &vault)) {
+            Some((_, renames)) => renames.push((from, to)),
+            None => by_vault.push((vault, vec![(from, to)])),
+        }
+    }
+
+    let mut merged: Option<WorkspaceEdit> = None;
+    for (vault, renames) in by_vault {
+        // Links in notes not indexed yet would be missed; the files still move.
+        if !vault.indexed.load(Ordering::SeqCst) {
+            tracing::warn!(root = %vault.root.display(), "files moved while the vault is indexed; their links are not updated");
+            continue;
+        }
+        wait_for_changes(&vault).await?;
+        let shared = shared.clone();
+        let edit = blocking(move || {
+            let texts = ServerText::new(shared.clone());
+            let index = vault.index.read();
+            let moves = note_moves(&index, &renames);
+            let changes = moves::link_updates(&index, &texts, &moves).map_err(request_failed)?;
+            tracing::info!(
+                notes = moves.len(),
+                edits = changes.len(),
+                "updating links to moved notes"
+            );
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            let edit = RenameEdit {
+                changes,
+                file: None,
+            };
+            workspace_edit(&shared, &index, &edit).map(Some)
+        })
+        .await??;
+        merged = match (merged, edit) {
+            (Some(first), Some(second)) => Some(merge_edits(first, second)),
+            (first, second) => first.or(second),
+        };
+    }
+    Ok(merged)
+}
+
+/// Lists the notes that `renames` (absolute paths of files and folders) move, each with its
+/// vault-relative path after the move. A note moved out of the vault, or renamed to a file that
+/// is not a note, is left out: no link can follow it.
+fn note_moves(index: &Vault, renames: &[PathRename]) -> Vec<NoteMove> {
+    let is_note = |path: &str| crate::syntax::strip_md(path).len() < path.len();
+    let mut moves = Vec::new();
+    for (from, to) in renames {
+        let (Some(from), Some(to)) = (index.relative_path(from), index.relative_path(to)) else {
+            continue;
+        };
+        if is_note(&from) {
+            if let Some(note) = index.id_of_path(&from).filter(|_| is_note(&to)) {
+                moves.push(NoteMove { note, to });
+            }
+            continue;
+        }
+        let prefix = format!("{from}/");
+        for (note, page) in index.notes() {
+            if let Some(rest) = page.path.strip_prefix(&prefix) {
+                moves.push(NoteMove {
+                    note,
+                    to: format!("{to}/{rest}"),
+                });
+            }
+        }
+    }
+    moves
+}
+
+/// Joins two workspace edits for different vaults into one.
+fn merge_edits(mut first: WorkspaceEdit, second: WorkspaceEdit) -> WorkspaceEdit {
+    if let Some(changes) = second.changes {
+        first
+            .changes
+            .get_or_insert_with(HashMap::new)
+            .extend(changes);
+    }
+    match (&mut first.document_changes, second.document_changes) {
+        (Some(DocumentChanges::Operations(ops)), Some(DocumentChanges::Operations(more))) => {
+            ops.extend(more);
+        }
+        (slot @ None, more) => *slot = more,
+        (Some(_), _) => {}
+    }
+    first
 }
 
 fn gone() -> RpcError {
