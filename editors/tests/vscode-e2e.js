@@ -1,7 +1,7 @@
 // Drives code-server in Debian's headless Chromium with playwright-core and checks the Dex
 // extension the way a user would see it: completion after `[[`, the overdue warning, the
-// "Generate QBR note" source action opening a new note, and the save-plan command's account
-// picker.
+// "Generate QBR note" source action opening a new note, the save-plan command's account
+// picker, and a note renamed in the file explorer keeping its links.
 //
 // Environment:
 //   CS_URL    code-server address on loopback (http://127.0.0.1:PORT)
@@ -25,6 +25,9 @@ const MEETING_NOTE = "2026-03-02 - Escalation: Tidewater Bank.md";
 const OVERDUE_MESSAGE = "action item is 5 days overdue (due 2026-03-10)";
 const OVERDUE_POSITION = "Ln 23, Col 55";
 const QBR_ACTION = "Generate QBR note for Tidewater Bank";
+// A stakeholder that nine notes link to, renamed in the explorer.
+const RENAMED = "Lucía Fernández";
+const NEW_NAME = "Lucía Fernández Ruiz";
 const STAKEHOLDERS = fs
     .readdirSync(path.join(vault, "Active", "Relationships"), { recursive: true })
     .filter((file) => file.endsWith(".md"))
@@ -232,6 +235,52 @@ async function main() {
                 .waitFor({ timeout: 15_000 });
             await page.screenshot({ path: path.join(out, "vscode-save-plan.png") });
             return `${created.join(", ")} (offered ${offered.join("; ")})`;
+        });
+
+        await check(page, "note renamed in the explorer keeps its links", async () => {
+            const linking = listNotes(vault).filter(
+                (file) =>
+                    path.basename(file) !== `${RENAMED}.md` &&
+                    fs.readFileSync(file, "utf8").includes(`[[${RENAMED}`),
+            );
+            if (linking.length < 2) {
+                throw new Error(`expected notes linking to ${RENAMED}, found ${linking.length}`);
+            }
+            await openNote(page, `${RENAMED}.md`);
+            await runCommand(page, "File: Reveal Active File in Explorer View");
+            const row = page.locator(".explorer-folders-view .monaco-list-row.selected", {
+                hasText: RENAMED,
+            });
+            await row.waitFor({ timeout: 15_000 });
+            // F2 renames in the explorer only while the explorer has the focus.
+            await row.click();
+            await page.keyboard.press("F2");
+            const input = page.locator(".explorer-folders-view .monaco-inputbox input");
+            await input.waitFor({ state: "visible", timeout: 10_000 });
+            await input.fill(`${NEW_NAME}.md`);
+            await page.keyboard.press("Enter");
+            // VS Code shows a confirmation dialog before it applies an extension's edits for a
+            // file move.
+            const confirm = page.locator(".monaco-dialog-box").getByRole("button", { name: "OK" });
+            await confirm.waitFor({ timeout: 30_000 });
+            await confirm.click();
+            await waitFor(
+                () => listNotes(vault).some((file) => path.basename(file) === `${NEW_NAME}.md`),
+                (renamed) => renamed,
+                30_000,
+            );
+            // VS Code saves the notes that the edits for a file move changed
+            // (`files.refactoring.autoSave`).
+            const stale = () =>
+                linking.filter((file) => !fs.readFileSync(file, "utf8").includes(`[[${NEW_NAME}`));
+            try {
+                await waitFor(stale, (files) => files.length === 0, 30_000);
+            } catch {
+                const names = stale().map((file) => path.basename(file));
+                throw new Error(`links not updated in ${names.join(", ")}`);
+            }
+            await page.screenshot({ path: path.join(out, "vscode-file-rename.png") });
+            return `${linking.length} notes now link to ${NEW_NAME}`;
         });
     } finally {
         await page.screenshot({ path: path.join(out, "vscode-final.png") }).catch(() => undefined);
