@@ -232,6 +232,32 @@ fn completion_definition_references_hover_and_symbols() {
 }
 
 #[test]
+fn alias_completion_in_table_row_escapes_pipe() {
+    let person = "Active/Relationships/Champions/Daniel Achterberg.md";
+    let dir = vault(&[(
+        person,
+        "---\ntype: person\naliases: [Dan A]\n---\n# Daniel\n",
+    )]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "| Who | Note |\r\n| --- | --- |\r\n| 🚀 北星 | [[Dan |\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `| 🚀 北星 | [[` is 2 + 2 + 1 + 2 + 5 = 12 UTF-16 units; the cursor sits after `Dan`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 15 } }),
+    );
+    let items = completion["items"].as_array().unwrap();
+    let alias = items
+        .iter()
+        .find(|item| item["label"] == "Dan A")
+        .expect("alias item");
+    assert_eq!(alias["textEdit"]["newText"], "Daniel Achterberg\\|Dan A]]");
+    assert_eq!(slice_utf16(text, &alias["textEdit"]["range"]), "Dan");
+    lsp.shutdown();
+}
+
+#[test]
 fn prose_date_ranges_after_emoji() {
     let text = "# Plan\r\n🚀 北星 kickoff 2026-03-20, 🗓 launch 2026-02-30 👩‍💻.\r\n";
     let dir = vault(&[("Notes/Plan.md", text)]);

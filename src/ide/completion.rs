@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::account::HealthKey;
 use super::diagnostics::heading_link_text;
-use crate::syntax::is_tag_char;
+use crate::syntax::{NoteSummary, is_tag_char};
 use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Vault, key};
 
@@ -196,9 +196,14 @@ pub fn completion(
     offset: u32,
     today: NaiveDate,
 ) -> Option<Completions> {
-    if in_code(text, offset) {
+    let summary = crate::syntax::parse(text);
+    if in_code(&summary, text, offset) {
         return None;
     }
+    let in_table = summary
+        .tables
+        .iter()
+        .any(|table| table.range.contains_inclusive(offset));
     let offset = crate::text::floor_char_boundary(text, offset as usize);
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
@@ -214,15 +219,14 @@ pub fn completion(
         let inner_start = line_start + open + 2;
         let typed = &text[inner_start..offset];
         let after = &text[offset..];
-        return Some(link_completion(
-            vault,
-            cache,
-            id,
+        let typing = LinkTyping {
             typed,
-            to_size(inner_start),
-            to_size(offset),
+            inner_start: to_size(inner_start),
+            offset: to_size(offset),
             after,
-        ));
+            in_table,
+        };
+        return Some(link_completion(vault, cache, id, &typing));
     }
     tag_completion(vault, before, to_size(line_start), to_size(offset))
 }
@@ -230,8 +234,7 @@ pub fn completion(
 /// Checks whether the cursor at byte `offset` is inside code, raw HTML or math. A block left open
 /// at the end of the note, such as an unclosed fence, includes the end, where the cursor sits
 /// while typing in it.
-fn in_code(text: &str, offset: u32) -> bool {
-    let summary = crate::syntax::parse(text);
+fn in_code(summary: &NoteSummary, text: &str, offset: u32) -> bool {
     let frontmatter = summary.frontmatter.as_ref().map(|f| f.range);
     // Closed code spans, inline math and HTML tags end in one of these characters.
     let open_at_end = !text.ends_with(['`', '$', '>']);
@@ -252,15 +255,33 @@ fn open_wikilink(before: &str) -> Option<usize> {
     (!typed.contains("]]") && !typed.contains('|')).then_some(open)
 }
 
+/// The link being typed: the text after its `[[` up to the cursor, and where it sits.
+#[derive(Clone, Copy)]
+struct LinkTyping<'a> {
+    typed: &'a str,
+    /// Byte offset just after the `[[`.
+    inner_start: u32,
+    /// Byte offset of the cursor.
+    offset: u32,
+    /// The note's text after the cursor.
+    after: &'a str,
+    /// Whether the cursor is in a table row, where a `|` would end the cell.
+    in_table: bool,
+}
+
 fn link_completion(
     vault: &Vault,
     cache: &mut CompletionCache,
     id: NoteId,
-    typed: &str,
-    inner_start: u32,
-    offset: u32,
-    after: &str,
+    typing: &LinkTyping<'_>,
 ) -> Completions {
+    let LinkTyping {
+        typed,
+        inner_start,
+        offset,
+        after,
+        in_table,
+    } = *typing;
     let closed = after.starts_with("]]");
     let close = if closed { "" } else { "]]" };
     if let Some(hash) = typed.find('#') {
@@ -290,6 +311,9 @@ fn link_completion(
         };
     }
     let replace = TextRange::new(inner_start, offset);
+    // A bare `|` ends a table cell, so Obsidian's help (Advanced formatting syntax, tables)
+    // writes an alias there as `[[Note\|Alias]]`.
+    let separator = if in_table { "\\|" } else { "|" };
     let candidates = cache.candidates(vault);
     let query = typed.trim();
     let mut scored: Vec<(u32, &Candidate)> = if query.is_empty() {
@@ -327,7 +351,7 @@ fn link_completion(
             let label = c.label();
             let link_text = c.link_text(vault);
             let insert = if c.kind == CompletionKind::Alias {
-                format!("{link_text}|{label}{close}")
+                format!("{link_text}{separator}{label}{close}")
             } else {
                 format!("{link_text}{close}")
             };

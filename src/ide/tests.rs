@@ -304,6 +304,32 @@ fn alias_completion_inserts_name_and_alias() {
 }
 
 #[test]
+fn alias_completion_in_table_escapes_pipe() {
+    // A `|` inside a table row ends the cell, so the alias separator is written `\|` there.
+    let person = "//- /People/Daniel Achterberg.md\n---\naliases: [Dan A]\n---\n";
+    let escaped = "Alias \"Dan A\" -> \"Daniel Achterberg\\\\|Dan A]]\"";
+    for row in [
+        "| Who | Note |\n| --- | --- |\n| [[Dan$0 | x |\n",
+        "| Who | Note |\n| --- | --- |\n| 🚀 x | 北星 [[Dan$0",
+        "| Who | Note |\r\n| --- | --- |\r\n| [[Dan$0 | x |\r\n",
+        "> | Who |\n> | --- |\n> | [[Dan$0 |\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{row}\n{person}"));
+        assert!(out.contains(escaped), "{row:?}: {out}");
+    }
+    for outside in [
+        "| Who | Note |\n| --- | --- |\n| x | y |\n\n[[Dan$0\n",
+        "Not a table | [[Dan$0\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{outside}\n{person}"));
+        assert!(
+            out.contains("Alias \"Dan A\" -> \"Daniel Achterberg|Dan A]]\""),
+            "{outside:?}: {out}"
+        );
+    }
+}
+
+#[test]
 fn account_alias_links_to_the_account() {
     let out = check_completion(
         "//- /a.md\n[[tw$0\n//- /Active/Accounts/Tidewater_Bank/Overview.md
