@@ -545,6 +545,33 @@ fn tag_names(text: &str) -> Vec<String> {
 }
 
 #[test]
+fn frontmatter_tag_strings_split_on_spaces() {
+    // Dataview splits a `tags` string, and each list item, on commas and whitespace.
+    for (text, expected) in [
+        ("---\ntags: risk renewal\n---\n", &["risk", "renewal"][..]),
+        (
+            "---\ntags: \"#churn #expansion\"\n---\n",
+            &["churn", "expansion"],
+        ),
+        (
+            "---\ntags: risk,  renewal ,q1-2026\n---\n",
+            &["risk", "renewal", "q1-2026"],
+        ),
+        (
+            "---\ntag: [\"one two\", three]\n---\n",
+            &["one", "two", "three"],
+        ),
+        ("---\r\ntags:\r\n  - \"#a b\"\r\n---\r\n", &["a", "b"]),
+    ] {
+        assert_eq!(tag_names(text), expected, "{text:?}");
+    }
+    // Aliases keep their spaces: a string splits on commas only.
+    let summary = parse("---\naliases: Acme Corp, ACME Inc\n---\n");
+    let aliases = &summary.frontmatter.unwrap().aliases;
+    assert_eq!(aliases, &["Acme Corp", "ACME Inc"]);
+}
+
+#[test]
 fn wikilink_text_contains_no_tags() {
     let text = "See [[Acme Corp|the #renewal deal]] and ![[Acme Corp#Risks|#risk view]] #real\n";
     assert_eq!(tag_names(text), ["real"]);
