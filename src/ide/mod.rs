@@ -12,6 +12,7 @@ pub mod hover;
 pub mod inlay;
 pub mod lens;
 pub mod navigation;
+pub mod recurrence;
 pub mod rename;
 pub mod symbols;
 
