@@ -270,6 +270,32 @@ fn unclosed_frontmatter_is_reported() {
 }
 
 #[test]
+fn leading_rule_before_prose_is_no_frontmatter() {
+    for text in [
+        "---\nMet with the team today.\n\n## Notes\n",
+        "---\r\n\r\n🚀 北星 kickoff went well\r\n",
+        "---\n- [ ] Follow up [[Acme]]: call\n",
+        "---\n",
+    ] {
+        let summary = parse(text);
+        assert!(
+            summary.problems.is_empty(),
+            "{text:?}: {:?}",
+            summary.problems
+        );
+        assert!(summary.frontmatter.is_none(), "{text:?}");
+    }
+    for text in [
+        "---\n\ntags: [risk]\n# Body\n",
+        "---\r\nAccount Owner: Dana\r\n",
+    ] {
+        let summary = parse(text);
+        assert_eq!(summary.problems.len(), 1, "{text:?}");
+        assert_eq!(summary.problems[0].kind, ProblemKind::UnclosedFrontmatter);
+    }
+}
+
+#[test]
 fn frontmatter_updated_and_commented_values() {
     let text = "---\r\narr: 250000 # finance\r\nupdated: 2026-03-01\r\n---\r\n";
     let summary = parse(text);
