@@ -328,6 +328,66 @@ fn untitled_buffers_are_left_alone() {
 }
 
 #[test]
+fn opened_hidden_notes_stay_out_of_the_vault() {
+    let use_text = "# Use\n[[Old Plan]]\n";
+    let dir = vault(&[
+        ("Use.md", use_text),
+        (".trash/Old Plan.md", "# Old plan\n"),
+        (".obsidian/snippets/Old Plan 2.md", "# Snippet\n"),
+    ]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let use_uri = lsp.open(&dir.path().join("Use.md"), use_text);
+    let unresolved = |diagnostics: &[Value]| {
+        diagnostics.iter().any(|d| {
+            d["code"] == "unresolved-link" && d["message"].as_str().unwrap().contains("Old Plan")
+        })
+    };
+    assert!(unresolved(&lsp.diagnostics(&use_uri, Some(1))));
+
+    // Open, edit and close each hidden note, as an editor does when the user looks at one.
+    for hidden in [".trash/Old Plan.md", ".obsidian/snippets/Old Plan 2.md"] {
+        let path = dir.path().join(hidden);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uri = lsp.open(&path, &text);
+        lsp.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "# Old plan 🚀\n" }] }),
+        );
+        lsp.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": use_uri, "version": 2 }, "contentChanges": [{ "text": "# Use\n[[Old Plan]] \n[[Old" }] }),
+    );
+    assert!(
+        unresolved(&lsp.diagnostics(&use_uri, Some(2))),
+        "the link stays unresolved"
+    );
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": use_uri }, "position": { "line": 2, "character": 5 } }),
+    );
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        !labels.iter().any(|label| label.contains("Old")),
+        "{labels:?}"
+    );
+    let found = lsp.request("workspace/symbol", json!({ "query": "old" }));
+    assert_eq!(found, json!([]));
+    lsp.shutdown();
+}
+
+#[test]
 fn progress_is_reported_only_when_supported() {
     let dir = example_vault();
     let (mut lsp, _) = start(dir.path(), capabilities());
