@@ -328,12 +328,13 @@ fn untitled_buffers_are_left_alone() {
 }
 
 #[test]
-fn opened_hidden_notes_stay_out_of_the_vault() {
+fn opened_unindexed_files_stay_out_of_the_vault() {
     let use_text = "# Use\n[[Old Plan]]\n";
     let dir = vault(&[
         ("Use.md", use_text),
         (".trash/Old Plan.md", "# Old plan\n"),
         (".obsidian/snippets/Old Plan 2.md", "# Snippet\n"),
+        ("Old Plan 3.markdown", "# Not a note for Obsidian\n"),
     ]);
     let (mut lsp, _) = start(dir.path(), capabilities());
     lsp.wait_indexed();
@@ -345,8 +346,13 @@ fn opened_hidden_notes_stay_out_of_the_vault() {
     };
     assert!(unresolved(&lsp.diagnostics(&use_uri, Some(1))));
 
-    // Open, edit and close each hidden note, as an editor does when the user looks at one.
-    for hidden in [".trash/Old Plan.md", ".obsidian/snippets/Old Plan 2.md"] {
+    // Open, edit and close each file the scan leaves out, as an editor does when the user looks
+    // at one.
+    for hidden in [
+        ".trash/Old Plan.md",
+        ".obsidian/snippets/Old Plan 2.md",
+        "Old Plan 3.markdown",
+    ] {
         let path = dir.path().join(hidden);
         let text = std::fs::read_to_string(&path).unwrap();
         let uri = lsp.open(&path, &text);

@@ -64,8 +64,8 @@ pub fn index_text(
     let Some(relative) = index.relative_path(path) else {
         return false;
     };
-    // The scan leaves hidden and ignored notes out, so opening one in the editor does not add it.
-    if discover::is_ignored(&vault.root, &relative, &index.config) {
+    // The scan leaves hidden, ignored and non-`.md` files out, so opening one does not add it.
+    if !discover::is_indexed_note(&vault.root, path, &relative, &index.config) {
         return index.remove(&relative).is_some();
     }
     let mut note = Note::parse(&relative, text, &index.config);

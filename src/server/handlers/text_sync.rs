@@ -96,11 +96,8 @@ pub fn handle_did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams
     // until the end of the match.
     let config = doc.vault.index.read().config.clone();
     let relative = discover::relative(&root, &doc.path);
-    let item = if discover::is_ignored(&root, &relative, &config) {
-        None
-    } else {
-        Some(discover::read_note(&root, &doc.path, &config))
-    };
+    let item = discover::is_indexed_note(&root, &doc.path, &relative, &config)
+        .then(|| discover::read_note(&root, &doc.path, &config));
     let names_changed = match item {
         Some(ScanItem::Note(note)) => {
             let mut index = doc.vault.index.write();
