@@ -258,6 +258,26 @@ fn alias_completion_in_table_row_escapes_pipe() {
 }
 
 #[test]
+fn completion_in_written_link_replaces_only_the_name() {
+    let person = "Active/Relationships/Champions/Dana Reyes.md";
+    let dir = vault(&[(person, "---\ntype: person\n---\n# Dana\n## Background\n")]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "# Plan\r\n🚀 北星 [[Dax#Background|x]] next\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `🚀 北星 [[` is 2 + 1 + 2 + 3 = 8 UTF-16 units; the cursor sits after `Da`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 10 } }),
+    );
+    let item = &completion["items"][0];
+    assert_eq!(item["label"], "Dana Reyes");
+    assert_eq!(item["textEdit"]["newText"], "Dana Reyes");
+    assert_eq!(slice_utf16(text, &item["textEdit"]["range"]), "Dax");
+    lsp.shutdown();
+}
+
+#[test]
 fn prose_date_ranges_after_emoji() {
     let text = "# Plan\r\n🚀 北星 kickoff 2026-03-20, 🗓 launch 2026-02-30 👩‍💻.\r\n";
     let dir = vault(&[("Notes/Plan.md", text)]);

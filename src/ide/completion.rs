@@ -282,8 +282,12 @@ fn link_completion(
         after,
         in_table,
     } = *typing;
-    let closed = after.starts_with("]]");
-    let close = if closed { "" } else { "]]" };
+    let rest = written_rest(after);
+    let close = if rest.is_some() { "" } else { "]]" };
+    // A link already written on the line is completed in place: the rest of the name being
+    // replaced goes too, and what follows it stays.
+    let end = offset + to_size(rest.map_or(0, |r| r.len));
+    let continues = rest.is_some_and(|r| r.continues);
     if let Some(hash) = typed.find('#') {
         let target = &typed[..hash];
         let sub = &typed[hash + 1..];
@@ -297,7 +301,7 @@ fn link_completion(
                 vault,
                 target_id,
                 block,
-                TextRange::new(replace_start + 1, offset),
+                TextRange::new(replace_start + 1, end),
                 close,
             )
         } else {
@@ -305,12 +309,12 @@ fn link_completion(
                 vault,
                 target_id,
                 sub,
-                TextRange::new(replace_start, offset),
+                TextRange::new(replace_start, end),
                 close,
             )
         };
     }
-    let replace = TextRange::new(inner_start, offset);
+    let replace = TextRange::new(inner_start, end);
     // A bare `|` ends a table cell, so Obsidian's help (Advanced formatting syntax, tables)
     // writes an alias there as `[[Note\|Alias]]`.
     let separator = if in_table { "\\|" } else { "|" };
@@ -350,7 +354,9 @@ fn link_completion(
         .map(|(rank, (_, c))| {
             let label = c.label();
             let link_text = c.link_text(vault);
-            let insert = if c.kind == CompletionKind::Alias {
+            // A heading or alias already written keeps its place, so an alias item then
+            // inserts only the name: `[[Name|Alias#Heading]]` would not resolve.
+            let insert = if c.kind == CompletionKind::Alias && !continues {
                 format!("{link_text}{separator}{label}{close}")
             } else {
                 format!("{link_text}{close}")
@@ -367,6 +373,35 @@ fn link_completion(
         })
         .collect();
     Completions { items, incomplete }
+}
+
+/// The part of a link written after the cursor, when a `]]` on the same line closes it.
+#[derive(Clone, Copy)]
+struct WrittenRest {
+    /// Bytes after the cursor that still belong to the name being completed, up to a `#`, a
+    /// `|` (or the `\|` of a table) or the `]]`.
+    len: usize,
+    /// Whether a heading, block id or alias follows the name.
+    continues: bool,
+}
+
+/// Reads what follows the cursor in the link being typed. Returns `None` when the link is not
+/// closed on its line, or when the next `]]` closes a later link.
+fn written_rest(after: &str) -> Option<WrittenRest> {
+    let line = after.split(['\n', '\r']).next().unwrap_or("");
+    let close = line.find("]]")?;
+    let inside = &line[..close];
+    if inside.contains("[[") {
+        return None;
+    }
+    let mut len = inside.find(['#', '|']).unwrap_or(inside.len());
+    if inside[len..].starts_with('|') && inside[..len].ends_with('\\') {
+        len -= 1;
+    }
+    Some(WrittenRest {
+        len,
+        continues: len < inside.len(),
+    })
 }
 
 thread_local! {
