@@ -204,6 +204,15 @@ mod tests {
     }
 
     #[test]
+    fn dataview_fields_recur_too() {
+        let line = "- [ ] Renew [repeat:: every month] [due:: 2026-01-31]";
+        assert_eq!(
+            next(line, "2026-03-15").as_deref(),
+            Some("- [ ] Renew [repeat:: every month] [due:: 2026-02-28]")
+        );
+    }
+
+    #[test]
     fn undated_task_gets_no_dates() {
         assert_eq!(
             next("- [ ] Water plants 🔁 every day", "2026-03-15").as_deref(),

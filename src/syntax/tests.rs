@@ -144,6 +144,14 @@ fn task_vectors_from_the_tasks_plugin() {
 }
 
 #[test]
+fn dataview_repeat_is_the_recurrence() {
+    let summary = parse("- [ ] Renew ( repeat :: every 2 weeks when done ) [due:: 2026-03-01]\n");
+    let task = &summary.tasks[0];
+    assert_eq!(task.recurrence.as_deref(), Some("every 2 weeks when done"));
+    assert_eq!(task.text, "Renew");
+}
+
+#[test]
 fn task_fields_in_odd_spacing() {
     let text = "- [ ] Two spaces 📅  2026-01-22 and a selector ⏳\u{fe0f}2026-01-20
 - [ ] Upper case DUE:: 2026-02-01 and Due: 2026-02-02
