@@ -1,6 +1,6 @@
-//! The next occurrence of a recurring task (`🔁 every week`), computed as the Tasks plugin
-//! computes it when the task is marked done (`src/Task/Recurrence.ts` and `Task.ts` in
-//! obsidian-tasks-group/obsidian-tasks).
+//! The next occurrence of a recurring task (`🔁 every week`, `[repeat:: every week]`), computed
+//! as the Tasks plugin computes it when the task is marked done (`src/Task/Recurrence.ts` and
+//! `Task.ts` in obsidian-tasks-group/obsidian-tasks).
 
 use chrono::{Days, Months, NaiveDate};
 
