@@ -278,6 +278,25 @@ fn completion_in_written_link_replaces_only_the_name() {
 }
 
 #[test]
+fn tag_completion_replaces_the_whole_written_tag() {
+    let dir = vault(&[("Notes/Other.md", "#risk/champion-loss\n")]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "# Plan\r\n🚀 北星 #risk/cha next\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `🚀 北星 #risk` is 2 + 1 + 2 + 1 + 5 = 11 UTF-16 units; the cursor sits before `/cha`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 11 } }),
+    );
+    let item = &completion["items"][0];
+    assert_eq!(item["label"], "risk/champion-loss");
+    assert_eq!(item["textEdit"]["newText"], "risk/champion-loss");
+    assert_eq!(slice_utf16(text, &item["textEdit"]["range"]), "risk/cha");
+    lsp.shutdown();
+}
+
+#[test]
 fn prose_date_ranges_after_emoji() {
     let text = "# Plan\r\n🚀 北星 kickoff 2026-03-20, 🗓 launch 2026-02-30 👩‍💻.\r\n";
     let dir = vault(&[("Notes/Plan.md", text)]);

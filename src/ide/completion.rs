@@ -228,7 +228,13 @@ pub fn completion(
         };
         return Some(link_completion(vault, cache, id, &typing));
     }
-    tag_completion(vault, before, to_size(line_start), to_size(offset))
+    tag_completion(
+        vault,
+        before,
+        &text[offset..],
+        to_size(line_start),
+        to_size(offset),
+    )
 }
 
 /// Checks whether the cursor at byte `offset` is inside code, raw HTML or math. A block left open
@@ -534,6 +540,7 @@ fn block_items(
 fn tag_completion(
     vault: &Vault,
     before: &str,
+    after: &str,
     line_start: u32,
     offset: u32,
 ) -> Option<Completions> {
@@ -551,13 +558,22 @@ fn tag_completion(
         return None;
     }
     let typed = key(&before[typed_start..]);
-    let replace = TextRange::new(line_start + to_size(typed_start), offset);
+    // Completing inside a written tag replaces all of it, not only the part before the cursor.
+    let rest_len = after
+        .char_indices()
+        .find(|&(_, c)| !is_tag_char(c))
+        .map_or(after.len(), |(i, _)| i);
+    let written = key(&format!("{}{}", &before[typed_start..], &after[..rest_len]));
+    let replace = TextRange::new(
+        line_start + to_size(typed_start),
+        offset + to_size(rest_len),
+    );
     // The tag being typed is itself indexed once the note is parsed; leave out that lone use.
     let mut tags: Vec<(&str, u32)> = vault
         .tags()
         .filter(|(name, count)| {
             let name = key(name);
-            name.contains(&typed) && !(name == typed && *count == 1)
+            name.contains(&typed) && !(name == written && *count == 1)
         })
         .collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));

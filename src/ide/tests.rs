@@ -430,6 +430,17 @@ fn tag_completion_after_hash() {
 }
 
 #[test]
+fn tag_completion_replaces_the_written_tag() {
+    let out = check_completion(
+        "//- /a.md\n🚀 北星 #ri$0k/sub next\r\n//- /b.md\n#risk/champion-loss #risk\n",
+    );
+    insta::assert_snapshot!(out, @r#"
+    Tag "risk" -> "risk" replacing "rik/sub" (1 note)
+    Tag "risk/champion-loss" -> "risk/champion-loss" replacing "rik/sub" (1 note)
+    "#);
+}
+
+#[test]
 fn completion_after_emoji_on_the_line() {
     let out = check_completion("//- /a.md\n🚀 👩‍💻 Kickoff [[Zo$0\n//- /People/Zoë Lindqvist.md\n");
     assert!(
