@@ -291,6 +291,52 @@ fn task_actions_mark_done_snooze_and_reassign() {
 }
 
 #[test]
+fn mark_done_adds_next_recurring_occurrence() {
+    let text = "# Syncs\r\n> - [ ] 🚀 北星 sync ⏳ 2026-03-09 📅 2026-03-10 🔁 every week ^s1\r\n- [ ] Standup 📅 2026-03-10 🔁 every weekday\r\n";
+    let dir = common::vault(&[("Inbox/Syncs.md", text)]);
+    let mut lsp = start(dir.path(), editing_client());
+    let uri = open(&mut lsp, dir.path(), "Inbox/Syncs.md");
+
+    let weekly = actions_at(&mut lsp, &uri, 1, 5);
+    let done = titled(&weekly, "Mark action item done and add the next occurrence");
+    let edits = done["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
+    assert_eq!(edits.len(), 3, "{edits:#?}");
+    assert_eq!(edits[0]["newText"], "x");
+    // `> - [ ] ` (8) + 🚀 (2) + ` 北星 sync ⏳ 2026-03-09 📅 2026-03-10 🔁 every week ` (50): the
+    // caret of `^s1`.
+    assert_eq!(edits[1]["newText"], "✅ 2026-03-15 ");
+    assert_eq!(
+        edits[1]["range"]["start"],
+        json!({ "line": 1, "character": 60 })
+    );
+    assert_eq!(
+        edits[2]["newText"],
+        "> - [ ] 🚀 北星 sync ⏳ 2026-03-16 📅 2026-03-17 🔁 every week\r\n"
+    );
+    assert_eq!(
+        edits[2]["range"],
+        json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } })
+    );
+
+    // A rule the server does not compute gets no done action, which would end the series.
+    let weekday = actions_at(&mut lsp, &uri, 2, 3);
+    let titles: Vec<&str> = weekday
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t.starts_with("Mark action item done")),
+        "{titles:?}"
+    );
+    assert!(titles.iter().any(|t| t.starts_with("Snooze")), "{titles:?}");
+    lsp.shutdown();
+}
+
+#[test]
 fn new_task_fields_go_before_block_id() {
     let dir = common::vault(&[
         (

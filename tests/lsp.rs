@@ -232,6 +232,71 @@ fn completion_definition_references_hover_and_symbols() {
 }
 
 #[test]
+fn alias_completion_in_table_row_escapes_pipe() {
+    let person = "Active/Relationships/Champions/Daniel Achterberg.md";
+    let dir = vault(&[(
+        person,
+        "---\ntype: person\naliases: [Dan A]\n---\n# Daniel\n",
+    )]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "| Who | Note |\r\n| --- | --- |\r\n| 🚀 北星 | [[Dan |\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `| 🚀 北星 | [[` is 2 + 2 + 1 + 2 + 5 = 12 UTF-16 units; the cursor sits after `Dan`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 15 } }),
+    );
+    let items = completion["items"].as_array().unwrap();
+    let alias = items
+        .iter()
+        .find(|item| item["label"] == "Dan A")
+        .expect("alias item");
+    assert_eq!(alias["textEdit"]["newText"], "Daniel Achterberg\\|Dan A]]");
+    assert_eq!(slice_utf16(text, &alias["textEdit"]["range"]), "Dan");
+    lsp.shutdown();
+}
+
+#[test]
+fn completion_in_written_link_replaces_only_the_name() {
+    let person = "Active/Relationships/Champions/Dana Reyes.md";
+    let dir = vault(&[(person, "---\ntype: person\n---\n# Dana\n## Background\n")]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "# Plan\r\n🚀 北星 [[Dax#Background|x]] next\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `🚀 北星 [[` is 2 + 1 + 2 + 3 = 8 UTF-16 units; the cursor sits after `Da`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 10 } }),
+    );
+    let item = &completion["items"][0];
+    assert_eq!(item["label"], "Dana Reyes");
+    assert_eq!(item["textEdit"]["newText"], "Dana Reyes");
+    assert_eq!(slice_utf16(text, &item["textEdit"]["range"]), "Dax");
+    lsp.shutdown();
+}
+
+#[test]
+fn tag_completion_replaces_the_whole_written_tag() {
+    let dir = vault(&[("Notes/Other.md", "#risk/champion-loss\n")]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let text = "# Plan\r\n🚀 北星 #risk/cha next\r\n";
+    let uri = lsp.open(&dir.path().join("Notes/Plan.md"), text);
+    // `🚀 北星 #risk` is 2 + 1 + 2 + 1 + 5 = 11 UTF-16 units; the cursor sits before `/cha`.
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 11 } }),
+    );
+    let item = &completion["items"][0];
+    assert_eq!(item["label"], "risk/champion-loss");
+    assert_eq!(item["textEdit"]["newText"], "risk/champion-loss");
+    assert_eq!(slice_utf16(text, &item["textEdit"]["range"]), "risk/cha");
+    lsp.shutdown();
+}
+
+#[test]
 fn prose_date_ranges_after_emoji() {
     let text = "# Plan\r\n🚀 北星 kickoff 2026-03-20, 🗓 launch 2026-02-30 👩‍💻.\r\n";
     let dir = vault(&[("Notes/Plan.md", text)]);
@@ -298,6 +363,72 @@ fn untitled_buffers_are_left_alone() {
         .filter(|m| m["method"] == "window/showMessage" || m["params"]["type"] == 2)
         .collect();
     assert!(warnings.is_empty(), "{warnings:#?}");
+    lsp.shutdown();
+}
+
+#[test]
+fn opened_unindexed_files_stay_out_of_the_vault() {
+    let use_text = "# Use\n[[Old Plan]]\n";
+    let dir = vault(&[
+        ("Use.md", use_text),
+        (".trash/Old Plan.md", "# Old plan\n"),
+        (".obsidian/snippets/Old Plan 2.md", "# Snippet\n"),
+        ("Old Plan 3.markdown", "# Not a note for Obsidian\n"),
+    ]);
+    let (mut lsp, _) = start(dir.path(), capabilities());
+    lsp.wait_indexed();
+    let use_uri = lsp.open(&dir.path().join("Use.md"), use_text);
+    let unresolved = |diagnostics: &[Value]| {
+        diagnostics.iter().any(|d| {
+            d["code"] == "unresolved-link" && d["message"].as_str().unwrap().contains("Old Plan")
+        })
+    };
+    assert!(unresolved(&lsp.diagnostics(&use_uri, Some(1))));
+
+    // Open, edit and close each file the scan leaves out, as an editor does when the user looks
+    // at one.
+    for hidden in [
+        ".trash/Old Plan.md",
+        ".obsidian/snippets/Old Plan 2.md",
+        "Old Plan 3.markdown",
+    ] {
+        let path = dir.path().join(hidden);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uri = lsp.open(&path, &text);
+        lsp.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "# Old plan 🚀\n" }] }),
+        );
+        lsp.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": use_uri, "version": 2 }, "contentChanges": [{ "text": "# Use\n[[Old Plan]] \n[[Old" }] }),
+    );
+    assert!(
+        unresolved(&lsp.diagnostics(&use_uri, Some(2))),
+        "the link stays unresolved"
+    );
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": use_uri }, "position": { "line": 2, "character": 5 } }),
+    );
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        !labels.iter().any(|label| label.contains("Old")),
+        "{labels:?}"
+    );
+    let found = lsp.request("workspace/symbol", json!({ "query": "old" }));
+    assert_eq!(found, json!([]));
     lsp.shutdown();
 }
 

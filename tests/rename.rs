@@ -474,8 +474,8 @@ fn note_rename_keeps_upper_case_extension() {
     lsp.shutdown();
 }
 
-/// A tag in a heading is part of the heading's link text, so links to the heading follow it, and
-/// comments and quoted text in frontmatter `tags` stay as written.
+/// A tag in a heading is part of the heading's link text, so links to the heading follow it.
+/// Comments in frontmatter `tags` stay as written, and each word of a quoted value is a tag.
 #[test]
 fn tag_rename_in_headings_and_comments() {
     let a_text =
@@ -497,11 +497,34 @@ fn tag_rename_in_headings_and_comments() {
     let edit = lsp.request("textDocument/rename", rename_params(&b, 1, 7, "danger"));
     assert_eq!(
         apply(a_text, &edits_for(&edit, &a), "utf-16"),
-        "---\ntags:\n  - danger # the risk tag\n  - \"big risk\"\n---\n# A\n\n## Risks #danger\n"
+        "---\ntags:\n  - danger # the risk tag\n  - \"big danger\"\n---\n# A\n\n## Risks #danger\n"
     );
     assert_eq!(
         apply(b_text, &edits_for(&edit, &b), "utf-16"),
         "See [[A#Risks danger]].\nAlso #danger here.\n"
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn tag_rename_in_space_separated_string() {
+    let a_text = "---\r\ntags: \"#北星 #risk\"\r\n---\r\n# A\r\n";
+    let b_text = "🚀 Also #risk here.\r\n";
+    let dir = vault(&[("A.md", a_text), ("B.md", b_text)]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let a = uri_of(root, "A.md");
+    let b = uri_of(root, "B.md");
+
+    // `🚀 Also #` is 2 + 6 + 1 UTF-16 units.
+    let edit = lsp.request("textDocument/rename", rename_params(&b, 0, 9, "danger"));
+    assert_eq!(
+        apply(a_text, &edits_for(&edit, &a), "utf-16"),
+        "---\r\ntags: \"#北星 #danger\"\r\n---\r\n# A\r\n"
+    );
+    assert_eq!(
+        apply(b_text, &edits_for(&edit, &b), "utf-16"),
+        "🚀 Also #danger here.\r\n"
     );
     lsp.shutdown();
 }

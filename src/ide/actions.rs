@@ -240,6 +240,26 @@ fn append_field(id: NoteId, task: &crate::syntax::Task, line: &str, field: &str)
     }
 }
 
+/// Builds the insertion of a recurring task's next occurrence as a new line above it, where
+/// the Tasks plugin adds it. Returns `None` when Dex does not compute the task's rule.
+fn next_occurrence_insert(
+    text: &str,
+    task: &crate::syntax::Task,
+    today: NaiveDate,
+) -> Option<(TextRange, String)> {
+    let line = text.get(task.range.as_usize())?;
+    let next = super::recurrence::next_occurrence(task, line, today)?;
+    let start = task.range.start as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    // The new line ends as the task's line does, or as the note's lines do at its end.
+    let rest = &text[task.range.end as usize..];
+    let crlf = rest.starts_with("\r\n") || (rest.is_empty() && text.contains("\r\n"));
+    let ending = if crlf { "\r\n" } else { "\n" };
+    let at = to_size(line_start);
+    let prefix = &text[line_start..start];
+    Some((TextRange::new(at, at), format!("{prefix}{next}{ending}")))
+}
+
 /// Mark done, snooze, and reassign for an open task.
 fn task_actions(
     vault: &Vault,
@@ -257,21 +277,32 @@ fn task_actions(
         range,
         text: new,
     };
-    let line = texts
-        .text(vault, id)
-        .and_then(|text| text.get(task.range.as_usize()).map(str::to_string))
-        .unwrap_or_default();
-    let append = |field: String| append_field(id, task, &line, &field);
+    let text = texts.text(vault, id).unwrap_or_default();
+    let line = text.get(task.range.as_usize()).unwrap_or_default();
+    let append = |field: String| append_field(id, task, line, &field);
     let done = vec![
         edit(task.marker_range, "x".to_string()),
         append(format!("✅ {today}")),
     ];
-    actions.push(Action {
-        title: "Mark action item done".to_string(),
-        kind: ActionKind::Rewrite,
-        preferred: false,
-        effect: Effect::Edits(done),
-    });
+    if task.recurrence.is_none() {
+        actions.push(Action {
+            title: "Mark action item done".to_string(),
+            kind: ActionKind::Rewrite,
+            preferred: false,
+            effect: Effect::Edits(done),
+        });
+    } else if let Some((at, next)) = next_occurrence_insert(&text, task, today) {
+        let mut done = done;
+        done.push(edit(at, next));
+        actions.push(Action {
+            title: "Mark action item done and add the next occurrence".to_string(),
+            kind: ActionKind::Rewrite,
+            preferred: false,
+            effect: Effect::Edits(done),
+        });
+    }
+    // NOTE: a recurrence rule other than `every [N] day|week|month|year` is not computed, so
+    // such a task gets no done action rather than one that ends its series.
     if let Some(due) = task.due() {
         let base = due.date.map_or(today, |d| d.max(today));
         for (label, days) in [("one day", 1), ("one week", 7)] {

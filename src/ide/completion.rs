@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::account::HealthKey;
 use super::diagnostics::heading_link_text;
-use crate::syntax::is_tag_char;
+use crate::syntax::{NoteSummary, is_tag_char};
 use crate::text::{TextRange, to_size};
 use crate::vault::{NoteId, NoteKind, Vault, key};
 
@@ -196,9 +196,14 @@ pub fn completion(
     offset: u32,
     today: NaiveDate,
 ) -> Option<Completions> {
-    if in_code(text, offset) {
+    let summary = crate::syntax::parse(text);
+    if in_code(&summary, text, offset) {
         return None;
     }
+    let in_table = summary
+        .tables
+        .iter()
+        .any(|table| table.range.contains_inclusive(offset));
     let offset = crate::text::floor_char_boundary(text, offset as usize);
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
@@ -214,24 +219,28 @@ pub fn completion(
         let inner_start = line_start + open + 2;
         let typed = &text[inner_start..offset];
         let after = &text[offset..];
-        return Some(link_completion(
-            vault,
-            cache,
-            id,
+        let typing = LinkTyping {
             typed,
-            to_size(inner_start),
-            to_size(offset),
+            inner_start: to_size(inner_start),
+            offset: to_size(offset),
             after,
-        ));
+            in_table,
+        };
+        return Some(link_completion(vault, cache, id, &typing));
     }
-    tag_completion(vault, before, to_size(line_start), to_size(offset))
+    tag_completion(
+        vault,
+        before,
+        &text[offset..],
+        to_size(line_start),
+        to_size(offset),
+    )
 }
 
 /// Checks whether the cursor at byte `offset` is inside code, raw HTML or math. A block left open
 /// at the end of the note, such as an unclosed fence, includes the end, where the cursor sits
 /// while typing in it.
-fn in_code(text: &str, offset: u32) -> bool {
-    let summary = crate::syntax::parse(text);
+fn in_code(summary: &NoteSummary, text: &str, offset: u32) -> bool {
     let frontmatter = summary.frontmatter.as_ref().map(|f| f.range);
     // Closed code spans, inline math and HTML tags end in one of these characters.
     let open_at_end = !text.ends_with(['`', '$', '>']);
@@ -252,17 +261,39 @@ fn open_wikilink(before: &str) -> Option<usize> {
     (!typed.contains("]]") && !typed.contains('|')).then_some(open)
 }
 
+/// The link being typed: the text after its `[[` up to the cursor, and where it sits.
+#[derive(Clone, Copy)]
+struct LinkTyping<'a> {
+    typed: &'a str,
+    /// Byte offset just after the `[[`.
+    inner_start: u32,
+    /// Byte offset of the cursor.
+    offset: u32,
+    /// The note's text after the cursor.
+    after: &'a str,
+    /// Whether the cursor is in a table row, where a `|` would end the cell.
+    in_table: bool,
+}
+
 fn link_completion(
     vault: &Vault,
     cache: &mut CompletionCache,
     id: NoteId,
-    typed: &str,
-    inner_start: u32,
-    offset: u32,
-    after: &str,
+    typing: &LinkTyping<'_>,
 ) -> Completions {
-    let closed = after.starts_with("]]");
-    let close = if closed { "" } else { "]]" };
+    let LinkTyping {
+        typed,
+        inner_start,
+        offset,
+        after,
+        in_table,
+    } = *typing;
+    let rest = written_rest(after);
+    let close = if rest.is_some() { "" } else { "]]" };
+    // A link already written on the line is completed in place: the rest of the name being
+    // replaced goes too, and what follows it stays.
+    let end = offset + to_size(rest.map_or(0, |r| r.len));
+    let continues = rest.is_some_and(|r| r.continues);
     if let Some(hash) = typed.find('#') {
         let target = &typed[..hash];
         let sub = &typed[hash + 1..];
@@ -276,7 +307,7 @@ fn link_completion(
                 vault,
                 target_id,
                 block,
-                TextRange::new(replace_start + 1, offset),
+                TextRange::new(replace_start + 1, end),
                 close,
             )
         } else {
@@ -284,12 +315,15 @@ fn link_completion(
                 vault,
                 target_id,
                 sub,
-                TextRange::new(replace_start, offset),
+                TextRange::new(replace_start, end),
                 close,
             )
         };
     }
-    let replace = TextRange::new(inner_start, offset);
+    let replace = TextRange::new(inner_start, end);
+    // A bare `|` ends a table cell, so Obsidian's help (Advanced formatting syntax, tables)
+    // writes an alias there as `[[Note\|Alias]]`.
+    let separator = if in_table { "\\|" } else { "|" };
     let candidates = cache.candidates(vault);
     let query = typed.trim();
     let mut scored: Vec<(u32, &Candidate)> = if query.is_empty() {
@@ -326,8 +360,10 @@ fn link_completion(
         .map(|(rank, (_, c))| {
             let label = c.label();
             let link_text = c.link_text(vault);
-            let insert = if c.kind == CompletionKind::Alias {
-                format!("{link_text}|{label}{close}")
+            // A heading or alias already written keeps its place, so an alias item then
+            // inserts only the name: `[[Name|Alias#Heading]]` would not resolve.
+            let insert = if c.kind == CompletionKind::Alias && !continues {
+                format!("{link_text}{separator}{label}{close}")
             } else {
                 format!("{link_text}{close}")
             };
@@ -343,6 +379,35 @@ fn link_completion(
         })
         .collect();
     Completions { items, incomplete }
+}
+
+/// The part of a link written after the cursor, when a `]]` on the same line closes it.
+#[derive(Clone, Copy)]
+struct WrittenRest {
+    /// Bytes after the cursor that still belong to the name being completed, up to a `#`, a
+    /// `|` (or the `\|` of a table) or the `]]`.
+    len: usize,
+    /// Whether a heading, block id or alias follows the name.
+    continues: bool,
+}
+
+/// Reads what follows the cursor in the link being typed. Returns `None` when the link is not
+/// closed on its line, or when the next `]]` closes a later link.
+fn written_rest(after: &str) -> Option<WrittenRest> {
+    let line = after.split(['\n', '\r']).next().unwrap_or("");
+    let close = line.find("]]")?;
+    let inside = &line[..close];
+    if inside.contains("[[") {
+        return None;
+    }
+    let mut len = inside.find(['#', '|']).unwrap_or(inside.len());
+    if inside[len..].starts_with('|') && inside[..len].ends_with('\\') {
+        len -= 1;
+    }
+    Some(WrittenRest {
+        len,
+        continues: len < inside.len(),
+    })
 }
 
 thread_local! {
@@ -475,6 +540,7 @@ fn block_items(
 fn tag_completion(
     vault: &Vault,
     before: &str,
+    after: &str,
     line_start: u32,
     offset: u32,
 ) -> Option<Completions> {
@@ -492,13 +558,22 @@ fn tag_completion(
         return None;
     }
     let typed = key(&before[typed_start..]);
-    let replace = TextRange::new(line_start + to_size(typed_start), offset);
+    // Completing inside a written tag replaces all of it, not only the part before the cursor.
+    let rest_len = after
+        .char_indices()
+        .find(|&(_, c)| !is_tag_char(c))
+        .map_or(after.len(), |(i, _)| i);
+    let written = key(&format!("{}{}", &before[typed_start..], &after[..rest_len]));
+    let replace = TextRange::new(
+        line_start + to_size(typed_start),
+        offset + to_size(rest_len),
+    );
     // The tag being typed is itself indexed once the note is parsed; leave out that lone use.
     let mut tags: Vec<(&str, u32)> = vault
         .tags()
         .filter(|(name, count)| {
             let name = key(name);
-            name.contains(&typed) && !(name == typed && *count == 1)
+            name.contains(&typed) && !(name == written && *count == 1)
         })
         .collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));

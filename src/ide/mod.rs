@@ -13,6 +13,7 @@ pub mod inlay;
 pub mod lens;
 pub mod moves;
 pub mod navigation;
+pub mod recurrence;
 pub mod rename;
 pub mod symbols;
 

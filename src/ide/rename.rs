@@ -712,8 +712,8 @@ fn frontmatter_value(text: &str, range: TextRange) -> TextRange {
 }
 
 /// Lists the tags in a frontmatter `tags` value (a list, inline or by lines, or a string), each with
-/// the range of its name without `#`. YAML comments are left out, and a quoted value counts only
-/// when the whole of it is one tag.
+/// the range of its name without `#`. YAML comments are left out, and a quoted value splits on
+/// commas and whitespace, as the index reads it.
 fn frontmatter_tags(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
     let Some(raw) = text.get(range.as_usize()) else {
         return Vec::new();
@@ -739,7 +739,14 @@ fn frontmatter_tags(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
                 '"' | '\'' => {
                     let inner = &line[i + 1..];
                     let Some(len) = inner.find(c) else { break };
-                    push(line_start + i + 1, &inner[..len]);
+                    let quoted = &inner[..len];
+                    let quoted_start = line_start + i + 1;
+                    let mut start = 0;
+                    for (at, separator) in quoted.match_indices(is_tag_separator) {
+                        push(quoted_start + start, &quoted[start..at]);
+                        start = at + separator.len();
+                    }
+                    push(quoted_start + start, &quoted[start..]);
                     while chars.next_if(|&(j, _)| j <= i + len + 1).is_some() {}
                     after_space = false;
                 }
@@ -763,6 +770,10 @@ fn frontmatter_tags(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
         line_start += line.len();
     }
     out
+}
+
+fn is_tag_separator(c: char) -> bool {
+    c == ',' || c.is_whitespace()
 }
 
 fn frontmatter_tag_at(text: &str, range: TextRange, offset: u32) -> Option<(TextRange, String)> {
@@ -946,7 +957,12 @@ mod tests {
     #[test]
     fn frontmatter_comments_and_quoted_text() {
         let lines = "\n  - risk # the risk tag\n  - \"big risk\"\n  - 'plan'\n";
-        assert_eq!(tags_of(lines), ["risk", "plan"]);
+        assert_eq!(tags_of(lines), ["risk", "big", "risk", "plan"]);
+        assert_eq!(
+            tags_of("\"#churn  #北星,expansion\""),
+            ["churn", "北星", "expansion"]
+        );
+        assert_eq!(tags_of("'#2026 q1'"), ["q1"]);
         assert_eq!(tags_of("risk, planning # two tags"), ["risk", "planning"]);
     }
 

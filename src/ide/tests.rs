@@ -304,6 +304,68 @@ fn alias_completion_inserts_name_and_alias() {
 }
 
 #[test]
+fn alias_completion_in_table_escapes_pipe() {
+    // A `|` inside a table row ends the cell, so the alias separator is written `\|` there.
+    let person = "//- /People/Daniel Achterberg.md\n---\naliases: [Dan A]\n---\n";
+    let escaped = "Alias \"Dan A\" -> \"Daniel Achterberg\\\\|Dan A]]\"";
+    for row in [
+        "| Who | Note |\n| --- | --- |\n| [[Dan$0 | x |\n",
+        "| Who | Note |\n| --- | --- |\n| 🚀 x | 北星 [[Dan$0",
+        "| Who | Note |\r\n| --- | --- |\r\n| [[Dan$0 | x |\r\n",
+        "> | Who |\n> | --- |\n> | [[Dan$0 |\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{row}\n{person}"));
+        assert!(out.contains(escaped), "{row:?}: {out}");
+    }
+    for outside in [
+        "| Who | Note |\n| --- | --- |\n| x | y |\n\n[[Dan$0\n",
+        "Not a table | [[Dan$0\n",
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{outside}\n{person}"));
+        assert!(
+            out.contains("Alias \"Dan A\" -> \"Daniel Achterberg|Dan A]]\""),
+            "{outside:?}: {out}"
+        );
+    }
+}
+
+#[test]
+fn completion_inside_existing_link_keeps_its_rest() {
+    // Completing the target of a link that is already written replaces the whole target and
+    // keeps the heading, alias and closing brackets after it.
+    let person = "//- /People/Dana Reyes.md\n---\naliases: [Dani]\n---\n# Dana\n## Background\n";
+    for (line, replaced) in [
+        ("[[Da$0|Dana]]", "Da"),
+        ("| [[Da$0\\|Dana]] | x |", "Da"),
+        ("[[Da$0#Background]]", "Da"),
+        ("🚀 北星 [[Da$0na Re#Background|x]]", "Dana Re"),
+    ] {
+        let out = check_completion(&format!("//- /a.md\n{line}\n{person}"));
+        let note = format!("\"Dana Reyes\" -> \"Dana Reyes\" replacing {replaced:?}");
+        let alias = format!("\"Dani\" -> \"Dana Reyes\" replacing {replaced:?}");
+        assert!(out.contains(&note), "{line:?}: {out}");
+        assert!(out.contains(&alias), "{line:?}: {out}");
+    }
+    // Before a bare `]]` an alias item still writes its alias.
+    let out = check_completion(&format!("//- /a.md\n[[Da$0na]]\n{person}"));
+    assert!(
+        out.contains("\"Dani\" -> \"Dana Reyes|Dani\" replacing \"Dana\""),
+        "{out}"
+    );
+    // A `]]` after another `[[` closes that link, not the one being typed.
+    let out = check_completion(&format!("//- /a.md\n[[Da$0 and [[Other]]\n{person}"));
+    assert!(
+        out.contains("\"Dana Reyes\" -> \"Dana Reyes]]\" replacing \"Da\""),
+        "{out}"
+    );
+    let heading = check_completion(&format!("//- /a.md\n[[Dana Reyes#Ba$0ckgr|bg]]\n{person}"));
+    assert_eq!(
+        heading,
+        "Heading \"Background\" -> \"Background\" replacing \"Backgr\" (## in Dana Reyes)\n"
+    );
+}
+
+#[test]
 fn account_alias_links_to_the_account() {
     let out = check_completion(
         "//- /a.md\n[[tw$0\n//- /Active/Accounts/Tidewater_Bank/Overview.md
@@ -365,6 +427,17 @@ fn tag_completion_after_hash() {
         check_completion("//- /a.md\nfoo#ri$0\n//- /b.md\n#risk\n"),
         "none"
     );
+}
+
+#[test]
+fn tag_completion_replaces_the_written_tag() {
+    let out = check_completion(
+        "//- /a.md\n🚀 北星 #ri$0k/sub next\r\n//- /b.md\n#risk/champion-loss #risk\n",
+    );
+    insta::assert_snapshot!(out, @r#"
+    Tag "risk" -> "risk" replacing "rik/sub" (1 note)
+    Tag "risk/champion-loss" -> "risk/champion-loss" replacing "rik/sub" (1 note)
+    "#);
 }
 
 #[test]

@@ -106,8 +106,8 @@ fn apply_key(parsed: &mut Parsed, key: &str, value: &Yaml, value_range: TextRang
     } else if is("tags") || is("tag") {
         parsed
             .tags
-            .extend(yaml_list(value).into_iter().map(|name| Tag {
-                name: name.trim_start_matches('#').to_string(),
+            .extend(yaml_tags(value).into_iter().map(|name| Tag {
+                name,
                 range: value_range,
             }));
     } else if is("type") {
@@ -185,6 +185,25 @@ fn yaml_list(value: &Yaml) -> Vec<String> {
             })
             .unwrap_or_default(),
     }
+}
+
+/// Reads the tag names of a `tags` value without their `#`. A tag contains no comma or
+/// whitespace, so a string and each list item split on both, as Dataview's `extractTags`
+/// (`src/data-import/markdown-file.ts`) splits them.
+/// NOTE: a third-party reading of Obsidian 1.12's bundle finds that Obsidian drops a value with
+/// a space instead of splitting it.
+fn yaml_tags(value: &Yaml) -> Vec<String> {
+    let items: Vec<String> = match value {
+        Yaml::Array(items) => items.iter().filter_map(yaml_scalar).collect(),
+        other => yaml_scalar(other).into_iter().collect(),
+    };
+    items
+        .iter()
+        .flat_map(|item| item.split(|c: char| c == ',' || c.is_whitespace()))
+        .map(|name| name.trim_start_matches('#'))
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 struct KeyLine<'a> {

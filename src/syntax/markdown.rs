@@ -298,11 +298,28 @@ fn read_frontmatter(
         }
         offset += line.len();
     }
-    summary.problems.push(Problem {
-        kind: ProblemKind::UnclosedFrontmatter,
-        range: TextRange::from_usize(start..start + 3),
-    });
+    // Without a closing line the opening `---` is a thematic break, and a note that goes on
+    // with prose usually means one. Only a property line after it earns a warning.
+    if starts_with_property(&text[content_start..]) {
+        summary.problems.push(Problem {
+            kind: ProblemKind::UnclosedFrontmatter,
+            range: TextRange::from_usize(start..start + 3),
+        });
+    }
     0
+}
+
+/// Checks whether the first line of `text` that is not blank reads as a YAML `key: value` line,
+/// not as a list item, heading, quote or prose without a key.
+fn starts_with_property(text: &str) -> bool {
+    let Some(line) = text.lines().map(str::trim).find(|line| !line.is_empty()) else {
+        return false;
+    };
+    if line.starts_with(['-', '#', '>', '[', '{']) {
+        return false;
+    }
+    line.split_once(':')
+        .is_some_and(|(key, value)| !key.is_empty() && (value.is_empty() || value.starts_with(' ')))
 }
 
 /// Finds the wikilinks in the frontmatter lines at `content` of `text`, leaving out YAML

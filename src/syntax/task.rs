@@ -117,7 +117,7 @@ pub struct Task {
     pub owner: Option<String>,
     /// Trailing `^block-id`.
     pub block_id: Option<String>,
-    /// `🔁` recurrence rule text.
+    /// Recurrence rule text, from `🔁 every week` or `[repeat:: every week]`.
     pub recurrence: Option<String>,
     /// Whether a 📅 due date is followed by description text, where the Tasks plugin does not
     /// read it.
@@ -151,6 +151,10 @@ static DATAVIEW_PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RECURRENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"🔁\x{FE0F}? *([A-Za-z0-9, !]+)").expect("valid regex"));
+/// The Tasks plugin's Dataview form of a recurrence rule, `[repeat:: every week]`.
+static DATAVIEW_REPEAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\[(]\s*repeat\s*::\s*([A-Za-z0-9, !]+?)\s*,?\s*[\])]").expect("valid regex")
+});
 static MENTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s(])@([\p{L}][\p{L}\p{N}._-]*)").expect("valid regex"));
 /// Tokens that the Tasks plugin accepts in the run of fields at the end of a task line.
@@ -205,6 +209,7 @@ pub(super) fn parse_task(
     let priority = read_priority(if maybe_priority { body } else { "" }, &mut removed);
     let recurrence = RECURRENCE
         .captures(if body.contains('🔁') { body } else { "" })
+        .or_else(|| DATAVIEW_REPEAT.captures(if has_fields { body } else { "" }))
         .map(|caps| {
             removed.push(caps.get(0).expect("group 0 always matches").range());
             caps[1].trim().to_string()

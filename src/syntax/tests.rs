@@ -144,6 +144,14 @@ fn task_vectors_from_the_tasks_plugin() {
 }
 
 #[test]
+fn dataview_repeat_is_the_recurrence() {
+    let summary = parse("- [ ] Renew ( repeat :: every 2 weeks when done ) [due:: 2026-03-01]\n");
+    let task = &summary.tasks[0];
+    assert_eq!(task.recurrence.as_deref(), Some("every 2 weeks when done"));
+    assert_eq!(task.text, "Renew");
+}
+
+#[test]
 fn task_fields_in_odd_spacing() {
     let text = "- [ ] Two spaces 📅  2026-01-22 and a selector ⏳\u{fe0f}2026-01-20
 - [ ] Upper case DUE:: 2026-02-01 and Due: 2026-02-02
@@ -317,6 +325,32 @@ fn unclosed_frontmatter_is_reported() {
     let summary = parse("---\ntitle: x\n# Body [[Link]]\n");
     assert_eq!(summary.problems[0].kind, ProblemKind::UnclosedFrontmatter);
     assert_eq!(summary.links.len(), 1);
+}
+
+#[test]
+fn leading_rule_before_prose_is_no_frontmatter() {
+    for text in [
+        "---\nMet with the team today.\n\n## Notes\n",
+        "---\r\n\r\n🚀 北星 kickoff went well\r\n",
+        "---\n- [ ] Follow up [[Acme]]: call\n",
+        "---\n",
+    ] {
+        let summary = parse(text);
+        assert!(
+            summary.problems.is_empty(),
+            "{text:?}: {:?}",
+            summary.problems
+        );
+        assert!(summary.frontmatter.is_none(), "{text:?}");
+    }
+    for text in [
+        "---\n\ntags: [risk]\n# Body\n",
+        "---\r\nAccount Owner: Dana\r\n",
+    ] {
+        let summary = parse(text);
+        assert_eq!(summary.problems.len(), 1, "{text:?}");
+        assert_eq!(summary.problems[0].kind, ProblemKind::UnclosedFrontmatter);
+    }
 }
 
 #[test]
@@ -644,6 +678,33 @@ fn nested_tasks_under_any_indentation() {
 
 fn tag_names(text: &str) -> Vec<String> {
     parse(text).tags.into_iter().map(|t| t.name).collect()
+}
+
+#[test]
+fn frontmatter_tag_strings_split_on_spaces() {
+    // Dataview splits a `tags` string, and each list item, on commas and whitespace.
+    for (text, expected) in [
+        ("---\ntags: risk renewal\n---\n", &["risk", "renewal"][..]),
+        (
+            "---\ntags: \"#churn #expansion\"\n---\n",
+            &["churn", "expansion"],
+        ),
+        (
+            "---\ntags: risk,  renewal ,q1-2026\n---\n",
+            &["risk", "renewal", "q1-2026"],
+        ),
+        (
+            "---\ntag: [\"one two\", three]\n---\n",
+            &["one", "two", "three"],
+        ),
+        ("---\r\ntags:\r\n  - \"#a b\"\r\n---\r\n", &["a", "b"]),
+    ] {
+        assert_eq!(tag_names(text), expected, "{text:?}");
+    }
+    // Aliases keep their spaces: a string splits on commas only.
+    let summary = parse("---\naliases: Acme Corp, ACME Inc\n---\n");
+    let aliases = &summary.frontmatter.unwrap().aliases;
+    assert_eq!(aliases, &["Acme Corp", "ACME Inc"]);
 }
 
 #[test]

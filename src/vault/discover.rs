@@ -394,6 +394,12 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Checks whether the scan indexes the file at `path`, vault-relative `relative`, as a note: a
+/// `.md` file that neither a hidden path segment nor an ignore pattern leaves out.
+pub fn is_indexed_note(root: &Path, path: &Path, relative: &str, config: &Config) -> bool {
+    is_markdown(path) && !is_ignored(root, relative, config)
+}
+
 /// Whether the vault's ignore settings leave `path` (vault-relative) out of the index. Hidden
 /// path segments are always left out.
 pub fn is_ignored(root: &Path, relative: &str, config: &Config) -> bool {

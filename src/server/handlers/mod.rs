@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use super::lsp::{ErrorCode, RpcError, RpcResult};
 use super::state::{Shared, VaultHandle};
 use crate::ide::TextSource;
+use crate::vault::discover;
 use crate::vault::{Note, NoteId, Vault};
 
 /// Runs CPU-bound `ide` work on a blocking thread. A panic becomes an `InternalError` reply and
@@ -63,6 +64,10 @@ pub fn index_text(
     let Some(relative) = index.relative_path(path) else {
         return false;
     };
+    // The scan leaves hidden, ignored and non-`.md` files out, so opening one does not add it.
+    if !discover::is_indexed_note(&vault.root, path, &relative, &index.config) {
+        return index.remove(&relative).is_some();
+    }
     let mut note = Note::parse(&relative, text, &index.config);
     note.modified = modified;
     let before = index.names_generation;

@@ -95,15 +95,17 @@ pub fn handle_did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams
     // The read guard must be gone before the write below: a match scrutinee's temporaries live
     // until the end of the match.
     let config = doc.vault.index.read().config.clone();
-    let names_changed = match discover::read_note(&root, &doc.path, &config) {
-        ScanItem::Note(note) => {
+    let relative = discover::relative(&root, &doc.path);
+    let item = discover::is_indexed_note(&root, &doc.path, &relative, &config)
+        .then(|| discover::read_note(&root, &doc.path, &config));
+    let names_changed = match item {
+        Some(ScanItem::Note(note)) => {
             let mut index = doc.vault.index.write();
             let before = index.names_generation;
             index.insert(note);
             index.names_generation != before
         }
-        ScanItem::Skipped(_) | ScanItem::Attachment(_) => {
-            let relative = discover::relative(&root, &doc.path);
+        Some(ScanItem::Skipped(_) | ScanItem::Attachment(_)) | None => {
             doc.vault.index.write().remove(&relative).is_some()
         }
     };
