@@ -224,3 +224,22 @@ fn moves_without_link_changes() {
     assert!(edit.is_null(), "{edit}");
     lsp.shutdown();
 }
+
+/// A link through an alias that two notes share stays as written when the note it opens moves.
+#[test]
+fn shared_alias_link_stays_on_move() {
+    let text = "📅 [[Plan]] and [[Plan A]]\r\n";
+    let dir = vault(&[
+        ("Notes/Plan A.md", "---\naliases: [Plan]\n---\n# Plan A\n"),
+        ("Notes/Plan B.md", "---\naliases: [Plan]\n---\n# Plan B\n"),
+        ("Inbox/Links.md", text),
+    ]);
+    let root = dir.path();
+    let mut lsp = start(root);
+    let edit = will_rename(&mut lsp, root, &[("Notes/Plan A.md", "Notes/Plan Z.md")]);
+    assert_eq!(
+        apply_to(&edit, root, "Inbox/Links.md", text),
+        "📅 [[Plan]] and [[Plan Z]]\r\n"
+    );
+    lsp.shutdown();
+}

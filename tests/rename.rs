@@ -725,3 +725,36 @@ fn heading_rename_rewrites_same_note_links() {
     );
     lsp.shutdown();
 }
+
+/// A link through an alias that two notes share stays as written when the note it opens is
+/// renamed, as a link through an alias of one note does.
+#[test]
+fn shared_alias_link_stays_on_rename() {
+    let text = "📅 [[Plan]] and [[Plan A]]\r\n";
+    let dir = vault(&[
+        ("Notes/Plan A.md", "---\naliases: [Plan]\n---\n# Plan A\n"),
+        ("Notes/Plan B.md", "---\naliases: [Plan]\n---\n# Plan B\n"),
+        ("Inbox/Links.md", text),
+    ]);
+    let root = dir.path();
+    let mut lsp = start(root, rename_capabilities("utf-16"));
+    let links = uri_of(root, "Inbox/Links.md");
+    let edit = lsp.request(
+        "textDocument/rename",
+        rename_params(&links, 0, 20, "Plan Z"),
+    );
+    assert_eq!(
+        apply(text, &edits_for(&edit, &links), "utf-16"),
+        "📅 [[Plan]] and [[Plan Z]]\r\n"
+    );
+    // On the shared alias itself, the rename is rejected with what to do instead.
+    let on_alias =
+        lsp.request_response("textDocument/prepareRename", position_params(&links, 0, 6));
+    assert!(
+        error_message(&on_alias).starts_with(
+            "`Plan` is an alias of 2 notes: rename the note from a link that names its file"
+        ),
+        "{on_alias}"
+    );
+    lsp.shutdown();
+}

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{TextSource, account, excerpt, explain_impossible_date, plural};
 use crate::syntax::{DateKind, Link, ProblemKind, Subpath};
 use crate::text::TextRange;
-use crate::vault::{NoteId, NoteKind, Resolution, Severity, Vault, key};
+use crate::vault::{NoteId, NoteKind, Resolution, ResolvedVia, Severity, Vault, key};
 
 pub use crate::vault::codes;
 
@@ -321,18 +321,32 @@ fn link_diagnostics(vault: &Vault, source: &str, link: &Link, out: &mut Vec<Diag
             );
             return;
         }
-        Resolution::Ambiguous { id, candidates } => {
+        Resolution::Ambiguous {
+            id,
+            candidates,
+            via,
+        } => {
             let paths: Vec<&str> = candidates
                 .iter()
                 .filter_map(|c| vault.note(*c).map(|n| n.path.as_str()))
                 .collect();
             let chosen = vault.note(*id).map_or("", |n| n.path.as_str());
-            let message = format!(
-                "ambiguous link: `{}` matches {} notes ({}); it opens {chosen}, the shortest path; add a folder to pick one",
-                link.target,
-                paths.len(),
-                paths.join(", ")
-            );
+            // A folder in the link picks among notes of one name, not among notes that share an
+            // alias.
+            let message = match via {
+                ResolvedVia::Alias => format!(
+                    "ambiguous link: `{}` is an alias of {} notes ({}); it opens {chosen}, the shortest path; link to the note by its file name, or remove the alias from the others",
+                    link.target,
+                    paths.len(),
+                    paths.join(", ")
+                ),
+                ResolvedVia::Name | ResolvedVia::Account => format!(
+                    "ambiguous link: `{}` matches {} notes ({}); it opens {chosen}, the shortest path; add a folder to pick one",
+                    link.target,
+                    paths.len(),
+                    paths.join(", ")
+                ),
+            };
             push(
                 out,
                 vault,

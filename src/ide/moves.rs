@@ -52,12 +52,18 @@ pub fn link_updates(
                     id,
                     via: ResolvedVia::Name,
                 }
-                | Resolution::Ambiguous { id, .. } => id == *target,
+                | Resolution::Ambiguous {
+                    id,
+                    via: ResolvedVia::Name,
+                    ..
+                } => id == *target,
                 Resolution::Note {
                     id,
                     via: ResolvedVia::Account,
                 } => id == *target && renamed_account.is_some(),
-                Resolution::Note { .. } | Resolution::Unresolved => false,
+                Resolution::Note { .. } | Resolution::Ambiguous { .. } | Resolution::Unresolved => {
+                    false
+                }
             }
         };
         for (source, kind, parts) in links_to(vault, texts, *target, opens_target)? {

@@ -223,6 +223,17 @@ fn prepare_on_link(
         } => {
             return Err(account_rejection(&link.target));
         }
+        Resolution::Ambiguous {
+            candidates,
+            via: ResolvedVia::Alias,
+            ..
+        } => {
+            return Err(format!(
+                "`{}` is an alias of {} notes: rename the note from a link that names its file, or edit the alias in its frontmatter `aliases`",
+                link.target,
+                candidates.len()
+            ));
+        }
         Resolution::Ambiguous { candidates, .. } => {
             return Err(format!(
                 "`{}` matches {} notes: rename from a link with the note's folder path, or from the note's title heading",
@@ -407,8 +418,14 @@ fn rename_note(
                 id: target,
                 via: ResolvedVia::Name,
             }
-            | Resolution::Ambiguous { id: target, .. } => target == id,
-            Resolution::Note { .. } | Resolution::Unresolved => false,
+            | Resolution::Ambiguous {
+                id: target,
+                via: ResolvedVia::Name,
+                ..
+            } => target == id,
+            Resolution::Note { .. } | Resolution::Ambiguous { .. } | Resolution::Unresolved => {
+                false
+            }
         }
     };
     let links = links_to(vault, texts, id, by_name)?;
@@ -791,7 +808,7 @@ fn heading_text_range(text: &str, heading: &Heading) -> Option<TextRange> {
     Some(TextRange::new(start, start + to_size(heading.text.len())))
 }
 
-/// How a link writes the path of the note it opens.
+/// The form in which a link writes the path of the note it opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum PathForm {
     /// The file name alone: `[[Note]]`.
@@ -812,7 +829,7 @@ pub(super) struct LinkParts {
     pub(super) path: TextRange,
     /// The text of `path`.
     pub(super) written: String,
-    /// How the path is written.
+    /// The form of the path.
     pub(super) form: PathForm,
     /// The subpath after `#`, if any.
     subpath: Option<TextRange>,

@@ -239,6 +239,34 @@ line ^here
     assert!(!out.contains("Commented"));
 }
 
+/// A folder in the link cannot pick among notes that share an alias, so the message says how to
+/// pick one instead.
+#[test]
+fn shared_alias_warning_suggests_file_name() {
+    let out = check_diagnostics(
+        "//- /Note.md
+See [[Plan]]. $0
+//- /Notes/Plan A.md
+---
+aliases: [Plan]
+---
+//- /Notes/Plan B.md
+---
+aliases: [plan]
+---
+",
+    );
+    assert!(
+        out.contains(
+            "`Plan` is an alias of 2 notes (Notes/Plan A.md, Notes/Plan B.md); it opens \
+             Notes/Plan A.md, the shortest path; link to the note by its file name, or remove \
+             the alias from the others"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("add a folder"), "{out}");
+}
+
 #[test]
 fn severity_overrides_and_off() {
     let mut f = fixture("//- /n.md\n- [ ] x [[Missing]] 📅 2026-03-01$0\n");

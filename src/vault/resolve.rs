@@ -33,6 +33,8 @@ pub enum Resolution {
         id: NoteId,
         /// Every matching note, the chosen one first.
         candidates: Vec<NoteId>,
+        /// The rule that found them: file name or path, or an alias they share.
+        via: ResolvedVia,
     },
     /// No note matches.
     Unresolved,
@@ -177,6 +179,7 @@ impl Vault {
                 Some(Resolution::Ambiguous {
                     id: candidates[0],
                     candidates,
+                    via,
                 })
             }
         }
@@ -269,11 +272,17 @@ mod tests {
     fn shortest_path_then_ambiguous() {
         let v = vault(&["a/b/QBR.md", "zzzz/QBR.md"]);
         let resolution = v.resolve("QBR", "src.md");
-        let Resolution::Ambiguous { id, candidates } = resolution else {
+        let Resolution::Ambiguous {
+            id,
+            candidates,
+            via,
+        } = resolution
+        else {
             panic!("{resolution:?}")
         };
         assert_eq!(v.note(id).unwrap().path, "a/b/QBR.md");
         assert_eq!(candidates.len(), 2);
+        assert_eq!(via, ResolvedVia::Name);
     }
 
     #[test]
