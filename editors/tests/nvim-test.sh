@@ -7,6 +7,9 @@
 # Environment: DEX (target/debug/dex), CLIENTS_DIR (./.clients).
 # Last line: `N passed, N failed` counting Neovim runs; non-zero exit status when one failed.
 set -uo pipefail
+# A language server that exits while Neovim still writes to it must not kill Neovim with
+# SIGPIPE; with the signal ignored, Neovim gets an EPIPE error instead.
+trap '' PIPE
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CLIENTS_DIR=${CLIENTS_DIR:-$REPO/.clients}
 DEX=$(realpath "${DEX:-$REPO/target/debug/dex}")
