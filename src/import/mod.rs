@@ -581,18 +581,12 @@ impl Import {
     /// and writes nothing. The updates and the accounts come back with the counts, so that the
     /// caller chooses when to free them.
     pub fn read(self) -> Result<ReadOutput, ImportError> {
-        let Import {
-            options,
-            root,
-            vault,
-            config,
-            accounts,
-        } = self;
-        let (context, parsed) = read_exports(&root, &vault, config, &options, accounts)?;
-        Ok(ReadOutput {
-            counts: ReadCounts::of(&parsed),
-            _parsed: parsed,
-            _matcher: context.matcher,
+        self.read_then(|context, parsed, _| {
+            Ok(ReadOutput {
+                counts: ReadCounts::of(&parsed),
+                _parsed: parsed,
+                _matcher: context.matcher,
+            })
         })
     }
 
@@ -606,7 +600,7 @@ impl Import {
                 create_accounts: options.create_accounts,
                 ..Report::default()
             };
-            apply::apply(context, parsed, options, &mut report);
+            apply::apply(&context, parsed, options, &mut report);
             Ok(report)
         })
     }
@@ -614,7 +608,7 @@ impl Import {
     /// Reads the exports into per-account updates and passes them to `then`.
     fn read_then<T>(
         self,
-        then: impl FnOnce(&Context<'_>, Parsed, &Options) -> Result<T, ImportError>,
+        then: impl FnOnce(Context<'_>, Parsed, &Options) -> Result<T, ImportError>,
     ) -> Result<T, ImportError> {
         let Import {
             options,
@@ -624,7 +618,7 @@ impl Import {
             accounts,
         } = self;
         let (context, parsed) = read_exports(&root, &vault, config, &options, accounts)?;
-        then(&context, parsed, &options)
+        then(context, parsed, &options)
     }
 }
 
