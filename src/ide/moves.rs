@@ -171,12 +171,12 @@ impl Paths<'_> {
     /// a note that keeps its file name.
     fn link_path(&self, source: NoteId, target: NoteId, parts: &LinkParts) -> Option<String> {
         let written = parts.written.as_str();
-        let before = self.vault.note(target)?.path.as_str();
+        let stem = &self.vault.note(target)?.stem;
         let after = strip_md(self.after(target));
         let path = match parts.form {
             PathForm::Name => {
                 let name = file_name(after);
-                if key(name) == key(file_name(strip_md(before))) {
+                if key(name) == key(stem) {
                     return None;
                 }
                 name.to_string()
@@ -207,9 +207,10 @@ impl Paths<'_> {
     /// as a link with folders names notes by the end of their path.
     fn only_note_ending_with(&self, target: NoteId, suffix: &str) -> bool {
         let suffix_key = key(suffix);
+        let slash_suffix = format!("/{suffix_key}");
         let ends_with = |id: NoteId| {
             let path = key(strip_md(self.after(id)));
-            path == suffix_key || path.ends_with(&format!("/{suffix_key}"))
+            path == suffix_key || path.ends_with(&slash_suffix)
         };
         let others = self.vault.notes_named(file_name(suffix));
         ends_with(target) && others.iter().all(|&id| id == target || !ends_with(id))
