@@ -239,8 +239,8 @@ line ^here
     assert!(!out.contains("Commented"));
 }
 
-/// A folder in the link cannot pick among notes that share an alias, so the message says how to
-/// pick one instead.
+/// A folder in the link cannot pick among notes that share an alias, so the message gives another
+/// way to pick one.
 #[test]
 fn shared_alias_warning_suggests_file_name() {
     let out = check_diagnostics(
@@ -374,18 +374,21 @@ fn completion_inside_existing_link_keeps_its_rest() {
         assert!(out.contains(&note), "{line:?}: {out}");
         assert!(out.contains(&alias), "{line:?}: {out}");
     }
+
     // Before a bare `]]` an alias item still writes its alias.
     let out = check_completion(&format!("//- /a.md\n[[Da$0na]]\n{person}"));
     assert!(
         out.contains("\"Dani\" -> \"Dana Reyes|Dani\" replacing \"Dana\""),
         "{out}"
     );
+
     // A `]]` after another `[[` closes that link, not the one being typed.
     let out = check_completion(&format!("//- /a.md\n[[Da$0 and [[Other]]\n{person}"));
     assert!(
         out.contains("\"Dana Reyes\" -> \"Dana Reyes]]\" replacing \"Da\""),
         "{out}"
     );
+
     let heading = check_completion(&format!("//- /a.md\n[[Dana Reyes#Ba$0ckgr|bg]]\n{person}"));
     assert_eq!(
         heading,
