@@ -31,14 +31,11 @@ impl Excluded {
         i > 0 && range.end <= self.0[i - 1].end
     }
 
+    /// Checks whether any range overlaps `range`. The ranges do not overlap each other, so their
+    /// ends are sorted too, and only the last one that starts before `range` ends can reach it.
     pub(super) fn intersects(&self, range: TextRange) -> bool {
         let i = self.0.partition_point(|r| r.start < range.end);
-        self.0[..i]
-            .iter()
-            .rev()
-            .take(8)
-            .any(|r| r.intersects(range))
-            || self.0[..i].last().is_some_and(|r| r.end > range.start)
+        self.0[..i].last().is_some_and(|r| r.end > range.start)
     }
 }
 
@@ -228,6 +225,10 @@ mod tests {
         );
         assert!(excluded.contains(25));
         assert!(excluded.covers(TextRange::new(11, 29)));
+        assert!(excluded.intersects(TextRange::new(29, 40)));
+        assert!(excluded.intersects(TextRange::new(3, 12)));
+        assert!(!excluded.intersects(TextRange::new(5, 10)));
+        assert!(!excluded.intersects(TextRange::new(31, 40)));
         assert!(!excluded.covers(TextRange::new(11, 31)));
     }
 }
